@@ -1,0 +1,50 @@
+"""Settings, declared once with their help text, built from the environment by a function.
+
+Nothing reads the environment at import time: faces call :func:`load_settings` and pass the
+result in, so tests and embedders choose their own values.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from flarewise.errors import ConfigError
+
+#: Every setting: environment variable -> help text.
+SETTINGS_HELP: dict[str, str] = {
+    "FLAREWISE_HOME": "Folder for the default SQLite journal and exports "
+    "(default: the platform's user data folder, e.g. ~/.local/share/flarewise).",
+    "FLAREWISE_DATABASE_URL": "Database URL: sqlite:///path/journal.db (default, in FLAREWISE_HOME) "
+    "or postgresql+psycopg://user@host:5432/dbname for a shared server.",
+    "FLAREWISE_PERSON": "Whose journal the CLI opens (default: me).",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    database_url: str
+    person: str
+
+
+def default_home() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("flarewise", appauthor=False))
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    home_text = env.get("FLAREWISE_HOME", "").strip()
+    home = Path(home_text).expanduser() if home_text else default_home()
+    url = env.get("FLAREWISE_DATABASE_URL", "").strip() or f"sqlite:///{home / 'journal.db'}"
+    person = env.get("FLAREWISE_PERSON", "").strip() or "me"
+    if "://" not in url:
+        raise ConfigError(
+            f"FLAREWISE_DATABASE_URL={url!r} is not a URL; "
+            "use sqlite:///path/journal.db or postgresql+psycopg://user@host/dbname"
+        )
+    return Settings(home=home, database_url=url, person=person)

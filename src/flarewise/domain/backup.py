@@ -1,0 +1,55 @@
+"""The full-journal backup document: versioned JSON that restores losslessly.
+
+Version 1 layout::
+
+    {"format": "flarewise-journal", "version": 1, "exported_at": ...,
+     "person": {...}, "profile": {...}, "trackables": [...], "regimens": [...], "entries": [...]}
+
+Entries keep their ids, instants and offsets, provenance and record times, so an export followed
+by a restore gives an identical journal.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from flarewise.domain.base import Record
+from flarewise.domain.entries import Entry
+from flarewise.domain.profile import Profile
+from flarewise.domain.regimens import Regimen
+from flarewise.domain.trackables import Trackable
+
+BACKUP_FORMAT = "flarewise-journal"
+BACKUP_VERSION = 1
+
+
+class StoredEntry(Record):
+    """An entry with the times storage recorded it and last changed it."""
+
+    entry: Entry
+    recorded_at: datetime
+    updated_at: datetime
+
+
+class Backup(Record):
+    format: Literal["flarewise-journal"] = BACKUP_FORMAT
+    version: Literal[1] = BACKUP_VERSION
+    exported_at: datetime
+    person: Annotated[str, Field(min_length=1, max_length=100)]
+    profile: Profile = Profile()
+    trackables: tuple[Trackable, ...] = ()
+    regimens: tuple[Regimen, ...] = ()
+    entries: tuple[StoredEntry, ...] = ()
+
+    def content(self) -> dict[str, Any]:
+        """What a restore must reproduce: everything but the export time and the person handle."""
+        data = self.model_dump(mode="json")
+        data.pop("exported_at")
+        data.pop("person")
+        data["entries"] = sorted(data["entries"], key=lambda e: e["entry"]["id"])
+        data["regimens"] = sorted(data["regimens"], key=lambda r: r["id"])
+        data["trackables"] = sorted(data["trackables"], key=lambda t: t["id"])
+        return data

@@ -1,0 +1,72 @@
+"""The person's profile: what the plan and safety checks need to know about them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, Field, model_validator
+
+from flarewise.domain.base import Record
+from flarewise.domain.entries import Slug
+
+
+def _zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{name!r} is not a time zone name (e.g. Europe/London)") from None
+    return name
+
+
+def _birth_year(year: int) -> int:
+    if year > date.today().year:
+        raise ValueError("the birth year is in the future")
+    return year
+
+
+class Condition(Record):
+    condition: Slug
+    since: date | None = None
+    until: date | None = None
+    comment: Annotated[str, Field(max_length=2000)] | None = None
+
+    @model_validator(mode="after")
+    def _order(self) -> Condition:
+        if self.since and self.until and self.until < self.since:
+            raise ValueError("until: before since")
+        return self
+
+
+class Preferences(Record):
+    """What the person wants considered: things to avoid, diet pattern, free notes."""
+
+    avoid: tuple[Slug, ...] = ()
+    diet: tuple[Slug, ...] = ()
+    notes: Annotated[str, Field(max_length=5000)] | None = None
+
+
+class Profile(Record):
+    display_name: Annotated[str, Field(max_length=200)] | None = None
+    birth_year: Annotated[int, Field(ge=1900), AfterValidator(_birth_year)] | None = None
+    sex: Literal["female", "male", "intersex", "unspecified"] | None = None
+    timezone: Annotated[str, AfterValidator(_zone)] | None = None
+    conditions: tuple[Condition, ...] = ()
+    allergies: tuple[Annotated[str, Field(min_length=1, max_length=200)], ...] = ()
+    clinical_findings: tuple[Slug, ...] = ()
+    preferences: Preferences = Preferences()
+
+    def age_on(self, day: date) -> int | None:
+        """Age in whole years, taking the birthday as 1 July (only the year is stored)."""
+        if self.birth_year is None:
+            return None
+        return day.year - self.birth_year - (1 if (day.month, day.day) < (7, 1) else 0)
+
+    def has_condition(self, condition: str, on: date | None = None) -> bool:
+        for c in self.conditions:
+            if c.condition != condition:
+                continue
+            if on is None or ((c.since is None or c.since <= on) and (c.until is None or on <= c.until)):
+                return True
+        return False

@@ -1,0 +1,85 @@
+"""Regular schedules of a medicine or supplement: start, dose changes, stop.
+
+A regimen is a sequence of dose steps, each valid from its start date until the next step (or
+the stop date). Past and current medicines of the profile are regimens too, so "what was taken
+when, at which dose" has one answer.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import Field, model_validator
+
+from flarewise.domain.base import Record
+from flarewise.domain.entries import DoseBasis, DoseUnit, Route, Slug, new_id
+
+
+class DoseStep(Record):
+    start: date
+    amount: Annotated[float, Field(gt=0, le=1e15)] | None = None
+    unit: DoseUnit | None = None
+    times_per_day: Annotated[float, Field(gt=0, le=48)] = 1.0
+    comment: Annotated[str, Field(max_length=2000)] | None = None
+
+    @model_validator(mode="after")
+    def _amount_and_unit(self) -> DoseStep:
+        if (self.amount is None) != (self.unit is None):
+            raise ValueError("amount and unit go together (or leave both empty if unknown)")
+        return self
+
+    @property
+    def daily_amount(self) -> float | None:
+        return None if self.amount is None else self.amount * self.times_per_day
+
+
+class Regimen(Record):
+    id: Annotated[str, Field(min_length=1, max_length=64)] = Field(default_factory=new_id)
+    substance: Slug
+    form: Slug | None = None
+    route: Route = "oral"
+    basis: DoseBasis | None = None
+    steps: Annotated[tuple[DoseStep, ...], Field(min_length=1, max_length=500)]
+    stop: date | None = None
+    as_needed: bool = False
+    reason: Annotated[str, Field(max_length=2000)] | None = None
+    source: Annotated[str, Field(min_length=1, max_length=64)] = "manual"
+    source_key: Annotated[str, Field(min_length=1, max_length=256)] | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Regimen:
+        starts = [s.start for s in self.steps]
+        if any(b <= a for a, b in zip(starts, starts[1:], strict=False)):
+            raise ValueError("steps: dose steps must be in date order, one per start date")
+        if self.stop is not None and self.stop < starts[0]:
+            raise ValueError("stop: the stop date is before the start date")
+        return self
+
+    @property
+    def start(self) -> date:
+        return self.steps[0].start
+
+    def active_on(self, day: date) -> bool:
+        return self.start <= day and (self.stop is None or day <= self.stop)
+
+    def step_on(self, day: date) -> DoseStep | None:
+        """The dose step in force on ``day``, or None outside the regimen."""
+        if not self.active_on(day):
+            return None
+        current = None
+        for step in self.steps:
+            if step.start <= day:
+                current = step
+        return current
+
+    def with_dose_change(self, step: DoseStep) -> Regimen:
+        """A copy with a new dose from ``step.start`` on (replacing a step on the same date)."""
+        if step.start < self.start:
+            raise ValueError("a dose change cannot be before the regimen starts")
+        steps = [s for s in self.steps if s.start != step.start] + [step]
+        steps.sort(key=lambda s: s.start)
+        return Regimen(**{**self.model_dump(), "steps": [s.model_dump() for s in steps]})
+
+    def stopped(self, on: date) -> Regimen:
+        return Regimen(**{**self.model_dump(), "stop": on})

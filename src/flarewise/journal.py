@@ -1,0 +1,387 @@
+"""The journal facade: one person's record, binding storage, vocabulary and domain records.
+
+>>> from flarewise import open_journal
+>>> j = open_journal("sqlite:///journal.db")              # doctest: +SKIP
+>>> j.add(SymptomCheckin(at=now, scores={"pain": 6}))     # doctest: +SKIP
+
+Everything the CLI and the web app do to a journal goes through this class. Every write is one
+transaction: a refused record leaves the journal exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime, tzinfo
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+import pydantic
+
+from flarewise.domain.backup import Backup, StoredEntry
+from flarewise.domain.base import translate
+from flarewise.domain.entries import EntryBase
+from flarewise.domain.profile import Profile
+from flarewise.domain.regimens import DoseStep, Regimen
+from flarewise.domain.summaries import DaySummary
+from flarewise.domain.trackables import Trackable
+from flarewise.errors import BackupError, Conflict, FlarewiseError, InvalidInput, NotFound
+from flarewise.knowledge import (
+    Vocabulary,
+    check_entry,
+    check_profile,
+    check_regimen,
+    load_vocabulary,
+    measures_of,
+)
+from flarewise.storage import Database, PersonRepository
+from flarewise.storage.rows import Measure
+
+E = TypeVar("E", bound=EntryBase)
+Progress = Callable[[int], None]
+
+
+class Journal:
+    """The journal of one person in a database. Obtain one with :func:`open_journal`."""
+
+    def __init__(self, db: Database, handle: str, person_id: int,
+                 vocabulary: Vocabulary | None = None) -> None:
+        self.db = db
+        self.handle = handle
+        self.vocabulary = vocabulary or load_vocabulary()
+        self._repo = PersonRepository(db, person_id)
+
+    @classmethod
+    def for_person(cls, db: Database, handle: str, *, create: bool = True) -> Journal:
+        pid = db.person_id(handle)
+        if pid is None:
+            if not create:
+                raise NotFound(
+                    f"there is no journal named {handle!r}; create it with `flarewise init`"
+                )
+            pid = db.create_person(handle)
+        return cls(db, handle, pid)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- entries ----------------------------------------------------------------------------
+
+    def _prepare(self, entry: E, trackables: dict[str, Trackable] | None = None,
+                 allow_unknown_analytes: bool = False, field: str = "") -> tuple[E, list[Measure]]:
+        if not isinstance(entry, EntryBase):
+            raise InvalidInput(field or "entry", f"expected a journal entry, got {type(entry).__name__}")
+        checked = check_entry(
+            self.vocabulary, entry,
+            self.trackable_map() if trackables is None else trackables,
+            allow_unknown_analytes=allow_unknown_analytes, field=field,
+        )
+        return checked, measures_of(checked, self.vocabulary)
+
+    def add(self, entry: E) -> E:
+        """Record one entry; returns it as stored (canonical spellings)."""
+        checked, measures = self._prepare(entry)
+        with self.db.begin() as conn:
+            if self._repo.insert_entries(conn, [(checked, measures)]) == 0:
+                raise Conflict(
+                    f"an entry from {checked.source} with key {checked.source_key!r} is already stored"
+                )
+        return checked
+
+    def add_many(self, entries: Iterable[EntryBase], *, progress: Progress | None = None,
+                 allow_unknown_analytes: bool = False) -> int:
+        """Record many entries in one transaction: all of them, or (on any error) none.
+
+        Entries carrying a ``source_key`` already stored are skipped, so importing the same data
+        twice adds nothing. Returns the number of entries added.
+        """
+        trackables = self.trackable_map()
+        prepared: list[tuple[EntryBase, list[Measure]]] = []
+        for i, entry in enumerate(entries):
+            prepared.append(
+                self._prepare(entry, trackables, allow_unknown_analytes, field=f"entries[{i}]")
+            )
+        added = 0
+        with self.db.begin() as conn:
+            step = 5000
+            for start in range(0, len(prepared), step):
+                added += self._repo.insert_entries(conn, prepared[start : start + step])
+                if progress is not None:
+                    progress(min(start + step, len(prepared)))
+        return added
+
+    def get(self, entry_id: str) -> EntryBase:
+        with self.db.begin() as conn:
+            return self._repo.get_entry(conn, entry_id).entry
+
+    def update(self, entry: E) -> E:
+        """Replace a stored entry (matched by id) with a corrected version of the same kind."""
+        checked, measures = self._prepare(entry)
+        with self.db.begin() as conn:
+            self._repo.replace_entry(conn, checked, measures)
+        return checked
+
+    def correct(self, entry_id: str, **changes: Any) -> EntryBase:
+        """Change some fields of a stored entry: ``journal.correct(id, amount=150)``."""
+        current = self.get(entry_id)
+        if "id" in changes or "kind" in changes:
+            raise InvalidInput("id", "an entry's id and kind cannot be changed")
+        return self.update(current.replace(**changes))
+
+    def delete(self, entry_id: str) -> None:
+        with self.db.begin() as conn:
+            self._repo.delete_entry(conn, entry_id)
+
+    def entries(self, start: date | None = None, end: date | None = None, *,
+                kinds: Iterable[str] | None = None, item: str | None = None) -> list[EntryBase]:
+        """Entries whose local date is in ``[start, end]``, oldest first."""
+        query = self._repo.select_entries(start, end, kinds, item)
+        with self.db.begin() as conn:
+            return list(self._repo.iter_entries(conn, query))
+
+    def day(self, day: date) -> list[EntryBase]:
+        return self.entries(day, day)
+
+    def count(self) -> int:
+        with self.db.begin() as conn:
+            return self._repo.count_entries(conn)
+
+    def date_span(self) -> tuple[date | None, date | None]:
+        with self.db.begin() as conn:
+            return self._repo.date_span(conn)
+
+    def daily_summaries(self, start: date, end: date) -> list[DaySummary]:
+        """Per local date: entry count and, per measure, n / total / mean / min / max."""
+        if end < start:
+            raise InvalidInput("end", "the end date is before the start date")
+        with self.db.begin() as conn:
+            return self._repo.daily(conn, start, end)
+
+    # -- regimens ---------------------------------------------------------------------------
+
+    def add_regimen(self, regimen: Regimen) -> Regimen:
+        check_regimen(self.vocabulary, regimen)
+        with self.db.begin() as conn:
+            try:
+                self._repo.get_regimen(conn, regimen.id)
+            except NotFound:
+                self._repo.put_regimen(conn, regimen)
+                return regimen
+        raise Conflict(f"a regimen with id {regimen.id} already exists")
+
+    def update_regimen(self, regimen: Regimen) -> Regimen:
+        check_regimen(self.vocabulary, regimen)
+        with self.db.begin() as conn:
+            self._repo.put_regimen(conn, regimen, must_exist=True)
+        return regimen
+
+    def regimen(self, regimen_id: str) -> Regimen:
+        with self.db.begin() as conn:
+            return self._repo.get_regimen(conn, regimen_id)
+
+    def regimens(self, *, active_on: date | None = None, substance: str | None = None) -> list[Regimen]:
+        with self.db.begin() as conn:
+            found = self._repo.list_regimens(conn)
+        if active_on is not None:
+            found = [r for r in found if r.active_on(active_on)]
+        if substance is not None:
+            found = [r for r in found if r.substance == substance]
+        return found
+
+    def change_dose(self, regimen_id: str, step: DoseStep) -> Regimen:
+        try:
+            changed = self.regimen(regimen_id).with_dose_change(step)
+        except ValueError as exc:
+            raise InvalidInput("start", str(exc)) from None
+        return self.update_regimen(changed)
+
+    def stop_regimen(self, regimen_id: str, on: date) -> Regimen:
+        regimen = self.regimen(regimen_id)
+        if on < regimen.start:
+            raise InvalidInput("stop", f"the stop date is before the start ({regimen.start})")
+        return self.update_regimen(regimen.stopped(on))
+
+    def delete_regimen(self, regimen_id: str) -> None:
+        with self.db.begin() as conn:
+            self._repo.delete_regimen(conn, regimen_id)
+
+    # -- profile and trackables -------------------------------------------------------------
+
+    def profile(self) -> Profile:
+        with self.db.begin() as conn:
+            return Profile.model_validate(self._repo.get_profile(conn))
+
+    def set_profile(self, profile: Profile) -> Profile:
+        check_profile(self.vocabulary, profile)
+        with self.db.begin() as conn:
+            self._repo.put_profile(conn, profile.model_dump(mode="json", exclude_none=True))
+        return profile
+
+    def update_profile(self, **changes: Any) -> Profile:
+        return self.set_profile(self.profile().replace(**changes))
+
+    def timezone(self) -> tzinfo:
+        """The person's zone from the profile, else this machine's local zone."""
+        name = self.profile().timezone
+        if name:
+            return ZoneInfo(name)
+        local = datetime.now().astimezone().tzinfo
+        return local or UTC
+
+    def define_trackable(self, trackable: Trackable) -> Trackable:
+        with self.db.begin() as conn:
+            self._repo.put_trackable(conn, trackable.id, trackable.model_dump(mode="json"))
+        return trackable
+
+    def trackables(self) -> list[Trackable]:
+        with self.db.begin() as conn:
+            return [Trackable.model_validate(d) for d in self._repo.list_trackables(conn)]
+
+    def trackable_map(self) -> dict[str, Trackable]:
+        return {t.id: t for t in self.trackables()}
+
+    def delete_trackable(self, trackable_id: str) -> None:
+        with self.db.begin() as conn:
+            self._repo.delete_trackable(conn, trackable_id)
+
+    # -- backup -----------------------------------------------------------------------------
+
+    def export_backup(self) -> Backup:
+        """Everything of this person as one versioned document (see domain/backup.py)."""
+        with self.db.begin() as conn:
+            stored = list(self._repo.iter_stored(conn, self._repo.select_entries()))
+            regimens = self._repo.list_regimens(conn)
+            profile = Profile.model_validate(self._repo.get_profile(conn))
+            trackables = [Trackable.model_validate(d) for d in self._repo.list_trackables(conn)]
+        return Backup.model_construct(
+            format="flarewise-journal", version=1, exported_at=datetime.now(UTC),
+            person=self.handle, profile=profile, trackables=tuple(trackables),
+            regimens=tuple(regimens), entries=tuple(stored),
+        )
+
+    def export_json(self, path: str | os.PathLike[str]) -> int:
+        """Write the backup to ``path`` atomically; returns the number of entries written."""
+        backup = self.export_backup()
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".flarewise-export-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(backup.model_dump_json(indent=1).encode("utf-8"))
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return len(backup.entries)
+
+    def restore(self, backup: Backup, *, replace: bool = False,
+                progress: Progress | None = None) -> int:
+        """Load a backup into this journal in one transaction.
+
+        Refuses a journal that already holds data unless ``replace`` (then the old content is
+        removed in the same transaction, so a failed restore leaves it untouched).
+        """
+        trackables = {t.id: t for t in backup.trackables}
+        check_profile(self.vocabulary, backup.profile)
+        for regimen in backup.regimens:
+            check_regimen(self.vocabulary, regimen)
+        prepared: list[tuple[StoredEntry, Sequence[Measure]]] = []
+        for i, stored in enumerate(backup.entries):
+            entry, measures = self._prepare(
+                stored.entry, trackables, allow_unknown_analytes=True, field=f"entries[{i}].entry"
+            )
+            prepared.append((stored.model_copy(update={"entry": entry}), measures))
+        ids = [s.entry.id for s, _ in prepared]
+        if len(set(ids)) != len(ids):
+            raise BackupError("the backup lists the same entry id twice; it was not restored")
+        with self.db.begin() as conn:
+            has_data = self._repo.count_entries(conn) > 0 or self._repo.list_regimens(conn)
+            if has_data and not replace:
+                raise Conflict(
+                    f"the journal {self.handle!r} already holds data; restore into an empty "
+                    "journal, or pass --replace to overwrite it"
+                )
+            self._repo.wipe(conn)
+            self._repo.put_profile(conn, backup.profile.model_dump(mode="json", exclude_none=True))
+            for t in backup.trackables:
+                self._repo.put_trackable(conn, t.id, t.model_dump(mode="json"))
+            for r in backup.regimens:
+                self._repo.put_regimen(conn, r)
+            step = 5000
+            for start in range(0, len(prepared), step):
+                self._repo.insert_stored(conn, prepared[start : start + step])
+                if progress is not None:
+                    progress(min(start + step, len(prepared)))
+        return len(prepared)
+
+    def restore_json(self, path: str | os.PathLike[str], *, replace: bool = False,
+                     progress: Progress | None = None) -> int:
+        return self.restore(read_backup(path), replace=replace, progress=progress)
+
+
+def read_backup(path: str | os.PathLike[str]) -> Backup:
+    """Parse and validate a backup file; errors name the file, the line or the field."""
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise BackupError(f"{name}: cannot read the file ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BackupError(
+            f"{name}: not a flarewise backup (byte {exc.start} is not UTF-8 text)"
+        ) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BackupError(
+            f"{name}: line {exc.lineno} column {exc.colno}: not valid JSON ({exc.msg})"
+        ) from None
+    if not isinstance(data, dict) or data.get("format") != "flarewise-journal":
+        raise BackupError(f"{name}: not a flarewise backup (no \"format\": \"flarewise-journal\")")
+    if data.get("version") != 1:
+        raise BackupError(
+            f"{name}: backup version {data.get('version')!r} is not supported by this flarewise "
+            "(it reads version 1)"
+        )
+    try:
+        return Backup.model_validate(data)
+    except pydantic.ValidationError as exc:
+        err = translate(exc, where=name)
+        raise BackupError(f"{err}. Nothing was restored.") from None
+
+
+def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
+    """Open (and, for a new or older database, migrate) the database at ``url``."""
+    if url is None:
+        from flarewise.config import load_settings
+
+        url = load_settings().database_url
+    db = Database(url)
+    try:
+        db.ensure_schema(upgrade=upgrade)
+    except FlarewiseError:
+        db.close()
+        raise
+    return db
+
+
+def open_journal(url: str | None = None, person: str = "me", *, create: bool = True,
+                 upgrade: bool = True) -> Journal:
+    """The journal of ``person`` in the database at ``url`` (default: the settings' URL)."""
+    db = open_database(url, upgrade=upgrade)
+    try:
+        return Journal.for_person(db, Database.check_handle(person), create=create)
+    except FlarewiseError:
+        db.close()
+        raise

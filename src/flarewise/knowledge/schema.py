@@ -1,0 +1,143 @@
+"""Schemas of the vocabulary files. Loading validates every file against these models, so a typo
+in package data fails the test suite rather than a person's import."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from flarewise.domain.entries import Loinc, Slug
+from flarewise.domain.units import Dimension, parse_unit
+
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Term(Strict):
+    id: Slug
+    name: Name
+    synonyms: tuple[Name, ...] = ()
+
+
+class SymptomDef(Term):
+    higher_is_worse: bool = True
+    anchors: dict[int, str] = Field(default_factory=dict)
+
+
+class FormDef(Term):
+    formula: str | None = None
+    molar_mass: Annotated[float, Field(gt=0)] | None = None
+    magnesium_atoms: Annotated[int, Field(ge=1)] | None = None
+
+    @property
+    def elemental_fraction(self) -> float | None:
+        """Mass fraction of elemental magnesium in the compound, from its formula."""
+        if self.molar_mass is None or self.magnesium_atoms is None:
+            return None
+        return self.magnesium_atoms * 24.305 / self.molar_mass
+
+
+class SubstanceDef(Term):
+    type: Literal["supplement", "medicine"] = "supplement"
+    classes: tuple[Slug, ...] = ()
+    dimensions: tuple[Literal["mass", "iu", "volume", "cfu"], ...] = ()
+    canonical_unit: str = "mg"
+    default_basis: Literal["elemental", "compound"] | None = None
+    iu_per_mcg: Annotated[float, Field(gt=0)] | None = None
+    forms: tuple[FormDef, ...] = ()
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _canonical_fits(self) -> SubstanceDef:
+        unit = parse_unit(self.canonical_unit)
+        if unit.dimension.value not in self.accepted_dimensions:
+            raise ValueError(f"{self.id}: canonical unit {unit.code} is not an accepted dimension")
+        return self
+
+    @property
+    def accepted_dimensions(self) -> tuple[str, ...]:
+        if self.dimensions:
+            return self.dimensions
+        return ("mass", "volume") if self.type == "medicine" else ("mass",)
+
+    def fits(self, dimension: Dimension) -> bool:
+        measurable = {Dimension.MASS, Dimension.IU, Dimension.VOLUME, Dimension.CFU}
+        return dimension not in measurable or dimension.value in self.accepted_dimensions
+
+
+class FoodDef(Term):
+    groups: tuple[Slug, ...] = ()
+
+
+class ActivityDef(Term):
+    category: Literal[
+        "aerobic", "strengthening", "aquatic", "meditative_movement", "flexibility",
+        "daily_activity", "other",
+    ]
+
+
+class EventDef(Term):
+    details: tuple[Term, ...] = ()
+
+
+class MetricDef(Term):
+    unit: str
+    daily: Literal["sum", "mean"]
+
+
+class ConditionDef(Term):
+    inflammatory: bool = False
+
+
+class AnalyteDef(Strict):
+    loinc: Loinc
+    name: Name
+    short: Name
+    synonyms: tuple[Name, ...] = ()
+    canonical_unit: str
+    units: dict[str, Annotated[float, Field(gt=0)]]
+    research_marker: bool = False
+    code_verified: bool = True
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _canonical_listed(self) -> AnalyteDef:
+        if self.units.get(self.canonical_unit) != 1:
+            raise ValueError(f"{self.loinc}: canonical unit must be listed with factor 1")
+        return self
+
+
+class SymptomsFile(Strict):
+    symptoms: tuple[SymptomDef, ...]
+
+
+class SubstancesFile(Strict):
+    classes: dict[Slug, Name]
+    supplements: tuple[SubstanceDef, ...]
+    medicines: tuple[SubstanceDef, ...]
+
+
+class FoodsFile(Strict):
+    food_groups: tuple[Term, ...]
+    foods: tuple[FoodDef, ...]
+
+
+class ActivitiesFile(Strict):
+    activities: tuple[ActivityDef, ...]
+    mindbody: tuple[Term, ...]
+    therapies: tuple[Term, ...]
+    events: tuple[EventDef, ...]
+    metrics: tuple[MetricDef, ...]
+
+
+class ConditionsFile(Strict):
+    conditions: tuple[ConditionDef, ...]
+    clinical_findings: tuple[Term, ...]
+
+
+class AnalytesFile(Strict):
+    analytes: tuple[AnalyteDef, ...]

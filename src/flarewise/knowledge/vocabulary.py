@@ -1,0 +1,307 @@
+"""The vocabulary: stable ids for everything a person can log, and name resolution.
+
+Names and synonyms resolve to ids ("vit D", "cholecalciferol" -> ``vitamin_d``). An unknown name is
+an :class:`~flarewise.errors.UnknownTerm` that suggests close matches; flarewise never invents an
+id from free text, so "magnesium" logged in March and "Magnesium " in May are the same thing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any, Literal, TypeVar
+
+import pydantic
+import yaml
+
+from flarewise.domain.entries import loinc_check_digit_ok
+from flarewise.errors import FlarewiseError, UnknownTerm
+from flarewise.knowledge.schema import (
+    ActivitiesFile,
+    ActivityDef,
+    AnalyteDef,
+    AnalytesFile,
+    ConditionDef,
+    ConditionsFile,
+    EventDef,
+    FoodDef,
+    FoodsFile,
+    FormDef,
+    MetricDef,
+    SubstanceDef,
+    SubstancesFile,
+    SymptomDef,
+    SymptomsFile,
+    Term,
+)
+
+VocabKind = Literal[
+    "symptom", "substance", "form", "food", "food_group", "activity", "practice", "therapy",
+    "event", "metric", "condition", "finding", "analyte", "substance_class",
+]
+VOCAB_KINDS: tuple[str, ...] = VocabKind.__args__  # type: ignore[attr-defined]
+
+M = TypeVar("M", bound=pydantic.BaseModel)
+T = TypeVar("T")
+
+
+def normalise_name(text: str) -> str:
+    """Case, punctuation and spacing do not distinguish names: ``Vit-D`` == ``vit d``."""
+    text = text.casefold().replace("’", "'").replace("+", " plus ")
+    text = re.sub(r"[-_/,.()]+", " ", text)
+    text = text.replace("'", "")
+    return " ".join(text.split())
+
+
+def normalise_lab_unit(text: str) -> str:
+    """Compare lab units without case and with the usual spellings of micro and powers of ten."""
+    t = text.strip().replace("µ", "u").replace("μ", "u").replace(" ", "")
+    t = t.replace("x10^9", "10*9").replace("10^9", "10*9").replace("x10^3", "10*3")
+    t = t.replace("10^3", "10*3").replace("e9/l", "10*9/l")
+    t = t.replace("[", "").replace("]", "")
+    aliases = {"k/ul": "10*3/ul", "mm/hr": "mm/h", "meq/l": "meq/l", "titer": "{titer}",
+               "titre": "{titer}"}
+    low = t.lower()
+    return aliases.get(low, low)
+
+
+class VocabularyError(FlarewiseError):
+    """A vocabulary data file is invalid (a defect in flarewise's package data)."""
+
+
+def _load(filename: str, model: type[M]) -> M:
+    text = resources.files("flarewise.knowledge").joinpath("data", filename).read_text("utf-8")
+    try:
+        return model.model_validate(yaml.safe_load(text))
+    except (pydantic.ValidationError, yaml.YAMLError) as exc:
+        raise VocabularyError(f"knowledge/data/{filename} is invalid: {exc}") from None
+
+
+@dataclass(frozen=True)
+class _Index:
+    kind: str
+    names: dict[str, str]  # normalised name -> id
+    ids: frozenset[str]
+
+    def resolve(self, text: str, field: str = "") -> str:
+        if text in self.ids:
+            return text
+        key = normalise_name(text)
+        if key in self.names:
+            return self.names[key]
+        close = difflib.get_close_matches(key, list(self.names), n=3, cutoff=0.6)
+        suggestions = list(dict.fromkeys(self.names[c] for c in close))
+        raise UnknownTerm(self.kind, text, suggestions, field=field)
+
+
+def _index(kind: str, entries: Iterable[tuple[str, Iterable[str]]]) -> _Index:
+    names: dict[str, str] = {}
+    ids: set[str] = set()
+    for id_, aliases in entries:
+        if id_ in ids:
+            raise VocabularyError(f"the {kind} id {id_!r} is defined twice")
+        ids.add(id_)
+        for alias in (id_, *aliases):
+            key = normalise_name(alias)
+            if names.get(key, id_) != id_:
+                raise VocabularyError(
+                    f"the {kind} name {alias!r} is ambiguous: {names[key]!r} and {id_!r}"
+                )
+            names[key] = id_
+    return _Index(kind, names, frozenset(ids))
+
+
+def _terms(items: Iterable[Term]) -> list[tuple[str, Iterable[str]]]:
+    return [(t.id, (t.name, *t.synonyms)) for t in items]
+
+
+class Vocabulary:
+    """Every vocabulary, validated and indexed. Build once with :func:`load_vocabulary`."""
+
+    def __init__(self) -> None:
+        sym = _load("symptoms.yaml", SymptomsFile)
+        subs = _load("substances.yaml", SubstancesFile)
+        foods = _load("foods.yaml", FoodsFile)
+        acts = _load("activities.yaml", ActivitiesFile)
+        conds = _load("conditions.yaml", ConditionsFile)
+        labs = _load("analytes.yaml", AnalytesFile)
+
+        self.symptoms: dict[str, SymptomDef] = {s.id: s for s in sym.symptoms}
+        medicines = [s.model_copy(update={"type": "medicine"}) for s in subs.medicines]
+        self.substances: dict[str, SubstanceDef] = {
+            s.id: s for s in (*subs.supplements, *medicines)
+        }
+        self.substance_classes: dict[str, str] = dict(subs.classes)
+        self.forms: dict[str, tuple[str, FormDef]] = {
+            f.id: (s.id, f) for s in self.substances.values() for f in s.forms
+        }
+        self.food_groups: dict[str, Term] = {g.id: g for g in foods.food_groups}
+        self.foods: dict[str, FoodDef] = {f.id: f for f in foods.foods}
+        self.activities: dict[str, ActivityDef] = {a.id: a for a in acts.activities}
+        self.practices: dict[str, Term] = {p.id: p for p in acts.mindbody}
+        self.therapies: dict[str, Term] = {t.id: t for t in acts.therapies}
+        self.events: dict[str, EventDef] = {e.id: e for e in acts.events}
+        self.metrics: dict[str, MetricDef] = {m.id: m for m in acts.metrics}
+        self.conditions: dict[str, ConditionDef] = {c.id: c for c in conds.conditions}
+        self.findings: dict[str, Term] = {f.id: f for f in conds.clinical_findings}
+        self.analytes: dict[str, AnalyteDef] = {a.loinc: a for a in labs.analytes}
+        self._check_references()
+
+        self._indexes: dict[str, _Index] = {
+            "symptom": _index("symptom", _terms(self.symptoms.values())),
+            "substance": _index(
+                "substance",
+                [(s.id, (s.name, *s.synonyms)) for s in self.substances.values()],
+            ),
+            "form": _index("form", [(f.id, (f.name, *f.synonyms)) for _, f in self.forms.values()]),
+            "food": _index("food", _terms(self.foods.values())),
+            "food_group": _index("food_group", _terms(self.food_groups.values())),
+            "activity": _index("activity", _terms(self.activities.values())),
+            "practice": _index("practice", _terms(self.practices.values())),
+            "therapy": _index("therapy", _terms(self.therapies.values())),
+            "event": _index("event", _terms(self.events.values())),
+            "metric": _index("metric", _terms(self.metrics.values())),
+            "condition": _index("condition", _terms(self.conditions.values())),
+            "finding": _index("finding", _terms(self.findings.values())),
+            "analyte": _index(
+                "analyte",
+                [(a.loinc, (a.short, a.name, *a.synonyms)) for a in self.analytes.values()],
+            ),
+            "substance_class": _index(
+                "substance_class", [(k, (v,)) for k, v in self.substance_classes.items()]
+            ),
+        }
+
+    def _check_references(self) -> None:
+        for s in self.substances.values():
+            unknown = set(s.classes) - set(self.substance_classes)
+            if unknown:
+                raise VocabularyError(f"substance {s.id!r} has unknown classes {sorted(unknown)}")
+        for f in self.foods.values():
+            unknown = set(f.groups) - set(self.food_groups)
+            if unknown:
+                raise VocabularyError(f"food {f.id!r} has unknown groups {sorted(unknown)}")
+        overlap = set(self.forms) & set(self.substances)
+        if overlap:
+            raise VocabularyError(f"ids used for both a substance and a form: {sorted(overlap)}")
+
+    # -- resolution -------------------------------------------------------------------------
+
+    def resolve(self, kind: VocabKind, text: str, field: str = "") -> str:
+        """The id for a name, synonym or id of ``kind``; :class:`UnknownTerm` otherwise."""
+        return self._indexes[kind].resolve(text, field)
+
+    def resolve_substance(self, text: str, field: str = "substance") -> tuple[str, str | None]:
+        """Resolve ``"magnesium-citrate"`` to ``("magnesium", "magnesium_citrate")`` and
+        ``"vit d"`` to ``("vitamin_d", None)``."""
+        try:
+            return self.resolve("substance", text, field), None
+        except UnknownTerm as first:
+            try:
+                form_id = self.resolve("form", text, field)
+            except UnknownTerm:
+                raise first from None
+            return self.forms[form_id][0], form_id
+
+    def resolve_analyte(self, text: str, field: str = "loinc") -> str:
+        """A LOINC code (known or, if well formed, unknown) or a known analyte name."""
+        code = text.strip()
+        if code in self.analytes:
+            return code
+        try:
+            return self.resolve("analyte", code, field)
+        except UnknownTerm:
+            if loinc_check_digit_ok(code):
+                return code
+            raise
+
+    def ids(self, kind: VocabKind) -> frozenset[str]:
+        return self._indexes[kind].ids
+
+    def search(self, kind: VocabKind, text: str = "", limit: int = 50) -> list[tuple[str, str]]:
+        """(id, display name) pairs whose id or names contain ``text``."""
+        table: Mapping[str, Any] = self._table(kind)
+        needle = normalise_name(text)
+        out = []
+        for id_, item in table.items():
+            names = [id_, *self._names(item)]
+            if not needle or any(needle in normalise_name(n) for n in names):
+                out.append((id_, self._display(item)))
+        return out[:limit]
+
+    def _table(self, kind: VocabKind) -> Mapping[str, Any]:
+        tables: dict[str, Mapping[str, Any]] = {
+            "symptom": self.symptoms, "substance": self.substances,
+            "form": {k: v[1] for k, v in self.forms.items()}, "food": self.foods,
+            "food_group": self.food_groups, "activity": self.activities,
+            "practice": self.practices, "therapy": self.therapies, "event": self.events,
+            "metric": self.metrics, "condition": self.conditions, "finding": self.findings,
+            "analyte": self.analytes, "substance_class": self.substance_classes,
+        }
+        return tables[kind]
+
+    @staticmethod
+    def _names(item: Any) -> list[str]:
+        if isinstance(item, str):
+            return [item]
+        if isinstance(item, AnalyteDef):
+            return [item.short, item.name, *item.synonyms]
+        return [item.name, *item.synonyms]
+
+    @staticmethod
+    def _display(item: Any) -> str:
+        if isinstance(item, str):
+            return item
+        if isinstance(item, AnalyteDef):
+            return f"{item.short} ({item.name})"
+        return str(item.name)
+
+    def name_of(self, kind: VocabKind, id_: str) -> str:
+        item = self._table(kind).get(id_)
+        if item is None:
+            return id_
+        if isinstance(item, AnalyteDef):
+            return item.short
+        return item if isinstance(item, str) else str(item.name)
+
+    # -- lookups used across the package -----------------------------------------------------
+
+    def substance_has_class(self, substance: str, cls: str) -> bool:
+        s = self.substances.get(substance)
+        return s is not None and cls in s.classes
+
+    def analyte_unit(self, loinc: str, unit: str, field: str = "unit") -> str:
+        """The catalogue's spelling of ``unit`` for ``loinc``; InvalidInput when it does not fit."""
+        from flarewise.errors import InvalidInput
+
+        analyte = self.analytes.get(loinc)
+        if analyte is None:
+            return unit.strip()
+        key = normalise_lab_unit(unit)
+        for known in analyte.units:
+            if normalise_lab_unit(known) == key:
+                return known
+        raise InvalidInput(
+            field,
+            f"{unit!r} is not a unit for {analyte.short} ({loinc}); "
+            f"use one of: {', '.join(analyte.units)}",
+        )
+
+    def to_canonical_lab(self, loinc: str, value: float, unit: str) -> tuple[float, str] | None:
+        analyte = self.analytes.get(loinc)
+        if analyte is None:
+            return None
+        factor = analyte.units.get(unit)
+        if factor is None:
+            return None
+        return value * factor, analyte.canonical_unit
+
+
+@cache
+def load_vocabulary() -> Vocabulary:
+    """The package vocabulary, loaded and validated once per process."""
+    return Vocabulary()

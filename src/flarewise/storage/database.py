@@ -1,0 +1,190 @@
+"""Opening a database (SQLite or PostgreSQL), its migrations, and the people in it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+
+from flarewise.errors import Conflict, InvalidInput, NotFound, SchemaOutOfDate, StorageError
+from flarewise.storage.tables import persons
+
+_HANDLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}$")
+
+
+def utcnow() -> datetime:
+    """Naive UTC, the way every DateTime column stores time."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite files get their folder created and WAL mode."""
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError:
+        raise StorageError(
+            f"{url!r} is not a database URL; use sqlite:///path/to/journal.db or "
+            "postgresql+psycopg://user@host/dbname"
+        ) from None
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(parsed, connect_args={"timeout": 30})
+        sa.event.listen(engine, "connect", _on_sqlite_connect)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return sa.create_engine(parsed, pool_pre_ping=True)
+    raise StorageError(
+        f"flarewise stores journals in SQLite or PostgreSQL, not {parsed.get_backend_name()}"
+    )
+
+
+def alembic_config(connection: Connection) -> Config:
+    cfg = Config()
+    cfg.set_main_option(
+        "script_location", str(resources.files("flarewise.storage").joinpath("migrations"))
+    )
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+class Database:
+    """One database holding the journals of many people."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.dialect = self.engine.dialect.name
+
+    @property
+    def safe_url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """A transaction: committed when the block ends, rolled back on any error."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise StorageError(
+                f"the database at {self.safe_url} could not be used: {exc.orig}"
+            ) from exc
+        except IntegrityError as exc:
+            raise Conflict(f"that would duplicate or break stored records ({exc.orig})") from exc
+        except SQLAlchemyError as exc:
+            raise StorageError(f"the database at {self.safe_url} failed: {exc}") from exc
+
+    # -- migrations ------------------------------------------------------------------------
+
+    def head_revision(self) -> str:
+        with self.engine.connect() as conn:
+            script = ScriptDirectory.from_config(alembic_config(conn))
+            head = script.get_current_head()
+        assert head is not None
+        return head
+
+    def current_revision(self) -> str | None:
+        try:
+            with self.engine.connect() as conn:
+                return MigrationContext.configure(conn).get_current_revision()
+        except OperationalError as exc:
+            raise StorageError(f"cannot open the database at {self.safe_url}: {exc.orig}") from exc
+
+    def upgrade(self, revision: str = "head") -> None:
+        with self.begin() as conn:
+            command.upgrade(alembic_config(conn), revision)
+
+    def downgrade(self, revision: str) -> None:
+        with self.begin() as conn:
+            command.downgrade(alembic_config(conn), revision)
+
+    def ensure_schema(self, *, upgrade: bool = True) -> None:
+        """Create an empty database's schema; bring an old one up to date when ``upgrade``."""
+        current = self.current_revision()
+        head = self.head_revision()
+        if current == head:
+            return
+        if current is None or upgrade:
+            self.upgrade()
+            return
+        raise SchemaOutOfDate(
+            f"the database at {self.safe_url} has schema {current}, this flarewise needs {head}. "
+            "Back it up, then run `flarewise db upgrade`."
+        )
+
+    # -- people ----------------------------------------------------------------------------
+
+    @staticmethod
+    def check_handle(handle: str) -> str:
+        if not _HANDLE.match(handle):
+            raise InvalidInput(
+                "person",
+                f"{handle!r} is not a usable name: use letters, digits, '.', '_', '-' or '@' "
+                "(up to 100)",
+            )
+        return handle
+
+    def person_id(self, handle: str) -> int | None:
+        with self.begin() as conn:
+            row = conn.execute(sa.select(persons.c.id).where(persons.c.handle == handle)).first()
+        return None if row is None else int(row[0])
+
+    def create_person(self, handle: str, profile: dict[str, Any] | None = None) -> int:
+        self.check_handle(handle)
+        now = utcnow()
+        try:
+            with self.begin() as conn:
+                result = conn.execute(
+                    persons.insert().values(
+                        handle=handle, profile=profile or {}, created_at=now, updated_at=now
+                    )
+                )
+                key = result.inserted_primary_key
+                assert key is not None
+                return int(key[0])
+        except Conflict:
+            raise Conflict(f"a journal named {handle!r} already exists") from None
+
+    def handles(self) -> list[str]:
+        with self.begin() as conn:
+            return [r[0] for r in conn.execute(sa.select(persons.c.handle).order_by(persons.c.handle))]
+
+    def delete_person(self, handle: str) -> None:
+        """Remove a person and every row of theirs (cascades through every per-person table)."""
+        from flarewise.storage.tables import PERSON_TABLES
+
+        pid = self.person_id(handle)
+        if pid is None:
+            raise NotFound(f"there is no journal named {handle!r}")
+        with self.begin() as conn:
+            for table in PERSON_TABLES:
+                conn.execute(table.delete().where(table.c.person_id == pid))
+            conn.execute(persons.delete().where(persons.c.id == pid))

@@ -1,0 +1,296 @@
+"""Queries for one person's journal. Every statement filters on ``person_id``: there is no
+method here that can read or change another person's rows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from flarewise.domain.backup import StoredEntry
+from flarewise.domain.entries import EntryBase
+from flarewise.domain.regimens import Regimen
+from flarewise.domain.summaries import DaySummary, MeasureStats
+from flarewise.errors import Conflict, NotFound
+from flarewise.storage.database import Database, utcnow
+from flarewise.storage.rows import (
+    Measure,
+    entry_from_row,
+    entry_row,
+    regimen_from_row,
+    regimen_row,
+    stored_entry_from_row,
+    value_rows,
+)
+from flarewise.storage.tables import PERSON_TABLES, entries, entry_values, persons, regimens, trackables
+
+#: Rows per executemany: large enough to amortise round trips, small enough for IN lists.
+BATCH = 2000
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+class PersonRepository:
+    """All reads and writes of one person's rows."""
+
+    def __init__(self, db: Database, person_id: int) -> None:
+        self.db = db
+        self.pid = person_id
+
+    # -- entries ----------------------------------------------------------------------------
+
+    def insert_entries(
+        self, conn: Connection, items: Sequence[tuple[EntryBase, Sequence[Measure]]],
+        *, recorded_at: datetime | None = None, skip_known_source_keys: bool = True,
+    ) -> int:
+        """Insert entries with their derived values; entries whose ``(source, source_key)`` is
+        already stored are skipped (imports are idempotent). Returns how many were inserted."""
+        if skip_known_source_keys:
+            items = self._without_known_keys(conn, items)
+        now = recorded_at or utcnow()
+        inserted = 0
+        for chunk in _chunks(items, BATCH):
+            rows = [entry_row(self.pid, e, now) for e, _ in chunk]
+            values = [v for e, ms in chunk for v in value_rows(self.pid, e, ms)]
+            if not rows:
+                continue
+            conn.execute(entries.insert(), rows)
+            if values:
+                conn.execute(entry_values.insert(), values)
+            inserted += len(rows)
+        return inserted
+
+    def _without_known_keys(
+        self, conn: Connection, items: Sequence[tuple[EntryBase, Sequence[Measure]]]
+    ) -> list[tuple[EntryBase, Sequence[Measure]]]:
+        by_source: dict[str, set[str]] = defaultdict(set)
+        for e, _ in items:
+            if e.source_key is not None:
+                by_source[e.source].add(e.source_key)
+        known: dict[str, set[str]] = defaultdict(set)
+        for source, keys in by_source.items():
+            for chunk in _chunks(sorted(keys), 500):
+                q = sa.select(entries.c.source_key).where(
+                    entries.c.person_id == self.pid,
+                    entries.c.source == source,
+                    entries.c.source_key.in_(chunk),
+                )
+                known[source].update(r[0] for r in conn.execute(q))
+        out = []
+        for e, ms in items:
+            if e.source_key is not None:
+                if e.source_key in known[e.source]:
+                    continue
+                known[e.source].add(e.source_key)  # also drops duplicates within the batch
+            out.append((e, ms))
+        return out
+
+    def replace_entry(self, conn: Connection, entry: EntryBase, measures: Sequence[Measure]) -> None:
+        old = conn.execute(
+            sa.select(entries.c.kind, entries.c.recorded_at).where(
+                entries.c.person_id == self.pid, entries.c.id == entry.id
+            )
+        ).first()
+        if old is None:
+            raise NotFound(f"there is no entry {entry.id} in this journal")
+        if old.kind != entry.kind:  # type: ignore[attr-defined]
+            raise Conflict(
+                f"entry {entry.id} is a {old.kind}; it cannot become a {entry.kind}"  # type: ignore[attr-defined]
+            )
+        self.delete_entry(conn, entry.id)
+        row = entry_row(self.pid, entry, old.recorded_at, utcnow())
+        conn.execute(entries.insert(), [row])
+        values = value_rows(self.pid, entry, measures)
+        if values:
+            conn.execute(entry_values.insert(), values)
+
+    def delete_entry(self, conn: Connection, entry_id: str) -> None:
+        conn.execute(
+            entry_values.delete().where(
+                entry_values.c.person_id == self.pid, entry_values.c.entry_id == entry_id
+            )
+        )
+        result = conn.execute(
+            entries.delete().where(entries.c.person_id == self.pid, entries.c.id == entry_id)
+        )
+        if result.rowcount == 0:
+            raise NotFound(f"there is no entry {entry_id} in this journal")
+
+    def get_entry(self, conn: Connection, entry_id: str) -> StoredEntry:
+        row = conn.execute(
+            sa.select(entries).where(entries.c.person_id == self.pid, entries.c.id == entry_id)
+        ).first()
+        if row is None:
+            raise NotFound(f"there is no entry {entry_id} in this journal")
+        return stored_entry_from_row(row)
+
+    def select_entries(
+        self, start: date | None = None, end: date | None = None,
+        kinds: Iterable[str] | None = None, item: str | None = None,
+    ) -> sa.Select[Any]:
+        q = sa.select(entries).where(entries.c.person_id == self.pid)
+        if start is not None:
+            q = q.where(entries.c.local_date >= start)
+        if end is not None:
+            q = q.where(entries.c.local_date <= end)
+        if kinds is not None:
+            q = q.where(entries.c.kind.in_(list(kinds)))
+        if item is not None:
+            q = q.where(entries.c.item == item)
+        return q.order_by(entries.c.at_utc, entries.c.id)
+
+    def iter_entries(self, conn: Connection, query: sa.Select[Any]) -> Iterator[EntryBase]:
+        for row in conn.execution_options(yield_per=2000).execute(query):
+            yield entry_from_row(row)
+
+    def iter_stored(self, conn: Connection, query: sa.Select[Any]) -> Iterator[StoredEntry]:
+        for row in conn.execution_options(yield_per=2000).execute(query):
+            yield stored_entry_from_row(row)
+
+    def count_entries(self, conn: Connection) -> int:
+        q = sa.select(sa.func.count()).select_from(entries).where(entries.c.person_id == self.pid)
+        return int(conn.execute(q).scalar_one())
+
+    def daily(self, conn: Connection, start: date, end: date) -> list[DaySummary]:
+        ev = entry_values.c
+        q = (
+            sa.select(
+                ev.local_date, ev.measure, sa.func.count(), sa.func.sum(ev.value),
+                sa.func.min(ev.value), sa.func.max(ev.value),
+            )
+            .where(ev.person_id == self.pid, ev.local_date >= start, ev.local_date <= end)
+            .group_by(ev.local_date, ev.measure)
+        )
+        measures: dict[date, dict[str, MeasureStats]] = defaultdict(dict)
+        for day, measure, n, total, lo, hi in conn.execute(q):
+            measures[day][measure] = MeasureStats(int(n), total, total / n, lo, hi)
+        ec = entries.c
+        counts_q = (
+            sa.select(ec.local_date, sa.func.count())
+            .where(ec.person_id == self.pid, ec.local_date >= start, ec.local_date <= end)
+            .group_by(ec.local_date)
+        )
+        counts = {day: int(n) for day, n in conn.execute(counts_q)}
+        return [
+            DaySummary(day, counts.get(day, 0), measures.get(day, {}))
+            for day in sorted(set(counts) | set(measures))
+        ]
+
+    def date_span(self, conn: Connection) -> tuple[date | None, date | None]:
+        q = sa.select(sa.func.min(entries.c.local_date), sa.func.max(entries.c.local_date)).where(
+            entries.c.person_id == self.pid
+        )
+        lo, hi = conn.execute(q).one()
+        return lo, hi
+
+    # -- regimens ---------------------------------------------------------------------------
+
+    def put_regimen(self, conn: Connection, regimen: Regimen, *, must_exist: bool = False,
+                    recorded_at: datetime | None = None) -> None:
+        old = conn.execute(
+            sa.select(regimens.c.recorded_at).where(
+                regimens.c.person_id == self.pid, regimens.c.id == regimen.id
+            )
+        ).first()
+        if old is None and must_exist:
+            raise NotFound(f"there is no regimen {regimen.id} in this journal")
+        now = utcnow()
+        if old is not None:
+            conn.execute(
+                regimens.delete().where(
+                    regimens.c.person_id == self.pid, regimens.c.id == regimen.id
+                )
+            )
+        first = old.recorded_at if old is not None else (recorded_at or now)
+        conn.execute(regimens.insert(), [regimen_row(self.pid, regimen, first, now)])
+
+    def get_regimen(self, conn: Connection, regimen_id: str) -> Regimen:
+        row = conn.execute(
+            sa.select(regimens).where(regimens.c.person_id == self.pid, regimens.c.id == regimen_id)
+        ).first()
+        if row is None:
+            raise NotFound(f"there is no regimen {regimen_id} in this journal")
+        return regimen_from_row(row)
+
+    def list_regimens(self, conn: Connection) -> list[Regimen]:
+        q = (
+            sa.select(regimens)
+            .where(regimens.c.person_id == self.pid)
+            .order_by(regimens.c.start_date, regimens.c.id)
+        )
+        return [regimen_from_row(r) for r in conn.execute(q)]
+
+    def delete_regimen(self, conn: Connection, regimen_id: str) -> None:
+        result = conn.execute(
+            regimens.delete().where(regimens.c.person_id == self.pid, regimens.c.id == regimen_id)
+        )
+        if result.rowcount == 0:
+            raise NotFound(f"there is no regimen {regimen_id} in this journal")
+
+    # -- trackables and profile -------------------------------------------------------------
+
+    def put_trackable(self, conn: Connection, trackable_id: str, data: dict[str, Any]) -> None:
+        conn.execute(
+            trackables.delete().where(
+                trackables.c.person_id == self.pid, trackables.c.id == trackable_id
+            )
+        )
+        conn.execute(trackables.insert(), [{"person_id": self.pid, "id": trackable_id, "data": data}])
+
+    def list_trackables(self, conn: Connection) -> list[dict[str, Any]]:
+        q = sa.select(trackables.c.data).where(trackables.c.person_id == self.pid).order_by(
+            trackables.c.id
+        )
+        return [dict(r[0]) for r in conn.execute(q)]
+
+    def delete_trackable(self, conn: Connection, trackable_id: str) -> None:
+        in_use = conn.execute(
+            sa.select(sa.func.count()).select_from(entries).where(
+                entries.c.person_id == self.pid, entries.c.kind == "custom",
+                entries.c.item == trackable_id,
+            )
+        ).scalar_one()
+        if in_use:
+            raise Conflict(
+                f"{in_use} entries use the trackable {trackable_id!r}; delete them first"
+            )
+        result = conn.execute(
+            trackables.delete().where(
+                trackables.c.person_id == self.pid, trackables.c.id == trackable_id
+            )
+        )
+        if result.rowcount == 0:
+            raise NotFound(f"there is no trackable {trackable_id!r} in this journal")
+
+    def get_profile(self, conn: Connection) -> dict[str, Any]:
+        row = conn.execute(sa.select(persons.c.profile).where(persons.c.id == self.pid)).first()
+        if row is None:
+            raise NotFound("this journal no longer exists")
+        return dict(row[0])
+
+    def put_profile(self, conn: Connection, data: dict[str, Any]) -> None:
+        conn.execute(
+            persons.update().where(persons.c.id == self.pid).values(profile=data, updated_at=utcnow())
+        )
+
+    def wipe(self, conn: Connection) -> None:
+        """Delete every entry, regimen and trackable of this person and clear the profile."""
+        for table in PERSON_TABLES:
+            conn.execute(table.delete().where(table.c.person_id == self.pid))
+        self.put_profile(conn, {})
+
+    def insert_stored(self, conn: Connection, items: Sequence[tuple[StoredEntry, Sequence[Measure]]]) -> None:
+        """Insert entries keeping their original record times (used by restore)."""
+        for chunk in _chunks(items, BATCH):
+            rows = [entry_row(self.pid, s.entry, s.recorded_at, s.updated_at) for s, _ in chunk]
+            values = [v for s, ms in chunk for v in value_rows(self.pid, s.entry, ms)]
+            conn.execute(entries.insert(), rows)
+            if values:
+                conn.execute(entry_values.insert(), values)

@@ -1,0 +1,105 @@
+"""The relational schema. Changes go through an Alembic migration in ``migrations/versions``.
+
+Layout: ``persons`` (one row per person, profile as JSON), ``entries`` (one row per logged entry:
+typed header columns plus the kind-specific fields as JSON), ``entry_values`` (numeric facts
+derived from each entry, the long table daily summaries and analysis read), ``regimens`` and
+``trackables``. Every per-person table keys on ``person_id`` first, so each query is scoped to
+one person by its index.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+persons = Table(
+    "persons",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("handle", String(100), nullable=False, unique=True),
+    Column("profile", JSON, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+entries = Table(
+    "entries",
+    metadata,
+    Column("person_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True),
+    Column("id", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("at_utc", DateTime, nullable=False),
+    Column("utc_offset", SmallInteger, nullable=False),
+    Column("local_date", Date, nullable=False),
+    Column("item", String(64), nullable=True),
+    Column("source", String(64), nullable=False),
+    Column("source_key", String(256), nullable=True),
+    Column("data", JSON, nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Index("ix_entries_person_local_date", "person_id", "local_date"),
+    Index("uq_entries_person_source_key", "person_id", "source", "source_key", unique=True),
+)
+
+entry_values = Table(
+    "entry_values",
+    metadata,
+    Column("person_id", Integer, primary_key=True),
+    Column("entry_id", String(64), primary_key=True),
+    Column("measure", String(100), primary_key=True),
+    Column("local_date", Date, nullable=False),
+    Column("value", Float, nullable=False),
+    ForeignKeyConstraint(
+        ["person_id", "entry_id"], ["entries.person_id", "entries.id"], ondelete="CASCADE"
+    ),
+    Index("ix_entry_values_person_local_date", "person_id", "local_date"),
+)
+
+regimens = Table(
+    "regimens",
+    metadata,
+    Column("person_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True),
+    Column("id", String(64), primary_key=True),
+    Column("substance", String(64), nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("stop_date", Date, nullable=True),
+    Column("source", String(64), nullable=False),
+    Column("source_key", String(256), nullable=True),
+    Column("data", JSON, nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Index("uq_regimens_person_source_key", "person_id", "source", "source_key", unique=True),
+)
+
+trackables = Table(
+    "trackables",
+    metadata,
+    Column("person_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True),
+    Column("id", String(64), primary_key=True),
+    Column("data", JSON, nullable=False),
+)
+
+#: Tables holding one person's data, in the order a wipe must delete them.
+PERSON_TABLES = (entry_values, entries, regimens, trackables)
