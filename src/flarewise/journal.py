@@ -29,6 +29,7 @@ from flarewise.domain.regimens import DoseStep, Regimen
 from flarewise.domain.summaries import DaySummary
 from flarewise.domain.trackables import Trackable
 from flarewise.errors import BackupError, Conflict, FlarewiseError, InvalidInput, NotFound
+from flarewise.knowledge.describe import describe_entry
 from flarewise.knowledge import (
     Vocabulary,
     check_entry,
@@ -75,6 +76,20 @@ class Journal:
         self.close()
 
     # -- entries ----------------------------------------------------------------------------
+
+    def describe(self, entry: EntryBase) -> str:
+        """A one-line plain-language description of an entry."""
+        return describe_entry(entry, self.vocabulary)
+
+    def find_id(self, prefix: str) -> str:
+        """The full id of the one entry whose id starts with ``prefix`` (tables show 8 chars)."""
+        with self.db.begin() as conn:
+            found = self._repo.ids_with_prefix(conn, prefix)
+        if not found:
+            raise NotFound(f"there is no entry {prefix!r} in this journal")
+        if len(found) > 1:
+            raise InvalidInput("id", f"{prefix!r} matches {len(found)} entries; give more of the id")
+        return found[0]
 
     def _prepare(self, entry: E, trackables: dict[str, Trackable] | None = None,
                  allow_unknown_analytes: bool = False, field: str = "") -> tuple[E, list[Measure]]:

@@ -123,6 +123,14 @@ class PersonRepository:
         if result.rowcount == 0:
             raise NotFound(f"there is no entry {entry_id} in this journal")
 
+    def ids_with_prefix(self, conn: Connection, prefix: str) -> list[str]:
+        if not prefix or any(c in prefix for c in "%_\\"):
+            return []
+        q = sa.select(entries.c.id).where(
+            entries.c.person_id == self.pid, entries.c.id.startswith(prefix)
+        ).limit(5)
+        return [r[0] for r in conn.execute(q)]
+
     def get_entry(self, conn: Connection, entry_id: str) -> StoredEntry:
         row = conn.execute(
             sa.select(entries).where(entries.c.person_id == self.pid, entries.c.id == entry_id)

@@ -1,0 +1,20 @@
+"""The command-line face: a thin layer over :mod:`flarewise.journal`."""
+
+from __future__ import annotations
+
+import sys
+
+from flarewise.cli import demo as _demo  # noqa: F401  (registers commands)
+from flarewise.cli import manage as _manage  # noqa: F401
+from flarewise.cli import show as _show  # noqa: F401
+from flarewise.cli.app import app, run
+from flarewise.cli.log import log_app
+
+app.add_typer(log_app, name="log")
+
+
+def main() -> None:
+    sys.exit(run(sys.argv[1:]))
+
+
+__all__ = ["app", "main", "run"]

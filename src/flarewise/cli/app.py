@@ -1,0 +1,87 @@
+"""The Typer application, its global options, output helpers and the one error handler."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from flarewise.config import SETTINGS_HELP, Settings, load_settings
+from flarewise.errors import FlarewiseError
+from flarewise.journal import Journal, open_journal
+
+app = typer.Typer(
+    name="flarewise",
+    help="A private fibromyalgia journal: log symptoms, doses, sleep, food and labs; see what helps.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+@dataclass
+class State:
+    settings: Settings
+    _journal: Journal | None = field(default=None)
+
+    def journal(self) -> Journal:
+        if self._journal is None:
+            self._journal = open_journal(self.settings.database_url, self.settings.person)
+        return self._journal
+
+
+def state(ctx: typer.Context) -> State:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, State)
+    return obj
+
+
+def journal(ctx: typer.Context) -> Journal:
+    return state(ctx).journal()
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None, typer.Option("--db", help=SETTINGS_HELP["FLAREWISE_DATABASE_URL"], show_default=False)
+    ] = None,
+    person: Annotated[
+        str | None, typer.Option("--person", help=SETTINGS_HELP["FLAREWISE_PERSON"], show_default=False)
+    ] = None,
+) -> None:
+    settings = load_settings()
+    if db:
+        settings = Settings(settings.home, db, settings.person)
+    if person:
+        settings = Settings(settings.home, settings.database_url, person)
+    ctx.obj = State(settings)
+    ctx.call_on_close(lambda: ctx.obj._journal.close() if ctx.obj._journal else None)
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI. Usage errors are Click's (exit 2); every FlarewiseError becomes one line on
+    stderr and exit code 1; anything else is a bug and keeps its traceback."""
+    try:
+        app(args=argv, prog_name="flarewise", standalone_mode=True)
+    except FlarewiseError as exc:
+        err.print(f"Error: {exc}", markup=False, soft_wrap=True)
+        return 1
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return 0

@@ -1,0 +1,325 @@
+"""Set-up and housekeeping: init, db, export/restore, profile, regimens, trackables, vocabulary."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from flarewise.cli.app import JsonOpt, app, emit_json, journal, out, state
+from flarewise.cli.when import parse_day
+from flarewise.domain import Condition, DoseStep, Regimen, Trackable
+from flarewise.errors import InvalidInput
+from flarewise.journal import Journal, read_backup
+
+db_app = typer.Typer(help="Database schema: upgrade, downgrade, current.", no_args_is_help=True)
+profile_app = typer.Typer(help="Your profile: birth year, sex, time zone, conditions.", no_args_is_help=True)
+regimen_app = typer.Typer(help="Regular medicines and supplements: start, dose changes, stop.", no_args_is_help=True)
+trackable_app = typer.Typer(help="Your own trackables.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(profile_app, name="profile")
+app.add_typer(regimen_app, name="regimen")
+app.add_typer(trackable_app, name="trackable")
+
+
+def progress_bar(label: str) -> Progress:
+    return Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=out, transient=True,
+    )
+
+
+@app.command("init")
+def init(ctx: typer.Context) -> None:
+    """Create the database (if needed) and your journal."""
+    j = journal(ctx)
+    out.print(f"Journal {j.handle!r} is ready in {j.db.safe_url}")
+
+
+@db_app.command("upgrade")
+def db_upgrade(ctx: typer.Context, revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply schema migrations (back up first: `flarewise export`)."""
+    from flarewise.storage import Database
+
+    db = Database(state(ctx).settings.database_url)
+    try:
+        before = db.current_revision()
+        db.upgrade(revision)
+        out.print(f"Schema {before or 'empty'} -> {db.current_revision()} in {db.safe_url}")
+    finally:
+        db.close()
+
+
+@db_app.command("downgrade")
+def db_downgrade(ctx: typer.Context, revision: Annotated[str, typer.Argument(help="Target revision, or base.")]) -> None:
+    """Revert schema migrations (data in dropped tables is lost: export first)."""
+    from flarewise.storage import Database
+
+    db = Database(state(ctx).settings.database_url)
+    try:
+        db.downgrade(revision)
+        out.print(f"Schema now {db.current_revision() or 'empty'} in {db.safe_url}")
+    finally:
+        db.close()
+
+
+@db_app.command("current")
+def db_current(ctx: typer.Context) -> None:
+    """Show the schema revision of the database and the one this flarewise needs."""
+    from flarewise.storage import Database
+
+    db = Database(state(ctx).settings.database_url)
+    try:
+        out.print(f"{db.safe_url}: schema {db.current_revision() or 'empty'} (this flarewise needs {db.head_revision()})")
+    finally:
+        db.close()
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: flarewise-PERSON-DATE.json here).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="json: the full, restorable backup.")] = "json",
+) -> None:
+    """Export your whole journal to a file you can restore anywhere."""
+    if fmt != "json":
+        raise InvalidInput("--format", f"{fmt!r} is not available yet; use json (the full backup)")
+    j = journal(ctx)
+    target = output or Path(f"flarewise-{j.handle}-{datetime.now():%Y-%m-%d}.json")
+    n = j.export_json(target)
+    out.print(f"Exported {n} entries, profile, regimens and trackables to {target}")
+
+
+@app.command("restore")
+def restore(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="A flarewise JSON backup.")],
+    replace: Annotated[bool, typer.Option("--replace", help="Overwrite a journal that already holds data.")] = False,
+) -> None:
+    """Restore a backup into your journal (all or nothing)."""
+    backup = read_backup(path)
+    j = journal(ctx)
+    with progress_bar("Restoring") as bar:
+        task = bar.add_task("restore", total=len(backup.entries))
+        n = j.restore(backup, replace=replace, progress=lambda done: bar.update(task, completed=done))
+    out.print(f"Restored {n} entries into {j.handle!r} from {path}")
+
+
+# -- profile ------------------------------------------------------------------------------
+
+@profile_app.command("show")
+def profile_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Show your profile."""
+    j = journal(ctx)
+    p = j.profile()
+    if as_json:
+        emit_json(p.model_dump(mode="json"))
+        return
+    table = Table(title=f"Profile of {j.handle}", show_header=False)
+    table.add_row("birth year", str(p.birth_year or ""))
+    table.add_row("sex", p.sex or "")
+    table.add_row("time zone", p.timezone or "(this machine's)")
+    table.add_row("conditions", ", ".join(j.vocabulary.name_of("condition", c.condition) for c in p.conditions))
+    table.add_row("clinical findings", ", ".join(p.clinical_findings))
+    table.add_row("allergies", ", ".join(p.allergies))
+    table.add_row("avoid", ", ".join(p.preferences.avoid))
+    out.print(table)
+
+
+@profile_app.command("set")
+def profile_set(
+    ctx: typer.Context,
+    birth_year: Annotated[int | None, typer.Option(help="Year of birth.")] = None,
+    sex: Annotated[str | None, typer.Option(help="female, male, intersex or unspecified.")] = None,
+    timezone: Annotated[str | None, typer.Option(help="IANA time zone, e.g. Europe/London.")] = None,
+    add_condition: Annotated[list[str] | None, typer.Option(help="A condition you have (repeatable).")] = None,
+    remove_condition: Annotated[list[str] | None, typer.Option(help="Remove a condition.")] = None,
+    add_finding: Annotated[list[str] | None, typer.Option(help="A clinical finding, e.g. 'joint swelling'.")] = None,
+    allergy: Annotated[list[str] | None, typer.Option(help="An allergy (repeatable).")] = None,
+    avoid: Annotated[list[str] | None, typer.Option(help="Something you do not want suggested (id).")] = None,
+) -> None:
+    """Change your profile."""
+    j = journal(ctx)
+    p = j.profile()
+    changes: dict[str, object] = {}
+    if birth_year is not None:
+        changes["birth_year"] = birth_year
+    if sex is not None:
+        changes["sex"] = sex
+    if timezone is not None:
+        changes["timezone"] = timezone
+    conditions = list(p.conditions)
+    for name in add_condition or []:
+        cid = j.vocabulary.resolve("condition", name, "--add-condition")
+        if not p.has_condition(cid):
+            conditions.append(Condition(condition=cid))
+    for name in remove_condition or []:
+        cid = j.vocabulary.resolve("condition", name, "--remove-condition")
+        conditions = [c for c in conditions if c.condition != cid]
+    changes["conditions"] = [c.model_dump() for c in conditions]
+    findings = list(p.clinical_findings)
+    for name in add_finding or []:
+        fid = j.vocabulary.resolve("finding", name, "--add-finding")
+        if fid not in findings:
+            findings.append(fid)
+    changes["clinical_findings"] = findings
+    if allergy:
+        changes["allergies"] = [*p.allergies, *allergy]
+    if avoid:
+        changes["preferences"] = {**p.preferences.model_dump(), "avoid": [*p.preferences.avoid, *avoid]}
+    j.update_profile(**changes)
+    out.print("Profile updated.")
+
+
+# -- regimens -----------------------------------------------------------------------------
+
+def _regimen_rows(j: Journal, regimens: list[Regimen]) -> Table:
+    table = Table(title="Regimens")
+    for col in ("id", "substance", "dose now", "per day", "from", "to"):
+        table.add_column(col)
+    for r in regimens:
+        last = r.steps[-1]
+        name = j.vocabulary.name_of("form", r.form) if r.form else j.vocabulary.name_of("substance", r.substance)
+        dose = f"{last.amount:g} {last.unit}" if last.amount is not None else "unknown"
+        table.add_row(r.id[:8], name, dose + (" (as needed)" if r.as_needed else ""),
+                      f"{last.times_per_day:g}x", str(r.start), str(r.stop or "ongoing"))
+    return table
+
+
+def _find_regimen(j: Journal, prefix: str) -> Regimen:
+    matches = [r for r in j.regimens() if r.id.startswith(prefix)]
+    if len(matches) != 1:
+        raise InvalidInput("id", f"{prefix!r} matches {len(matches)} regimens; see `flarewise regimen list`")
+    return matches[0]
+
+
+@regimen_app.command("add")
+def regimen_add(
+    ctx: typer.Context,
+    substance: Annotated[str, typer.Argument(help="e.g. duloxetine, magnesium-glycinate, ldn.")],
+    amount: Annotated[float, typer.Argument(help="Dose per time taken.")],
+    unit: Annotated[str, typer.Argument(help="mg, mcg, IU, ...")],
+    times_per_day: Annotated[float, typer.Option(help="How many times a day.")] = 1.0,
+    start: Annotated[str | None, typer.Option(help="Start date (default today).")] = None,
+    as_needed: Annotated[bool, typer.Option("--as-needed", help="Taken only when needed.")] = False,
+    reason: Annotated[str | None, typer.Option(help="Why it was started.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Start a regular medicine or supplement."""
+    j = journal(ctx)
+    sid, form = j.vocabulary.resolve_substance(substance)
+    day = parse_day(start, j.timezone(), "--start")
+    r = j.add_regimen(Regimen(
+        substance=sid, form=form, as_needed=as_needed, reason=reason,
+        steps=[DoseStep(start=day, amount=amount, unit=unit, times_per_day=times_per_day)],
+    ))
+    if as_json:
+        emit_json(r.model_dump(mode="json"))
+    else:
+        out.print(f"Started {j.vocabulary.name_of('substance', sid)} {amount:g} {unit} from {day} (id {r.id[:8]})")
+
+
+@regimen_app.command("list")
+def regimen_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """List current and past regimens."""
+    j = journal(ctx)
+    regimens = j.regimens()
+    if as_json:
+        emit_json([r.model_dump(mode="json") for r in regimens])
+    else:
+        out.print(_regimen_rows(j, regimens))
+
+
+@regimen_app.command("dose")
+def regimen_dose(
+    ctx: typer.Context,
+    regimen_id: Annotated[str, typer.Argument(help="Regimen id (first characters).")],
+    amount: Annotated[float, typer.Argument()],
+    unit: Annotated[str, typer.Argument()],
+    from_: Annotated[str | None, typer.Option("--from", help="Date of the change (default today).")] = None,
+    times_per_day: Annotated[float | None, typer.Option(help="New times per day (default unchanged).")] = None,
+) -> None:
+    """Record a dose change."""
+    j = journal(ctx)
+    r = _find_regimen(j, regimen_id)
+    day = parse_day(from_, j.timezone(), "--from")
+    tpd = times_per_day if times_per_day is not None else r.steps[-1].times_per_day
+    j.change_dose(r.id, DoseStep(start=day, amount=amount, unit=unit, times_per_day=tpd))
+    out.print(f"Dose of {r.substance} is {amount:g} {unit} from {day}.")
+
+
+@regimen_app.command("stop")
+def regimen_stop(
+    ctx: typer.Context,
+    regimen_id: Annotated[str, typer.Argument(help="Regimen id (first characters).")],
+    on: Annotated[str | None, typer.Option("--on", help="Last day taken (default today).")] = None,
+) -> None:
+    """Record that a regimen stopped."""
+    j = journal(ctx)
+    r = _find_regimen(j, regimen_id)
+    day = parse_day(on, j.timezone(), "--on")
+    j.stop_regimen(r.id, day)
+    out.print(f"Stopped {r.substance} on {day}.")
+
+
+# -- trackables and vocabulary ------------------------------------------------------------
+
+@trackable_app.command("add")
+def trackable_add(
+    ctx: typer.Context,
+    trackable_id: Annotated[str, typer.Argument(help="A short id: lower case, digits, underscores.")],
+    name: Annotated[str, typer.Argument(help="What it is, in your words.")],
+    value_type: Annotated[str, typer.Option("--type", help="scale (0-10), number, count or yes_no.")] = "scale",
+    minimum: Annotated[float | None, typer.Option("--min")] = None,
+    maximum: Annotated[float | None, typer.Option("--max")] = None,
+    unit: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Define a trackable of your own."""
+    j = journal(ctx)
+    t = j.define_trackable(Trackable(id=trackable_id, name=name, value_type=value_type,  # type: ignore[arg-type]
+                                     minimum=minimum, maximum=maximum, unit=unit))
+    out.print(f"Trackable {t.id!r} ready: log it with `flarewise log custom {t.id} VALUE`.")
+
+
+@trackable_app.command("list")
+def trackable_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """List your trackables."""
+    items = journal(ctx).trackables()
+    if as_json:
+        emit_json([t.model_dump(mode="json") for t in items])
+        return
+    table = Table(title="Trackables")
+    for col in ("id", "name", "type", "range", "unit"):
+        table.add_column(col)
+    for t in items:
+        lo, hi = t.bounds
+        table.add_row(t.id, t.name, t.value_type, f"{lo if lo is not None else ''}..{hi if hi is not None else ''}", t.unit or "")
+    out.print(table)
+
+
+@app.command("vocab")
+def vocab(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Argument(help="symptom, substance, form, food, food_group, activity, practice, therapy, event, metric, condition, finding, analyte.")],
+    search: Annotated[str, typer.Argument(help="Part of a name.")] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """List the names flarewise knows, with their stable ids."""
+    from flarewise.knowledge import VOCAB_KINDS, load_vocabulary
+
+    if kind not in VOCAB_KINDS:
+        raise InvalidInput("kind", f"{kind!r} is not a vocabulary; use one of: {', '.join(VOCAB_KINDS)}")
+    items = load_vocabulary().search(kind, search, limit=1000)  # type: ignore[arg-type]
+    if as_json:
+        emit_json([{"id": i, "name": n} for i, n in items])
+        return
+    table = Table(title=f"{kind} ({len(items)})")
+    table.add_column("id")
+    table.add_column("name")
+    for i, n in items:
+        table.add_row(i, n)
+    out.print(table)

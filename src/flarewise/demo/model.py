@@ -1,0 +1,99 @@
+"""The demo person's model: what is planted, with which size. docs/demo-model.md explains it.
+
+Everything a later analysis should find (or should not find) is a constant here, so tests can
+compare what flarewise reports with the truth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+#: Default first day and length of the demo diary (12 months).
+DEFAULT_START = date(2025, 1, 1)
+DEFAULT_DAYS = 365
+DEFAULT_SEED = 2025
+TIMEZONE = "Europe/London"  # has daylight-saving changes on 2025-03-30 and 2025-10-26
+
+
+@dataclass(frozen=True)
+class Flare:
+    start: date
+    days: int
+    trigger: str  # "infection", "stressful_event" or "none"
+
+    @property
+    def end(self) -> date:
+        return self.start + timedelta(days=self.days - 1)
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class DemoTruth:
+    """The planted effects. Units are points on the 0-10 symptom scales unless stated."""
+
+    start: date
+    days: int
+    seed: int
+    baseline_pain: float = 4.8
+    #: pain change per hour of sleep above 7 h, sleep keyed by wake date (the night before the
+    #: day, i.e. "short sleep last night -> more pain today"): lag 0 on the wake-date grid.
+    sleep_to_pain: float = -0.6
+    sleep_to_fatigue: float = -0.5
+    #: hours of next night's sleep per pain point above 5 (the reverse direction, lag 1).
+    pain_to_next_sleep: float = -0.15
+    #: true effect of magnesium glycinate 200 mg elemental at night on pain, after a 14-day ramp.
+    magnesium_effect: float = -0.6
+    magnesium_start_offset: int = 150
+    magnesium_adherence: float = 0.88
+    #: vitamin D: corrected a low level; no effect on pain is planted (honest: none shown in FM).
+    vitamin_d_effect: float = 0.0
+    #: wheat (gluten grains) provokes gut symptoms and some pain on the day eaten and the next.
+    wheat_to_gi: float = 2.2
+    wheat_to_pain: float = 0.6
+    #: dairy provokes nothing (its reintroduction must not be called a reaction).
+    dairy_effect: float = 0.0
+    elimination_start_offset: int = 200
+    elimination_days: int = 28
+    dairy_challenge_offset: int = 228
+    wheat_challenge_offset: int = 236
+    flare_pain: float = 2.5
+    flare_fatigue: float = 2.0
+    menstruation_pain: float = 0.6
+    seasonal_amplitude: float = 0.6  # worst in mid-January
+    ar1_phi: float = 0.5
+    ar1_sd: float = 0.7
+    flares: tuple[Flare, ...] = field(default=())
+
+    def day(self, offset: int) -> date:
+        return self.start + timedelta(days=offset)
+
+    @property
+    def magnesium_start(self) -> date:
+        return self.day(self.magnesium_start_offset)
+
+    @property
+    def elimination_start(self) -> date:
+        return self.day(self.elimination_start_offset)
+
+    @property
+    def dairy_challenge(self) -> date:
+        return self.day(self.dairy_challenge_offset)
+
+    @property
+    def wheat_challenge(self) -> date:
+        return self.day(self.wheat_challenge_offset)
+
+
+def default_flares(start: date) -> tuple[Flare, ...]:
+    def d(offset: int) -> date:
+        return start + timedelta(days=offset)
+
+    return (
+        Flare(d(40), 6, "infection"),  # influenza on day 37
+        Flare(d(120), 7, "stressful_event"),  # stressful event on day 118
+        Flare(d(262), 5, "none"),
+        Flare(d(320), 9, "infection"),  # COVID-19 on day 316
+    )
