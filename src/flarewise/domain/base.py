@@ -17,6 +17,8 @@ def field_path(loc: tuple[int | str, ...]) -> str:
     """Render a pydantic location as ``entries[3].scores.pain``."""
     out = ""
     for part in loc:
+        if part == "[key]":
+            continue
         if isinstance(part, int):
             out += f"[{part}]"
         elif part.startswith(("function-", "tagged-union")) or part in {

@@ -1,0 +1,100 @@
+"""Shared fixtures. Every storage test runs on SQLite and on PostgreSQL.
+
+PostgreSQL: ``FLAREWISE_TEST_PG_URL`` (default: the local server, database ``test``). Each test gets
+its own schema, dropped afterwards. When the server cannot be reached the PostgreSQL tests are
+skipped with the reason on a developer machine, and FAIL when ``CI`` is set.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from flarewise import Journal, open_journal
+
+PG_URL = os.environ.get(
+    "FLAREWISE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+BACKENDS = ("sqlite", "postgresql")
+
+
+def _pg_problem() -> str | None:
+    try:
+        engine = sa.create_engine(PG_URL)
+        with engine.connect() as conn:
+            conn.execute(sa.text("select 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        return f"PostgreSQL at {PG_URL} is not reachable: {type(exc).__name__}: {exc}"
+
+
+_PG_PROBLEM: str | None | bool = False
+
+
+def pg_problem() -> str | None:
+    global _PG_PROBLEM
+    if _PG_PROBLEM is False:
+        _PG_PROBLEM = _pg_problem()
+    return _PG_PROBLEM  # type: ignore[return-value]
+
+
+def require_pg() -> None:
+    problem = pg_problem()
+    if problem is None:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{problem} (CI must run every storage test on PostgreSQL)", pytrace=False)
+    pytest.skip(problem)
+
+
+@pytest.fixture
+def pg_schema_url() -> Iterator[str]:
+    """A URL whose connections use a fresh, empty PostgreSQL schema."""
+    require_pg()
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'journal.db'}"
+    return str(request.getfixturevalue("pg_schema_url"))
+
+
+@pytest.fixture
+def journal(db_url: str) -> Iterator[Journal]:
+    j = open_journal(db_url, "alice")
+    try:
+        yield j
+    finally:
+        j.close()
+
+
+#: A fixed past instant in a +01:00 offset, for deterministic entries.
+T0 = datetime(2025, 3, 1, 8, 30, tzinfo=timezone(timedelta(hours=1)))
+
+
+@pytest.fixture
+def t0() -> datetime:
+    return T0
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
