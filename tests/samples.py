@@ -29,20 +29,34 @@ TRACKABLE = Trackable(id="cold_hands", name="Cold hands", value_type="scale")
 
 def one_of_each(at: datetime) -> list[EntryBase]:
     items: list[EntryBase] = [
-        SymptomCheckin(at=at, scores={"pain": 6, "fatigue": 7, "fibro_fog": 4, "mood": 5},
-                       pain_sites=["neck", "lower_back", "hip_left"]),
+        SymptomCheckin(
+            at=at,
+            scores={"pain": 6, "fatigue": 7, "fibro_fog": 4, "mood": 5},
+            pain_sites=["neck", "lower_back", "hip_left"],
+        ),
         Intake(at=at, substance="magnesium", form="magnesium_citrate", amount=200, unit="mg"),
         Intake(at=at, substance="vitamin_d", amount=1000, unit="IU", status="skipped"),
         Intake(at=at, substance="duloxetine", status="taken_dose_unknown"),
         Activity(at=at, activity="walking", minutes=30, intensity="light"),
-        Sleep(at=at, bed_at=at - timedelta(hours=8), asleep_minutes=400, quality=5,
-              stage_minutes={"deep": 60, "rem": 80}),
+        Sleep(
+            at=at,
+            bed_at=at - timedelta(hours=8),
+            asleep_minutes=400,
+            quality=5,
+            stage_minutes={"deep": 60, "rem": 80},
+        ),
         MindBody(at=at, practice="meditation", minutes=10),
-        Meal(at=at, meal="breakfast", foods=[FoodPortion(food="oats"), FoodPortion(food="milk", amount=200, unit="mL")]),
+        Meal(
+            at=at,
+            meal="breakfast",
+            foods=[FoodPortion(food="oats"), FoodPortion(food="milk", amount=200, unit="mL")],
+        ),
         Therapy(at=at, therapy="massage", minutes=45),
         LifeEvent(at=at, event="infection", detail="influenza", severity=6),
         Note(at=at, text="Felt better after the walk."),
-        LabResult(at=at, loinc="62292-8", value=18, unit="ng/mL", ref_low=30, ref_high=100, flag="L"),
+        LabResult(
+            at=at, loinc="62292-8", value=18, unit="ng/mL", ref_low=30, ref_high=100, flag="L"
+        ),
         CustomValue(at=at, trackable=TRACKABLE.id, value=4),
         Measurement(at=at, metric="steps", value=5400, unit="count"),
     ]

@@ -31,7 +31,7 @@ def test_every_kind_builds(t0: datetime) -> None:
 
 
 def test_wpi_sites_match_clinical_rules_a2() -> None:
-    # clinical-rules.md A.2: 19 sites with these exact ids; jaw, chest, abdomen excluded from regions
+    # clinical-rules.md A.2: 19 sites with these ids; jaw, chest, abdomen excluded from regions
     assert len(BodySite) == 19
     assert set(SITE_REGION) == set(BodySite)
     assert {s.value for s in EXCLUDED_FROM_REGIONS} == {"jaw_left", "jaw_right", "chest", "abdomen"}
@@ -61,7 +61,11 @@ def test_intake_states_are_distinct() -> None:
     taken = Intake(at=T, substance="magnesium", amount=200, unit="mg")
     unknown = Intake(at=T, substance="magnesium", status="taken_dose_unknown")
     skipped = Intake(at=T, substance="magnesium", status="skipped")
-    assert {taken.status, unknown.status, skipped.status} == {"taken", "taken_dose_unknown", "skipped"}
+    assert {taken.status, unknown.status, skipped.status} == {
+        "taken",
+        "taken_dose_unknown",
+        "skipped",
+    }
     assert unknown.amount is None
 
 
@@ -154,7 +158,9 @@ def test_units() -> None:
 
 
 def test_regimen_steps_and_changes() -> None:
-    r = Regimen(substance="duloxetine", steps=[DoseStep(start=date(2025, 1, 1), amount=30, unit="mg")])
+    r = Regimen(
+        substance="duloxetine", steps=[DoseStep(start=date(2025, 1, 1), amount=30, unit="mg")]
+    )
     r2 = r.with_dose_change(DoseStep(start=date(2025, 2, 15), amount=60, unit="mg"))
     assert r2.step_on(date(2025, 2, 14)).amount == 30  # type: ignore[union-attr]
     assert r2.step_on(date(2025, 2, 15)).amount == 60  # type: ignore[union-attr]
@@ -162,13 +168,19 @@ def test_regimen_steps_and_changes() -> None:
     assert stopped.step_on(date(2025, 6, 2)) is None
     assert stopped.active_on(date(2025, 6, 1))
     with pytest.raises(InvalidInput, match="date order"):
-        Regimen(substance="duloxetine", steps=[
-            DoseStep(start=date(2025, 2, 1), amount=60, unit="mg"),
-            DoseStep(start=date(2025, 1, 1), amount=30, unit="mg"),
-        ])
+        Regimen(
+            substance="duloxetine",
+            steps=[
+                DoseStep(start=date(2025, 2, 1), amount=60, unit="mg"),
+                DoseStep(start=date(2025, 1, 1), amount=30, unit="mg"),
+            ],
+        )
     with pytest.raises(InvalidInput, match="stop date is before"):
-        Regimen(substance="duloxetine", stop=date(2024, 1, 1),
-                steps=[DoseStep(start=date(2025, 1, 1), amount=30, unit="mg")])
+        Regimen(
+            substance="duloxetine",
+            stop=date(2024, 1, 1),
+            steps=[DoseStep(start=date(2025, 1, 1), amount=30, unit="mg")],
+        )
 
 
 def test_profile_and_trackable_checks() -> None:

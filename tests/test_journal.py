@@ -63,17 +63,36 @@ def test_correction_updates_derived_values(journal: Journal, t0: datetime) -> No
     ("make", "needle"),
     [
         (lambda t: SymptomCheckin(at=t, scores={"headache_x": 3}), "not a known symptom"),
-        (lambda t: Intake(at=t, substance="magnesum", amount=200, unit="mg"), "Did you mean 'magnesium'"),
-        (lambda t: Intake(at=t, substance="vitamin_d", amount=5, unit="billion CFU"), "does not fit Vitamin D"),
-        (lambda t: Intake(at=t, substance="probiotic", amount=200, unit="mg"), "does not fit Probiotic"),
-        (lambda t: Intake(at=t, substance="magnesium", form="cholecalciferol", amount=2, unit="mg"), "form of vitamin_d"),
-        (lambda t: Intake(at=t, substance="magnesium", amount=900, unit="mg", basis="compound"), "known elemental content"),
+        (
+            lambda t: Intake(at=t, substance="magnesum", amount=200, unit="mg"),
+            "Did you mean 'magnesium'",
+        ),
+        (
+            lambda t: Intake(at=t, substance="vitamin_d", amount=5, unit="billion CFU"),
+            "does not fit Vitamin D",
+        ),
+        (
+            lambda t: Intake(at=t, substance="probiotic", amount=200, unit="mg"),
+            "does not fit Probiotic",
+        ),
+        (
+            lambda t: Intake(
+                at=t, substance="magnesium", form="cholecalciferol", amount=2, unit="mg"
+            ),
+            "form of vitamin_d",
+        ),
+        (
+            lambda t: Intake(at=t, substance="magnesium", amount=900, unit="mg", basis="compound"),
+            "known elemental content",
+        ),
         (lambda t: LabResult(at=t, loinc="1988-5", value=3, unit="ng/mL"), "not a unit for CRP"),
         (lambda t: LabResult(at=t, loinc="99999-5", value=3, unit="mg/L"), "not a known analyte"),
         (lambda t: CustomValue(at=t, trackable="nope", value=1), "define it first"),
     ],
 )
-def test_bad_input_is_refused_and_changes_nothing(journal: Journal, t0: datetime, make, needle: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_is_refused_and_changes_nothing(
+    journal: Journal, t0: datetime, make, needle: str
+) -> None:  # type: ignore[no-untyped-def]
     before = fill(journal, t0)
     with pytest.raises(InvalidInput, match=needle):
         journal.add(make(t0))
@@ -92,16 +111,22 @@ def test_add_many_is_all_or_nothing(journal: Journal, t0: datetime) -> None:
 
 def test_source_keys_make_imports_idempotent(journal: Journal, t0: datetime) -> None:
     batch = [
-        SymptomCheckin(at=t0 - timedelta(days=i), scores={"pain": i % 10}, source="test-import",
-                       source_key=f"row-{i}")
+        SymptomCheckin(
+            at=t0 - timedelta(days=i),
+            scores={"pain": i % 10},
+            source="test-import",
+            source_key=f"row-{i}",
+        )
         for i in range(50)
     ]
     assert journal.add_many(batch) == 50
     assert journal.add_many(batch) == 0
     assert journal.add_many(batch + batch) == 0
     # an overlapping export: 20 old rows and 5 new ones
-    more = [SymptomCheckin(at=t0, scores={"pain": 1}, source="test-import", source_key=f"row-{i}")
-            for i in range(30, 55)]
+    more = [
+        SymptomCheckin(at=t0, scores={"pain": 1}, source="test-import", source_key=f"row-{i}")
+        for i in range(30, 55)
+    ]
     assert journal.add_many(more) == 5
     assert journal.count() == 55
     with pytest.raises(Conflict):
@@ -114,8 +139,16 @@ def test_daily_summaries(journal: Journal, t0: datetime) -> None:
     journal.add(Intake(at=t0, substance="magnesium", amount=150, unit="mg"))
     journal.add(Intake(at=t0 + timedelta(hours=1), substance="magnesium", amount=0.1, unit="g"))
     journal.add(Intake(at=t0, substance="vitamin_d", amount=25, unit="mcg"))
-    journal.add(Intake(at=t0, substance="magnesium", form="magnesium_oxide", amount=500, unit="mg",
-                       basis="compound"))
+    journal.add(
+        Intake(
+            at=t0,
+            substance="magnesium",
+            form="magnesium_oxide",
+            amount=500,
+            unit="mg",
+            basis="compound",
+        )
+    )
     journal.add(Intake(at=t0, substance="duloxetine", status="skipped"))
     [day] = journal.daily_summaries(t0.date(), t0.date())
     assert day.entries == 7
@@ -135,11 +168,18 @@ def test_daily_grouping_follows_local_dates_across_dst_and_travel(journal: Journ
     london_summer = timezone(timedelta(hours=1))
     tokyo = timezone(timedelta(hours=9))
     # 00:30 on 30 March after the clocks went forward: 23:30 UTC on 29 March
-    journal.add(SymptomCheckin(at=datetime(2025, 3, 30, 0, 30, tzinfo=london_winter), scores={"pain": 2}))
-    journal.add(SymptomCheckin(at=datetime(2025, 3, 30, 23, 30, tzinfo=london_summer), scores={"pain": 4}))
+    journal.add(
+        SymptomCheckin(at=datetime(2025, 3, 30, 0, 30, tzinfo=london_winter), scores={"pain": 2})
+    )
+    journal.add(
+        SymptomCheckin(at=datetime(2025, 3, 30, 23, 30, tzinfo=london_summer), scores={"pain": 4})
+    )
     # in Tokyo at 07:00 on 31 March, still 30 March in UTC
     journal.add(SymptomCheckin(at=datetime(2025, 3, 31, 7, 0, tzinfo=tokyo), scores={"pain": 8}))
-    days = {d.day: d.mean("symptom:pain") for d in journal.daily_summaries(date(2025, 3, 29), date(2025, 4, 1))}
+    days = {
+        d.day: d.mean("symptom:pain")
+        for d in journal.daily_summaries(date(2025, 3, 29), date(2025, 4, 1))
+    }
     assert days == {date(2025, 3, 30): 3.0, date(2025, 3, 31): 8.0}
     assert [e.at.utcoffset() for e in journal.day(date(2025, 3, 31))] == [timedelta(hours=9)]
 
@@ -152,8 +192,11 @@ def test_find_id_by_prefix(journal: Journal, t0: datetime) -> None:
 
 
 def test_regimens_with_dose_changes(journal: Journal) -> None:
-    r = journal.add_regimen(Regimen(substance="duloxetine",
-                                    steps=[DoseStep(start=date(2025, 1, 1), amount=30, unit="mg")]))
+    r = journal.add_regimen(
+        Regimen(
+            substance="duloxetine", steps=[DoseStep(start=date(2025, 1, 1), amount=30, unit="mg")]
+        )
+    )
     journal.change_dose(r.id, DoseStep(start=date(2025, 2, 15), amount=60, unit="mg"))
     journal.stop_regimen(r.id, date(2025, 9, 1))
     back = journal.regimen(r.id)
@@ -162,8 +205,11 @@ def test_regimens_with_dose_changes(journal: Journal) -> None:
     assert journal.regimens(active_on=date(2025, 10, 1)) == []
     assert journal.regimens(active_on=date(2025, 3, 1)) == [back]
     with pytest.raises(InvalidInput, match="does not fit"):
-        journal.add_regimen(Regimen(substance="probiotic",
-                                    steps=[DoseStep(start=date(2025, 1, 1), amount=3, unit="mg")]))
+        journal.add_regimen(
+            Regimen(
+                substance="probiotic", steps=[DoseStep(start=date(2025, 1, 1), amount=3, unit="mg")]
+            )
+        )
     with pytest.raises(InvalidInput, match="before the start"):
         journal.stop_regimen(r.id, date(2024, 1, 1))
     with pytest.raises(Conflict):
@@ -175,9 +221,13 @@ def test_regimens_with_dose_changes(journal: Journal) -> None:
 
 def test_profile(journal: Journal) -> None:
     assert journal.profile() == Profile()
-    p = journal.update_profile(birth_year=1980, sex="female", timezone="Europe/Paris",
-                               conditions=[{"condition": "chronic_kidney_disease"}],
-                               clinical_findings=["joint_swelling"])
+    p = journal.update_profile(
+        birth_year=1980,
+        sex="female",
+        timezone="Europe/Paris",
+        conditions=[{"condition": "chronic_kidney_disease"}],
+        clinical_findings=["joint_swelling"],
+    )
     assert journal.profile() == p
     assert journal.profile().has_condition("chronic_kidney_disease")
     with pytest.raises(InvalidInput, match="not a known condition"):

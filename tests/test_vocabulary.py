@@ -59,18 +59,33 @@ def test_unknown_name_suggests_and_never_invents() -> None:
 def test_substance_classes_needed_by_safety_rules() -> None:
     # clinical-rules.md D.4 triggers: each class must exist and be carried by the right drugs
     expect = {
-        "warfarin": {"anticoagulant", "vka"}, "apixaban": {"anticoagulant", "doac"},
-        "tramadol": {"opioid", "serotonergic"}, "codeine": {"opioid"},
-        "buprenorphine": {"opioid"}, "duloxetine": {"snri", "serotonergic"},
-        "phenelzine": {"maoi"}, "linezolid": {"maoi"}, "hydrochlorothiazide": {"thiazide"},
-        "alendronate": {"bisphosphonate"}, "doxycycline": {"tetracycline"},
-        "ciprofloxacin": {"fluoroquinolone"}, "pregabalin": {"gabapentinoid"},
-        "diazepam": {"benzodiazepine"}, "st_johns_wort": {"serotonergic"},
-        "tocilizumab": {"il6_inhibitor"}, "methotrexate": {"dmard"}, "ibuprofen": {"nsaid"},
-        "aspirin": {"antiplatelet", "nsaid"}, "clopidogrel": {"antiplatelet"},
-        "curcumin": {"bleeding_risk_supplement"}, "omega_3": {"bleeding_risk_supplement"},
-        "resveratrol": {"bleeding_risk_supplement"}, "ginger": {"bleeding_risk_supplement"},
-        "magnesium": {"magnesium_source"}, "vitamin_d": {"vitamin_d"}, "probiotic": {"probiotic"},
+        "warfarin": {"anticoagulant", "vka"},
+        "apixaban": {"anticoagulant", "doac"},
+        "tramadol": {"opioid", "serotonergic"},
+        "codeine": {"opioid"},
+        "buprenorphine": {"opioid"},
+        "duloxetine": {"snri", "serotonergic"},
+        "phenelzine": {"maoi"},
+        "linezolid": {"maoi"},
+        "hydrochlorothiazide": {"thiazide"},
+        "alendronate": {"bisphosphonate"},
+        "doxycycline": {"tetracycline"},
+        "ciprofloxacin": {"fluoroquinolone"},
+        "pregabalin": {"gabapentinoid"},
+        "diazepam": {"benzodiazepine"},
+        "st_johns_wort": {"serotonergic"},
+        "tocilizumab": {"il6_inhibitor"},
+        "methotrexate": {"dmard"},
+        "ibuprofen": {"nsaid"},
+        "aspirin": {"antiplatelet", "nsaid"},
+        "clopidogrel": {"antiplatelet"},
+        "curcumin": {"bleeding_risk_supplement"},
+        "omega_3": {"bleeding_risk_supplement"},
+        "resveratrol": {"bleeding_risk_supplement"},
+        "ginger": {"bleeding_risk_supplement"},
+        "magnesium": {"magnesium_source"},
+        "vitamin_d": {"vitamin_d"},
+        "probiotic": {"probiotic"},
         "naltrexone": {"opioid_antagonist"},
     }
     for sid, classes in expect.items():
@@ -78,7 +93,15 @@ def test_substance_classes_needed_by_safety_rules() -> None:
 
 
 def test_magnesium_elemental_fractions_follow_the_formulas() -> None:
-    masses = {"C": 12.011, "H": 1.008, "N": 14.007, "O": 15.999, "S": 32.06, "Cl": 35.45, "Mg": 24.305}
+    masses = {
+        "C": 12.011,
+        "H": 1.008,
+        "N": 14.007,
+        "O": 15.999,
+        "S": 32.06,
+        "Cl": 35.45,
+        "Mg": 24.305,
+    }
 
     def molar_mass(formula: str) -> float:
         total = 0.0
@@ -88,7 +111,9 @@ def test_magnesium_elemental_fractions_follow_the_formulas() -> None:
             if m:
                 mult, part = int(m.group(1)), m.group(2)
             while "(" in part:
-                part = re.sub(r"\(([^()]*)\)(\d*)", lambda g: g.group(1) * int(g.group(2) or 1), part)
+                part = re.sub(
+                    r"\(([^()]*)\)(\d*)", lambda g: g.group(1) * int(g.group(2) or 1), part
+                )
             for el, n in re.findall(r"([A-Z][a-z]?)(\d*)", part):
                 total += mult * masses[el] * int(n or 1)
         return total
@@ -109,8 +134,14 @@ def test_analytes_are_well_formed() -> None:
 @pytest.mark.parametrize(
     ("mass", "molar", "factor"),
     # clinical-rules.md C: ng/mL x 2.496 = nmol/L; B12 pg/mL x 0.7378 = pmol/L; Ca mg/dL x 0.2495
-    [("62292-8", "14635-7", 2.496), ("2132-9", "14685-2", 0.7378), ("17861-6", "2000-8", 0.2495),
-     ("19123-9", "2601-3", 0.41144), ("2276-4", "14723-1", 2.247), ("2284-8", "14732-2", 2.266)],
+    [
+        ("62292-8", "14635-7", 2.496),
+        ("2132-9", "14685-2", 0.7378),
+        ("17861-6", "2000-8", 0.2495),
+        ("19123-9", "2601-3", 0.41144),
+        ("2276-4", "14723-1", 2.247),
+        ("2284-8", "14732-2", 2.266),
+    ],
 )
 def test_mass_and_molar_factors_are_reciprocal(mass: str, molar: str, factor: float) -> None:
     a, b = V.analytes[mass], V.analytes[molar]

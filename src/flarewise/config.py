@@ -17,8 +17,8 @@ from flarewise.errors import ConfigError
 SETTINGS_HELP: dict[str, str] = {
     "FLAREWISE_HOME": "Folder for the default SQLite journal and exports "
     "(default: the platform's user data folder, e.g. ~/.local/share/flarewise).",
-    "FLAREWISE_DATABASE_URL": "Database URL: sqlite:///path/journal.db (default, in FLAREWISE_HOME) "
-    "or postgresql+psycopg://user@host:5432/dbname for a shared server.",
+    "FLAREWISE_DATABASE_URL": "Database URL: sqlite:///path/journal.db (default: in "
+    "FLAREWISE_HOME) or postgresql+psycopg://user@host:5432/dbname for a shared server.",
     "FLAREWISE_PERSON": "Whose journal the CLI opens (default: me).",
 }
 

@@ -16,11 +16,12 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 import pydantic
 
+from flarewise.demo.model import DemoTruth
 from flarewise.domain.backup import Backup, StoredEntry
 from flarewise.domain.base import translate
 from flarewise.domain.entries import EntryBase
@@ -29,7 +30,6 @@ from flarewise.domain.regimens import DoseStep, Regimen
 from flarewise.domain.summaries import DaySummary
 from flarewise.domain.trackables import Trackable
 from flarewise.errors import BackupError, Conflict, FlarewiseError, InvalidInput, NotFound
-from flarewise.knowledge.describe import describe_entry
 from flarewise.knowledge import (
     Vocabulary,
     check_entry,
@@ -38,6 +38,7 @@ from flarewise.knowledge import (
     load_vocabulary,
     measures_of,
 )
+from flarewise.knowledge.describe import describe_entry
 from flarewise.storage import Database, PersonRepository
 from flarewise.storage.rows import Measure
 
@@ -48,8 +49,9 @@ Progress = Callable[[int], None]
 class Journal:
     """The journal of one person in a database. Obtain one with :func:`open_journal`."""
 
-    def __init__(self, db: Database, handle: str, person_id: int,
-                 vocabulary: Vocabulary | None = None) -> None:
+    def __init__(
+        self, db: Database, handle: str, person_id: int, vocabulary: Vocabulary | None = None
+    ) -> None:
         self.db = db
         self.handle = handle
         self.vocabulary = vocabulary or load_vocabulary()
@@ -88,17 +90,28 @@ class Journal:
         if not found:
             raise NotFound(f"there is no entry {prefix!r} in this journal")
         if len(found) > 1:
-            raise InvalidInput("id", f"{prefix!r} matches {len(found)} entries; give more of the id")
+            raise InvalidInput(
+                "id", f"{prefix!r} matches {len(found)} entries; give more of the id"
+            )
         return found[0]
 
-    def _prepare(self, entry: E, trackables: dict[str, Trackable] | None = None,
-                 allow_unknown_analytes: bool = False, field: str = "") -> tuple[E, list[Measure]]:
+    def _prepare(
+        self,
+        entry: E,
+        trackables: dict[str, Trackable] | None = None,
+        allow_unknown_analytes: bool = False,
+        field: str = "",
+    ) -> tuple[E, list[Measure]]:
         if not isinstance(entry, EntryBase):
-            raise InvalidInput(field or "entry", f"expected a journal entry, got {type(entry).__name__}")
+            raise InvalidInput(
+                field or "entry", f"expected a journal entry, got {type(entry).__name__}"
+            )
         checked = check_entry(
-            self.vocabulary, entry,
+            self.vocabulary,
+            entry,
             self.trackable_map() if trackables is None else trackables,
-            allow_unknown_analytes=allow_unknown_analytes, field=field,
+            allow_unknown_analytes=allow_unknown_analytes,
+            field=field,
         )
         return checked, measures_of(checked, self.vocabulary)
 
@@ -108,12 +121,18 @@ class Journal:
         with self.db.begin() as conn:
             if self._repo.insert_entries(conn, [(checked, measures)]) == 0:
                 raise Conflict(
-                    f"an entry from {checked.source} with key {checked.source_key!r} is already stored"
+                    f"an entry from {checked.source} with key {checked.source_key!r} "
+                    "is already stored"
                 )
         return checked
 
-    def add_many(self, entries: Iterable[EntryBase], *, progress: Progress | None = None,
-                 allow_unknown_analytes: bool = False) -> int:
+    def add_many(
+        self,
+        entries: Iterable[EntryBase],
+        *,
+        progress: Progress | None = None,
+        allow_unknown_analytes: bool = False,
+    ) -> int:
         """Record many entries in one transaction: all of them, or (on any error) none.
 
         Entries carrying a ``source_key`` already stored are skipped, so importing the same data
@@ -150,14 +169,21 @@ class Journal:
         current = self.get(entry_id)
         if "id" in changes or "kind" in changes:
             raise InvalidInput("id", "an entry's id and kind cannot be changed")
-        return self.update(current.replace(**changes))
+        corrected: EntryBase = current.replace(**changes)
+        return self.update(corrected)
 
     def delete(self, entry_id: str) -> None:
         with self.db.begin() as conn:
             self._repo.delete_entry(conn, entry_id)
 
-    def entries(self, start: date | None = None, end: date | None = None, *,
-                kinds: Iterable[str] | None = None, item: str | None = None) -> list[EntryBase]:
+    def entries(
+        self,
+        start: date | None = None,
+        end: date | None = None,
+        *,
+        kinds: Iterable[str] | None = None,
+        item: str | None = None,
+    ) -> list[EntryBase]:
         """Entries whose local date is in ``[start, end]``, oldest first."""
         query = self._repo.select_entries(start, end, kinds, item)
         with self.db.begin() as conn:
@@ -203,7 +229,9 @@ class Journal:
         with self.db.begin() as conn:
             return self._repo.get_regimen(conn, regimen_id)
 
-    def regimens(self, *, active_on: date | None = None, substance: str | None = None) -> list[Regimen]:
+    def regimens(
+        self, *, active_on: date | None = None, substance: str | None = None
+    ) -> list[Regimen]:
         with self.db.begin() as conn:
             found = self._repo.list_regimens(conn)
         if active_on is not None:
@@ -278,9 +306,14 @@ class Journal:
             profile = Profile.model_validate(self._repo.get_profile(conn))
             trackables = [Trackable.model_validate(d) for d in self._repo.list_trackables(conn)]
         return Backup.model_construct(
-            format="flarewise-journal", version=1, exported_at=datetime.now(UTC),
-            person=self.handle, profile=profile, trackables=tuple(trackables),
-            regimens=tuple(regimens), entries=tuple(stored),
+            format="flarewise-journal",
+            version=1,
+            exported_at=datetime.now(UTC),
+            person=self.handle,
+            profile=profile,
+            trackables=tuple(trackables),
+            regimens=tuple(regimens),
+            entries=tuple(stored),
         )
 
     def export_json(self, path: str | os.PathLike[str]) -> int:
@@ -298,8 +331,9 @@ class Journal:
             raise
         return len(backup.entries)
 
-    def restore(self, backup: Backup, *, replace: bool = False,
-                progress: Progress | None = None) -> int:
+    def restore(
+        self, backup: Backup, *, replace: bool = False, progress: Progress | None = None
+    ) -> int:
         """Load a backup into this journal in one transaction.
 
         Refuses a journal that already holds data unless ``replace`` (then the old content is
@@ -338,8 +372,48 @@ class Journal:
                     progress(min(start + step, len(prepared)))
         return len(prepared)
 
-    def restore_json(self, path: str | os.PathLike[str], *, replace: bool = False,
-                     progress: Progress | None = None) -> int:
+    def write_demo(
+        self,
+        *,
+        seed: int | None = None,
+        start: date | None = None,
+        days: int | None = None,
+        replace: bool = False,
+        progress: Progress | None = None,
+    ) -> DemoTruth:
+        """Fill this journal with the demo person's year (see docs/demo-model.md); returns the
+        planted truth so analyses can be checked against it."""
+        from flarewise.demo import DEFAULT_DAYS, DEFAULT_SEED, DEFAULT_START, generate_demo
+
+        data = generate_demo(
+            seed=DEFAULT_SEED if seed is None else seed,
+            start=start or DEFAULT_START,
+            days=days or DEFAULT_DAYS,
+        )
+        now = datetime.now(UTC).replace(tzinfo=None)
+        backup = Backup.model_construct(
+            format="flarewise-journal",
+            version=1,
+            exported_at=now,
+            person=self.handle,
+            profile=data.profile,
+            trackables=tuple(data.trackables),
+            regimens=tuple(data.regimens),
+            entries=tuple(
+                StoredEntry.model_construct(entry=cast(Any, e), recorded_at=now, updated_at=now)
+                for e in data.entries
+            ),
+        )
+        self.restore(backup, replace=replace, progress=progress)
+        return data.truth
+
+    def restore_json(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        replace: bool = False,
+        progress: Progress | None = None,
+    ) -> int:
         return self.restore(read_backup(path), replace=replace, progress=progress)
 
 
@@ -363,7 +437,7 @@ def read_backup(path: str | os.PathLike[str]) -> Backup:
             f"{name}: line {exc.lineno} column {exc.colno}: not valid JSON ({exc.msg})"
         ) from None
     if not isinstance(data, dict) or data.get("format") != "flarewise-journal":
-        raise BackupError(f"{name}: not a flarewise backup (no \"format\": \"flarewise-journal\")")
+        raise BackupError(f'{name}: not a flarewise backup (no "format": "flarewise-journal")')
     if data.get("version") != 1:
         raise BackupError(
             f"{name}: backup version {data.get('version')!r} is not supported by this flarewise "
@@ -391,8 +465,9 @@ def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
     return db
 
 
-def open_journal(url: str | None = None, person: str = "me", *, create: bool = True,
-                 upgrade: bool = True) -> Journal:
+def open_journal(
+    url: str | None = None, person: str = "me", *, create: bool = True, upgrade: bool = True
+) -> Journal:
     """The journal of ``person`` in the database at ``url`` (default: the settings' URL)."""
     db = open_database(url, upgrade=upgrade)
     try:

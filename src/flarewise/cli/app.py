@@ -16,7 +16,7 @@ from flarewise.journal import Journal, open_journal
 
 app = typer.Typer(
     name="flarewise",
-    help="A private fibromyalgia journal: log symptoms, doses, sleep, food and labs; see what helps.",
+    help="A private fibromyalgia journal: log symptoms, doses, sleep, food, labs; see what helps.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -59,10 +59,12 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts in
 def main_options(
     ctx: typer.Context,
     db: Annotated[
-        str | None, typer.Option("--db", help=SETTINGS_HELP["FLAREWISE_DATABASE_URL"], show_default=False)
+        str | None,
+        typer.Option("--db", help=SETTINGS_HELP["FLAREWISE_DATABASE_URL"], show_default=False),
     ] = None,
     person: Annotated[
-        str | None, typer.Option("--person", help=SETTINGS_HELP["FLAREWISE_PERSON"], show_default=False)
+        str | None,
+        typer.Option("--person", help=SETTINGS_HELP["FLAREWISE_PERSON"], show_default=False),
     ] = None,
 ) -> None:
     settings = load_settings()

@@ -10,50 +10,45 @@ import typer
 from flarewise.cli.app import app, out, state
 from flarewise.cli.manage import progress_bar
 from flarewise.cli.show import show
-from flarewise.demo import DEFAULT_DAYS, DEFAULT_SEED, DEFAULT_START, generate_demo
+from flarewise.demo import DEFAULT_DAYS, DEFAULT_SEED, DEFAULT_START
 from flarewise.errors import Conflict
 from flarewise.journal import Journal, open_database
-
-
-def write_demo(j: Journal, *, seed: int, start: date, days: int, replace: bool) -> int:
-    """Store the demo in ``j`` (must be empty unless ``replace``); returns entries written."""
-    data = generate_demo(seed=seed, start=start, days=days)
-    if j.count() and not replace:
-        raise Conflict(
-            f"the journal {j.handle!r} already holds data; use another --person, or --replace"
-        )
-    from flarewise.domain import Backup
-    from flarewise.domain.backup import StoredEntry
-    from flarewise.storage.database import utcnow
-
-    now = utcnow()
-    backup = Backup.model_construct(
-        format="flarewise-journal", version=1, exported_at=now, person=j.handle,
-        profile=data.profile, trackables=tuple(data.trackables), regimens=tuple(data.regimens),
-        entries=tuple(StoredEntry.model_construct(entry=e, recorded_at=now, updated_at=now)
-                      for e in data.entries),
-    )
-    with progress_bar("Writing the demo journal") as bar:
-        task = bar.add_task("demo", total=len(data.entries))
-        return j.restore(backup, replace=True,
-                         progress=lambda done: bar.update(task, completed=done))
 
 
 @app.command("demo")
 def demo(
     ctx: typer.Context,
     person: Annotated[str, typer.Option(help="Name of the demo journal.")] = "demo",
-    seed: Annotated[int, typer.Option(help="Random seed (same seed, same journal).")] = DEFAULT_SEED,
-    start: Annotated[str, typer.Option(help="First day of the demo year.")] = DEFAULT_START.isoformat(),
-    days: Annotated[int, typer.Option(help="Length in days (at least 365 for a full year).")] = DEFAULT_DAYS,
-    replace: Annotated[bool, typer.Option("--replace/--keep", help="Rewrite an existing demo journal.")] = True,
+    seed: Annotated[
+        int, typer.Option(help="Random seed (same seed, same journal).")
+    ] = DEFAULT_SEED,
+    start: Annotated[
+        str, typer.Option(help="First day of the demo year.")
+    ] = DEFAULT_START.isoformat(),
+    days: Annotated[
+        int, typer.Option(help="Length in days (at least 365 for a full year).")
+    ] = DEFAULT_DAYS,
+    replace: Annotated[
+        bool, typer.Option("--replace/--keep", help="Rewrite an existing demo journal.")
+    ] = True,
 ) -> None:
-    """Create a year of realistic demo data (fixed seed, documented model) and show its last week."""
+    """Create a year of realistic demo data (fixed seed, documented model); show its last week."""
     settings = state(ctx).settings
     db = open_database(settings.database_url)
     j = Journal.for_person(db, person)
     try:
-        n = write_demo(j, seed=seed, start=date.fromisoformat(start), days=days, replace=replace)
+        if j.count() and not replace:
+            raise Conflict(f"the journal {person!r} already holds data; use another --person")
+        with progress_bar("Writing the demo journal") as bar:
+            task = bar.add_task("demo", total=None)
+            j.write_demo(
+                seed=seed,
+                start=date.fromisoformat(start),
+                days=days,
+                replace=True,
+                progress=lambda done: bar.update(task, completed=done),
+            )
+        n = j.count()
         first, last = j.date_span()
         out.print(f"Demo journal {person!r}: {n} entries from {first} to {last} in {db.safe_url}")
     finally:

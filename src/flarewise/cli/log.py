@@ -32,7 +32,9 @@ log_app = typer.Typer(help="Record an entry (any number per day).", no_args_is_h
 
 AtOpt = Annotated[
     str | None,
-    typer.Option("--at", help="When: 08:30, 'yesterday 22:15', 2025-03-01 or ISO 8601 (default: now)."),
+    typer.Option(
+        "--at", help="When: 08:30, 'yesterday 22:15', 2025-03-01 or ISO 8601 (default: now)."
+    ),
 ]
 CommentOpt = Annotated[str | None, typer.Option("--comment", help="A short note on this entry.")]
 
@@ -69,31 +71,41 @@ def log_pain(
     value: Annotated[float, typer.Argument(help="Pain 0-10 (0 = none, 10 = worst imaginable).")],
     sites: Annotated[
         str | None,
-        typer.Option("--sites", help="Painful body-map sites, comma separated (e.g. neck,lower_back)."),
+        typer.Option(
+            "--sites", help="Painful body-map sites, comma separated (e.g. neck,lower_back)."
+        ),
     ] = None,
     at: AtOpt = None,
     comment: CommentOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Log pain 0-10 with optional body-map sites."""
-    _record(ctx, lambda j: SymptomCheckin(
-        at=_when(j, at), scores={"pain": value}, pain_sites=_sites(sites), comment=comment
-    ), as_json)
+    _record(
+        ctx,
+        lambda j: SymptomCheckin(
+            at=_when(j, at), scores={"pain": value}, pain_sites=_sites(sites), comment=comment
+        ),
+        as_json,
+    )
 
 
 @log_app.command("symptom")
 def log_symptom(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Symptom name, e.g. fatigue, 'brain fog', stiffness.")],
+    name: Annotated[
+        str, typer.Argument(help="Symptom name, e.g. fatigue, 'brain fog', stiffness.")
+    ],
     value: Annotated[float, typer.Argument(help="Score 0-10.")],
     at: AtOpt = None,
     comment: CommentOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Log one symptom score 0-10."""
+
     def make(j: Journal) -> EntryBase:
         symptom = j.vocabulary.resolve("symptom", name, "symptom")
         return SymptomCheckin(at=_when(j, at), scores={symptom: value}, comment=comment)
+
     _record(ctx, make, as_json)
 
 
@@ -103,7 +115,9 @@ def log_checkin(
     pain: Annotated[float | None, typer.Option(help="Pain 0-10.")] = None,
     sites: Annotated[str | None, typer.Option(help="Painful sites, comma separated.")] = None,
     fatigue: Annotated[float | None, typer.Option(help="Fatigue 0-10.")] = None,
-    sleep_quality: Annotated[float | None, typer.Option(help="Sleep quality 0-10 (10 = best).")] = None,
+    sleep_quality: Annotated[
+        float | None, typer.Option(help="Sleep quality 0-10 (10 = best).")
+    ] = None,
     unrefreshed: Annotated[float | None, typer.Option(help="Waking unrefreshed 0-10.")] = None,
     fog: Annotated[float | None, typer.Option(help="Fibro fog 0-10.")] = None,
     stiffness: Annotated[float | None, typer.Option(help="Stiffness 0-10.")] = None,
@@ -118,29 +132,54 @@ def log_checkin(
 ) -> None:
     """Log a full symptom check-in in one go."""
     given = {
-        "pain": pain, "fatigue": fatigue, "sleep_quality": sleep_quality,
-        "unrefreshed_waking": unrefreshed, "fibro_fog": fog, "stiffness": stiffness,
-        "mood": mood, "anxiety": anxiety, "stress": stress, "gi_symptoms": gi,
+        "pain": pain,
+        "fatigue": fatigue,
+        "sleep_quality": sleep_quality,
+        "unrefreshed_waking": unrefreshed,
+        "fibro_fog": fog,
+        "stiffness": stiffness,
+        "mood": mood,
+        "anxiety": anxiety,
+        "stress": stress,
+        "gi_symptoms": gi,
         "sensory_sensitivity": sensory,
     }
     scores = {k: v for k, v in given.items() if v is not None}
-    _record(ctx, lambda j: SymptomCheckin(
-        at=_when(j, at), scores=scores, pain_sites=_sites(sites), comment=comment
-    ), as_json)
+    _record(
+        ctx,
+        lambda j: SymptomCheckin(
+            at=_when(j, at), scores=scores, pain_sites=_sites(sites), comment=comment
+        ),
+        as_json,
+    )
 
 
 @log_app.command("intake")
 def log_intake(
     ctx: typer.Context,
-    substance: Annotated[str, typer.Argument(help="Supplement or medicine, e.g. magnesium-citrate, 'vit d'.")],
+    substance: Annotated[
+        str, typer.Argument(help="Supplement or medicine, e.g. magnesium-citrate, 'vit d'.")
+    ],
     amount: Annotated[float | None, typer.Argument(help="Dose amount.")] = None,
-    unit: Annotated[str | None, typer.Argument(help="Dose unit: mg, mcg, g, IU, mL, 'billion CFU', capsule...")] = None,
-    skipped: Annotated[bool, typer.Option("--skipped", help="A planned dose that was not taken.")] = False,
-    dose_unknown: Annotated[bool, typer.Option("--dose-unknown", help="Taken, but the dose is not known.")] = False,
-    compound: Annotated[
-        bool, typer.Option("--compound", help="The amount is the salt weight (e.g. 1000 mg magnesium citrate), not elemental.")
+    unit: Annotated[
+        str | None, typer.Argument(help="Dose unit: mg, mcg, g, IU, mL, 'billion CFU', capsule...")
+    ] = None,
+    skipped: Annotated[
+        bool, typer.Option("--skipped", help="A planned dose that was not taken.")
     ] = False,
-    route: Annotated[str, typer.Option(help="oral, sublingual, topical, transdermal, injection...")] = "oral",
+    dose_unknown: Annotated[
+        bool, typer.Option("--dose-unknown", help="Taken, but the dose is not known.")
+    ] = False,
+    compound: Annotated[
+        bool,
+        typer.Option(
+            "--compound",
+            help="The amount is the salt weight (e.g. 1000 mg magnesium citrate), not elemental.",
+        ),
+    ] = False,
+    route: Annotated[
+        str, typer.Option(help="oral, sublingual, topical, transdermal, injection...")
+    ] = "oral",
     at: AtOpt = None,
     comment: CommentOpt = None,
     as_json: JsonOpt = False,
@@ -159,9 +198,17 @@ def log_intake(
         sid, form = j.vocabulary.resolve_substance(substance)
         status = "skipped" if skipped else "taken_dose_unknown" if dose_unknown else "taken"
         return Intake(
-            at=_when(j, at), substance=sid, form=form, status=status, amount=amount, unit=unit,
-            basis="compound" if compound else None, route=route, comment=comment,
+            at=_when(j, at),
+            substance=sid,
+            form=form,
+            status=status,
+            amount=amount,
+            unit=unit,
+            basis="compound" if compound else None,
+            route=route,
+            comment=comment,
         )
+
     _record(ctx, make, as_json)
 
 
@@ -176,36 +223,59 @@ def log_activity(
     as_json: JsonOpt = False,
 ) -> None:
     """Log exercise or activity minutes."""
-    _record(ctx, lambda j: Activity(
-        at=_when(j, at), activity=j.vocabulary.resolve("activity", name, "activity"),
-        minutes=minutes, intensity=intensity, comment=comment,
-    ), as_json)
+    _record(
+        ctx,
+        lambda j: Activity(
+            at=_when(j, at),
+            activity=j.vocabulary.resolve("activity", name, "activity"),
+            minutes=minutes,
+            intensity=intensity,
+            comment=comment,
+        ),
+        as_json,
+    )
 
 
 @log_app.command("sleep")
 def log_sleep(
     ctx: typer.Context,
-    bed: Annotated[str, typer.Option(help="Bed time, e.g. 23:15 (taken as last night if after the wake time).")],
-    wake: Annotated[str, typer.Option(help="Wake time, e.g. 07:00 (today unless --at gives a date).")],
+    bed: Annotated[
+        str, typer.Option(help="Bed time, e.g. 23:15 (taken as last night if after the wake time).")
+    ],
+    wake: Annotated[
+        str, typer.Option(help="Wake time, e.g. 07:00 (today unless --at gives a date).")
+    ],
     quality: Annotated[float | None, typer.Option(help="Sleep quality 0-10 (10 = best).")] = None,
-    asleep_hours: Annotated[float | None, typer.Option(help="Hours actually asleep, if known.")] = None,
+    asleep_hours: Annotated[
+        float | None, typer.Option(help="Hours actually asleep, if known.")
+    ] = None,
     awakenings: Annotated[int | None, typer.Option(help="Times woken in the night.")] = None,
-    at: Annotated[str | None, typer.Option("--date", help="The date you woke up (default today).")] = None,
+    at: Annotated[
+        str | None, typer.Option("--date", help="The date you woke up (default today).")
+    ] = None,
     comment: CommentOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Log a night's sleep."""
+
     def make(j: Journal) -> EntryBase:
         tz = j.timezone()
         day = (at or "today").strip()
-        wake_at = parse_when(f"{day} {wake}" if day in ("today", "yesterday") else f"{day}T{wake}", tz, "--wake")
+        wake_at = parse_when(
+            f"{day} {wake}" if day in ("today", "yesterday") else f"{day}T{wake}", tz, "--wake"
+        )
         bed_at = parse_when(f"{wake_at.date().isoformat()}T{bed}", tz, "--bed")
         if bed_at >= wake_at:
             bed_at -= timedelta(days=1)
         return Sleep(
-            at=wake_at, bed_at=bed_at, quality=quality, awakenings=awakenings, comment=comment,
+            at=wake_at,
+            bed_at=bed_at,
+            quality=quality,
+            awakenings=awakenings,
+            comment=comment,
             asleep_minutes=None if asleep_hours is None else asleep_hours * 60,
         )
+
     _record(ctx, make, as_json)
 
 
@@ -219,28 +289,39 @@ def log_mindbody(
     as_json: JsonOpt = False,
 ) -> None:
     """Log meditation, breathing or relaxation minutes."""
-    _record(ctx, lambda j: MindBody(
-        at=_when(j, at), practice=j.vocabulary.resolve("practice", practice, "practice"),
-        minutes=minutes, comment=comment,
-    ), as_json)
+    _record(
+        ctx,
+        lambda j: MindBody(
+            at=_when(j, at),
+            practice=j.vocabulary.resolve("practice", practice, "practice"),
+            minutes=minutes,
+            comment=comment,
+        ),
+        as_json,
+    )
 
 
 @log_app.command("meal")
 def log_meal(
     ctx: typer.Context,
     foods: Annotated[str, typer.Argument(help="Foods, comma separated: 'oats, berries, milk'.")],
-    meal: Annotated[str | None, typer.Option(help="breakfast, lunch, dinner, snack or drink.")] = None,
+    meal: Annotated[
+        str | None, typer.Option(help="breakfast, lunch, dinner, snack or drink.")
+    ] = None,
     at: AtOpt = None,
     comment: CommentOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Log foods eaten (by name; each must be a known food)."""
+
     def make(j: Journal) -> EntryBase:
         names = [f.strip() for f in foods.split(",") if f.strip()]
         portions = [
-            FoodPortion(food=j.vocabulary.resolve("food", n, f"foods[{i}]")) for i, n in enumerate(names)
+            FoodPortion(food=j.vocabulary.resolve("food", n, f"foods[{i}]"))
+            for i, n in enumerate(names)
         ]
         return Meal(at=_when(j, at), meal=meal, foods=portions, comment=comment)
+
     _record(ctx, make, as_json)
 
 
@@ -254,23 +335,34 @@ def log_therapy(
     as_json: JsonOpt = False,
 ) -> None:
     """Log a therapy session."""
-    _record(ctx, lambda j: Therapy(
-        at=_when(j, at), therapy=j.vocabulary.resolve("therapy", therapy, "therapy"),
-        minutes=minutes, comment=comment,
-    ), as_json)
+    _record(
+        ctx,
+        lambda j: Therapy(
+            at=_when(j, at),
+            therapy=j.vocabulary.resolve("therapy", therapy, "therapy"),
+            minutes=minutes,
+            comment=comment,
+        ),
+        as_json,
+    )
 
 
 @log_app.command("event")
 def log_event(
     ctx: typer.Context,
-    event: Annotated[str, typer.Argument(help="infection, flare, stressful event, menstruation, travel...")],
-    kind: Annotated[str | None, typer.Option("--type", help="e.g. for an infection: covid19, influenza, uti.")] = None,
+    event: Annotated[
+        str, typer.Argument(help="infection, flare, stressful event, menstruation, travel...")
+    ],
+    kind: Annotated[
+        str | None, typer.Option("--type", help="e.g. for an infection: covid19, influenza, uti.")
+    ] = None,
     severity: Annotated[float | None, typer.Option(help="Severity 0-10.")] = None,
     at: AtOpt = None,
     comment: CommentOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Log a life event: infection (with its type), flare, stressful event, period..."""
+
     def make(j: Journal) -> EntryBase:
         eid = j.vocabulary.resolve("event", event, "event")
         detail = None
@@ -285,7 +377,10 @@ def log_event(
             if detail is None:
                 known = ", ".join(details) or "none"
                 raise InvalidInput("--type", f"{kind!r} is not a kind of {eid} (known: {known})")
-        return LifeEvent(at=_when(j, at), event=eid, detail=detail, severity=severity, comment=comment)
+        return LifeEvent(
+            at=_when(j, at), event=eid, detail=detail, severity=severity, comment=comment
+        )
+
     _record(ctx, make, as_json)
 
 
@@ -303,18 +398,29 @@ def log_note(
 @log_app.command("lab")
 def log_lab(
     ctx: typer.Context,
-    analyte: Annotated[str, typer.Argument(help="LOINC code or name: 62292-8, 'vitamin d', crp, tsh.")],
+    analyte: Annotated[
+        str, typer.Argument(help="LOINC code or name: 62292-8, 'vitamin d', crp, tsh.")
+    ],
     value: Annotated[str, typer.Argument(help="The result: a number, or a titre such as 1:160.")],
-    unit: Annotated[str | None, typer.Argument(help="The unit as printed on the report, e.g. ng/mL.")] = None,
-    low: Annotated[float | None, typer.Option("--low", help="The lab's reference interval, low end.")] = None,
-    high: Annotated[float | None, typer.Option("--high", help="The lab's reference interval, high end.")] = None,
+    unit: Annotated[
+        str | None, typer.Argument(help="The unit as printed on the report, e.g. ng/mL.")
+    ] = None,
+    low: Annotated[
+        float | None, typer.Option("--low", help="The lab's reference interval, low end.")
+    ] = None,
+    high: Annotated[
+        float | None, typer.Option("--high", help="The lab's reference interval, high end.")
+    ] = None,
     flag: Annotated[str | None, typer.Option(help="The lab's flag: L, H, LL, HH, A or N.")] = None,
     lab: Annotated[str | None, typer.Option(help="Which laboratory.")] = None,
-    at: Annotated[str | None, typer.Option("--at", help="Specimen date/time (default now).")] = None,
+    at: Annotated[
+        str | None, typer.Option("--at", help="Specimen date/time (default now).")
+    ] = None,
     comment: CommentOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Log a lab result with its unit and the lab's own reference interval."""
+
     def make(j: Journal) -> EntryBase:
         loinc = j.vocabulary.resolve_analyte(analyte)
         try:
@@ -323,9 +429,18 @@ def log_lab(
         except ValueError:
             number, text = None, value
         return LabResult(
-            at=_when(j, at), loinc=loinc, value=number, value_text=text, unit=unit,
-            ref_low=low, ref_high=high, flag=flag.upper() if flag else None, lab=lab, comment=comment,
+            at=_when(j, at),
+            loinc=loinc,
+            value=number,
+            value_text=text,
+            unit=unit,
+            ref_low=low,
+            ref_high=high,
+            flag=flag.upper() if flag else None,
+            lab=lab,
+            comment=comment,
         )
+
     _record(ctx, make, as_json)
 
 
@@ -339,6 +454,8 @@ def log_custom(
     as_json: JsonOpt = False,
 ) -> None:
     """Log a value of a trackable you defined (flarewise trackable add)."""
-    _record(ctx, lambda j: CustomValue(
-        at=_when(j, at), trackable=trackable, value=value, comment=comment
-    ), as_json)
+    _record(
+        ctx,
+        lambda j: CustomValue(at=_when(j, at), trackable=trackable, value=value, comment=comment),
+        as_json,
+    )

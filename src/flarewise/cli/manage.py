@@ -17,8 +17,12 @@ from flarewise.errors import InvalidInput
 from flarewise.journal import Journal, read_backup
 
 db_app = typer.Typer(help="Database schema: upgrade, downgrade, current.", no_args_is_help=True)
-profile_app = typer.Typer(help="Your profile: birth year, sex, time zone, conditions.", no_args_is_help=True)
-regimen_app = typer.Typer(help="Regular medicines and supplements: start, dose changes, stop.", no_args_is_help=True)
+profile_app = typer.Typer(
+    help="Your profile: birth year, sex, time zone, conditions.", no_args_is_help=True
+)
+regimen_app = typer.Typer(
+    help="Regular medicines and supplements: start, dose changes, stop.", no_args_is_help=True
+)
 trackable_app = typer.Typer(help="Your own trackables.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(profile_app, name="profile")
@@ -28,8 +32,12 @@ app.add_typer(trackable_app, name="trackable")
 
 def progress_bar(label: str) -> Progress:
     return Progress(
-        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=out, transient=True,
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=out,
+        transient=True,
     )
 
 
@@ -55,7 +63,9 @@ def db_upgrade(ctx: typer.Context, revision: Annotated[str, typer.Argument()] = 
 
 
 @db_app.command("downgrade")
-def db_downgrade(ctx: typer.Context, revision: Annotated[str, typer.Argument(help="Target revision, or base.")]) -> None:
+def db_downgrade(
+    ctx: typer.Context, revision: Annotated[str, typer.Argument(help="Target revision, or base.")]
+) -> None:
     """Revert schema migrations (data in dropped tables is lost: export first)."""
     from flarewise.storage import Database
 
@@ -74,7 +84,10 @@ def db_current(ctx: typer.Context) -> None:
 
     db = Database(state(ctx).settings.database_url)
     try:
-        out.print(f"{db.safe_url}: schema {db.current_revision() or 'empty'} (this flarewise needs {db.head_revision()})")
+        out.print(
+            f"{db.safe_url}: schema {db.current_revision() or 'empty'} "
+            f"(this flarewise needs {db.head_revision()})"
+        )
     finally:
         db.close()
 
@@ -82,8 +95,15 @@ def db_current(ctx: typer.Context) -> None:
 @app.command("export")
 def export(
     ctx: typer.Context,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: flarewise-PERSON-DATE.json here).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="json: the full, restorable backup.")] = "json",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="File to write (default: flarewise-PERSON-DATE.json here)."
+        ),
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="json: the full, restorable backup.")
+    ] = "json",
 ) -> None:
     """Export your whole journal to a file you can restore anywhere."""
     if fmt != "json":
@@ -98,18 +118,23 @@ def export(
 def restore(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="A flarewise JSON backup.")],
-    replace: Annotated[bool, typer.Option("--replace", help="Overwrite a journal that already holds data.")] = False,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Overwrite a journal that already holds data.")
+    ] = False,
 ) -> None:
     """Restore a backup into your journal (all or nothing)."""
     backup = read_backup(path)
     j = journal(ctx)
     with progress_bar("Restoring") as bar:
         task = bar.add_task("restore", total=len(backup.entries))
-        n = j.restore(backup, replace=replace, progress=lambda done: bar.update(task, completed=done))
+        n = j.restore(
+            backup, replace=replace, progress=lambda done: bar.update(task, completed=done)
+        )
     out.print(f"Restored {n} entries into {j.handle!r} from {path}")
 
 
 # -- profile ------------------------------------------------------------------------------
+
 
 @profile_app.command("show")
 def profile_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
@@ -123,7 +148,10 @@ def profile_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     table.add_row("birth year", str(p.birth_year or ""))
     table.add_row("sex", p.sex or "")
     table.add_row("time zone", p.timezone or "(this machine's)")
-    table.add_row("conditions", ", ".join(j.vocabulary.name_of("condition", c.condition) for c in p.conditions))
+    table.add_row(
+        "conditions",
+        ", ".join(j.vocabulary.name_of("condition", c.condition) for c in p.conditions),
+    )
     table.add_row("clinical findings", ", ".join(p.clinical_findings))
     table.add_row("allergies", ", ".join(p.allergies))
     table.add_row("avoid", ", ".join(p.preferences.avoid))
@@ -135,12 +163,20 @@ def profile_set(
     ctx: typer.Context,
     birth_year: Annotated[int | None, typer.Option(help="Year of birth.")] = None,
     sex: Annotated[str | None, typer.Option(help="female, male, intersex or unspecified.")] = None,
-    timezone: Annotated[str | None, typer.Option(help="IANA time zone, e.g. Europe/London.")] = None,
-    add_condition: Annotated[list[str] | None, typer.Option(help="A condition you have (repeatable).")] = None,
+    timezone: Annotated[
+        str | None, typer.Option(help="IANA time zone, e.g. Europe/London.")
+    ] = None,
+    add_condition: Annotated[
+        list[str] | None, typer.Option(help="A condition you have (repeatable).")
+    ] = None,
     remove_condition: Annotated[list[str] | None, typer.Option(help="Remove a condition.")] = None,
-    add_finding: Annotated[list[str] | None, typer.Option(help="A clinical finding, e.g. 'joint swelling'.")] = None,
+    add_finding: Annotated[
+        list[str] | None, typer.Option(help="A clinical finding, e.g. 'joint swelling'.")
+    ] = None,
     allergy: Annotated[list[str] | None, typer.Option(help="An allergy (repeatable).")] = None,
-    avoid: Annotated[list[str] | None, typer.Option(help="Something you do not want suggested (id).")] = None,
+    avoid: Annotated[
+        list[str] | None, typer.Option(help="Something you do not want suggested (id).")
+    ] = None,
 ) -> None:
     """Change your profile."""
     j = journal(ctx)
@@ -170,12 +206,16 @@ def profile_set(
     if allergy:
         changes["allergies"] = [*p.allergies, *allergy]
     if avoid:
-        changes["preferences"] = {**p.preferences.model_dump(), "avoid": [*p.preferences.avoid, *avoid]}
+        changes["preferences"] = {
+            **p.preferences.model_dump(),
+            "avoid": [*p.preferences.avoid, *avoid],
+        }
     j.update_profile(**changes)
     out.print("Profile updated.")
 
 
 # -- regimens -----------------------------------------------------------------------------
+
 
 def _regimen_rows(j: Journal, regimens: list[Regimen]) -> Table:
     table = Table(title="Regimens")
@@ -183,17 +223,29 @@ def _regimen_rows(j: Journal, regimens: list[Regimen]) -> Table:
         table.add_column(col)
     for r in regimens:
         last = r.steps[-1]
-        name = j.vocabulary.name_of("form", r.form) if r.form else j.vocabulary.name_of("substance", r.substance)
+        name = (
+            j.vocabulary.name_of("form", r.form)
+            if r.form
+            else j.vocabulary.name_of("substance", r.substance)
+        )
         dose = f"{last.amount:g} {last.unit}" if last.amount is not None else "unknown"
-        table.add_row(r.id[:8], name, dose + (" (as needed)" if r.as_needed else ""),
-                      f"{last.times_per_day:g}x", str(r.start), str(r.stop or "ongoing"))
+        table.add_row(
+            r.id[:8],
+            name,
+            dose + (" (as needed)" if r.as_needed else ""),
+            f"{last.times_per_day:g}x",
+            str(r.start),
+            str(r.stop or "ongoing"),
+        )
     return table
 
 
 def _find_regimen(j: Journal, prefix: str) -> Regimen:
     matches = [r for r in j.regimens() if r.id.startswith(prefix)]
     if len(matches) != 1:
-        raise InvalidInput("id", f"{prefix!r} matches {len(matches)} regimens; see `flarewise regimen list`")
+        raise InvalidInput(
+            "id", f"{prefix!r} matches {len(matches)} regimens; see `flarewise regimen list`"
+        )
     return matches[0]
 
 
@@ -213,14 +265,22 @@ def regimen_add(
     j = journal(ctx)
     sid, form = j.vocabulary.resolve_substance(substance)
     day = parse_day(start, j.timezone(), "--start")
-    r = j.add_regimen(Regimen(
-        substance=sid, form=form, as_needed=as_needed, reason=reason,
-        steps=[DoseStep(start=day, amount=amount, unit=unit, times_per_day=times_per_day)],
-    ))
+    r = j.add_regimen(
+        Regimen(
+            substance=sid,
+            form=form,
+            as_needed=as_needed,
+            reason=reason,
+            steps=[DoseStep(start=day, amount=amount, unit=unit, times_per_day=times_per_day)],
+        )
+    )
     if as_json:
         emit_json(r.model_dump(mode="json"))
     else:
-        out.print(f"Started {j.vocabulary.name_of('substance', sid)} {amount:g} {unit} from {day} (id {r.id[:8]})")
+        out.print(
+            f"Started {j.vocabulary.name_of('substance', sid)} {amount:g} {unit} "
+            f"from {day} (id {r.id[:8]})"
+        )
 
 
 @regimen_app.command("list")
@@ -240,8 +300,12 @@ def regimen_dose(
     regimen_id: Annotated[str, typer.Argument(help="Regimen id (first characters).")],
     amount: Annotated[float, typer.Argument()],
     unit: Annotated[str, typer.Argument()],
-    from_: Annotated[str | None, typer.Option("--from", help="Date of the change (default today).")] = None,
-    times_per_day: Annotated[float | None, typer.Option(help="New times per day (default unchanged).")] = None,
+    from_: Annotated[
+        str | None, typer.Option("--from", help="Date of the change (default today).")
+    ] = None,
+    times_per_day: Annotated[
+        float | None, typer.Option(help="New times per day (default unchanged).")
+    ] = None,
 ) -> None:
     """Record a dose change."""
     j = journal(ctx)
@@ -268,20 +332,33 @@ def regimen_stop(
 
 # -- trackables and vocabulary ------------------------------------------------------------
 
+
 @trackable_app.command("add")
 def trackable_add(
     ctx: typer.Context,
-    trackable_id: Annotated[str, typer.Argument(help="A short id: lower case, digits, underscores.")],
+    trackable_id: Annotated[
+        str, typer.Argument(help="A short id: lower case, digits, underscores.")
+    ],
     name: Annotated[str, typer.Argument(help="What it is, in your words.")],
-    value_type: Annotated[str, typer.Option("--type", help="scale (0-10), number, count or yes_no.")] = "scale",
+    value_type: Annotated[
+        str, typer.Option("--type", help="scale (0-10), number, count or yes_no.")
+    ] = "scale",
     minimum: Annotated[float | None, typer.Option("--min")] = None,
     maximum: Annotated[float | None, typer.Option("--max")] = None,
     unit: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Define a trackable of your own."""
     j = journal(ctx)
-    t = j.define_trackable(Trackable(id=trackable_id, name=name, value_type=value_type,  # type: ignore[arg-type]
-                                     minimum=minimum, maximum=maximum, unit=unit))
+    t = j.define_trackable(
+        Trackable(
+            id=trackable_id,
+            name=name,
+            value_type=value_type,
+            minimum=minimum,
+            maximum=maximum,
+            unit=unit,
+        )
+    )
     out.print(f"Trackable {t.id!r} ready: log it with `flarewise log custom {t.id} VALUE`.")
 
 
@@ -297,14 +374,26 @@ def trackable_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         table.add_column(col)
     for t in items:
         lo, hi = t.bounds
-        table.add_row(t.id, t.name, t.value_type, f"{lo if lo is not None else ''}..{hi if hi is not None else ''}", t.unit or "")
+        table.add_row(
+            t.id,
+            t.name,
+            t.value_type,
+            f"{lo if lo is not None else ''}..{hi if hi is not None else ''}",
+            t.unit or "",
+        )
     out.print(table)
 
 
 @app.command("vocab")
 def vocab(
     ctx: typer.Context,
-    kind: Annotated[str, typer.Argument(help="symptom, substance, form, food, food_group, activity, practice, therapy, event, metric, condition, finding, analyte.")],
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="symptom, substance, form, food, food_group, activity, practice, therapy, "
+            "event, metric, condition, finding or analyte."
+        ),
+    ],
     search: Annotated[str, typer.Argument(help="Part of a name.")] = "",
     as_json: JsonOpt = False,
 ) -> None:
@@ -312,7 +401,9 @@ def vocab(
     from flarewise.knowledge import VOCAB_KINDS, load_vocabulary
 
     if kind not in VOCAB_KINDS:
-        raise InvalidInput("kind", f"{kind!r} is not a vocabulary; use one of: {', '.join(VOCAB_KINDS)}")
+        raise InvalidInput(
+            "kind", f"{kind!r} is not a vocabulary; use one of: {', '.join(VOCAB_KINDS)}"
+        )
     items = load_vocabulary().search(kind, search, limit=1000)  # type: ignore[arg-type]
     if as_json:
         emit_json([{"id": i, "name": n} for i, n in items])

@@ -33,16 +33,25 @@ def _fmt(x: float | None) -> str:
 
 
 def _summary_json(s: DaySummary) -> dict[str, Any]:
-    return {"date": s.day.isoformat(), "entries": s.entries,
-            "measures": {k: asdict(v) for k, v in sorted(s.measures.items())}}
+    return {
+        "date": s.day.isoformat(),
+        "entries": s.entries,
+        "measures": {k: asdict(v) for k, v in sorted(s.measures.items())},
+    }
 
 
 @app.command("show")
 def show(
     ctx: typer.Context,
-    day: Annotated[str | None, typer.Argument(help="A date (2025-03-01), today or yesterday.")] = None,
-    week: Annotated[bool, typer.Option("--week", help="Daily summaries of the 7 days ending on DAY.")] = False,
-    days: Annotated[int | None, typer.Option("--days", help="Daily summaries of the N days ending on DAY.")] = None,
+    day: Annotated[
+        str | None, typer.Argument(help="A date (2025-03-01), today or yesterday.")
+    ] = None,
+    week: Annotated[
+        bool, typer.Option("--week", help="Daily summaries of the 7 days ending on DAY.")
+    ] = False,
+    days: Annotated[
+        int | None, typer.Option("--days", help="Daily summaries of the N days ending on DAY.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Show one day's entries, or daily summaries of a week (--week) or N days (--days)."""
@@ -78,7 +87,8 @@ def show(
         out.print(table)
         out.print(
             "n = entries; symptoms: daily means 0-10; sleep: hours; move: exercise minutes; "
-            "calm: mind-body minutes; doses: doses taken.", style="dim"
+            "calm: mind-body minutes; doses: doses taken.",
+            style="dim",
         )
         return
     found = j.day(end)
@@ -92,14 +102,16 @@ def show(
     for col in ("time", "kind", "entry", "id"):
         table.add_column(col)
     for e in found:
-        table.add_row(f"{e.at:%H:%M}", e.kind, j.describe(e), e.id[:8])  # type: ignore[attr-defined]
+        table.add_row(f"{e.at:%H:%M}", e.kind, j.describe(e), e.id[:8])
     out.print(table)
 
 
 @app.command("delete")
 def delete(
     ctx: typer.Context,
-    entry_id: Annotated[str, typer.Argument(help="The entry's id (the first 8 characters are enough).")],
+    entry_id: Annotated[
+        str, typer.Argument(help="The entry's id (the first 8 characters are enough).")
+    ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete one entry."""
@@ -107,7 +119,9 @@ def delete(
     full = j.find_id(entry_id)
     entry = j.get(full)
     if not yes:
-        typer.confirm(f"Delete {entry.kind} '{j.describe(entry)}' at {entry.at:%Y-%m-%d %H:%M}?", abort=True)  # type: ignore[attr-defined]
+        typer.confirm(
+            f"Delete {entry.kind} '{j.describe(entry)}' at {entry.at:%Y-%m-%d %H:%M}?", abort=True
+        )
     j.delete(full)
     out.print(f"Deleted {full[:8]}.")
 
@@ -115,9 +129,14 @@ def delete(
 @app.command("edit")
 def edit(
     ctx: typer.Context,
-    entry_id: Annotated[str, typer.Argument(help="The entry's id (the first 8 characters are enough).")],
+    entry_id: Annotated[
+        str, typer.Argument(help="The entry's id (the first 8 characters are enough).")
+    ],
     changes: Annotated[
-        list[str], typer.Option("--set", help="field=value, e.g. --set amount=150 or --set scores='{\"pain\": 5}'.")
+        list[str],
+        typer.Option(
+            "--set", help="field=value, e.g. --set amount=150 or --set scores='{\"pain\": 5}'."
+        ),
     ],
     as_json: JsonOpt = False,
 ) -> None:

@@ -26,7 +26,9 @@ def parse_day(text: str | None, tz: tzinfo, field: str = "date") -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(field, f"{text!r} is not a date like 2025-03-01, today or yesterday") from None
+        raise InvalidInput(
+            field, f"{text!r} is not a date like 2025-03-01, today or yesterday"
+        ) from None
 
 
 def parse_when(text: str | None, tz: tzinfo, field: str = "--at") -> datetime:
@@ -46,8 +48,9 @@ def parse_when(text: str | None, tz: tzinfo, field: str = "--at") -> datetime:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         raise InvalidInput(
-            field, f"{text!r} is not a time; use 08:30, 'yesterday 22:15', 2025-03-01 or "
-            "2025-03-01T08:30+01:00"
+            field,
+            f"{text!r} is not a time; use 08:30, 'yesterday 22:15', 2025-03-01 or "
+            "2025-03-01T08:30+01:00",
         ) from None
     if len(text) == 10:  # a bare date: midday, so it stays on that date in any offset
         parsed = parsed.replace(hour=12)

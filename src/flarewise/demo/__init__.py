@@ -3,5 +3,12 @@
 from flarewise.demo.generate import DemoData, generate_demo
 from flarewise.demo.model import DEFAULT_DAYS, DEFAULT_SEED, DEFAULT_START, DemoTruth, Flare
 
-__all__ = ["DEFAULT_DAYS", "DEFAULT_SEED", "DEFAULT_START", "DemoData", "DemoTruth", "Flare",
-           "generate_demo"]
+__all__ = [
+    "DEFAULT_DAYS",
+    "DEFAULT_SEED",
+    "DEFAULT_START",
+    "DemoData",
+    "DemoTruth",
+    "Flare",
+    "generate_demo",
+]

@@ -94,8 +94,9 @@ def _menstruation_days(g: _Gen) -> set[int]:
     return days
 
 
-def generate_demo(seed: int = DEFAULT_SEED, start: date = DEFAULT_START,
-                  days: int = DEFAULT_DAYS) -> DemoData:
+def generate_demo(
+    seed: int = DEFAULT_SEED, start: date = DEFAULT_START, days: int = DEFAULT_DAYS
+) -> DemoData:
     """A realistic year of one person's fibromyalgia diary with known, planted effects."""
     g = _Gen(seed, start, days)
     t = g.truth
@@ -123,26 +124,63 @@ def generate_demo(seed: int = DEFAULT_SEED, start: date = DEFAULT_START,
     )
     mg_start = t.magnesium_start
     regimens = [
-        Regimen(id=g.id(), substance="duloxetine", source=SOURCE, source_key="regimen:duloxetine",
-                reason="fibromyalgia pain",
-                steps=[DoseStep(start=date(2024, 10, 1), amount=30, unit="mg"),
-                       DoseStep(start=start + timedelta(days=45), amount=60, unit="mg")]),
-        Regimen(id=g.id(), substance="vitamin_d", form="cholecalciferol", source=SOURCE,
-                source_key="regimen:vitamin_d", reason="low 25(OH)D in January",
-                steps=[DoseStep(start=start + timedelta(days=31), amount=1000, unit="IU"),
-                       DoseStep(start=start + timedelta(days=90), amount=2000, unit="IU")]),
-        Regimen(id=g.id(), substance="magnesium", form="magnesium_glycinate", basis="elemental",
-                source=SOURCE, source_key="regimen:magnesium", reason="trying for pain and sleep",
-                steps=[DoseStep(start=mg_start, amount=200, unit="mg")]),
-        Regimen(id=g.id(), substance="tramadol", as_needed=True, source=SOURCE,
-                source_key="regimen:tramadol", reason="bad flare days",
-                steps=[DoseStep(start=date(2024, 6, 1), amount=50, unit="mg")]),
-        Regimen(id=g.id(), substance="ibuprofen", as_needed=True, source=SOURCE,
-                source_key="regimen:ibuprofen", reason="headaches",
-                steps=[DoseStep(start=date(2023, 1, 1), amount=400, unit="mg")]),
+        Regimen(
+            id=g.id(),
+            substance="duloxetine",
+            source=SOURCE,
+            source_key="regimen:duloxetine",
+            reason="fibromyalgia pain",
+            steps=[
+                DoseStep(start=date(2024, 10, 1), amount=30, unit="mg"),
+                DoseStep(start=start + timedelta(days=45), amount=60, unit="mg"),
+            ],
+        ),
+        Regimen(
+            id=g.id(),
+            substance="vitamin_d",
+            form="cholecalciferol",
+            source=SOURCE,
+            source_key="regimen:vitamin_d",
+            reason="low 25(OH)D in January",
+            steps=[
+                DoseStep(start=start + timedelta(days=31), amount=1000, unit="IU"),
+                DoseStep(start=start + timedelta(days=90), amount=2000, unit="IU"),
+            ],
+        ),
+        Regimen(
+            id=g.id(),
+            substance="magnesium",
+            form="magnesium_glycinate",
+            basis="elemental",
+            source=SOURCE,
+            source_key="regimen:magnesium",
+            reason="trying for pain and sleep",
+            steps=[DoseStep(start=mg_start, amount=200, unit="mg")],
+        ),
+        Regimen(
+            id=g.id(),
+            substance="tramadol",
+            as_needed=True,
+            source=SOURCE,
+            source_key="regimen:tramadol",
+            reason="bad flare days",
+            steps=[DoseStep(start=date(2024, 6, 1), amount=50, unit="mg")],
+        ),
+        Regimen(
+            id=g.id(),
+            substance="ibuprofen",
+            as_needed=True,
+            source=SOURCE,
+            source_key="regimen:ibuprofen",
+            reason="headaches",
+            steps=[DoseStep(start=date(2023, 1, 1), amount=400, unit="mg")],
+        ),
     ]
-    trackables = [Trackable(id="pacing_breaks", name="Rest breaks taken (pacing)",
-                            value_type="count", maximum=20)]
+    trackables = [
+        Trackable(
+            id="pacing_breaks", name="Rest breaks taken (pacing)", value_type="count", maximum=20
+        )
+    ]
 
     sleep_h = 7.0
     for i in range(days):
@@ -192,12 +230,20 @@ def generate_demo(seed: int = DEFAULT_SEED, start: date = DEFAULT_START,
             k = (day - flare.start).days
             shape = min(1.0, (k + 1) / 2, (flare.days - k) / 2)
             flare_boost = t.flare_pain * shape
-        period = i in period_days and (i - 1) not in period_days or (
+        period = (i in period_days and (i - 1) not in period_days) or (
             i in period_days and (i - 2) not in period_days and (i - 1) in period_days
         )
-        pain = (t.baseline_pain + seasonal + weekly + t.sleep_to_pain * (sleep_h - 7.0)
-                + mg_effect + flare_boost + (t.menstruation_pain if period else 0.0)
-                + t.wheat_to_pain * wheat_load + ar)
+        pain = (
+            t.baseline_pain
+            + seasonal
+            + weekly
+            + t.sleep_to_pain * (sleep_h - 7.0)
+            + mg_effect
+            + flare_boost
+            + (t.menstruation_pain if period else 0.0)
+            + t.wheat_to_pain * wheat_load
+            + ar
+        )
         fatigue = 5.0 + 0.5 * (pain - 5) + t.sleep_to_fatigue * (sleep_h - 7.0) + rng.gauss(0, 0.7)
         if flare:
             fatigue += t.flare_fatigue * (flare_boost / t.flare_pain)
@@ -210,156 +256,391 @@ def generate_demo(seed: int = DEFAULT_SEED, start: date = DEFAULT_START,
         # -- sleep entry (morning) --------------------------------------------------------
         if not missing_day:
             bed = datetime.combine(day - timedelta(days=1), time(22, 45), tzinfo=g.tz) + timedelta(
-                minutes=rng.gauss(0, 35))
+                minutes=rng.gauss(0, 35)
+            )
             in_bed = sleep_h + rng.uniform(0.3, 0.9)
             # elapsed time, not wall-clock time: the spring-forward night is an hour shorter
             wake = (bed.astimezone(UTC) + timedelta(hours=in_bed)).astimezone(g.tz)
-            g.add(Sleep(id=g.id(), at=wake, bed_at=bed, asleep_minutes=round(sleep_h * 60),
-                        quality=round(_clip(5 + 1.2 * (sleep_h - 7) + rng.gauss(0, 1))),
-                        awakenings=max(0, round(rng.gauss(2, 1))), source=SOURCE,
-                        source_key=g.key("sleep", day)))
+            g.add(
+                Sleep(
+                    id=g.id(),
+                    at=wake,
+                    bed_at=bed,
+                    asleep_minutes=round(sleep_h * 60),
+                    quality=round(_clip(5 + 1.2 * (sleep_h - 7) + rng.gauss(0, 1))),
+                    awakenings=max(0, round(rng.gauss(2, 1))),
+                    source=SOURCE,
+                    source_key=g.key("sleep", day),
+                )
+            )
 
         # -- check-ins ----------------------------------------------------------------------
         if not missing_day:
-            g.add(SymptomCheckin(
-                id=g.id(), at=g.at(day, 8.0), source=SOURCE, source_key=g.key("am", day),
-                scores={
-                    "pain": round(_clip(pain + rng.gauss(0, 0.5))),
-                    "fatigue": round(_clip(fatigue + rng.gauss(0, 0.5))),
-                    "sleep_quality": round(_clip(5 + 1.2 * (sleep_h - 7) + rng.gauss(0, 1))),
-                    "unrefreshed_waking": round(_clip(6 - 1.0 * (sleep_h - 7) + rng.gauss(0, 1))),
-                    "stiffness": round(_clip(pain + 0.5 + rng.gauss(0, 1))),
-                }))
+            g.add(
+                SymptomCheckin(
+                    id=g.id(),
+                    at=g.at(day, 8.0),
+                    source=SOURCE,
+                    source_key=g.key("am", day),
+                    scores={
+                        "pain": round(_clip(pain + rng.gauss(0, 0.5))),
+                        "fatigue": round(_clip(fatigue + rng.gauss(0, 0.5))),
+                        "sleep_quality": round(_clip(5 + 1.2 * (sleep_h - 7) + rng.gauss(0, 1))),
+                        "unrefreshed_waking": round(
+                            _clip(6 - 1.0 * (sleep_h - 7) + rng.gauss(0, 1))
+                        ),
+                        "stiffness": round(_clip(pain + 0.5 + rng.gauss(0, 1))),
+                    },
+                )
+            )
             if rng.random() > 0.10:
                 n_sites = int(_clip(round(pain * 1.6 + rng.gauss(0, 1.5)), 0, 19))
                 sites = rng.sample(list(BodySite), n_sites)
-                g.add(SymptomCheckin(
-                    id=g.id(), at=g.at(day, 21.0), source=SOURCE, source_key=g.key("pm", day),
-                    pain_sites=sites,
-                    scores={
-                        "pain": round(_clip(pain + 0.3 + rng.gauss(0, 0.5))),
-                        "fatigue": round(_clip(fatigue + 0.5 + rng.gauss(0, 0.5))),
-                        "fibro_fog": round(_clip(0.6 * fatigue + rng.gauss(0, 1))),
-                        "mood": round(_clip(7 - 0.4 * (pain - 5) - 0.2 * (stress - 3.5) + rng.gauss(0, 1))),
-                        "anxiety": round(_clip(0.6 * stress + rng.gauss(0, 1))),
-                        "stress": round(_clip(stress)),
-                        "gi_symptoms": round(_clip(gi)),
-                        "sensory_sensitivity": round(_clip(0.5 * pain + rng.gauss(1, 1))),
-                    }))
+                g.add(
+                    SymptomCheckin(
+                        id=g.id(),
+                        at=g.at(day, 21.0),
+                        source=SOURCE,
+                        source_key=g.key("pm", day),
+                        pain_sites=sites,
+                        scores={
+                            "pain": round(_clip(pain + 0.3 + rng.gauss(0, 0.5))),
+                            "fatigue": round(_clip(fatigue + 0.5 + rng.gauss(0, 0.5))),
+                            "fibro_fog": round(_clip(0.6 * fatigue + rng.gauss(0, 1))),
+                            "mood": round(
+                                _clip(7 - 0.4 * (pain - 5) - 0.2 * (stress - 3.5) + rng.gauss(0, 1))
+                            ),
+                            "anxiety": round(_clip(0.6 * stress + rng.gauss(0, 1))),
+                            "stress": round(_clip(stress)),
+                            "gi_symptoms": round(_clip(gi)),
+                            "sensory_sensitivity": round(_clip(0.5 * pain + rng.gauss(1, 1))),
+                        },
+                    )
+                )
 
         # -- intakes ------------------------------------------------------------------------
         if not missing_day:
             dul = regimens[0].step_on(day)
             if dul is not None and rng.random() < 0.97:
-                g.add(Intake(id=g.id(), at=g.at(day, 8.2), substance="duloxetine", amount=dul.amount,
-                             unit=dul.unit, regimen_id=regimens[0].id, source=SOURCE,
-                             source_key=g.key("duloxetine", day)))
+                g.add(
+                    Intake(
+                        id=g.id(),
+                        at=g.at(day, 8.2),
+                        substance="duloxetine",
+                        amount=dul.amount,
+                        unit=dul.unit,
+                        regimen_id=regimens[0].id,
+                        source=SOURCE,
+                        source_key=g.key("duloxetine", day),
+                    )
+                )
             vd = regimens[1].step_on(day)
             if vd is not None and rng.random() < 0.9:
-                g.add(Intake(id=g.id(), at=g.at(day, 8.3), substance="vitamin_d",
-                             form="cholecalciferol", amount=vd.amount, unit=vd.unit,
-                             regimen_id=regimens[1].id, source=SOURCE, source_key=g.key("vitd", day)))
+                g.add(
+                    Intake(
+                        id=g.id(),
+                        at=g.at(day, 8.3),
+                        substance="vitamin_d",
+                        form="cholecalciferol",
+                        amount=vd.amount,
+                        unit=vd.unit,
+                        regimen_id=regimens[1].id,
+                        source=SOURCE,
+                        source_key=g.key("vitd", day),
+                    )
+                )
             if mg_on:
                 if took_mg:
                     unknown = rng.random() < 0.05
-                    g.add(Intake(id=g.id(), at=g.at(day, 22.0), substance="magnesium",
-                                 form="magnesium_glycinate", basis="elemental",
-                                 status="taken_dose_unknown" if unknown else "taken",
-                                 amount=None if unknown else 200, unit=None if unknown else "mg",
-                                 regimen_id=regimens[2].id, source=SOURCE, source_key=g.key("mg", day)))
+                    g.add(
+                        Intake(
+                            id=g.id(),
+                            at=g.at(day, 22.0),
+                            substance="magnesium",
+                            form="magnesium_glycinate",
+                            basis="elemental",
+                            status="taken_dose_unknown" if unknown else "taken",
+                            amount=None if unknown else 200,
+                            unit=None if unknown else "mg",
+                            regimen_id=regimens[2].id,
+                            source=SOURCE,
+                            source_key=g.key("mg", day),
+                        )
+                    )
                 elif rng.random() < 0.5:
-                    g.add(Intake(id=g.id(), at=g.at(day, 22.0), substance="magnesium",
-                                 form="magnesium_glycinate", status="skipped", regimen_id=regimens[2].id,
-                                 source=SOURCE, source_key=g.key("mg", day)))
+                    g.add(
+                        Intake(
+                            id=g.id(),
+                            at=g.at(day, 22.0),
+                            substance="magnesium",
+                            form="magnesium_glycinate",
+                            status="skipped",
+                            regimen_id=regimens[2].id,
+                            source=SOURCE,
+                            source_key=g.key("mg", day),
+                        )
+                    )
             if flare and rng.random() < 0.5:
-                g.add(Intake(id=g.id(), at=g.at(day, 14.0, 90), substance="tramadol", amount=50,
-                             unit="mg", regimen_id=regimens[3].id, source=SOURCE,
-                             source_key=g.key("tramadol", day)))
+                g.add(
+                    Intake(
+                        id=g.id(),
+                        at=g.at(day, 14.0, 90),
+                        substance="tramadol",
+                        amount=50,
+                        unit="mg",
+                        regimen_id=regimens[3].id,
+                        source=SOURCE,
+                        source_key=g.key("tramadol", day),
+                    )
+                )
             if rng.random() < 0.04:
-                g.add(Intake(id=g.id(), at=g.at(day, 13.0, 120), substance="ibuprofen", amount=400,
-                             unit="mg", regimen_id=regimens[4].id, comment="headache",
-                             source=SOURCE, source_key=g.key("ibuprofen", day)))
+                g.add(
+                    Intake(
+                        id=g.id(),
+                        at=g.at(day, 13.0, 120),
+                        substance="ibuprofen",
+                        amount=400,
+                        unit="mg",
+                        regimen_id=regimens[4].id,
+                        comment="headache",
+                        source=SOURCE,
+                        source_key=g.key("ibuprofen", day),
+                    )
+                )
 
         # -- food ---------------------------------------------------------------------------
         if not missing_day:
             dairy_ok = not avoid_dairy
             dairy_challenge = i in (t.dairy_challenge_offset, t.dairy_challenge_offset + 1)
             if wheat_today and rng.random() < 0.5:
-                breakfast = ["wholemeal_bread", "butter"] if dairy_ok else ["wholemeal_bread", "olive_oil"]
+                breakfast = (
+                    ["wholemeal_bread", "butter"] if dairy_ok else ["wholemeal_bread", "olive_oil"]
+                )
             else:
-                breakfast = ["oats", "berries"] + (["milk"] if dairy_ok or dairy_challenge else ["oat_milk"])
+                breakfast = ["oats", "berries"] + (
+                    ["milk"] if dairy_ok or dairy_challenge else ["oat_milk"]
+                )
             breakfast.append(rng.choice(["coffee", "tea"]))
-            lunch = (["wheat_bread", "chicken", "leafy_greens"] if wheat_today
-                     else [rng.choice(["rice", "quinoa", "potato"]), rng.choice(["chicken", "tofu", "egg"]),
-                           "leafy_greens"])
-            if dairy_ok and rng.random() < 0.5 or dairy_challenge:
+            lunch = (
+                ["wheat_bread", "chicken", "leafy_greens"]
+                if wheat_today
+                else [
+                    rng.choice(["rice", "quinoa", "potato"]),
+                    rng.choice(["chicken", "tofu", "egg"]),
+                    "leafy_greens",
+                ]
+            )
+            if (dairy_ok and rng.random() < 0.5) or dairy_challenge:
                 lunch.append("cheese")
-            dinner = [rng.choice(["salmon", "chicken", "beef", "lentils", "white_fish"]),
-                      "pasta" if wheat_today and rng.random() < 0.5 else rng.choice(["rice", "potato"]),
-                      rng.choice(["broccoli", "carrots", "peppers", "leafy_greens"]), "olive_oil"]
+            dinner = [
+                rng.choice(["salmon", "chicken", "beef", "lentils", "white_fish"]),
+                "pasta" if wheat_today and rng.random() < 0.5 else rng.choice(["rice", "potato"]),
+                rng.choice(["broccoli", "carrots", "peppers", "leafy_greens"]),
+                "olive_oil",
+            ]
             if dairy_challenge:
                 dinner.append("yoghurt")
-            for hour, meal, foods in ((7.6, "breakfast", breakfast), (12.8, "lunch", lunch),
-                                      (18.9, "dinner", dinner)):
-                g.add(Meal(id=g.id(), at=g.at(day, hour), meal=meal,  # type: ignore[arg-type]
-                           foods=[FoodPortion(food=f) for f in dict.fromkeys(foods)],
-                           source=SOURCE, source_key=g.key(meal, day)))
+            for hour, meal, foods in (
+                (7.6, "breakfast", breakfast),
+                (12.8, "lunch", lunch),
+                (18.9, "dinner", dinner),
+            ):
+                g.add(
+                    Meal(
+                        id=g.id(),
+                        at=g.at(day, hour),
+                        meal=meal,
+                        foods=[FoodPortion(food=f) for f in dict.fromkeys(foods)],
+                        source=SOURCE,
+                        source_key=g.key(meal, day),
+                    )
+                )
             if rng.random() < 0.5:
-                snack = rng.choice(["apple", "almonds", "chocolate", "banana"] +
-                                   (["cake"] if wheat_today else []))
-                g.add(Meal(id=g.id(), at=g.at(day, 15.5, 60), meal="snack",
-                           foods=[FoodPortion(food=snack)], source=SOURCE, source_key=g.key("snack", day)))
+                snack = rng.choice(
+                    ["apple", "almonds", "chocolate", "banana"] + (["cake"] if wheat_today else [])
+                )
+                g.add(
+                    Meal(
+                        id=g.id(),
+                        at=g.at(day, 15.5, 60),
+                        meal="snack",
+                        foods=[FoodPortion(food=snack)],
+                        source=SOURCE,
+                        source_key=g.key("snack", day),
+                    )
+                )
 
         # -- activity, mind-body, therapy, steps --------------------------------------------
         if not missing_day:
             if rng.random() < (0.35 if flare else 0.7):
-                g.add(Activity(id=g.id(), at=g.at(day, 17.0, 90), activity="walking",
-                               minutes=round(rng.uniform(20, 45)), intensity="light",
-                               source=SOURCE, source_key=g.key("walk", day)))
+                g.add(
+                    Activity(
+                        id=g.id(),
+                        at=g.at(day, 17.0, 90),
+                        activity="walking",
+                        minutes=round(rng.uniform(20, 45)),
+                        intensity="light",
+                        source=SOURCE,
+                        source_key=g.key("walk", day),
+                    )
+                )
             if weekday in (1, 3) and not flare:
-                g.add(Activity(id=g.id(), at=g.at(day, 18.5), activity="yoga", minutes=30,
-                               intensity="light", source=SOURCE, source_key=g.key("yoga", day)))
+                g.add(
+                    Activity(
+                        id=g.id(),
+                        at=g.at(day, 18.5),
+                        activity="yoga",
+                        minutes=30,
+                        intensity="light",
+                        source=SOURCE,
+                        source_key=g.key("yoga", day),
+                    )
+                )
             if weekday == 5 and i >= 90 and not flare:
-                g.add(Activity(id=g.id(), at=g.at(day, 10.0), activity="aquatic_exercise", minutes=45,
-                               intensity="moderate", source=SOURCE, source_key=g.key("aqua", day)))
+                g.add(
+                    Activity(
+                        id=g.id(),
+                        at=g.at(day, 10.0),
+                        activity="aquatic_exercise",
+                        minutes=45,
+                        intensity="moderate",
+                        source=SOURCE,
+                        source_key=g.key("aqua", day),
+                    )
+                )
             if rng.random() < 0.4:
-                g.add(MindBody(id=g.id(), at=g.at(day, 21.5), practice="meditation", minutes=10,
-                               source=SOURCE, source_key=g.key("meditation", day)))
+                g.add(
+                    MindBody(
+                        id=g.id(),
+                        at=g.at(day, 21.5),
+                        practice="meditation",
+                        minutes=10,
+                        source=SOURCE,
+                        source_key=g.key("meditation", day),
+                    )
+                )
             if i >= 60 and i % 14 == 3:
-                g.add(Therapy(id=g.id(), at=g.at(day, 11.0), therapy="myofascial_release", minutes=45,
-                              source=SOURCE, source_key=g.key("mfr", day)))
+                g.add(
+                    Therapy(
+                        id=g.id(),
+                        at=g.at(day, 11.0),
+                        therapy="myofascial_release",
+                        minutes=45,
+                        source=SOURCE,
+                        source_key=g.key("mfr", day),
+                    )
+                )
             if i % 30 == 10:
-                g.add(Therapy(id=g.id(), at=g.at(day, 15.0), therapy="massage", minutes=60,
-                              source=SOURCE, source_key=g.key("massage", day)))
+                g.add(
+                    Therapy(
+                        id=g.id(),
+                        at=g.at(day, 15.0),
+                        therapy="massage",
+                        minutes=60,
+                        source=SOURCE,
+                        source_key=g.key("massage", day),
+                    )
+                )
             steps = max(500, rng.gauss(6500 - 400 * (pain - 5) - (2000 if flare else 0), 1200))
-            g.add(Measurement(id=g.id(), at=g.at(day, 23.5, 5), metric="steps", value=round(steps),
-                              unit="count", source=SOURCE, source_key=g.key("steps", day)))
-            g.add(CustomValue(id=g.id(), at=g.at(day, 21.1), trackable="pacing_breaks",
-                              value=rng.randint(0, 6), source=SOURCE, source_key=g.key("pacing", day)))
+            g.add(
+                Measurement(
+                    id=g.id(),
+                    at=g.at(day, 23.5, 5),
+                    metric="steps",
+                    value=round(steps),
+                    unit="count",
+                    source=SOURCE,
+                    source_key=g.key("steps", day),
+                )
+            )
+            g.add(
+                CustomValue(
+                    id=g.id(),
+                    at=g.at(day, 21.1),
+                    trackable="pacing_breaks",
+                    value=rng.randint(0, 6),
+                    source=SOURCE,
+                    source_key=g.key("pacing", day),
+                )
+            )
 
         # -- life events (logged even on otherwise missing days) ---------------------------
         if i in infections:
-            g.add(LifeEvent(id=g.id(), at=g.at(day, 9.0), event="infection", detail=infections[i],
-                            severity=6, source=SOURCE, source_key=g.key("infection", day)))
+            g.add(
+                LifeEvent(
+                    id=g.id(),
+                    at=g.at(day, 9.0),
+                    event="infection",
+                    detail=infections[i],
+                    severity=6,
+                    source=SOURCE,
+                    source_key=g.key("infection", day),
+                )
+            )
         if i in stressful:
-            g.add(LifeEvent(id=g.id(), at=g.at(day, 19.0), event="stressful_event", severity=7,
-                            comment="family hospital visit", source=SOURCE,
-                            source_key=g.key("stress", day)))
+            g.add(
+                LifeEvent(
+                    id=g.id(),
+                    at=g.at(day, 19.0),
+                    event="stressful_event",
+                    severity=7,
+                    comment="family hospital visit",
+                    source=SOURCE,
+                    source_key=g.key("stress", day),
+                )
+            )
         if flare and day == flare.start:
-            g.add(LifeEvent(id=g.id(), at=g.at(day, 20.0), event="flare", severity=8,
-                            source=SOURCE, source_key=g.key("flare", day)))
+            g.add(
+                LifeEvent(
+                    id=g.id(),
+                    at=g.at(day, 20.0),
+                    event="flare",
+                    severity=8,
+                    source=SOURCE,
+                    source_key=g.key("flare", day),
+                )
+            )
         if i in period_days and (i - 1) not in period_days:
-            g.add(LifeEvent(id=g.id(), at=g.at(day, 7.0), event="menstruation", detail="medium",
-                            source=SOURCE, source_key=g.key("period", day)))
+            g.add(
+                LifeEvent(
+                    id=g.id(),
+                    at=g.at(day, 7.0),
+                    event="menstruation",
+                    detail="medium",
+                    source=SOURCE,
+                    source_key=g.key("period", day),
+                )
+            )
         if i == t.elimination_start_offset:
-            g.add(Note(id=g.id(), at=g.at(day, 9.0), source=SOURCE, source_key=g.key("note", day),
-                       text="Starting a 4-week elimination of gluten grains and dairy with my dietitian."))
+            g.add(
+                Note(
+                    id=g.id(),
+                    at=g.at(day, 9.0),
+                    source=SOURCE,
+                    source_key=g.key("note", day),
+                    text="Starting 4 weeks without gluten grains and dairy, with my dietitian.",
+                )
+            )
         if i == t.dairy_challenge_offset:
-            g.add(Note(id=g.id(), at=g.at(day, 9.0), source=SOURCE, source_key=g.key("note", day),
-                       text="Dairy challenge: milk, cheese and yoghurt over two days, then watch 72 h."))
+            g.add(
+                Note(
+                    id=g.id(),
+                    at=g.at(day, 9.0),
+                    source=SOURCE,
+                    source_key=g.key("note", day),
+                    text="Dairy challenge: milk, cheese, yoghurt over two days, then watch 72 h.",
+                )
+            )
         if i == t.wheat_challenge_offset:
-            g.add(Note(id=g.id(), at=g.at(day, 9.0), source=SOURCE, source_key=g.key("note", day),
-                       text="Wheat challenge: bread and pasta over two days, then watch 72 h."))
+            g.add(
+                Note(
+                    id=g.id(),
+                    at=g.at(day, 9.0),
+                    source=SOURCE,
+                    source_key=g.key("note", day),
+                    text="Wheat challenge: bread and pasta over two days, then watch 72 h.",
+                )
+            )
 
     _add_labs(g)
     return DemoData(profile, regimens, trackables, g.entries, t)
@@ -368,15 +649,33 @@ def generate_demo(seed: int = DEFAULT_SEED, start: date = DEFAULT_START,
 def _add_labs(g: _Gen) -> None:
     t = g.truth
 
-    def lab(offset: int, loinc: str, value: float, unit: str, low: float | None = None,
-            high: float | None = None, flag: str | None = None) -> None:
+    def lab(
+        offset: int,
+        loinc: str,
+        value: float,
+        unit: str,
+        low: float | None = None,
+        high: float | None = None,
+        flag: str | None = None,
+    ) -> None:
         if offset >= t.days:
             return
         day = t.day(offset)
-        g.add(LabResult(id=g.id(), at=datetime.combine(day, time(9, 10), tzinfo=g.tz), loinc=loinc,
-                        value=value, unit=unit, ref_low=low, ref_high=high, flag=flag,  # type: ignore[arg-type]
-                        lab="Demo Hospital Laboratory", source=SOURCE,
-                        source_key=g.key("lab", loinc, day)))
+        g.add(
+            LabResult(
+                id=g.id(),
+                at=datetime.combine(day, time(9, 10), tzinfo=g.tz),
+                loinc=loinc,
+                value=value,
+                unit=unit,
+                ref_low=low,
+                ref_high=high,
+                flag=flag,
+                lab="Demo Hospital Laboratory",
+                source=SOURCE,
+                source_key=g.key("lab", loinc, day),
+            )
+        )
 
     # January panel: the work-up of a fibromyalgia patient (Canadian 2012 guideline list)
     lab(19, "62292-8", 14, "ng/mL", 30, 100, "L")  # low vitamin D

@@ -35,8 +35,8 @@ class StoredEntry(Record):
 
 
 class Backup(Record):
-    format: Literal["flarewise-journal"] = BACKUP_FORMAT
-    version: Literal[1] = BACKUP_VERSION
+    format: Literal["flarewise-journal"] = "flarewise-journal"
+    version: Literal[1] = 1
     exported_at: datetime
     person: Annotated[str, Field(min_length=1, max_length=100)]
     profile: Profile = Profile()

@@ -12,43 +12,80 @@ import pydantic
 
 from flarewise.errors import InvalidInput, InvalidInputs
 
+_KIND_TAGS = frozenset(
+    {
+        "checkin",
+        "intake",
+        "activity",
+        "sleep",
+        "mindbody",
+        "meal",
+        "therapy",
+        "event",
+        "note",
+        "lab",
+        "custom",
+        "measurement",
+    }
+)
+
 
 def field_path(loc: tuple[int | str, ...]) -> str:
-    """Render a pydantic location as ``entries[3].scores.pain``."""
+    """Render a pydantic location as ``entries[3].scores.pain`` (union tags left out)."""
     out = ""
+    previous: int | str | None = None
     for part in loc:
-        if part == "[key]":
+        if part == "[key]" or (isinstance(part, str) and part.startswith("function-")):
+            continue
+        if (
+            isinstance(part, str)
+            and part in _KIND_TAGS
+            and (isinstance(previous, int) or previous == "entry")
+        ):
+            previous = part
             continue
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part.startswith(("function-", "tagged-union")) or part in {
-            "checkin", "intake", "activity", "sleep", "mindbody", "meal", "therapy",
-            "event", "note", "lab", "custom", "measurement",
-        } and out.endswith("]"):
-            # union tags add noise to the path; the entry index already says which record
-            continue
         else:
             out += f".{part}" if out else str(part)
+        previous = part
     return out
+
+
+def _join(outer: str, inner: str) -> str:
+    if not outer:
+        return inner
+    if not inner:
+        return outer
+    return f"{outer}{inner}" if inner.startswith("[") else f"{outer}.{inner}"
 
 
 def _reason(err: Any) -> str:
     msg = str(err.get("msg", "invalid value"))
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
-            msg = msg[len(prefix):]
+            msg = msg[len(prefix) :]
     return msg
 
 
-def translate(exc: pydantic.ValidationError, *, where: str | None = None,
-              prefix: str = "") -> InvalidInput:
-    """Turn a pydantic error into an :class:`InvalidInput` listing every refused field."""
+def translate(
+    exc: pydantic.ValidationError, *, where: str | None = None, prefix: str = ""
+) -> InvalidInput:
+    """Turn a pydantic error into an :class:`InvalidInput` listing every refused field.
+
+    Nested records raise :class:`InvalidInput` from their own constructor; their field paths
+    are joined to the outer location, so a backup error reads ``entries[0].entry.scores.pain``.
+    """
     problems: list[tuple[str, str]] = []
     for err in exc.errors(include_url=False):
-        path = field_path(tuple(err["loc"]))
-        if prefix:
-            path = f"{prefix}.{path}" if path and not path.startswith("[") else f"{prefix}{path}"
-        problems.append((path, _reason(err)))
+        path = _join(prefix, field_path(tuple(err["loc"])))
+        inner = (err.get("ctx") or {}).get("error")
+        if isinstance(inner, InvalidInputs):
+            problems.extend((_join(path, f), r) for f, r in inner.problems)
+        elif isinstance(inner, InvalidInput):
+            problems.append((_join(path, inner.field), inner.reason))
+        else:
+            problems.append((path, _reason(err)))
     if not problems:
         return InvalidInput(prefix, str(exc), where=where)
     if len(problems) == 1:

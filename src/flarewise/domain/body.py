@@ -79,5 +79,7 @@ def parse_sites(text: str) -> tuple[BodySite, ...]:
             sites.add(BodySite(token))
         except ValueError:
             known = ", ".join(s.value for s in BodySite)
-            raise ValueError(f"{raw.strip()!r} is not a body-map site; use one of: {known}") from None
+            raise ValueError(
+                f"{raw.strip()!r} is not a body-map site; use one of: {known}"
+            ) from None
     return tuple(sorted(sites, key=list(BodySite).index))

@@ -52,7 +52,9 @@ def loinc_check_digit_ok(code: str) -> bool:
 
 def _loinc(value: str) -> str:
     if not loinc_check_digit_ok(value):
-        raise ValueError(f"{value!r} is not a valid LOINC code (e.g. 62292-8; check digit included)")
+        raise ValueError(
+            f"{value!r} is not a valid LOINC code (e.g. 62292-8; check digit included)"
+        )
     return value
 
 
@@ -75,6 +77,7 @@ def new_id() -> str:
 
 
 class EntryBase(Record):
+    kind: str
     id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")] = Field(
         default_factory=new_id
     )
@@ -281,16 +284,36 @@ class Measurement(EntryBase):
 
 
 Entry = Annotated[
-    SymptomCheckin | Intake | Activity | Sleep | MindBody | Meal | Therapy | LifeEvent | Note
-    | LabResult | CustomValue | Measurement,
+    SymptomCheckin
+    | Intake
+    | Activity
+    | Sleep
+    | MindBody
+    | Meal
+    | Therapy
+    | LifeEvent
+    | Note
+    | LabResult
+    | CustomValue
+    | Measurement,
     Field(discriminator="kind"),
 ]
 
 ENTRY_TYPES: dict[str, type[EntryBase]] = {
     cls.model_fields["kind"].default: cls
     for cls in (
-        SymptomCheckin, Intake, Activity, Sleep, MindBody, Meal, Therapy, LifeEvent, Note,
-        LabResult, CustomValue, Measurement,
+        SymptomCheckin,
+        Intake,
+        Activity,
+        Sleep,
+        MindBody,
+        Meal,
+        Therapy,
+        LifeEvent,
+        Note,
+        LabResult,
+        CustomValue,
+        Measurement,
     )
 }
 ENTRY_KINDS: tuple[str, ...] = tuple(ENTRY_TYPES)

@@ -67,6 +67,8 @@ class Profile(Record):
         for c in self.conditions:
             if c.condition != condition:
                 continue
-            if on is None or ((c.since is None or c.since <= on) and (c.until is None or on <= c.until)):
+            if on is None or (
+                (c.since is None or c.since <= on) and (c.until is None or on <= c.until)
+            ):
                 return True
         return False

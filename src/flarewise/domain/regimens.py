@@ -8,6 +8,7 @@ when, at which dose" has one answer.
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 from typing import Annotated
 
 from pydantic import Field, model_validator
@@ -50,7 +51,7 @@ class Regimen(Record):
     @model_validator(mode="after")
     def _ordered(self) -> Regimen:
         starts = [s.start for s in self.steps]
-        if any(b <= a for a, b in zip(starts, starts[1:], strict=False)):
+        if any(b <= a for a, b in pairwise(starts)):
             raise ValueError("steps: dose steps must be in date order, one per start date")
         if self.stop is not None and self.stop < starts[0]:
             raise ValueError("stop: the stop date is before the start date")

@@ -35,7 +35,9 @@ def offset_minutes(at: datetime) -> int:
     return minutes
 
 
-def normalise_instant(at: datetime, *, now: datetime | None = None, field: str = "time") -> datetime:
+def normalise_instant(
+    at: datetime, *, now: datetime | None = None, field: str = "time"
+) -> datetime:
     """Check an instant is plausible and give it a fixed-offset tzinfo (named zones are resolved).
 
     Refuses naive times, times before 1900 and times more than a day ahead of the clock.

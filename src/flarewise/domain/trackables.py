@@ -32,8 +32,10 @@ class Trackable(Record):
     @property
     def bounds(self) -> tuple[float | None, float | None]:
         if self.value_type == "scale":
-            return (self.minimum if self.minimum is not None else 0.0,
-                    self.maximum if self.maximum is not None else 10.0)
+            return (
+                self.minimum if self.minimum is not None else 0.0,
+                self.maximum if self.maximum is not None else 10.0,
+            )
         if self.value_type == "yes_no":
             return (0.0, 1.0)
         if self.value_type == "count":

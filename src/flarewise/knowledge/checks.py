@@ -36,11 +36,17 @@ E = TypeVar("E", bound=EntryBase)
 def _known(vocab: Vocabulary, kind: Any, value: str, field: str) -> None:
     if value not in vocab.ids(kind):
         vocab.resolve(kind, value, field)  # raises UnknownTerm with suggestions
-        raise InvalidInput(field, f"use the id {vocab.resolve(kind, value)!r}, not the name {value!r}")
+        raise InvalidInput(
+            field, f"use the id {vocab.resolve(kind, value)!r}, not the name {value!r}"
+        )
 
 
 def check_dose(
-    vocab: Vocabulary, substance: str, form: str | None, unit: str | None, basis: str | None,
+    vocab: Vocabulary,
+    substance: str,
+    form: str | None,
+    unit: str | None,
+    basis: str | None,
     field: str = "",
 ) -> None:
     """Substance and form exist and belong together; the unit's dimension fits the substance."""
@@ -76,8 +82,12 @@ def check_dose(
 
 
 def canonical_dose(
-    vocab: Vocabulary, substance: str, form: str | None, amount: float | None,
-    unit: str | None, basis: str | None,
+    vocab: Vocabulary,
+    substance: str,
+    form: str | None,
+    amount: float | None,
+    unit: str | None,
+    basis: str | None,
 ) -> tuple[float, str] | None:
     """The dose in the substance's canonical unit (elemental where that matters), or None when
     it cannot be known (dose unknown, or counted in tablets)."""
@@ -103,8 +113,12 @@ def canonical_dose(
 
 
 def check_entry(
-    vocab: Vocabulary, entry: E, trackables: Mapping[str, Trackable] | None = None,
-    *, allow_unknown_analytes: bool = False, field: str = "",
+    vocab: Vocabulary,
+    entry: E,
+    trackables: Mapping[str, Trackable] | None = None,
+    *,
+    allow_unknown_analytes: bool = False,
+    field: str = "",
 ) -> E:
     """Check ``entry`` against the vocabulary; return it with canonical spellings."""
     p = f"{field}." if field else ""
@@ -172,8 +186,15 @@ def check_profile(vocab: Vocabulary, profile: Profile) -> Profile:
     for i, f in enumerate(profile.clinical_findings):
         _known(vocab, "finding", f, f"clinical_findings[{i}]")
     for i, item in enumerate(profile.preferences.avoid):
-        kinds = ("substance", "food", "food_group", "activity", "practice", "therapy",
-                 "substance_class")
+        kinds = (
+            "substance",
+            "food",
+            "food_group",
+            "activity",
+            "practice",
+            "therapy",
+            "substance_class",
+        )
         if not any(item in vocab.ids(k) for k in kinds):  # type: ignore[arg-type]
             raise InvalidInput(
                 f"preferences.avoid[{i}]", f"{item!r} is not a known substance, food or activity id"

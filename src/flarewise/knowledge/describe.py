@@ -26,12 +26,18 @@ def _num(x: float) -> str:
 
 def describe_entry(entry: EntryBase, vocab: Vocabulary) -> str:
     if isinstance(entry, SymptomCheckin):
-        parts = [f"{vocab.name_of('symptom', k).lower()} {_num(v)}" for k, v in entry.scores.items()]
+        parts = [
+            f"{vocab.name_of('symptom', k).lower()} {_num(v)}" for k, v in entry.scores.items()
+        ]
         if entry.pain_sites:
             parts.append("sites: " + ", ".join(s.value.replace("_", " ") for s in entry.pain_sites))
         return "; ".join(parts)
     if isinstance(entry, Intake):
-        name = vocab.name_of("form", entry.form) if entry.form else vocab.name_of("substance", entry.substance)
+        name = (
+            vocab.name_of("form", entry.form)
+            if entry.form
+            else vocab.name_of("substance", entry.substance)
+        )
         if entry.status == "skipped":
             return f"{name}: skipped"
         if entry.status == "taken_dose_unknown":
@@ -43,8 +49,7 @@ def describe_entry(entry: EntryBase, vocab: Vocabulary) -> str:
         return f"{vocab.name_of('activity', entry.activity)} {_num(entry.minutes)} min{extra}"
     if isinstance(entry, Sleep):
         q = f", quality {_num(entry.quality)}" if entry.quality is not None else ""
-        return (f"slept {entry.sleep_minutes / 60:.1f} h "
-                f"({entry.bed_at:%H:%M}-{entry.at:%H:%M}){q}")
+        return f"slept {entry.sleep_minutes / 60:.1f} h ({entry.bed_at:%H:%M}-{entry.at:%H:%M}){q}"
     if isinstance(entry, MindBody):
         return f"{vocab.name_of('practice', entry.practice)} {_num(entry.minutes)} min"
     if isinstance(entry, Meal):

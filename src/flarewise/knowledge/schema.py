@@ -75,8 +75,13 @@ class FoodDef(Term):
 
 class ActivityDef(Term):
     category: Literal[
-        "aerobic", "strengthening", "aquatic", "meditative_movement", "flexibility",
-        "daily_activity", "other",
+        "aerobic",
+        "strengthening",
+        "aquatic",
+        "meditative_movement",
+        "flexibility",
+        "daily_activity",
+        "other",
     ]
 
 

@@ -40,8 +40,20 @@ from flarewise.knowledge.schema import (
 )
 
 VocabKind = Literal[
-    "symptom", "substance", "form", "food", "food_group", "activity", "practice", "therapy",
-    "event", "metric", "condition", "finding", "analyte", "substance_class",
+    "symptom",
+    "substance",
+    "form",
+    "food",
+    "food_group",
+    "activity",
+    "practice",
+    "therapy",
+    "event",
+    "metric",
+    "condition",
+    "finding",
+    "analyte",
+    "substance_class",
 ]
 VOCAB_KINDS: tuple[str, ...] = VocabKind.__args__  # type: ignore[attr-defined]
 
@@ -63,8 +75,13 @@ def normalise_lab_unit(text: str) -> str:
     t = t.replace("x10^9", "10*9").replace("10^9", "10*9").replace("x10^3", "10*3")
     t = t.replace("10^3", "10*3").replace("e9/l", "10*9/l")
     t = t.replace("[", "").replace("]", "")
-    aliases = {"k/ul": "10*3/ul", "mm/hr": "mm/h", "meq/l": "meq/l", "titer": "{titer}",
-               "titre": "{titer}"}
+    aliases = {
+        "k/ul": "10*3/ul",
+        "mm/hr": "mm/h",
+        "meq/l": "meq/l",
+        "titer": "{titer}",
+        "titre": "{titer}",
+    }
     low = t.lower()
     return aliases.get(low, low)
 
@@ -235,12 +252,20 @@ class Vocabulary:
 
     def _table(self, kind: VocabKind) -> Mapping[str, Any]:
         tables: dict[str, Mapping[str, Any]] = {
-            "symptom": self.symptoms, "substance": self.substances,
-            "form": {k: v[1] for k, v in self.forms.items()}, "food": self.foods,
-            "food_group": self.food_groups, "activity": self.activities,
-            "practice": self.practices, "therapy": self.therapies, "event": self.events,
-            "metric": self.metrics, "condition": self.conditions, "finding": self.findings,
-            "analyte": self.analytes, "substance_class": self.substance_classes,
+            "symptom": self.symptoms,
+            "substance": self.substances,
+            "form": {k: v[1] for k, v in self.forms.items()},
+            "food": self.foods,
+            "food_group": self.food_groups,
+            "activity": self.activities,
+            "practice": self.practices,
+            "therapy": self.therapies,
+            "event": self.events,
+            "metric": self.metrics,
+            "condition": self.conditions,
+            "finding": self.findings,
+            "analyte": self.analytes,
+            "substance_class": self.substance_classes,
         }
         return tables[kind]
 

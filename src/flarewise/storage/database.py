@@ -175,7 +175,9 @@ class Database:
 
     def handles(self) -> list[str]:
         with self.begin() as conn:
-            return [r[0] for r in conn.execute(sa.select(persons.c.handle).order_by(persons.c.handle))]
+            return [
+                r[0] for r in conn.execute(sa.select(persons.c.handle).order_by(persons.c.handle))
+            ]
 
     def delete_person(self, handle: str) -> None:
         """Remove a person and every row of theirs (cascades through every per-person table)."""

@@ -26,7 +26,14 @@ from flarewise.storage.rows import (
     stored_entry_from_row,
     value_rows,
 )
-from flarewise.storage.tables import PERSON_TABLES, entries, entry_values, persons, regimens, trackables
+from flarewise.storage.tables import (
+    PERSON_TABLES,
+    entries,
+    entry_values,
+    persons,
+    regimens,
+    trackables,
+)
 
 #: Rows per executemany: large enough to amortise round trips, small enough for IN lists.
 BATCH = 2000
@@ -47,8 +54,12 @@ class PersonRepository:
     # -- entries ----------------------------------------------------------------------------
 
     def insert_entries(
-        self, conn: Connection, items: Sequence[tuple[EntryBase, Sequence[Measure]]],
-        *, recorded_at: datetime | None = None, skip_known_source_keys: bool = True,
+        self,
+        conn: Connection,
+        items: Sequence[tuple[EntryBase, Sequence[Measure]]],
+        *,
+        recorded_at: datetime | None = None,
+        skip_known_source_keys: bool = True,
     ) -> int:
         """Insert entries with their derived values; entries whose ``(source, source_key)`` is
         already stored are skipped (imports are idempotent). Returns how many were inserted."""
@@ -92,7 +103,9 @@ class PersonRepository:
             out.append((e, ms))
         return out
 
-    def replace_entry(self, conn: Connection, entry: EntryBase, measures: Sequence[Measure]) -> None:
+    def replace_entry(
+        self, conn: Connection, entry: EntryBase, measures: Sequence[Measure]
+    ) -> None:
         old = conn.execute(
             sa.select(entries.c.kind, entries.c.recorded_at).where(
                 entries.c.person_id == self.pid, entries.c.id == entry.id
@@ -100,10 +113,8 @@ class PersonRepository:
         ).first()
         if old is None:
             raise NotFound(f"there is no entry {entry.id} in this journal")
-        if old.kind != entry.kind:  # type: ignore[attr-defined]
-            raise Conflict(
-                f"entry {entry.id} is a {old.kind}; it cannot become a {entry.kind}"  # type: ignore[attr-defined]
-            )
+        if old.kind != entry.kind:
+            raise Conflict(f"entry {entry.id} is a {old.kind}; it cannot become a {entry.kind}")
         self.delete_entry(conn, entry.id)
         row = entry_row(self.pid, entry, old.recorded_at, utcnow())
         conn.execute(entries.insert(), [row])
@@ -126,9 +137,11 @@ class PersonRepository:
     def ids_with_prefix(self, conn: Connection, prefix: str) -> list[str]:
         if not prefix or any(c in prefix for c in "%_\\"):
             return []
-        q = sa.select(entries.c.id).where(
-            entries.c.person_id == self.pid, entries.c.id.startswith(prefix)
-        ).limit(5)
+        q = (
+            sa.select(entries.c.id)
+            .where(entries.c.person_id == self.pid, entries.c.id.startswith(prefix))
+            .limit(5)
+        )
         return [r[0] for r in conn.execute(q)]
 
     def get_entry(self, conn: Connection, entry_id: str) -> StoredEntry:
@@ -140,8 +153,11 @@ class PersonRepository:
         return stored_entry_from_row(row)
 
     def select_entries(
-        self, start: date | None = None, end: date | None = None,
-        kinds: Iterable[str] | None = None, item: str | None = None,
+        self,
+        start: date | None = None,
+        end: date | None = None,
+        kinds: Iterable[str] | None = None,
+        item: str | None = None,
     ) -> sa.Select[Any]:
         q = sa.select(entries).where(entries.c.person_id == self.pid)
         if start is not None:
@@ -170,8 +186,12 @@ class PersonRepository:
         ev = entry_values.c
         q = (
             sa.select(
-                ev.local_date, ev.measure, sa.func.count(), sa.func.sum(ev.value),
-                sa.func.min(ev.value), sa.func.max(ev.value),
+                ev.local_date,
+                ev.measure,
+                sa.func.count(),
+                sa.func.sum(ev.value),
+                sa.func.min(ev.value),
+                sa.func.max(ev.value),
             )
             .where(ev.person_id == self.pid, ev.local_date >= start, ev.local_date <= end)
             .group_by(ev.local_date, ev.measure)
@@ -200,8 +220,14 @@ class PersonRepository:
 
     # -- regimens ---------------------------------------------------------------------------
 
-    def put_regimen(self, conn: Connection, regimen: Regimen, *, must_exist: bool = False,
-                    recorded_at: datetime | None = None) -> None:
+    def put_regimen(
+        self,
+        conn: Connection,
+        regimen: Regimen,
+        *,
+        must_exist: bool = False,
+        recorded_at: datetime | None = None,
+    ) -> None:
         old = conn.execute(
             sa.select(regimens.c.recorded_at).where(
                 regimens.c.person_id == self.pid, regimens.c.id == regimen.id
@@ -250,18 +276,25 @@ class PersonRepository:
                 trackables.c.person_id == self.pid, trackables.c.id == trackable_id
             )
         )
-        conn.execute(trackables.insert(), [{"person_id": self.pid, "id": trackable_id, "data": data}])
+        conn.execute(
+            trackables.insert(), [{"person_id": self.pid, "id": trackable_id, "data": data}]
+        )
 
     def list_trackables(self, conn: Connection) -> list[dict[str, Any]]:
-        q = sa.select(trackables.c.data).where(trackables.c.person_id == self.pid).order_by(
-            trackables.c.id
+        q = (
+            sa.select(trackables.c.data)
+            .where(trackables.c.person_id == self.pid)
+            .order_by(trackables.c.id)
         )
         return [dict(r[0]) for r in conn.execute(q)]
 
     def delete_trackable(self, conn: Connection, trackable_id: str) -> None:
         in_use = conn.execute(
-            sa.select(sa.func.count()).select_from(entries).where(
-                entries.c.person_id == self.pid, entries.c.kind == "custom",
+            sa.select(sa.func.count())
+            .select_from(entries)
+            .where(
+                entries.c.person_id == self.pid,
+                entries.c.kind == "custom",
                 entries.c.item == trackable_id,
             )
         ).scalar_one()
@@ -285,7 +318,9 @@ class PersonRepository:
 
     def put_profile(self, conn: Connection, data: dict[str, Any]) -> None:
         conn.execute(
-            persons.update().where(persons.c.id == self.pid).values(profile=data, updated_at=utcnow())
+            persons.update()
+            .where(persons.c.id == self.pid)
+            .values(profile=data, updated_at=utcnow())
         )
 
     def wipe(self, conn: Connection) -> None:
@@ -294,7 +329,9 @@ class PersonRepository:
             conn.execute(table.delete().where(table.c.person_id == self.pid))
         self.put_profile(conn, {})
 
-    def insert_stored(self, conn: Connection, items: Sequence[tuple[StoredEntry, Sequence[Measure]]]) -> None:
+    def insert_stored(
+        self, conn: Connection, items: Sequence[tuple[StoredEntry, Sequence[Measure]]]
+    ) -> None:
         """Insert entries keeping their original record times (used by restore)."""
         for chunk in _chunks(items, BATCH):
             rows = [entry_row(self.pid, s.entry, s.recorded_at, s.updated_at) for s, _ in chunk]

@@ -24,7 +24,7 @@ from flarewise.domain.entries import (
 from flarewise.domain.regimens import Regimen
 from flarewise.domain.time import from_utc_naive, offset_minutes, to_utc_naive
 
-_HEADER = frozenset({"id", "kind", "at", "source", "source_key"})
+_HEADER = {"id", "kind", "at", "source", "source_key"}
 
 Measure = tuple[str, float]
 
@@ -50,9 +50,10 @@ def primary_item(entry: EntryBase) -> str | None:
     return None
 
 
-def entry_row(person_id: int, entry: EntryBase, recorded_at: datetime,
-              updated_at: datetime | None = None) -> dict[str, Any]:
-    kind: str = entry.kind  # type: ignore[attr-defined]
+def entry_row(
+    person_id: int, entry: EntryBase, recorded_at: datetime, updated_at: datetime | None = None
+) -> dict[str, Any]:
+    kind: str = entry.kind
     return {
         "person_id": person_id,
         "id": entry.id,
@@ -69,7 +70,9 @@ def entry_row(person_id: int, entry: EntryBase, recorded_at: datetime,
     }
 
 
-def value_rows(person_id: int, entry: EntryBase, measures: Sequence[Measure]) -> list[dict[str, Any]]:
+def value_rows(
+    person_id: int, entry: EntryBase, measures: Sequence[Measure]
+) -> list[dict[str, Any]]:
     day = entry.at.date()
     return [
         {"person_id": person_id, "entry_id": entry.id, "measure": m, "local_date": day, "value": v}
@@ -91,13 +94,15 @@ def entry_from_row(row: Row[Any]) -> EntryBase:
 
 
 def stored_entry_from_row(row: Row[Any]) -> StoredEntry:
+    entry: Any = entry_from_row(row)
     return StoredEntry.model_construct(
-        entry=entry_from_row(row), recorded_at=row.recorded_at, updated_at=row.updated_at
+        entry=entry, recorded_at=row.recorded_at, updated_at=row.updated_at
     )
 
 
-def regimen_row(person_id: int, regimen: Regimen, recorded_at: datetime,
-                updated_at: datetime | None = None) -> dict[str, Any]:
+def regimen_row(
+    person_id: int, regimen: Regimen, recorded_at: datetime, updated_at: datetime | None = None
+) -> dict[str, Any]:
     return {
         "person_id": person_id,
         "id": regimen.id,

@@ -46,7 +46,9 @@ def upgrade() -> None:
     )
     op.create_index("ix_entries_person_local_date", "entries", ["person_id", "local_date"])
     op.create_index(
-        "uq_entries_person_source_key", "entries", ["person_id", "source", "source_key"],
+        "uq_entries_person_source_key",
+        "entries",
+        ["person_id", "source", "source_key"],
         unique=True,
     )
     op.create_table(
@@ -58,8 +60,10 @@ def upgrade() -> None:
         sa.Column("value", sa.Float(), nullable=False),
         sa.PrimaryKeyConstraint("person_id", "entry_id", "measure", name="pk_entry_values"),
         sa.ForeignKeyConstraint(
-            ["person_id", "entry_id"], ["entries.person_id", "entries.id"],
-            name="fk_entry_values_person_id_entries", ondelete="CASCADE",
+            ["person_id", "entry_id"],
+            ["entries.person_id", "entries.id"],
+            name="fk_entry_values_person_id_entries",
+            ondelete="CASCADE",
         ),
     )
     op.create_index(
@@ -83,7 +87,9 @@ def upgrade() -> None:
         ),
     )
     op.create_index(
-        "uq_regimens_person_source_key", "regimens", ["person_id", "source", "source_key"],
+        "uq_regimens_person_source_key",
+        "regimens",
+        ["person_id", "source", "source_key"],
         unique=True,
     )
     op.create_table(
@@ -93,7 +99,9 @@ def upgrade() -> None:
         sa.Column("data", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("person_id", "id", name="pk_trackables"),
         sa.ForeignKeyConstraint(
-            ["person_id"], ["persons.id"], name="fk_trackables_person_id_persons",
+            ["person_id"],
+            ["persons.id"],
+            name="fk_trackables_person_id_persons",
             ondelete="CASCADE",
         ),
     )

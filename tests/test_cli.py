@@ -1,0 +1,252 @@
+"""The CLI: quick logging, tables and JSON, one-line errors with non-zero exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from flarewise.cli import run
+
+
+@pytest.fixture
+def cli(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str], db_url: str
+):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("FLAREWISE_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("FLAREWISE_DATABASE_URL", db_url)
+    monkeypatch.setenv("COLUMNS", "120")
+
+    def call(*args: str) -> tuple[int, str, str]:
+        code = run(list(args))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return call
+
+
+def test_log_show_and_json(cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("init")[0] == 0
+    code, out, _ = cli("log", "pain", "6", "--sites", "neck,lower_back", "--at", "yesterday 08:00")
+    assert code == 0 and "pain 6" in out and "neck" in out
+    assert cli("log", "intake", "magnesium-citrate", "200", "mg", "--at", "yesterday 21:00")[0] == 0
+    assert cli("log", "intake", "vit d", "--dose-unknown", "--at", "yesterday 08:05")[0] == 0
+    assert cli("log", "intake", "duloxetine", "--skipped", "--at", "yesterday 08:06")[0] == 0
+    assert (
+        cli(
+            "log",
+            "sleep",
+            "--bed",
+            "23:30",
+            "--wake",
+            "06:45",
+            "--quality",
+            "4",
+            "--date",
+            "yesterday",
+        )[0]
+        == 0
+    )
+    assert (
+        cli(
+            "log",
+            "meal",
+            "oats, blueberries, milk",
+            "--meal",
+            "breakfast",
+            "--at",
+            "yesterday 07:30",
+        )[0]
+        == 0
+    )
+    assert (
+        cli(
+            "log",
+            "activity",
+            "water aerobics",
+            "40",
+            "--intensity",
+            "moderate",
+            "--at",
+            "yesterday 10:00",
+        )[0]
+        == 0
+    )
+    assert cli("log", "mindbody", "meditation", "10", "--at", "yesterday 21:30")[0] == 0
+    assert cli("log", "therapy", "massage", "45", "--at", "yesterday 15:00")[0] == 0
+    assert cli("log", "event", "infection", "--type", "flu", "--at", "yesterday 12:00")[0] == 0
+    assert cli("log", "note", "Rough afternoon", "--at", "yesterday 16:00")[0] == 0
+    assert (
+        cli(
+            "log",
+            "lab",
+            "vitamin d",
+            "18",
+            "ng/ml",
+            "--low",
+            "30",
+            "--high",
+            "100",
+            "--flag",
+            "l",
+            "--at",
+            "yesterday",
+        )[0]
+        == 0
+    )
+    assert cli("log", "symptom", "brain fog", "7", "--at", "yesterday 20:00")[0] == 0
+    assert (
+        cli(
+            "log",
+            "checkin",
+            "--pain",
+            "5",
+            "--fatigue",
+            "6",
+            "--mood",
+            "4",
+            "--at",
+            "yesterday 21:00",
+        )[0]
+        == 0
+    )
+    assert cli("trackable", "add", "cold_hands", "Cold hands")[0] == 0
+    assert cli("log", "custom", "cold_hands", "3", "--at", "yesterday 18:00")[0] == 0
+
+    code, out, _ = cli("show", "yesterday", "--json")
+    rows = json.loads(out)
+    assert code == 0 and len(rows) == 15
+    kinds = {r["kind"] for r in rows}
+    assert kinds == {
+        "checkin",
+        "intake",
+        "sleep",
+        "meal",
+        "activity",
+        "mindbody",
+        "therapy",
+        "event",
+        "note",
+        "lab",
+        "custom",
+    }
+    statuses = {r["status"] for r in rows if r["kind"] == "intake"}
+    assert statuses == {"taken", "taken_dose_unknown", "skipped"}
+    assert next(r for r in rows if r["kind"] == "lab")["unit"] == "ng/mL"
+
+    code, out, _ = cli("show", "yesterday")
+    assert code == 0 and "magnesium citrate 200 mg" in out
+    code, out, _ = cli("show", "--week", "--json")
+    week = json.loads(out)
+    [day] = [d for d in week if d["entries"] == 15]
+    assert code == 0 and day["measures"]["symptom:pain"]["mean"] == 5.5
+
+
+def test_edit_and_delete(cli) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = cli("log", "pain", "6", "--json", "--at", "08:00")
+    entry = json.loads(out)
+    code, out, _ = cli("edit", entry["id"][:8], "--set", 'scores={"pain": 4}', "--json")
+    assert code == 0 and json.loads(out)["scores"] == {"pain": 4.0}
+    code, out, err = cli("edit", entry["id"][:8], "--set", 'scores={"pain": 40}')
+    assert code == 1 and "scores.pain" in err
+    assert cli("delete", entry["id"][:8], "--yes")[0] == 0
+    code, _, err = cli("delete", entry["id"][:8], "--yes")
+    assert code == 1 and "no entry" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("log", "pain", "11"), "scores.pain"),
+        (("log", "intake", "magnesum", "200", "mg"), "Did you mean 'magnesium'"),
+        (("log", "intake", "magnesium", "200", "furlong"), "'furlong' is not a dose unit"),
+        (("log", "intake", "probiotic", "200", "mg"), "does not fit Probiotic"),
+        (("log", "intake", "magnesium"), "give the dose"),
+        (("log", "pain", "4", "--at", "2099-01-01"), "in the future"),
+        (("log", "pain", "4", "--at", "half past nine"), "is not a time"),
+        (("log", "pain", "4", "--sites", "wrist"), "not a body-map site"),
+        (("log", "lab", "crp", "3", "ng/mL"), "not a unit for CRP"),
+        (("log", "event", "infection", "--type", "gremlins"), "not a kind of infection"),
+        (("log", "custom", "nope", "1"), "define it first"),
+        (("vocab", "spells"), "not a vocabulary"),
+        (("restore", "/nonexistent/backup.json"), "cannot read the file"),
+    ],
+)
+def test_errors_are_one_line_with_exit_code_1(cli, args: tuple[str, ...], needle: str) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = cli(*args)
+    assert code == 1
+    assert needle in err
+    assert "Traceback" not in err
+    assert err.strip().startswith("Error:")
+
+
+def test_usage_errors_exit_2(cli) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = cli("lg")
+    assert code == 2 and "No such command" in err
+
+
+def test_export_restore_round_trip(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("log", "pain", "6", "--at", "08:00")
+    cli("log", "intake", "magnesium", "200", "mg", "--at", "08:05")
+    target = tmp_path / "backup.json"
+    code, out, _ = cli("export", "-o", str(target))
+    assert code == 0 and "Exported 2 entries" in out
+    code, _, err = cli("restore", str(target))
+    assert code == 1 and "--replace" in err
+    code, out, _ = cli("--person", "copy", "restore", str(target))
+    assert code == 0 and "Restored 2 entries" in out
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "flarewise-journal", "version": 1, "entries": [')
+    code, _, err = cli("--person", "copy", "restore", str(bad), "--replace")
+    assert code == 1 and "line 1 column" in err
+    code, out, _ = cli("--person", "copy", "show", "--json")
+    assert code == 0 and len(json.loads(out)) == 2
+
+
+def test_profile_regimens_and_vocab(cli) -> None:  # type: ignore[no-untyped-def]
+    assert (
+        cli(
+            "profile",
+            "set",
+            "--birth-year",
+            "1980",
+            "--sex",
+            "female",
+            "--timezone",
+            "Europe/London",
+            "--add-condition",
+            "CKD",
+            "--add-finding",
+            "joint swelling",
+        )[0]
+        == 0
+    )
+    code, out, _ = cli("profile", "show", "--json")
+    p = json.loads(out)
+    assert p["conditions"][0]["condition"] == "chronic_kidney_disease"
+    assert p["clinical_findings"] == ["joint_swelling"]
+    _, out, _ = cli(
+        "regimen", "add", "duloxetine", "30", "mg", "--start", "2025-01-01", "--json"
+    )
+    rid = json.loads(out)["id"]
+    assert cli("regimen", "dose", rid[:8], "60", "mg", "--from", "2025-02-15")[0] == 0
+    assert cli("regimen", "stop", rid[:8], "--on", "2025-06-01")[0] == 0
+    _, out, _ = cli("regimen", "list", "--json")
+    [r] = json.loads(out)
+    assert [s["amount"] for s in r["steps"]] == [30, 60] and r["stop"] == "2025-06-01"
+    _, out, _ = cli("vocab", "substance", "magnesium", "--json")
+    assert {"id": "magnesium", "name": "Magnesium"} in json.loads(out)
+
+
+def test_db_commands(cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("db", "upgrade")[0] == 0
+    code, out, _ = cli("db", "current")
+    assert code == 0 and "0001_journal" in out
+
+
+def test_demo_command_small(cli) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = cli("demo", "--days", "30")
+    assert code == 0 and "Demo journal 'demo'" in out and "pain" in out
+    code, out, _ = cli("--person", "demo", "show", "2025-01-30", "--json")
+    assert code == 0 and json.loads(out)
