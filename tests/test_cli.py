@@ -222,7 +222,7 @@ def test_profile_regimens_and_vocab(cli) -> None:  # type: ignore[no-untyped-def
         )[0]
         == 0
     )
-    code, out, _ = cli("profile", "show", "--json")
+    _, out, _ = cli("profile", "show", "--json")
     p = json.loads(out)
     assert p["conditions"][0]["condition"] == "chronic_kidney_disease"
     assert p["clinical_findings"] == ["joint_swelling"]
