@@ -226,9 +226,7 @@ def test_profile_regimens_and_vocab(cli) -> None:  # type: ignore[no-untyped-def
     p = json.loads(out)
     assert p["conditions"][0]["condition"] == "chronic_kidney_disease"
     assert p["clinical_findings"] == ["joint_swelling"]
-    _, out, _ = cli(
-        "regimen", "add", "duloxetine", "30", "mg", "--start", "2025-01-01", "--json"
-    )
+    _, out, _ = cli("regimen", "add", "duloxetine", "30", "mg", "--start", "2025-01-01", "--json")
     rid = json.loads(out)["id"]
     assert cli("regimen", "dose", rid[:8], "60", "mg", "--from", "2025-02-15")[0] == 0
     assert cli("regimen", "stop", rid[:8], "--on", "2025-06-01")[0] == 0

@@ -262,3 +262,38 @@ def test_bad_person_handle(db_url: str) -> None:
 
     with pytest.raises(InvalidInput, match="not a usable name"):
         open_journal(db_url, "../etc/passwd")
+
+
+def test_daily_aggregates_stay_equal_to_a_full_recompute(journal: Journal, t0: datetime) -> None:
+    """Adds, corrections that move entries between days, and deletes keep the per-day
+    aggregate table equal to what the entries themselves say."""
+    from collections import defaultdict
+
+    from flarewise.knowledge import measures_of
+
+    stored = fill(journal, t0)
+    more = journal.add_many(
+        [
+            SymptomCheckin(at=t0 + timedelta(hours=h), scores={"pain": h % 11})
+            for h in range(0, 72, 5)
+        ]
+    )
+    assert more == 15
+    journal.correct(stored[0].id, at=t0 - timedelta(days=2))  # moves to another day
+    journal.correct(stored[1].id, amount=350)
+    journal.delete(stored[4].id)
+    journal.delete(journal.entries()[-1].id)
+
+    expected: dict[date, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for e in journal.entries():
+        for measure, value in measures_of(e, journal.vocabulary):
+            expected[e.local_date][measure].append(value)
+    got = journal.daily_summaries(t0.date() - timedelta(days=5), t0.date() + timedelta(days=5))
+    assert {d.day for d in got} == {e.local_date for e in journal.entries()}
+    for d in got:
+        assert set(d.measures) == set(expected[d.day])
+        for measure, stats in d.measures.items():
+            values = expected[d.day][measure]
+            assert stats.n == len(values)
+            assert stats.total == pytest.approx(sum(values))
+            assert (stats.minimum, stats.maximum) == (min(values), max(values))

@@ -40,6 +40,7 @@ from flarewise.knowledge import (
 )
 from flarewise.knowledge.describe import describe_entry
 from flarewise.storage import Database, PersonRepository
+from flarewise.storage.repository import gc_paused
 from flarewise.storage.rows import Measure
 
 E = TypeVar("E", bound=EntryBase)
@@ -139,11 +140,20 @@ class Journal:
         twice adds nothing. Returns the number of entries added.
         """
         trackables = self.trackable_map()
+        items = list(entries)  # the caller's iterator runs with the collector on
         prepared: list[tuple[EntryBase, list[Measure]]] = []
-        for i, entry in enumerate(entries):
-            prepared.append(
-                self._prepare(entry, trackables, allow_unknown_analytes, field=f"entries[{i}]")
-            )
+        added = 0
+        with gc_paused():
+            for i, entry in enumerate(items):
+                prepared.append(
+                    self._prepare(entry, trackables, allow_unknown_analytes, field=f"entries[{i}]")
+                )
+            added = self._write_prepared(prepared, progress)
+        return added
+
+    def _write_prepared(
+        self, prepared: list[tuple[EntryBase, list[Measure]]], progress: Progress | None
+    ) -> int:
         added = 0
         with self.db.begin() as conn:
             step = 5000

@@ -330,6 +330,18 @@ def regimen_stop(
     out.print(f"Stopped {r.substance} on {day}.")
 
 
+@regimen_app.command("delete")
+def regimen_delete(
+    ctx: typer.Context,
+    regimen_id: Annotated[str, typer.Argument(help="Regimen id (first characters).")],
+) -> None:
+    """Delete a regimen entered by mistake (to end one, use `regimen stop`)."""
+    j = journal(ctx)
+    r = _find_regimen(j, regimen_id)
+    j.delete_regimen(r.id)
+    out.print(f"Deleted the {r.substance} regimen {r.id[:8]}.")
+
+
 # -- trackables and vocabulary ------------------------------------------------------------
 
 
@@ -382,6 +394,16 @@ def trackable_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
             t.unit or "",
         )
     out.print(table)
+
+
+@trackable_app.command("delete")
+def trackable_delete(
+    ctx: typer.Context,
+    trackable_id: Annotated[str, typer.Argument(help="The trackable's id.")],
+) -> None:
+    """Delete a trackable that no entry uses."""
+    journal(ctx).delete_trackable(trackable_id)
+    out.print(f"Deleted the trackable {trackable_id!r}.")
 
 
 @app.command("vocab")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from datetime import timedelta
 from typing import Annotated, Any
 
@@ -36,7 +35,7 @@ def _summary_json(s: DaySummary) -> dict[str, Any]:
     return {
         "date": s.day.isoformat(),
         "entries": s.entries,
-        "measures": {k: asdict(v) for k, v in sorted(s.measures.items())},
+        "measures": {k: v._asdict() for k, v in sorted(s.measures.items())},
     }
 
 

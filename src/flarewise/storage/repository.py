@@ -3,8 +3,10 @@ method here that can read or change another person's rows."""
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
@@ -18,16 +20,21 @@ from flarewise.domain.summaries import DaySummary, MeasureStats
 from flarewise.errors import Conflict, NotFound
 from flarewise.storage.database import Database, utcnow
 from flarewise.storage.rows import (
+    ENTRY_COLUMNS,
+    VALUE_COLUMNS,
+    Codec,
     Measure,
+    daily_params,
     entry_from_row,
-    entry_row,
+    entry_params,
     regimen_from_row,
     regimen_row,
     stored_entry_from_row,
-    value_rows,
+    value_params,
 )
 from flarewise.storage.tables import (
     PERSON_TABLES,
+    daily_values,
     entries,
     entry_values,
     persons,
@@ -37,6 +44,35 @@ from flarewise.storage.tables import (
 
 #: Rows per executemany: large enough to amortise round trips, small enough for IN lists.
 BATCH = 2000
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small acyclic objects.
+
+    A year of a heavy diary is ~30,000 summary tuples, a bulk write hundreds of thousands of
+    row tuples; the allocations trigger full collections that, in a process holding a large
+    heap, cost more than the query (measured 30-150 ms of jitter per summary read in
+    benchmarks/journal.py). Tuples of numbers and strings form no cycles.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _fetch_raw(conn: Connection, sql: str, params: tuple[Any, ...]) -> list[Any]:
+    """Rows as plain driver tuples, inside the connection's transaction: for large reads of
+    simple columns, SQLAlchemy's per-row Result machinery cost more than the query."""
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -50,6 +86,10 @@ class PersonRepository:
     def __init__(self, db: Database, person_id: int) -> None:
         self.db = db
         self.pid = person_id
+        self.codec = Codec(db.dialect)
+        self._sql_entries = self.codec.insert_sql("entries", ENTRY_COLUMNS)
+        self._sql_values = self.codec.insert_sql("entry_values", VALUE_COLUMNS)
+        self._sql_daily = self.codec.upsert_daily_sql()
 
     # -- entries ----------------------------------------------------------------------------
 
@@ -66,17 +106,37 @@ class PersonRepository:
         if skip_known_source_keys:
             items = self._without_known_keys(conn, items)
         now = recorded_at or utcnow()
-        inserted = 0
+        return self._insert(conn, [(e, ms, now, now) for e, ms in items])
+
+    def _insert(
+        self, conn: Connection,
+        items: Sequence[tuple[EntryBase, Sequence[Measure], datetime, datetime]],
+    ) -> int:  # fmt: skip
+        codec, pid = self.codec, self.pid
+        when: dict[datetime, Any] = {}  # one formatting per distinct record time
         for chunk in _chunks(items, BATCH):
-            rows = [entry_row(self.pid, e, now) for e, _ in chunk]
-            values = [v for e, ms in chunk for v in value_rows(self.pid, e, ms)]
-            if not rows:
-                continue
-            conn.execute(entries.insert(), rows)
+            rows = []
+            for e, _, rec, upd in chunk:
+                r = when.get(rec) or when.setdefault(rec, codec.when(rec))
+                u = when.get(upd) or when.setdefault(upd, codec.when(upd))
+                rows.append(entry_params(codec, pid, e, r, u))
+            values = [v for e, ms, _, _ in chunk for v in value_params(codec, pid, e, ms)]
+            conn.exec_driver_sql(self._sql_entries, rows)
             if values:
-                conn.execute(entry_values.insert(), values)
-            inserted += len(rows)
-        return inserted
+                conn.exec_driver_sql(self._sql_values, values)
+                conn.exec_driver_sql(self._sql_daily, daily_params(codec, pid, values))
+        return len(items)
+
+    def _recompute_days(self, conn: Connection, days: Iterable[date]) -> None:
+        """Rebuild the daily aggregates of ``days`` from the entries (after a delete or change)."""
+        for day in set(days):
+            params = {"pid": self.pid, "day": day}
+            conn.execute(
+                daily_values.delete().where(
+                    daily_values.c.person_id == self.pid, daily_values.c.local_date == day
+                )
+            )
+            conn.execute(_RECOMPUTE_DAY, params)
 
     def _without_known_keys(
         self, conn: Connection, items: Sequence[tuple[EntryBase, Sequence[Measure]]]
@@ -107,7 +167,7 @@ class PersonRepository:
         self, conn: Connection, entry: EntryBase, measures: Sequence[Measure]
     ) -> None:
         old = conn.execute(
-            sa.select(entries.c.kind, entries.c.recorded_at).where(
+            sa.select(entries.c.kind, entries.c.recorded_at, entries.c.local_date).where(
                 entries.c.person_id == self.pid, entries.c.id == entry.id
             )
         ).first()
@@ -115,24 +175,30 @@ class PersonRepository:
             raise NotFound(f"there is no entry {entry.id} in this journal")
         if old.kind != entry.kind:
             raise Conflict(f"entry {entry.id} is a {old.kind}; it cannot become a {entry.kind}")
-        self.delete_entry(conn, entry.id)
-        row = entry_row(self.pid, entry, old.recorded_at, utcnow())
-        conn.execute(entries.insert(), [row])
-        values = value_rows(self.pid, entry, measures)
-        if values:
-            conn.execute(entry_values.insert(), values)
+        self._delete_rows(conn, entry.id)
+        self._insert(conn, [(entry, measures, old.recorded_at, utcnow())])
+        self._recompute_days(conn, [old.local_date, entry.at.date()])
 
     def delete_entry(self, conn: Connection, entry_id: str) -> None:
+        day = conn.execute(
+            sa.select(entries.c.local_date).where(
+                entries.c.person_id == self.pid, entries.c.id == entry_id
+            )
+        ).scalar()
+        if day is None:
+            raise NotFound(f"there is no entry {entry_id} in this journal")
+        self._delete_rows(conn, entry_id)
+        self._recompute_days(conn, [day])
+
+    def _delete_rows(self, conn: Connection, entry_id: str) -> None:
         conn.execute(
             entry_values.delete().where(
                 entry_values.c.person_id == self.pid, entry_values.c.entry_id == entry_id
             )
         )
-        result = conn.execute(
+        conn.execute(
             entries.delete().where(entries.c.person_id == self.pid, entries.c.id == entry_id)
         )
-        if result.rowcount == 0:
-            raise NotFound(f"there is no entry {entry_id} in this journal")
 
     def ids_with_prefix(self, conn: Connection, prefix: str) -> list[str]:
         if not prefix or any(c in prefix for c in "%_\\"):
@@ -183,31 +249,29 @@ class PersonRepository:
         return int(conn.execute(q).scalar_one())
 
     def daily(self, conn: Connection, start: date, end: date) -> list[DaySummary]:
-        ev = entry_values.c
-        q = (
-            sa.select(
-                ev.local_date,
-                ev.measure,
-                sa.func.count(),
-                sa.func.sum(ev.value),
-                sa.func.min(ev.value),
-                sa.func.max(ev.value),
-            )
-            .where(ev.person_id == self.pid, ev.local_date >= start, ev.local_date <= end)
-            .group_by(ev.local_date, ev.measure)
+        with gc_paused():
+            return self._daily(conn, start, end)
+
+    def _daily(self, conn: Connection, start: date, end: date) -> list[DaySummary]:
+        codec = self.codec
+        bounds = (self.pid, codec.day(start), codec.day(end))
+        ph = codec.placeholder
+        measures: dict[Any, dict[str, MeasureStats]] = defaultdict(dict)
+        sql = (
+            "SELECT local_date, measure, n, total, minimum, maximum FROM daily_values "
+            f"WHERE person_id = {ph} AND local_date >= {ph} AND local_date <= {ph}"
         )
-        measures: dict[date, dict[str, MeasureStats]] = defaultdict(dict)
-        for day, measure, n, total, lo, hi in conn.execute(q):
-            measures[day][measure] = MeasureStats(int(n), total, total / n, lo, hi)
-        ec = entries.c
-        counts_q = (
-            sa.select(ec.local_date, sa.func.count())
-            .where(ec.person_id == self.pid, ec.local_date >= start, ec.local_date <= end)
-            .group_by(ec.local_date)
+        for day, measure, n, total, lo, hi in _fetch_raw(conn, sql, bounds):
+            measures[day][measure] = MeasureStats(n, total, total / n, lo, hi)
+        sql = (
+            "SELECT local_date, count(*) FROM entries "
+            f"WHERE person_id = {ph} AND local_date >= {ph} AND local_date <= {ph} "
+            "GROUP BY local_date"
         )
-        counts = {day: int(n) for day, n in conn.execute(counts_q)}
+        counts = dict(_fetch_raw(conn, sql, bounds))
+        as_date = date.fromisoformat if codec.sqlite else (lambda d: d)
         return [
-            DaySummary(day, counts.get(day, 0), measures.get(day, {}))
+            DaySummary(as_date(day), counts.get(day, 0), measures.get(day, {}))
             for day in sorted(set(counts) | set(measures))
         ]
 
@@ -333,9 +397,14 @@ class PersonRepository:
         self, conn: Connection, items: Sequence[tuple[StoredEntry, Sequence[Measure]]]
     ) -> None:
         """Insert entries keeping their original record times (used by restore)."""
-        for chunk in _chunks(items, BATCH):
-            rows = [entry_row(self.pid, s.entry, s.recorded_at, s.updated_at) for s, _ in chunk]
-            values = [v for s, ms in chunk for v in value_rows(self.pid, s.entry, ms)]
-            conn.execute(entries.insert(), rows)
-            if values:
-                conn.execute(entry_values.insert(), values)
+        self._insert(conn, [(s.entry, ms, s.recorded_at, s.updated_at) for s, ms in items])
+
+
+_RECOMPUTE_DAY = sa.text(
+    "INSERT INTO daily_values (person_id, local_date, measure, n, total, minimum, maximum) "
+    "SELECT ev.person_id, ev.local_date, ev.measure, count(*), sum(ev.value), min(ev.value), "
+    "max(ev.value) FROM entries e JOIN entry_values ev "
+    "ON ev.person_id = e.person_id AND ev.entry_id = e.id "
+    "WHERE e.person_id = :pid AND e.local_date = :day "
+    "GROUP BY ev.person_id, ev.local_date, ev.measure"
+).bindparams(sa.bindparam("day", type_=sa.Date()))

@@ -2,9 +2,10 @@
 
 Layout: ``persons`` (one row per person, profile as JSON), ``entries`` (one row per logged entry:
 typed header columns plus the kind-specific fields as JSON), ``entry_values`` (numeric facts
-derived from each entry, the long table daily summaries and analysis read), ``regimens`` and
-``trackables``. Every per-person table keys on ``person_id`` first, so each query is scoped to
-one person by its index.
+derived from each entry: the long table analysis reads), ``daily_values`` (those facts
+aggregated per local date and measure, kept current in the same transaction as every write, so a
+year of daily summaries is one indexed read), ``regimens`` and ``trackables``. Every per-person
+table keys on ``person_id`` first, so each query is scoped to one person by its index.
 """
 
 from __future__ import annotations
@@ -74,7 +75,20 @@ entry_values = Table(
     ForeignKeyConstraint(
         ["person_id", "entry_id"], ["entries.person_id", "entries.id"], ondelete="CASCADE"
     ),
-    Index("ix_entry_values_person_local_date", "person_id", "local_date"),
+    sqlite_with_rowid=False,
+)
+
+daily_values = Table(
+    "daily_values",
+    metadata,
+    Column("person_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True),
+    Column("local_date", Date, primary_key=True),
+    Column("measure", String(100), primary_key=True),
+    Column("n", Integer, nullable=False),
+    Column("total", Float, nullable=False),
+    Column("minimum", Float, nullable=False),
+    Column("maximum", Float, nullable=False),
+    sqlite_with_rowid=False,
 )
 
 regimens = Table(
@@ -102,4 +116,4 @@ trackables = Table(
 )
 
 #: Tables holding one person's data, in the order a wipe must delete them.
-PERSON_TABLES = (entry_values, entries, regimens, trackables)
+PERSON_TABLES = (daily_values, entry_values, entries, regimens, trackables)

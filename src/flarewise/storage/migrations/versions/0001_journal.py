@@ -65,9 +65,25 @@ def upgrade() -> None:
             name="fk_entry_values_person_id_entries",
             ondelete="CASCADE",
         ),
+        sqlite_with_rowid=False,
     )
-    op.create_index(
-        "ix_entry_values_person_local_date", "entry_values", ["person_id", "local_date"]
+    op.create_table(
+        "daily_values",
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("local_date", sa.Date(), nullable=False),
+        sa.Column("measure", sa.String(100), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.Column("total", sa.Float(), nullable=False),
+        sa.Column("minimum", sa.Float(), nullable=False),
+        sa.Column("maximum", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("person_id", "local_date", "measure", name="pk_daily_values"),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["persons.id"],
+            name="fk_daily_values_person_id_persons",
+            ondelete="CASCADE",
+        ),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "regimens",
@@ -111,7 +127,7 @@ def downgrade() -> None:
     op.drop_table("trackables")
     op.drop_index("uq_regimens_person_source_key", table_name="regimens")
     op.drop_table("regimens")
-    op.drop_index("ix_entry_values_person_local_date", table_name="entry_values")
+    op.drop_table("daily_values")
     op.drop_table("entry_values")
     op.drop_index("uq_entries_person_source_key", table_name="entries")
     op.drop_index("ix_entries_person_local_date", table_name="entries")
