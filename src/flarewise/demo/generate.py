@@ -103,6 +103,14 @@ def generate_demo(
     rng = g.rng
     period_days = _menstruation_days(g)
     infections = {37: "influenza", 316: "covid19"}
+    notes = {
+        t.elimination_start_offset: "Starting 4 weeks without gluten grains and dairy, "
+        "with my dietitian.",
+        t.dairy_challenge_offset: "Dairy challenge: milk, cheese, yoghurt over two days, "
+        "then watch 72 h.",
+        t.wheat_challenge_offset: "Wheat challenge: bread and pasta over two days, "
+        "then watch 72 h.",
+    }
     stressful = {118}
     ar = 0.0
     prev_pain = t.baseline_pain
@@ -611,34 +619,14 @@ def generate_demo(
                     source_key=g.key("period", day),
                 )
             )
-        if i == t.elimination_start_offset:
+        if i in notes:
             g.add(
                 Note(
                     id=g.id(),
                     at=g.at(day, 9.0),
                     source=SOURCE,
                     source_key=g.key("note", day),
-                    text="Starting 4 weeks without gluten grains and dairy, with my dietitian.",
-                )
-            )
-        if i == t.dairy_challenge_offset:
-            g.add(
-                Note(
-                    id=g.id(),
-                    at=g.at(day, 9.0),
-                    source=SOURCE,
-                    source_key=g.key("note", day),
-                    text="Dairy challenge: milk, cheese, yoghurt over two days, then watch 72 h.",
-                )
-            )
-        if i == t.wheat_challenge_offset:
-            g.add(
-                Note(
-                    id=g.id(),
-                    at=g.at(day, 9.0),
-                    source=SOURCE,
-                    source_key=g.key("note", day),
-                    text="Wheat challenge: bread and pasta over two days, then watch 72 h.",
+                    text=notes[i],
                 )
             )
 
