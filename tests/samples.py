@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from flarewise import (
     Activity,
+    Assessment,
     CustomValue,
     FoodPortion,
     Intake,
@@ -59,6 +60,7 @@ def one_of_each(at: datetime) -> list[EntryBase]:
         ),
         CustomValue(at=at, trackable=TRACKABLE.id, value=4),
         Measurement(at=at, metric="steps", value=5400, unit="count"),
+        Assessment(at=at, instrument="pgic", answers={"pgic": 3}),
     ]
     assert {e.kind for e in items} == set(ENTRY_KINDS)  # type: ignore[attr-defined]
     return items

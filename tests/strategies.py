@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from flarewise import (
     Activity,
+    Assessment,
     Condition,
     CustomValue,
     DoseStep,
@@ -133,6 +134,11 @@ entries: st.SearchStrategy[EntryBase] = st.one_of(
         lambda at, v: CustomValue(at=at, trackable=TRACKABLE.id, value=v),
         instants,
         st.integers(min_value=0, max_value=10),
+    ),
+    st.builds(
+        lambda at, v: Assessment(at=at, instrument="pgic", answers={"pgic": v}),
+        instants,
+        st.integers(min_value=1, max_value=7),
     ),
     st.builds(
         lambda at, v: Measurement(at=at, metric="steps", value=v, unit="count"),

@@ -25,9 +25,9 @@ def test_export_then_restore_is_identical(journal: Journal, t0: datetime, tmp_pa
         birth_year=1984, sex="female", conditions=[{"condition": "fibromyalgia"}]
     )
     path = tmp_path / "backup.json"
-    assert journal.export_json(path) == 14
+    assert journal.export_json(path) == 15
     other = Journal.for_person(journal.db, "restored")
-    assert other.restore_json(path) == 14
+    assert other.restore_json(path) == 15
     assert other.export_backup().content() == journal.export_backup().content()
     assert json.loads(path.read_text())["format"] == "flarewise-journal"
 
@@ -37,7 +37,7 @@ def test_restore_refuses_a_journal_with_data_unless_replace(journal: Journal, t0
     backup = journal.export_backup()
     with pytest.raises(Conflict, match="--replace"):
         journal.restore(backup)
-    assert journal.restore(backup, replace=True) == 14
+    assert journal.restore(backup, replace=True) == 15
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

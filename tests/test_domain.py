@@ -27,7 +27,7 @@ T = datetime(2025, 3, 1, 8, 30, tzinfo=timezone(timedelta(hours=1)))
 
 
 def test_every_kind_builds(t0: datetime) -> None:
-    assert len(one_of_each(t0)) == 14
+    assert len(one_of_each(t0)) == 15
 
 
 def test_wpi_sites_match_clinical_rules_a2() -> None:

@@ -14,12 +14,29 @@ from flarewise.instruments import SELF_REPORT_LABEL, score
 from flarewise.instruments.fiqr import severity
 from flarewise.instruments.wpi import WOLFE_2015, band
 
-SSS_9 = {"fatigue": 3, "waking_unrefreshed": 3, "cognitive_symptoms": 2, "headaches": True,
-         "lower_abdominal_pain": False, "depression": False}  # fmt: skip
-SSS_6 = {"fatigue": 2, "waking_unrefreshed": 2, "cognitive_symptoms": 1, "headaches": True,
-         "lower_abdominal_pain": False, "depression": False}  # fmt: skip
-FIVE_REGIONS_5_SITES = ["shoulder_girdle_left", "shoulder_girdle_right", "hip_left", "hip_right",
-                        "neck"]  # fmt: skip
+SSS_9 = {
+    "fatigue": 3,
+    "waking_unrefreshed": 3,
+    "cognitive_symptoms": 2,
+    "headaches": True,
+    "lower_abdominal_pain": False,
+    "depression": False,
+}
+SSS_6 = {
+    "fatigue": 2,
+    "waking_unrefreshed": 2,
+    "cognitive_symptoms": 1,
+    "headaches": True,
+    "lower_abdominal_pain": False,
+    "depression": False,
+}
+FIVE_REGIONS_5_SITES = [
+    "shoulder_girdle_left",
+    "shoulder_girdle_right",
+    "hip_left",
+    "hip_right",
+    "neck",
+]
 
 
 def answers(sites: list[str], sss: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -65,7 +82,9 @@ def test_a2_a_region_painful_only_at_the_jaw_is_not_painful() -> None:
     sites = ["jaw_left", "upper_arm_right", "hip_left", "hip_right", "neck"]
     r = score("acr2016", answers(sites, SSS_9))
     assert r.scores["regions"] == 4 and r.met is True
-    r3 = score("acr2016", answers(["jaw_left", "upper_arm_right", "hip_left", "neck", "chest"], SSS_9))
+    r3 = score(
+        "acr2016", answers(["jaw_left", "upper_arm_right", "hip_left", "neck", "chest"], SSS_9)
+    )
     assert r3.scores["regions"] == 3 and r3.met is False
 
 
@@ -91,9 +110,19 @@ def test_a4_self_entered_result_is_labelled_screening() -> None:
 
 @pytest.mark.parametrize(
     ("psd", "expected"),
-    [(0, "none"), (3, "none"), (4, "mild"), (7, "mild"), (8, "moderate"), (11, "moderate"),
-     (12, "severe"), (19, "severe"), (20, "very severe"), (31, "very severe")],
-)  # fmt: skip
+    [
+        (0, "none"),
+        (3, "none"),
+        (4, "mild"),
+        (7, "mild"),
+        (8, "moderate"),
+        (11, "moderate"),
+        (12, "severe"),
+        (19, "severe"),
+        (20, "very severe"),
+        (31, "very severe"),
+    ],
+)
 def test_a5_psd_bands_wolfe_2015(psd: int, expected: str) -> None:
     assert band(psd, WOLFE_2015) == expected
 
@@ -102,23 +131,41 @@ def test_a5_psd_bands_wolfe_2015(psd: int, expected: str) -> None:
 
 
 def _sites(n: int) -> list[str]:
-    order = ["neck", "upper_back", "lower_back", "shoulder_girdle_left", "shoulder_girdle_right",
-             "hip_left", "hip_right", "upper_arm_left", "upper_arm_right"]  # fmt: skip
+    order = [
+        "neck",
+        "upper_back",
+        "lower_back",
+        "shoulder_girdle_left",
+        "shoulder_girdle_right",
+        "hip_left",
+        "hip_right",
+        "upper_arm_left",
+        "upper_arm_right",
+    ]
     return order[:n]
 
 
 @pytest.mark.parametrize(
     ("wpi", "common", "somatic", "met"),
-    [(7, (2, 2, 0), 1, True),  # WPI 7, SS 5
-     (7, (2, 1, 0), 1, False),  # WPI 7, SS 4
-     (3, (3, 3, 2), 1, True),  # WPI 3, SS 9
-     (2, (3, 3, 3), 3, False),  # WPI 2, SS 12
-     (6, (3, 3, 1), 1, False)],  # WPI 6, SS 8
-)  # fmt: skip
-def test_a4_2010_physician_rule(wpi: int, common: tuple[int, int, int], somatic: int,
-                                met: bool) -> None:  # fmt: skip
-    a = {"painful_sites": _sites(wpi), "fatigue": common[0], "waking_unrefreshed": common[1],
-         "cognitive_symptoms": common[2], "somatic_symptoms": somatic, "symptoms_3_months": True}  # fmt: skip
+    [
+        (7, (2, 2, 0), 1, True),  # WPI 7, SS 5
+        (7, (2, 1, 0), 1, False),  # WPI 7, SS 4
+        (3, (3, 3, 2), 1, True),  # WPI 3, SS 9
+        (2, (3, 3, 3), 3, False),  # WPI 2, SS 12
+        (6, (3, 3, 1), 1, False),
+    ],  # WPI 6, SS 8
+)
+def test_a4_2010_physician_rule(
+    wpi: int, common: tuple[int, int, int], somatic: int, met: bool
+) -> None:
+    a = {
+        "painful_sites": _sites(wpi),
+        "fatigue": common[0],
+        "waking_unrefreshed": common[1],
+        "cognitive_symptoms": common[2],
+        "somatic_symptoms": somatic,
+        "symptoms_3_months": True,
+    }
     r = score("acr2010", a)
     assert r.scores["wpi"] == wpi and r.scores["ss"] == sum(common) + somatic
     assert r.met is met
@@ -132,19 +179,45 @@ def test_a4_2010_2011_exclusion_clause() -> None:
 
 
 def test_a3_2011_somatic_is_a_count_of_three_symptoms() -> None:
-    a = answers(_sites(7), {"fatigue": 0, "waking_unrefreshed": 0, "cognitive_symptoms": 0,
-                            "headaches": True, "lower_abdominal_pain": True, "depression": True})  # fmt: skip
+    a = answers(
+        _sites(7),
+        {
+            "fatigue": 0,
+            "waking_unrefreshed": 0,
+            "cognitive_symptoms": 0,
+            "headaches": True,
+            "lower_abdominal_pain": True,
+            "depression": True,
+        },
+    )
     r = score("acr2011", a)
     assert r.scores["somatic"] == 3 and r.scores["ss"] == 3 and r.met is False
 
 
 # -- A.1 1990 -------------------------------------------------------------------------------
 
-PAIN_1990 = {"pain_left_side": True, "pain_right_side": True, "pain_above_waist": True,
-             "pain_below_waist": True, "axial_pain": True, "widespread_pain_3_months": True}  # fmt: skip
-POINTS = ["occiput_left", "occiput_right", "low_cervical_left", "low_cervical_right",
-          "trapezius_left", "trapezius_right", "supraspinatus_left", "supraspinatus_right",
-          "second_rib_left", "second_rib_right", "knee_left", "knee_right"]  # fmt: skip
+PAIN_1990 = {
+    "pain_left_side": True,
+    "pain_right_side": True,
+    "pain_above_waist": True,
+    "pain_below_waist": True,
+    "axial_pain": True,
+    "widespread_pain_3_months": True,
+}
+POINTS = [
+    "occiput_left",
+    "occiput_right",
+    "low_cervical_left",
+    "low_cervical_right",
+    "trapezius_left",
+    "trapezius_right",
+    "supraspinatus_left",
+    "supraspinatus_right",
+    "second_rib_left",
+    "second_rib_right",
+    "knee_left",
+    "knee_right",
+]
 
 
 def test_a1_1990_eleven_of_eighteen() -> None:
@@ -160,16 +233,39 @@ def test_a1_1990_needs_axial_pain() -> None:
 
 # -- B FIQR -----------------------------------------------------------------------------------
 
-FUNCTION = ["brush_hair", "walk_20_minutes", "prepare_meal", "vacuum_scrub_sweep",
-            "lift_groceries", "climb_stairs", "change_sheets", "sit_45_minutes", "shop_groceries"]  # fmt: skip
-SYMPTOMS = ["pain", "energy", "stiffness", "sleep_quality", "depression", "memory", "anxiety",
-            "tenderness", "balance", "environmental_sensitivity"]  # fmt: skip
+FUNCTION = [
+    "brush_hair",
+    "walk_20_minutes",
+    "prepare_meal",
+    "vacuum_scrub_sweep",
+    "lift_groceries",
+    "climb_stairs",
+    "change_sheets",
+    "sit_45_minutes",
+    "shop_groceries",
+]
+SYMPTOMS = [
+    "pain",
+    "energy",
+    "stiffness",
+    "sleep_quality",
+    "depression",
+    "memory",
+    "anxiety",
+    "tenderness",
+    "balance",
+    "environmental_sensitivity",
+]
 
 
 def test_b2_fiqr_complete() -> None:
     # function 9 x 5 = 45 / 3 = 15; overall 6 + 4 = 10; symptoms 10 x 7 = 70 / 2 = 35; total 60
-    a = {**dict.fromkeys(FUNCTION, 5), "prevented_goals": 6, "overwhelmed": 4,
-         **dict.fromkeys(SYMPTOMS, 7)}  # fmt: skip
+    a = {
+        **dict.fromkeys(FUNCTION, 5),
+        "prevented_goals": 6,
+        "overwhelmed": 4,
+        **dict.fromkeys(SYMPTOMS, 7),
+    }
     r = score("fiqr", a)
     assert r.scores == {"function": 15.0, "overall": 10.0, "symptoms": 35.0, "total": 60.0}
     assert r.bands == {"severity_salaffi": "moderate"}
@@ -177,8 +273,15 @@ def test_b2_fiqr_complete() -> None:
 
 def test_b2_fiqr_keeps_full_precision() -> None:
     # function sum 10 -> 10/3 = 3.333...; symptoms sum 1 -> 0.5; total 3.8333...
-    a = {**dict.fromkeys(FUNCTION, 0), "brush_hair": 4, "walk_20_minutes": 6,
-         "prevented_goals": 0, "overwhelmed": 0, **dict.fromkeys(SYMPTOMS, 0), "pain": 1}  # fmt: skip
+    a = {
+        **dict.fromkeys(FUNCTION, 0),
+        "brush_hair": 4,
+        "walk_20_minutes": 6,
+        "prevented_goals": 0,
+        "overwhelmed": 0,
+        **dict.fromkeys(SYMPTOMS, 0),
+        "pain": 1,
+    }
     r = score("fiqr", a)
     assert r.scores["function"] == pytest.approx(10 / 3, abs=1e-12)
     assert r.scores["total"] == pytest.approx(10 / 3 + 0.5, abs=1e-12)
@@ -204,9 +307,19 @@ def test_b3_fiqr_wholly_missing_domain_is_not_scorable() -> None:
 
 @pytest.mark.parametrize(
     ("total", "expected"),
-    [(0, "remission"), (23.99, "remission"), (24, "mild"), (40.99, "mild"), (41, "moderate"),
-     (63.5, "moderate"), (64, "severe"), (82.9, "severe"), (83, "very severe"), (100, "very severe")],
-)  # fmt: skip
+    [
+        (0, "remission"),
+        (23.99, "remission"),
+        (24, "mild"),
+        (40.99, "mild"),
+        (41, "moderate"),
+        (63.5, "moderate"),
+        (64, "severe"),
+        (82.9, "severe"),
+        (83, "very severe"),
+        (100, "very severe"),
+    ],
+)
 def test_b4_fiqr_salaffi_bands_lower_bounds_as_thresholds(total: float, expected: str) -> None:
     assert severity(total) == expected
 
@@ -218,12 +331,24 @@ def test_pgic() -> None:
 
 @pytest.mark.parametrize(
     ("instrument", "bad", "field"),
-    [("fiqr", {"pain": 11}, "pain"), ("fiqr", {"pain": 2.5}, "pain"),
-     ("fiqr", {"happiness": 3}, "happiness"), ("pgic", {"pgic": 0}, "pgic"),
-     ("acr2016", {"painful_sites": ["wrist"], **SSS_9, "symptoms_3_months": True}, "painful_sites[0]"),
-     ("acr2016", {"painful_sites": [], **{**SSS_9, "fatigue": 4}, "symptoms_3_months": True}, "fatigue"),
-     ("acr1990", {**PAIN_1990, "tender_points": ["elbow"]}, "tender_points[0]")],
-)  # fmt: skip
+    [
+        ("fiqr", {"pain": 11}, "pain"),
+        ("fiqr", {"pain": 2.5}, "pain"),
+        ("fiqr", {"happiness": 3}, "happiness"),
+        ("pgic", {"pgic": 0}, "pgic"),
+        (
+            "acr2016",
+            {"painful_sites": ["wrist"], **SSS_9, "symptoms_3_months": True},
+            "painful_sites[0]",
+        ),
+        (
+            "acr2016",
+            {"painful_sites": [], **{**SSS_9, "fatigue": 4}, "symptoms_3_months": True},
+            "fatigue",
+        ),
+        ("acr1990", {**PAIN_1990, "tender_points": ["elbow"]}, "tender_points[0]"),
+    ],
+)
 def test_bad_answers_name_the_item(instrument: str, bad: dict[str, Any], field: str) -> None:
     with pytest.raises(InvalidInput) as info:
         score(instrument, bad)

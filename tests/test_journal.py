@@ -297,3 +297,45 @@ def test_daily_aggregates_stay_equal_to_a_full_recompute(journal: Journal, t0: d
             assert stats.n == len(values)
             assert stats.total == pytest.approx(sum(values))
             assert (stats.minimum, stats.maximum) == (min(values), max(values))
+
+
+def test_assessments_are_scored_from_their_answers(journal: Journal, t0: datetime) -> None:
+    from flarewise import Assessment
+
+    answers = {
+        "painful_sites": [
+            "neck",
+            "lower_back",
+            "hip_left",
+            "hip_right",
+            "shoulder_girdle_left",
+            "shoulder_girdle_right",
+            "upper_back",
+        ],
+        "fatigue": 2,
+        "waking_unrefreshed": 2,
+        "cognitive_symptoms": 1,
+        "headaches": True,
+        "lower_abdominal_pain": False,
+        "depression": False,
+        "symptoms_3_months": True,
+    }
+    entry, result = journal.assess("acr2016", answers, at=t0)
+    assert result.met is True and entry.met is True and entry.scores["psd"] == 13
+    # typed-in scores are never trusted: they are recomputed from the answers
+    forged = journal.add(
+        Assessment(
+            at=t0,
+            instrument="fiqr",
+            answers={"pain": 2, "brush_hair": 1, "prevented_goals": 0},
+            scores={"total": 99.0},
+        )
+    )
+    assert forged.scores["total"] == pytest.approx(1 * 9 / 3 + 0 + 2 * 10 / 2)
+    with pytest.raises(InvalidInput) as info:
+        journal.add(Assessment(at=t0, instrument="fiqr", answers={"pain": 12}))
+    assert info.value.field == "answers.pain"
+    history = journal.assessments("acr2016")
+    assert [r.met for _, r in history] == [True]
+    [day] = journal.daily_summaries(t0.date(), t0.date())
+    assert day.mean("acr2016:psd") == 13 and day.mean("fiqr:total") == pytest.approx(13.0)

@@ -5,6 +5,7 @@ The public API is this module: open a journal, build records, record them.
 
 from flarewise.domain import (
     Activity,
+    Assessment,
     Backup,
     BodySite,
     Condition,
@@ -42,6 +43,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Activity",
+    "Assessment",
     "Backup",
     "BackupError",
     "BodySite",

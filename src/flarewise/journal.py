@@ -21,10 +21,11 @@ from zoneinfo import ZoneInfo
 
 import pydantic
 
+from flarewise import instruments
 from flarewise.demo.model import DemoTruth
 from flarewise.domain.backup import Backup, StoredEntry
 from flarewise.domain.base import translate
-from flarewise.domain.entries import EntryBase
+from flarewise.domain.entries import Assessment, EntryBase
 from flarewise.domain.profile import Profile
 from flarewise.domain.regimens import DoseStep, Regimen
 from flarewise.domain.summaries import DaySummary
@@ -107,6 +108,8 @@ class Journal:
             raise InvalidInput(
                 field or "entry", f"expected a journal entry, got {type(entry).__name__}"
             )
+        if isinstance(entry, Assessment):
+            entry = self._scored(entry, field)  # type: ignore[assignment]
         checked = check_entry(
             self.vocabulary,
             entry,
@@ -115,6 +118,48 @@ class Journal:
             field=field,
         )
         return checked, measures_of(checked, self.vocabulary)
+
+    @staticmethod
+    def _scored(entry: Assessment, field: str = "") -> Assessment:
+        """The assessment with scores computed from its answers (never trusted from input)."""
+        try:
+            result = instruments.score(entry.instrument, entry.answers, entry.entered_by)
+        except InvalidInput as exc:
+            where = f"{field}.answers" if field else "answers"
+            raise InvalidInput(f"{where}.{exc.field}" if exc.field else where, exc.reason) from None
+        scored: Assessment = entry.replace(scores=result.scores, met=result.met)
+        return scored
+
+    def assess(
+        self,
+        instrument: str,
+        answers: dict[str, Any],
+        *,
+        at: datetime | None = None,
+        entered_by: str | None = None,
+    ) -> tuple[Assessment, instruments.InstrumentResult]:
+        """Score an instrument and record it with its answers; returns the entry and result."""
+        result = instruments.score(instrument, answers, entered_by)  # type: ignore[arg-type]
+        entry = self.add(
+            Assessment(
+                at=at or datetime.now(self.timezone()),
+                instrument=instrument,
+                answers=answers,
+                entered_by=result.entered_by,
+            )
+        )
+        return entry, result
+
+    def assessments(
+        self, instrument: str | None = None
+    ) -> list[tuple[Assessment, instruments.InstrumentResult]]:
+        """Stored assessments, oldest first, each with its result recomputed from the answers."""
+        found = self.entries(kinds=["assessment"], item=instrument)
+        return [
+            (a, instruments.score(a.instrument, a.answers, a.entered_by))
+            for a in found
+            if isinstance(a, Assessment)
+        ]
 
     def add(self, entry: E) -> E:
         """Record one entry; returns it as stored (canonical spellings)."""

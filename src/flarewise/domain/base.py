@@ -26,6 +26,7 @@ _KIND_TAGS = frozenset(
         "lab",
         "custom",
         "measurement",
+        "assessment",
     }
 )
 

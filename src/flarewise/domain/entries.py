@@ -283,6 +283,21 @@ class Measurement(EntryBase):
     ends_at: Instant | None = None
 
 
+AnswerValue = bool | int | float | str | list[str] | None
+
+
+class Assessment(EntryBase):
+    """A completed instrument (ACR criteria, FIQR, PGIC) with its answers. ``scores`` and
+    ``met`` are computed from the answers by the journal when it is recorded, never typed in."""
+
+    kind: Literal["assessment"] = "assessment"
+    instrument: Slug
+    answers: dict[Annotated[str, Field(max_length=64)], AnswerValue]
+    entered_by: Literal["self", "clinician"] = "self"
+    scores: dict[str, float] = Field(default_factory=dict)
+    met: bool | None = None
+
+
 Entry = Annotated[
     SymptomCheckin
     | Intake
@@ -295,7 +310,8 @@ Entry = Annotated[
     | Note
     | LabResult
     | CustomValue
-    | Measurement,
+    | Measurement
+    | Assessment,
     Field(discriminator="kind"),
 ]
 
@@ -314,6 +330,7 @@ ENTRY_TYPES: dict[str, type[EntryBase]] = {
         LabResult,
         CustomValue,
         Measurement,
+        Assessment,
     )
 }
 ENTRY_KINDS: tuple[str, ...] = tuple(ENTRY_TYPES)

@@ -25,13 +25,18 @@ _SCORERS: dict[str, Callable[[Mapping[str, Any], EnteredBy | None], InstrumentRe
 }
 INSTRUMENTS: tuple[str, ...] = tuple(_SCORERS)
 ITEMS: dict[str, tuple[str, ...]] = {
-    "acr1990": acr1990.ITEMS, "acr2010": acr2010.ITEMS_2010, "acr2011": acr2010.ITEMS_2011,
-    "acr2016": acr2016.ITEMS, "fiqr": fiqr.ITEMS, "pgic": pgic.ITEMS,
-}  # fmt: skip
+    "acr1990": acr1990.ITEMS,
+    "acr2010": acr2010.ITEMS_2010,
+    "acr2011": acr2010.ITEMS_2011,
+    "acr2016": acr2016.ITEMS,
+    "fiqr": fiqr.ITEMS,
+    "pgic": pgic.ITEMS,
+}
 
 
-def score(instrument: str, answers: Mapping[str, Any],
-          entered_by: EnteredBy | None = None) -> InstrumentResult:  # fmt: skip
+def score(
+    instrument: str, answers: Mapping[str, Any], entered_by: EnteredBy | None = None
+) -> InstrumentResult:
     """Score an answer set; unknown instruments, items and values raise InvalidInput.
 
     ``entered_by`` defaults to who the instrument is for: the clinician for ACR 1990 and 2010

@@ -14,12 +14,26 @@ from flarewise.instruments.result import EnteredBy, Finding, InstrumentResult
 #: The 9 bilateral tender-point pairs (A.1).
 TENDER_POINTS: tuple[str, ...] = tuple(
     f"{p}_{side}"
-    for p in ("occiput", "low_cervical", "trapezius", "supraspinatus", "second_rib",
-              "lateral_epicondyle", "gluteal", "greater_trochanter", "knee")
+    for p in (
+        "occiput",
+        "low_cervical",
+        "trapezius",
+        "supraspinatus",
+        "second_rib",
+        "lateral_epicondyle",
+        "gluteal",
+        "greater_trochanter",
+        "knee",
+    )
     for side in ("left", "right")
-)  # fmt: skip
-PAIN_ITEMS = ("pain_left_side", "pain_right_side", "pain_above_waist", "pain_below_waist",
-              "axial_pain")  # fmt: skip
+)
+PAIN_ITEMS = (
+    "pain_left_side",
+    "pain_right_side",
+    "pain_above_waist",
+    "pain_below_waist",
+    "axial_pain",
+)
 ITEMS = (*PAIN_ITEMS, "widespread_pain_3_months", "tender_points", *TENDER_POINTS)
 
 
@@ -45,13 +59,20 @@ def score(answers: Mapping[str, Any], entered_by: EnteredBy = "clinician") -> In
     tender = _tender(answers)
     duration = boolean(answers, "widespread_pain_3_months")
     findings = (
-        Finding("widespread_pain", widespread,
-                "left and right side, above and below the waist, and axial pain"
-                if widespread else f"missing: {', '.join(missing)}"),
+        Finding(
+            "widespread_pain",
+            widespread,
+            "left and right side, above and below the waist, and axial pain"
+            if widespread
+            else f"missing: {', '.join(missing)}",
+        ),
         Finding("tender_points_11_of_18", len(tender) >= 11, f"{len(tender)} of 18 tender points"),
-        Finding("duration_3_months", duration,
-                "widespread pain for at least 3 months" if duration else "less than 3 months"),
-    )  # fmt: skip
+        Finding(
+            "duration_3_months",
+            duration,
+            "widespread pain for at least 3 months" if duration else "less than 3 months",
+        ),
+    )
     met = all(f.met for f in findings)
     return InstrumentResult(
         instrument="acr1990",
@@ -59,5 +80,7 @@ def score(answers: Mapping[str, Any], entered_by: EnteredBy = "clinician") -> In
         met=met,
         findings=findings,
         entered_by=entered_by,
-        notes=("A second clinical disorder does not exclude fibromyalgia under the 1990 criteria.",),
+        notes=(
+            "A second clinical disorder does not exclude fibromyalgia under the 1990 criteria.",
+        ),
     )

@@ -27,8 +27,14 @@ from flarewise.instruments.wpi import (
 )
 
 EXCLUSION = "other_disorder_explains_pain"
-ITEMS_2010 = ("painful_sites", *SITE_IDS, *SSS_COMMON, "somatic_symptoms", *DURATION_ITEMS,
-              EXCLUSION)  # fmt: skip
+ITEMS_2010 = (
+    "painful_sites",
+    *SITE_IDS,
+    *SSS_COMMON,
+    "somatic_symptoms",
+    *DURATION_ITEMS,
+    EXCLUSION,
+)
 ITEMS_2011 = ("painful_sites", *SITE_IDS, *SSS_COMMON, *SOMATIC_2011, *DURATION_ITEMS, EXCLUSION)
 
 
@@ -39,15 +45,15 @@ def score_threshold(wpi_value: int, ss: int, low_wpi: int) -> tuple[bool, str]:
     if low_wpi <= wpi_value <= 6 and ss >= 9:
         return True, f"WPI {wpi_value} in {low_wpi}-6 and SS {ss} >= 9"
     return False, (
-        f"WPI {wpi_value} and SS {ss}: needs WPI >= 7 with SS >= 5, "
-        f"or WPI {low_wpi}-6 with SS >= 9"
+        f"WPI {wpi_value} and SS {ss}: needs WPI >= 7 with SS >= 5, or WPI {low_wpi}-6 with SS >= 9"
     )
 
 
 def score(
-    answers: Mapping[str, Any], version: Literal["2010", "2011"] = "2011",
+    answers: Mapping[str, Any],
+    version: Literal["2010", "2011"] = "2011",
     entered_by: EnteredBy | None = None,
-) -> InstrumentResult:  # fmt: skip
+) -> InstrumentResult:
     instrument = f"acr{version}"
     check_known(answers, ITEMS_2010 if version == "2010" else ITEMS_2011, instrument)
     sites = painful_sites(answers)
@@ -64,12 +70,20 @@ def score(
     findings = (
         Finding("wpi_ss_threshold", threshold_met, why),
         Finding("duration_3_months", duration_met, duration_why),
-        Finding("no_other_disorder_explains_pain", not excluded,
-                "another disorder would explain the pain" if excluded
-                else "no other disorder recorded that would explain the pain"),
-    )  # fmt: skip
-    scores = {"wpi": float(w), "ss": float(ss), "ss_common": float(common),
-              "somatic": float(somatic)}  # fmt: skip
+        Finding(
+            "no_other_disorder_explains_pain",
+            not excluded,
+            "another disorder would explain the pain"
+            if excluded
+            else "no other disorder recorded that would explain the pain",
+        ),
+    )
+    scores = {
+        "wpi": float(w),
+        "ss": float(ss),
+        "ss_common": float(common),
+        "somatic": float(somatic),
+    }
     bands: dict[str, str] = {}
     if version == "2011":
         scores["psd"] = float(w + ss)
@@ -83,6 +97,7 @@ def score(
         entered_by=entered_by or ("clinician" if version == "2010" else "self"),
         notes=(
             ("The 2011 self-report version is not for self-diagnosis.",)
-            if version == "2011" else ()
+            if version == "2011"
+            else ()
         ),
-    )  # fmt: skip
+    )

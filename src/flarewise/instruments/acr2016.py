@@ -28,9 +28,10 @@ ITEMS = ("painful_sites", *SITE_IDS, *SSS_COMMON, *SOMATIC_2011, *DURATION_ITEMS
 
 
 def score(
-    answers: Mapping[str, Any], entered_by: EnteredBy = "self",
+    answers: Mapping[str, Any],
+    entered_by: EnteredBy = "self",
     psd_scheme: Literal["wolfe2015", "salaffi"] = "wolfe2015",
-) -> InstrumentResult:  # fmt: skip
+) -> InstrumentResult:
     check_known(answers, ITEMS, "acr2016")
     sites = painful_sites(answers)
     w = wpi(sites)
@@ -42,23 +43,34 @@ def score(
     duration_met, duration_why = three_months(answers)
     findings = (
         Finding("wpi_sss_threshold", threshold_met, why.replace("SS ", "SSS ")),
-        Finding("generalized_pain_4_of_5_regions", len(regions) >= 4,
-                f"{len(regions)} of 5 regions painful"
-                + (f" ({', '.join(sorted(r.value for r in regions))})" if regions else "")),
+        Finding(
+            "generalized_pain_4_of_5_regions",
+            len(regions) >= 4,
+            f"{len(regions)} of 5 regions painful"
+            + (f" ({', '.join(sorted(r.value for r in regions))})" if regions else ""),
+        ),
         Finding("duration_3_months", duration_met, duration_why),
-    )  # fmt: skip
-    notes = ["A 2016 diagnosis is valid irrespective of other diagnoses and does not exclude "
-             "other clinically important illnesses."]  # fmt: skip
+    )
+    notes = [
+        "A 2016 diagnosis is valid irrespective of other diagnoses and does not exclude "
+        "other clinically important illnesses."
+    ]
     if answers.get(EXCLUSION):
         notes.append("'Another disorder explains the pain' does not apply to the 2016 criteria.")
     psd = w + sss
     return InstrumentResult(
         instrument="acr2016",
-        scores={"wpi": float(w), "sss": float(sss), "sss_common": float(common),
-                "somatic": float(somatic), "regions": float(len(regions)), "psd": float(psd)},
+        scores={
+            "wpi": float(w),
+            "sss": float(sss),
+            "sss_common": float(common),
+            "somatic": float(somatic),
+            "regions": float(len(regions)),
+            "psd": float(psd),
+        },
         met=all(f.met for f in findings),
         findings=findings,
         bands=psd_bands(psd, psd_scheme),
         entered_by=entered_by,
         notes=tuple(notes),
-    )  # fmt: skip
+    )

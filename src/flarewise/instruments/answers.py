@@ -18,8 +18,9 @@ def check_known(answers: Mapping[str, Any], known: Iterable[str], instrument: st
         )
 
 
-def integer(answers: Mapping[str, Any], item: str, lo: int, hi: int, *,
-            required: bool = True) -> int | None:  # fmt: skip
+def integer(
+    answers: Mapping[str, Any], item: str, lo: int, hi: int, *, required: bool = True
+) -> int | None:
     value = answers.get(item)
     if value is None:
         if required:

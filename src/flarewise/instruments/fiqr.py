@@ -16,11 +16,30 @@ from typing import Any
 from flarewise.instruments.answers import check_known, integer
 from flarewise.instruments.result import EnteredBy, Finding, InstrumentResult
 
-FUNCTION = ("brush_hair", "walk_20_minutes", "prepare_meal", "vacuum_scrub_sweep",
-            "lift_groceries", "climb_stairs", "change_sheets", "sit_45_minutes", "shop_groceries")  # fmt: skip
+FUNCTION = (
+    "brush_hair",
+    "walk_20_minutes",
+    "prepare_meal",
+    "vacuum_scrub_sweep",
+    "lift_groceries",
+    "climb_stairs",
+    "change_sheets",
+    "sit_45_minutes",
+    "shop_groceries",
+)
 OVERALL = ("prevented_goals", "overwhelmed")
-SYMPTOMS = ("pain", "energy", "stiffness", "sleep_quality", "depression", "memory", "anxiety",
-            "tenderness", "balance", "environmental_sensitivity")  # fmt: skip
+SYMPTOMS = (
+    "pain",
+    "energy",
+    "stiffness",
+    "sleep_quality",
+    "depression",
+    "memory",
+    "anxiety",
+    "tenderness",
+    "balance",
+    "environmental_sensitivity",
+)
 DOMAINS: dict[str, tuple[tuple[str, ...], float]] = {
     "function": (FUNCTION, 3.0),
     "overall": (OVERALL, 1.0),
@@ -29,8 +48,13 @@ DOMAINS: dict[str, tuple[tuple[str, ...], float]] = {
 ITEMS = (*FUNCTION, *OVERALL, *SYMPTOMS)
 
 #: Salaffi et al. 2020/21 bands, lower bounds as thresholds (B.4).
-BANDS = ((83.0, "very severe"), (64.0, "severe"), (41.0, "moderate"), (24.0, "mild"),
-         (0.0, "remission"))  # fmt: skip
+BANDS = (
+    (83.0, "very severe"),
+    (64.0, "severe"),
+    (41.0, "moderate"),
+    (24.0, "mild"),
+    (0.0, "remission"),
+)
 
 
 def severity(total: float) -> str:
@@ -48,8 +72,13 @@ def score(answers: Mapping[str, Any], entered_by: EnteredBy = "self") -> Instrum
     for domain, (items, divisor) in DOMAINS.items():
         values = [v for i in items if (v := integer(answers, i, 0, 10, required=False)) is not None]
         answered = len(values)
-        findings.append(Finding(f"{domain}_answered", answered == len(items),
-                                f"{answered} of {len(items)} items answered"))  # fmt: skip
+        findings.append(
+            Finding(
+                f"{domain}_answered",
+                answered == len(items),
+                f"{answered} of {len(items)} items answered",
+            )
+        )
         if answered == 0:
             scorable = False
             continue
@@ -57,13 +86,21 @@ def score(answers: Mapping[str, Any], entered_by: EnteredBy = "self") -> Instrum
     if not scorable:
         empty = [f.rule.removesuffix("_answered") for f in findings if f.detail.startswith("0 ")]
         return InstrumentResult(
-            instrument="fiqr", scores=scores, met=None, findings=tuple(findings),
-            entered_by=entered_by, scorable=False,
+            instrument="fiqr",
+            scores=scores,
+            met=None,
+            findings=tuple(findings),
+            entered_by=entered_by,
+            scorable=False,
             notes=(f"Not scorable: no item answered in {', '.join(empty)}.",),
-        )  # fmt: skip
+        )
     total = scores["function"] + scores["overall"] + scores["symptoms"]
     scores["total"] = total
     return InstrumentResult(
-        instrument="fiqr", scores=scores, met=None, findings=tuple(findings),
-        bands={"severity_salaffi": severity(total)}, entered_by=entered_by,
-    )  # fmt: skip
+        instrument="fiqr",
+        scores=scores,
+        met=None,
+        findings=tuple(findings),
+        bands={"severity_salaffi": severity(total)},
+        entered_by=entered_by,
+    )

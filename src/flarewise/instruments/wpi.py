@@ -15,11 +15,21 @@ SSS_COMMON = ("fatigue", "waking_unrefreshed", "cognitive_symptoms")
 SOMATIC_2011 = ("headaches", "lower_abdominal_pain", "depression")
 
 #: PSD severity bands of Wolfe et al. 2015 (J Rheumatol 42:1494, PMID 26077414), A.5.
-WOLFE_2015 = ((0, 3, "none"), (4, 7, "mild"), (8, 11, "moderate"), (12, 19, "severe"),
-              (20, 31, "very severe"))  # fmt: skip
+WOLFE_2015 = (
+    (0, 3, "none"),
+    (4, 7, "mild"),
+    (8, 11, "moderate"),
+    (12, 19, "severe"),
+    (20, 31, "very severe"),
+)
 #: Alternative bands of Salaffi et al. (Rheumatology 2020/21), shown only when chosen, A.5.
-SALAFFI_PSD = ((0, 5, "remission"), (6, 15, "mild"), (16, 20, "moderate"), (21, 25, "severe"),
-               (26, 31, "very severe"))  # fmt: skip
+SALAFFI_PSD = (
+    (0, 5, "remission"),
+    (6, 15, "mild"),
+    (16, 20, "moderate"),
+    (21, 25, "severe"),
+    (26, 31, "very severe"),
+)
 
 
 def painful_sites(answers: Mapping[str, Any]) -> frozenset[BodySite]:

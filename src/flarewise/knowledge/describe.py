@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flarewise.domain.entries import (
     Activity,
+    Assessment,
     CustomValue,
     EntryBase,
     Intake,
@@ -74,6 +75,15 @@ def describe_entry(entry: EntryBase, vocab: Vocabulary) -> str:
         return f"{vocab.name_of('analyte', entry.loinc)} {value}{unit}{flag}"
     if isinstance(entry, CustomValue):
         return f"{entry.trackable} {_num(entry.value)}"
+    if isinstance(entry, Assessment):
+        shown = {"fiqr": "total", "pgic": "pgic"}.get(entry.instrument)
+        parts = [
+            f"{k} {_num(v)}"
+            for k, v in entry.scores.items()
+            if (shown is None and k in ("wpi", "sss", "ss", "psd", "tender_points")) or k == shown
+        ]
+        verdict = "" if entry.met is None else ("; criteria met" if entry.met else "; not met")
+        return f"{entry.instrument.upper()} {', '.join(parts)}{verdict}"
     if isinstance(entry, Measurement):
         unit = "" if entry.unit == "count" else f" {entry.unit}"
         return f"{vocab.name_of('metric', entry.metric)} {_num(entry.value)}{unit}"

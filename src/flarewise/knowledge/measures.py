@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flarewise.domain.entries import (
     Activity,
+    Assessment,
     CustomValue,
     EntryBase,
     Intake,
@@ -73,4 +74,8 @@ def measures_of(entry: EntryBase, vocab: Vocabulary) -> list[Measure]:
         out.append((f"custom:{entry.trackable}", entry.value))
     elif isinstance(entry, Measurement):
         out.append((f"metric:{entry.metric}", entry.value))
+    elif isinstance(entry, Assessment):
+        out.extend((f"{entry.instrument}:{k}", v) for k, v in entry.scores.items())
+        if entry.met is not None:
+            out.append((f"{entry.instrument}:met", float(entry.met)))
     return out

@@ -109,9 +109,10 @@ class PersonRepository:
         return self._insert(conn, [(e, ms, now, now) for e, ms in items])
 
     def _insert(
-        self, conn: Connection,
+        self,
+        conn: Connection,
         items: Sequence[tuple[EntryBase, Sequence[Measure], datetime, datetime]],
-    ) -> int:  # fmt: skip
+    ) -> int:
         codec, pid = self.codec, self.pid
         when: dict[datetime, Any] = {}  # one formatting per distinct record time
         for chunk in _chunks(items, BATCH):

@@ -18,6 +18,7 @@ from flarewise.domain.backup import StoredEntry
 from flarewise.domain.entries import (
     ENTRY_ADAPTER,
     Activity,
+    Assessment,
     CustomValue,
     EntryBase,
     Intake,
@@ -36,9 +37,19 @@ _ZERO = timedelta(0)
 Measure = tuple[str, float]
 
 ENTRY_COLUMNS = (
-    "person_id", "id", "kind", "at_utc", "utc_offset", "local_date", "item", "source",
-    "source_key", "data", "recorded_at", "updated_at",
-)  # fmt: skip
+    "person_id",
+    "id",
+    "kind",
+    "at_utc",
+    "utc_offset",
+    "local_date",
+    "item",
+    "source",
+    "source_key",
+    "data",
+    "recorded_at",
+    "updated_at",
+)
 VALUE_COLUMNS = ("person_id", "entry_id", "measure", "local_date", "value")
 DAILY_COLUMNS = ("person_id", "local_date", "measure", "n", "total", "minimum", "maximum")
 
@@ -92,6 +103,8 @@ def primary_item(entry: EntryBase) -> str | None:
         return entry.trackable
     if isinstance(entry, Measurement):
         return entry.metric
+    if isinstance(entry, Assessment):
+        return entry.instrument
     return None
 
 
