@@ -248,3 +248,46 @@ def test_demo_command_small(cli) -> None:  # type: ignore[no-untyped-def]
     assert code == 0 and "Demo journal 'demo'" in out and "pain" in out
     code, out, _ = cli("--person", "demo", "show", "2025-01-30", "--json")
     assert code == 0 and json.loads(out)
+
+
+def test_assess_from_a_file_and_interactively(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    answers = tmp_path / "a.json"
+    answers.write_text(
+        json.dumps(
+            {
+                "painful_sites": [
+                    "neck",
+                    "lower_back",
+                    "hip_left",
+                    "hip_right",
+                    "shoulder_girdle_left",
+                    "shoulder_girdle_right",
+                    "upper_back",
+                ],
+                "fatigue": 2,
+                "waking_unrefreshed": 2,
+                "cognitive_symptoms": 1,
+                "headaches": True,
+                "lower_abdominal_pain": False,
+                "depression": False,
+                "symptoms_3_months": True,
+            }
+        )
+    )
+    code, out, _ = cli("assess", "acr2016", "--answers", str(answers), "--json")
+    result = json.loads(out)
+    assert code == 0 and result["met"] is True and result["scores"]["psd"] == 13
+    assert result["label"].startswith("screening")
+    code, out, _ = cli("assess", "acr2016", "--answers", str(answers))
+    assert code == 0 and "a diagnosis needs a clinician" in out.lower()
+    monkeypatch.setattr("sys.stdin", io.StringIO("9\n2\n"))
+    code, out, _ = cli("assess", "pgic")
+    assert code == 0 and "much improved" in out
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"pain": 12}')
+    code, _, err = cli("assess", "fiqr", "--answers", str(bad))
+    assert code == 1 and "pain: must be from 0 to 10" in err
+    code, out, _ = cli("assess", "history", "--json")
+    assert [r["instrument"] for r in json.loads(out)] == ["acr2016", "acr2016", "pgic"]
