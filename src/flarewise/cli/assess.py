@@ -13,8 +13,7 @@ from flarewise.cli.app import JsonOpt, emit_json, journal, out
 from flarewise.cli.when import parse_when
 from flarewise.domain.body import BodySite, parse_sites
 from flarewise.errors import InvalidInput
-from flarewise.instruments import INSTRUMENTS, InstrumentResult
-from flarewise.instruments import acr1990, fiqr
+from flarewise.instruments import INSTRUMENTS, InstrumentResult, acr1990, fiqr
 
 assess_app = typer.Typer(help="Fibromyalgia criteria, FIQR and PGIC.", no_args_is_help=True)
 
@@ -129,8 +128,8 @@ def show_result(result: InstrumentResult) -> None:
     table = Table(title=result.instrument.upper(), show_header=False)
     for name, value in result.scores.items():
         table.add_row(name, f"{value:.2f}".rstrip("0").rstrip("."))
-    for name, value in result.bands.items():
-        table.add_row(name, value)
+    for name, band in result.bands.items():
+        table.add_row(name, band)
     out.print(table)
     for f in result.findings:
         out.print(

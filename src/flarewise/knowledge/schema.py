@@ -98,6 +98,33 @@ class ConditionDef(Term):
     inflammatory: bool = False
 
 
+class ReferenceInterval(Strict):
+    """A published example interval, used only when the reporting lab gave none."""
+
+    low: float | None = None
+    high: float | None = None
+    unit: str
+    sex: Literal["female", "male"] | None = None
+    age_min: float | None = None
+    age_max: float | None = None
+    source: Name
+
+    def applies(self, sex: str | None, age: float | None) -> bool:
+        if self.sex is not None and sex is not None and self.sex != sex:
+            return False
+        if self.sex is not None and sex is None:
+            return False
+        if age is not None:
+            if self.age_min is not None and age < self.age_min:
+                return False
+            if self.age_max is not None and age > self.age_max:
+                return False
+        return True
+
+
+Scheme = Literal["vitamin_d", "hs_crp", "esr_miller", "b12", "anti_ccp", "ana_titre"]
+
+
 class AnalyteDef(Strict):
     loinc: Loinc
     name: Name
@@ -108,12 +135,34 @@ class AnalyteDef(Strict):
     research_marker: bool = False
     code_verified: bool = True
     note: str | None = None
+    reference_intervals: tuple[ReferenceInterval, ...] = ()
+    scheme: Scheme | None = None
+    red_flag: str | None = None
+
+    @model_validator(mode="after")
+    def _interval_units(self) -> AnalyteDef:
+        for ri in self.reference_intervals:
+            if ri.unit not in self.units:
+                raise ValueError(f"{self.loinc}: interval unit {ri.unit} is not an accepted unit")
+        return self
 
     @model_validator(mode="after")
     def _canonical_listed(self) -> AnalyteDef:
         if self.units.get(self.canonical_unit) != 1:
             raise ValueError(f"{self.loinc}: canonical unit must be listed with factor 1")
         return self
+
+
+class RedFlagDef(Strict):
+    id: Annotated[str, Field(pattern=r"^RF-[A-Z0-9]+$")]
+    title: Name
+    trigger: str
+    why: str
+    suppresses: tuple[Slug, ...] = ()
+
+
+class RedFlagsFile(Strict):
+    red_flags: tuple[RedFlagDef, ...]
 
 
 class SymptomsFile(Strict):

@@ -32,6 +32,8 @@ from flarewise.knowledge.schema import (
     FoodsFile,
     FormDef,
     MetricDef,
+    RedFlagDef,
+    RedFlagsFile,
     SubstanceDef,
     SubstancesFile,
     SymptomDef,
@@ -146,6 +148,7 @@ class Vocabulary:
         acts = _load("activities.yaml", ActivitiesFile)
         conds = _load("conditions.yaml", ConditionsFile)
         labs = _load("analytes.yaml", AnalytesFile)
+        flags = _load("red_flags.yaml", RedFlagsFile)
 
         self.symptoms: dict[str, SymptomDef] = {s.id: s for s in sym.symptoms}
         medicines = [s.model_copy(update={"type": "medicine"}) for s in subs.medicines]
@@ -166,6 +169,7 @@ class Vocabulary:
         self.conditions: dict[str, ConditionDef] = {c.id: c for c in conds.conditions}
         self.findings: dict[str, Term] = {f.id: f for f in conds.clinical_findings}
         self.analytes: dict[str, AnalyteDef] = {a.loinc: a for a in labs.analytes}
+        self.red_flags: dict[str, RedFlagDef] = {f.id: f for f in flags.red_flags}
         self._check_references()
 
         self._indexes: dict[str, _Index] = {
@@ -202,6 +206,13 @@ class Vocabulary:
             unknown = set(f.groups) - set(self.food_groups)
             if unknown:
                 raise VocabularyError(f"food {f.id!r} has unknown groups {sorted(unknown)}")
+        for a in self.analytes.values():
+            if a.red_flag is not None and a.red_flag not in self.red_flags:
+                raise VocabularyError(f"analyte {a.loinc} names unknown red flag {a.red_flag}")
+        for rf in self.red_flags.values():
+            unknown = set(rf.suppresses) - set(self.substances)
+            if unknown:
+                raise VocabularyError(f"red flag {rf.id} suppresses unknown {sorted(unknown)}")
         overlap = set(self.forms) & set(self.substances)
         if overlap:
             raise VocabularyError(f"ids used for both a substance and a form: {sorted(overlap)}")
