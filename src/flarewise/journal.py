@@ -21,11 +21,11 @@ from zoneinfo import ZoneInfo
 
 import pydantic
 
-from flarewise import instruments
+from flarewise import instruments, labs
 from flarewise.demo.model import DemoTruth
 from flarewise.domain.backup import Backup, StoredEntry
 from flarewise.domain.base import translate
-from flarewise.domain.entries import Assessment, EntryBase
+from flarewise.domain.entries import Assessment, EntryBase, LabResult
 from flarewise.domain.profile import Profile
 from flarewise.domain.regimens import DoseStep, Regimen
 from flarewise.domain.summaries import DaySummary
@@ -261,6 +261,21 @@ class Journal:
             raise InvalidInput("end", "the end date is before the start date")
         with self.db.begin() as conn:
             return self._repo.daily(conn, start, end)
+
+    # -- labs -------------------------------------------------------------------------------
+
+    def lab_results(self) -> list[LabResult]:
+        """Every lab result, oldest first."""
+        return [e for e in self.entries(kinds=["lab"]) if isinstance(e, LabResult)]
+
+    def interpret_labs(self) -> list[tuple[LabResult, labs.Interpretation]]:
+        """Each stored result with its flag, categories and caveats, in the person's context."""
+        profile = self.profile()
+        return [(r, labs.interpret(r, profile, self.vocabulary)) for r in self.lab_results()]
+
+    def red_flags(self) -> list[labs.RedFlag]:
+        """Red flags from the latest result of each test and from the profile (rules E)."""
+        return labs.red_flags(self.lab_results(), self.profile(), self.vocabulary)
 
     # -- regimens ---------------------------------------------------------------------------
 

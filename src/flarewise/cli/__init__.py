@@ -9,10 +9,12 @@ from flarewise.cli import manage as _manage  # noqa: F401
 from flarewise.cli import show as _show  # noqa: F401
 from flarewise.cli.app import app, run
 from flarewise.cli.assess import assess_app
+from flarewise.cli.labs import labs_app
 from flarewise.cli.log import log_app
 
 app.add_typer(log_app, name="log")
 app.add_typer(assess_app, name="assess")
+app.add_typer(labs_app, name="labs")
 
 
 def main() -> None:

@@ -678,7 +678,7 @@ def _add_labs(g: _Gen) -> None:
     lab(19, "26881-3", 3.9, "pg/mL", None, 6.4, "N")  # one IL-6: a research marker only
     # July: vitamin D corrected
     lab(195, "62292-8", 31, "ng/mL", 30, 100, "N")
-    lab(195, "2276-4", 19, "ng/mL", 15, 150, "N")
+    lab(195, "2276-4", 13, "ng/mL", 15, 150, "L")  # still low: not treated
     lab(195, "17861-6", 9.6, "mg/dL", 8.6, 10.3, "N")
     # November
     lab(323, "62292-8", 34, "ng/mL", 30, 100, "N")
