@@ -291,3 +291,68 @@ def test_assess_from_a_file_and_interactively(cli, tmp_path: Path, monkeypatch) 
     assert code == 1 and "pain: must be from 0 to 10" in err
     code, out, _ = cli("assess", "history", "--json")
     assert [r["instrument"] for r in json.loads(out)] == ["acr2016", "acr2016", "pgic"]
+
+
+def test_labs_plan_and_kb(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("profile", "set", "--birth-year", "1970", "--sex", "female")
+    cli("log", "lab", "vitamin d", "14", "ng/mL", "--at", "2025-01-20")
+    cli(
+        "log",
+        "lab",
+        "ferritin",
+        "11",
+        "ng/mL",
+        "--low",
+        "15",
+        "--high",
+        "150",
+        "--at",
+        "2025-01-20",
+    )
+    code, out, _ = cli("labs", "--json")
+    data = json.loads(out)
+    assert code == 0 and [f["rule"] for f in data["red_flags"]] == ["RF-FERRITIN"]
+    vit_d = next(r for r in data["results"] if r["loinc"] == "62292-8")
+    assert {c["scheme"]: c["label"] for c in vit_d["categories"]}[
+        "Endocrine Society 2011"
+    ] == "deficiency"
+    code, out, _ = cli("labs")
+    assert code == 0 and "RED FLAG RF-FERRITIN" in out
+    code, out, _ = cli("labs", "convert", "30", "ng/mL", "nmol/L", "--analyte", "62292-8", "--json")
+    assert code == 0 and json.loads(out)["result"] == pytest.approx(74.88, rel=1e-3)
+    code, _, err = cli("labs", "convert", "30", "ng/mL", "mg/L", "--analyte", "62292-8")
+    assert code == 1 and "not a unit for Vitamin D" in err
+
+    cli("regimen", "add", "duloxetine", "60", "mg", "--start", "2025-01-01")
+    cli("regimen", "add", "tramadol", "50", "mg", "--start", "2025-01-01", "--as-needed")
+    code, out, _ = cli("plan", "--json")
+    plan = json.loads(out)
+    assert code == 0 and "not a prescription" in plan["statement"]
+    assert [f["rule"] for f in plan["red_flags"]] == ["RF-FERRITIN"]
+    assert "SAF-DLX-SERO" in {w["rule"] for w in plan["current_warnings"]}
+    assert plan["options"][0]["category"] == "exercise"
+    assert all(o["grade"] != "X" for o in plan["options"])
+    code, out, _ = cli("plan")
+    assert code == 0 and "Options to discuss" in out and "RED FLAG" in out
+
+    proposal = tmp_path / "items.json"
+    proposal.write_text(
+        json.dumps([{"item": "ldn"}, {"item": "magnesium", "dose": 400, "unit": "mg"}])
+    )
+    code, out, _ = cli("plan", "check", str(proposal), "--json")
+    checked = json.loads(out)
+    assert code == 0 and checked["blocked"] is True
+    assert {"SAF-LDN-OPIOID", "SAF-MG-UL"} <= {w["rule"] for w in checked["warnings"]}
+    proposal.write_text(json.dumps([{"item": "unobtainium"}]))
+    code, _, err = cli("plan", "check", str(proposal))
+    assert code == 1 and "items[0].item" in err
+
+    code, out, _ = cli("kb", "list", "--json")
+    assert code == 0 and {
+        "id": "nsaids",
+        "name": "NSAIDs (ibuprofen, naproxen...) for fibromyalgia pain",
+        "category": "medicine",
+        "grade": "X",
+    } in json.loads(out)
+    code, out, _ = cli("kb", "show", "low-dose naltrexone")
+    assert code == 0 and "SAF-LDN-OPIOID" in out and "doi.org" in out

@@ -14,7 +14,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 import pydantic
 
 from flarewise import instruments, labs
+from flarewise import plan as planning
 from flarewise.demo.model import DemoTruth
 from flarewise.domain.backup import Backup, StoredEntry
 from flarewise.domain.base import translate
@@ -276,6 +277,53 @@ class Journal:
     def red_flags(self) -> list[labs.RedFlag]:
         """Red flags from the latest result of each test and from the profile (rules E)."""
         return labs.red_flags(self.lab_results(), self.profile(), self.vocabulary)
+
+    # -- plan -------------------------------------------------------------------------------
+
+    def plan_context(self, on: date | None = None) -> planning.PlanContext:
+        """What the plan needs: profile, medicines now and recently stopped, labs, red flags,
+        30-day symptom means and the latest PSD and FIQR."""
+        on = on or datetime.now(self.timezone()).date()
+        profile = self.profile()
+        current, stopped = planning.agents_from_regimens(self.vocabulary, self.regimens(), on)
+        results = [r for r in self.lab_results() if r.at.date() <= on]
+        days = self.daily_summaries(on - timedelta(days=29), on)
+        sums: dict[str, list[float]] = {}
+        for d in days:
+            for name, stats in d.measures.items():
+                if name.startswith("symptom:"):
+                    sums.setdefault(name.removeprefix("symptom:"), []).append(stats.mean)
+        psd = fiqr_total = None
+        for a, _ in self.assessments():
+            if a.at.date() > on:
+                continue
+            if "psd" in a.scores:
+                psd = a.scores["psd"]
+            if a.instrument == "fiqr" and "total" in a.scores:
+                fiqr_total = a.scores["total"]
+        return planning.PlanContext(
+            on=on,
+            profile=profile,
+            current=current,
+            recently_stopped=stopped,
+            labs=tuple(results),
+            red_flags=tuple(labs.red_flags(results, profile, self.vocabulary)),
+            symptoms={k: sum(v) / len(v) for k, v in sums.items()},
+            psd=psd,
+            fiqr=fiqr_total,
+        )
+
+    def plan(self, on: date | None = None) -> planning.Plan:
+        """The tailored plan: options to discuss with a clinician, never a prescription."""
+        return planning.build_plan(self.plan_context(on), self.vocabulary)
+
+    def check_plan(
+        self, items: list[dict[str, Any]], on: date | None = None
+    ) -> list[planning.Warning]:
+        """Every warning a proposed set of items triggers with this person's medicines,
+        conditions and labs, e.g. ``[{"item": "magnesium", "dose": 400, "unit": "mg"}]``."""
+        resolved = planning.resolve_items(self.vocabulary, items)
+        return planning.check_plan(self.plan_context(on), resolved, self.vocabulary)
 
     # -- regimens ---------------------------------------------------------------------------
 

@@ -11,10 +11,13 @@ from flarewise.cli.app import app, run
 from flarewise.cli.assess import assess_app
 from flarewise.cli.labs import labs_app
 from flarewise.cli.log import log_app
+from flarewise.cli.plan import kb_app, plan_app
 
 app.add_typer(log_app, name="log")
 app.add_typer(assess_app, name="assess")
 app.add_typer(labs_app, name="labs")
+app.add_typer(plan_app, name="plan")
+app.add_typer(kb_app, name="kb")
 
 
 def main() -> None:

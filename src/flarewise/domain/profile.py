@@ -47,6 +47,17 @@ class Preferences(Record):
     notes: Annotated[str, Field(max_length=5000)] | None = None
 
 
+class Override(Record):
+    """A clinician's recorded decision to go above a dose limit for one item (D.4 'unless a
+    clinician records an override')."""
+
+    rule: Annotated[str, Field(pattern=r"^SAF-[A-Z0-9-]+$")]
+    item: Slug
+    clinician: Annotated[str, Field(min_length=1, max_length=200)]
+    on: date
+    note: Annotated[str, Field(max_length=2000)] | None = None
+
+
 class Profile(Record):
     display_name: Annotated[str, Field(max_length=200)] | None = None
     birth_year: Annotated[int, Field(ge=1900), AfterValidator(_birth_year)] | None = None
@@ -56,6 +67,7 @@ class Profile(Record):
     allergies: tuple[Annotated[str, Field(min_length=1, max_length=200)], ...] = ()
     clinical_findings: tuple[Slug, ...] = ()
     preferences: Preferences = Preferences()
+    overrides: tuple[Override, ...] = ()
 
     def age_on(self, day: date) -> int | None:
         """Age in whole years, taking the birthday as 1 July (only the year is stored)."""

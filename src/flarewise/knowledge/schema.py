@@ -165,6 +165,111 @@ class RedFlagsFile(Strict):
     red_flags: tuple[RedFlagDef, ...]
 
 
+class Citation(Strict):
+    label: Name
+    doi: Annotated[str, Field(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
+    pmid: Annotated[str, Field(pattern=r"^[1-9]\d{0,8}$")] | None = None
+    pmcid: Annotated[str, Field(pattern=r"^PMC\d{4,9}$")] | None = None
+    url: Annotated[str, Field(pattern=r"^https://[^\s/]+\.[a-z]{2,}/\S*$")] | None = None
+
+    @model_validator(mode="after")
+    def _has_identifier(self) -> Citation:
+        if not (self.doi or self.pmid or self.pmcid or self.url):
+            raise ValueError(f"citation {self.label!r} has no DOI, PMID, PMCID or URL")
+        return self
+
+    @property
+    def link(self) -> str:
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        if self.pmid:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+        if self.pmcid:
+            return f"https://www.ncbi.nlm.nih.gov/pmc/articles/{self.pmcid}/"
+        return self.url or ""
+
+
+class DoseRange(Strict):
+    low: Annotated[float, Field(gt=0)]
+    high: Annotated[float, Field(gt=0)]
+    unit: Annotated[str, Field(min_length=1)]
+    per: Literal["day", "week", "session"]
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DoseRange:
+        if self.low > self.high:
+            raise ValueError("dose low is above dose high")
+        return self
+
+
+class UpperLimit(Strict):
+    amount: Annotated[float, Field(gt=0)]
+    unit: str
+    rule: Annotated[str, Field(pattern=r"^SAF-[A-Z0-9-]+$")]
+    basis: str
+
+
+class LowLabRequirement(Strict):
+    loincs: tuple[str, ...]
+    below: dict[str, float]
+
+
+Grade = Literal["A", "B", "C", "D", "X"]
+Category = Literal[
+    "exercise", "education", "mind_body", "sleep", "diet", "therapy", "supplement", "medicine"
+]
+
+
+class InterventionDef(Strict):
+    id: Slug
+    name: Name
+    category: Category
+    grade: Grade
+    evidence: Annotated[str, Field(min_length=20)]
+    citations: Annotated[tuple[Citation, ...], Field(min_length=1)]
+    substance: Slug | None = None
+    dose: DoseRange | None = None
+    upper_limit: UpperLimit | None = None
+    forms: tuple[Slug, ...] = ()
+    safety_rules: tuple[Annotated[str, Field(pattern=r"^SAF-[A-Z0-9-]+$")], ...] = ()
+    requires_low_lab: LowLabRequirement | None = None
+    monitor: tuple[str, ...] = ()
+    trial_weeks: Annotated[int, Field(ge=1, le=52)] | None = None
+    outcome: Slug | None = None
+    activities: tuple[Slug, ...] = ()
+    practices: tuple[Slug, ...] = ()
+    favour: tuple[Slug, ...] = ()
+    limit: tuple[Slug, ...] = ()
+    prescription: bool = False
+    popular_advice: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _limits_fit(self) -> InterventionDef:
+        limit, dose = self.upper_limit, self.dose
+        if limit and dose and dose.unit == limit.unit and dose.high > limit.amount:
+            raise ValueError(f"{self.id}: the usual dose exceeds the upper limit")
+        if self.category in ("supplement", "medicine") and self.substance is None:
+            raise ValueError(f"{self.id}: a {self.category} must name its substance")
+        return self
+
+
+class SafetyRuleDef(Strict):
+    id: Annotated[str, Field(pattern=r"^SAF-[A-Z0-9-]+$")]
+    severity: Literal["contraindicated", "major", "caution", "info", "review"]
+    source: Name
+    says: Annotated[str, Field(min_length=20)]
+
+
+class InterventionsFile(Strict):
+    interventions: tuple[InterventionDef, ...]
+
+
+class SafetyRulesFile(Strict):
+    rules: tuple[SafetyRuleDef, ...]
+
+
 class SymptomsFile(Strict):
     symptoms: tuple[SymptomDef, ...]
 

@@ -31,9 +31,13 @@ from flarewise.knowledge.schema import (
     FoodDef,
     FoodsFile,
     FormDef,
+    InterventionDef,
+    InterventionsFile,
     MetricDef,
     RedFlagDef,
     RedFlagsFile,
+    SafetyRuleDef,
+    SafetyRulesFile,
     SubstanceDef,
     SubstancesFile,
     SymptomDef,
@@ -56,6 +60,7 @@ VocabKind = Literal[
     "finding",
     "analyte",
     "substance_class",
+    "intervention",
 ]
 VOCAB_KINDS: tuple[str, ...] = VocabKind.__args__  # type: ignore[attr-defined]
 
@@ -149,6 +154,8 @@ class Vocabulary:
         conds = _load("conditions.yaml", ConditionsFile)
         labs = _load("analytes.yaml", AnalytesFile)
         flags = _load("red_flags.yaml", RedFlagsFile)
+        kb = _load("interventions.yaml", InterventionsFile)
+        rules = _load("safety_rules.yaml", SafetyRulesFile)
 
         self.symptoms: dict[str, SymptomDef] = {s.id: s for s in sym.symptoms}
         medicines = [s.model_copy(update={"type": "medicine"}) for s in subs.medicines]
@@ -170,6 +177,8 @@ class Vocabulary:
         self.findings: dict[str, Term] = {f.id: f for f in conds.clinical_findings}
         self.analytes: dict[str, AnalyteDef] = {a.loinc: a for a in labs.analytes}
         self.red_flags: dict[str, RedFlagDef] = {f.id: f for f in flags.red_flags}
+        self.interventions: dict[str, InterventionDef] = {i.id: i for i in kb.interventions}
+        self.safety_rules: dict[str, SafetyRuleDef] = {r.id: r for r in rules.rules}
         self._check_references()
 
         self._indexes: dict[str, _Index] = {
@@ -195,6 +204,9 @@ class Vocabulary:
             "substance_class": _index(
                 "substance_class", [(k, (v,)) for k, v in self.substance_classes.items()]
             ),
+            "intervention": _index(
+                "intervention", [(i.id, (i.name,)) for i in self.interventions.values()]
+            ),
         }
 
     def _check_references(self) -> None:
@@ -213,9 +225,51 @@ class Vocabulary:
             unknown = set(rf.suppresses) - set(self.substances)
             if unknown:
                 raise VocabularyError(f"red flag {rf.id} suppresses unknown {sorted(unknown)}")
+        self._check_interventions()
         overlap = set(self.forms) & set(self.substances)
         if overlap:
             raise VocabularyError(f"ids used for both a substance and a form: {sorted(overlap)}")
+
+    def _check_interventions(self) -> None:
+        symptom_like = set(self.symptoms)
+        for i in self.interventions.values():
+            where = f"intervention {i.id!r}"
+            unknown_rules = set(i.safety_rules) - set(self.safety_rules)
+            if i.upper_limit is not None:
+                unknown_rules |= {i.upper_limit.rule} - set(self.safety_rules)
+            if unknown_rules:
+                raise VocabularyError(f"{where} names unknown safety rules {sorted(unknown_rules)}")
+            if i.substance is not None and i.substance not in self.substances:
+                raise VocabularyError(f"{where} names unknown substance {i.substance!r}")
+            bad_forms = {f for f in i.forms if f not in self.forms}
+            if bad_forms:
+                raise VocabularyError(f"{where} names unknown forms {sorted(bad_forms)}")
+            if i.outcome is not None and i.outcome not in symptom_like:
+                raise VocabularyError(f"{where} has an outcome that is not a symptom id")
+            for a in i.activities:
+                if a not in self.activities:
+                    raise VocabularyError(f"{where} names unknown activity {a!r}")
+            for p in i.practices:
+                if p not in self.practices:
+                    raise VocabularyError(f"{where} names unknown practice {p!r}")
+            for g in (*i.favour, *i.limit):
+                if g not in self.food_groups:
+                    raise VocabularyError(f"{where} names unknown food group {g!r}")
+            if i.dose is not None and i.substance is not None and i.dose.per == "day":
+                from flarewise.domain.units import parse_unit
+
+                try:
+                    dim = parse_unit(i.dose.unit).dimension
+                except ValueError:
+                    raise VocabularyError(
+                        f"{where}: dose unit {i.dose.unit!r} is unknown"
+                    ) from None
+                if not self.substances[i.substance].fits(dim):
+                    raise VocabularyError(f"{where}: dose unit {i.dose.unit} does not fit")
+            if i.requires_low_lab is not None:
+                for code in i.requires_low_lab.loincs:
+                    if code not in self.analytes:
+                        raise VocabularyError(f"{where} names unknown analyte {code}")
 
     # -- resolution -------------------------------------------------------------------------
 
@@ -277,6 +331,7 @@ class Vocabulary:
             "finding": self.findings,
             "analyte": self.analytes,
             "substance_class": self.substance_classes,
+            "intervention": self.interventions,
         }
         return tables[kind]
 
@@ -286,7 +341,7 @@ class Vocabulary:
             return [item]
         if isinstance(item, AnalyteDef):
             return [item.short, item.name, *item.synonyms]
-        return [item.name, *item.synonyms]
+        return [item.name, *getattr(item, "synonyms", ())]
 
     @staticmethod
     def _display(item: Any) -> str:

@@ -158,8 +158,9 @@ def _anti_ccp(value: float) -> list[Category]:
     return [Category("Mayo anti-CCP", label, "Mayo Clinic CCP test (clinical-rules.md C)")]
 
 
-def interpret(result: LabResult, profile: Profile | None = None,
-              vocab: Vocabulary | None = None) -> Interpretation:  # fmt: skip
+def interpret(
+    result: LabResult, profile: Profile | None = None, vocab: Vocabulary | None = None
+) -> Interpretation:
     vocab = vocab or load_vocabulary()
     profile = profile or Profile()
     a = vocab.analytes.get(result.loinc)
@@ -241,8 +242,7 @@ def _has(result: LabResult) -> bool:
     return result.ref_low is not None or result.ref_high is not None
 
 
-def _flag(value: float | None, low: float | None, high: float | None,
-          lab_flag: str | None) -> Flag:  # fmt: skip
+def _flag(value: float | None, low: float | None, high: float | None, lab_flag: str | None) -> Flag:
     if value is None or (low is None and high is None):
         if lab_flag in ("L", "LL"):
             return "low"

@@ -55,8 +55,9 @@ def _fmt(r: LabResult, name: str) -> str:
     return f"{name} {value}{' ' + r.unit if r.unit else ''} on {r.at.date()}"
 
 
-def red_flags(labs: Iterable[LabResult], profile: Profile | None = None,
-              vocab: Vocabulary | None = None) -> list[RedFlag]:  # fmt: skip
+def red_flags(
+    labs: Iterable[LabResult], profile: Profile | None = None, vocab: Vocabulary | None = None
+) -> list[RedFlag]:
     """Every red flag that the latest result of each test, and the profile, trigger."""
     vocab = vocab or load_vocabulary()
     profile = profile or Profile()
@@ -66,8 +67,11 @@ def red_flags(labs: Iterable[LabResult], profile: Profile | None = None,
 
     def flag(rule: str, r: LabResult | None, evidence: str) -> None:
         c = catalogue[rule]
-        found.append(RedFlag(rule, c.title, evidence, c.why, tuple(c.suppresses),
-                             r.id if r is not None else None))  # fmt: skip
+        found.append(
+            RedFlag(
+                rule, c.title, evidence, c.why, tuple(c.suppresses), r.id if r is not None else None
+            )
+        )
 
     by_code = _latest(labs)
     for code, results in by_code.items():

@@ -1,0 +1,321 @@
+"""The tailored plan (capability C5): red flags first, then options ranked by evidence and fit,
+each with its rationale, dose within limits, how to try it, what to monitor, grade, citations and
+every warning. Never a grade X item, never a dose above an upper limit, never a combination a
+rule marks contraindicated (clinical-rules.md D, E, G)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flarewise.knowledge.schema import InterventionDef
+from flarewise.knowledge.vocabulary import Vocabulary, load_vocabulary
+from flarewise.labs.redflags import RedFlag
+from flarewise.plan.context import PlanContext
+from flarewise.plan.items import PlanItem
+from flarewise.plan.safety import UL_RULES, Warning, check_plan
+
+STATEMENT = (
+    "This plan is information to discuss with your clinician, not a prescription. "
+    "Every option shows how strong its evidence is and where that comes from."
+)
+GRADE_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3, "X": 9}
+#: EULAR 2016's graduated approach: exercise and education first, then other non-drug
+#: therapies, then medicines for a prescriber to consider, then supplements; anything graded
+#: C or D (low certainty) after all of those.
+TIERS = {
+    "exercise": 0,
+    "education": 0,
+    "mind_body": 1,
+    "sleep": 1,
+    "therapy": 1,
+    "diet": 1,
+    "medicine": 2,
+    "supplement": 3,
+}
+#: Classes where a second medicine of the same kind is a duplication, not an option.
+SAME_KIND = frozenset({"snri", "ssri", "tca", "gabapentinoid", "opioid", "maoi"})
+
+
+@dataclass(frozen=True)
+class PlanOption:
+    intervention: str
+    name: str
+    category: str
+    grade: str
+    evidence: str
+    citations: tuple[tuple[str, str], ...]  # (label, link)
+    rationale: tuple[str, ...]
+    dose: str | None
+    dose_low: float | None
+    dose_high: float | None
+    dose_unit: str | None
+    dose_per: str | None
+    upper_limit: str | None
+    how_to_try: str
+    monitor: tuple[str, ...]
+    warnings: tuple[Warning, ...]
+    prescription: bool
+    popular_advice: str | None
+    needs_sign_off: bool
+
+    def as_item(self, vocab: Vocabulary) -> PlanItem:
+        i = vocab.interventions[self.intervention]
+        daily = self.dose_high if self.dose_per == "day" else None
+        return PlanItem(
+            item=i.id,
+            intervention=i,
+            substance=i.substance,
+            daily_amount=daily,
+            unit=self.dose_unit if daily is not None else None,
+            form=i.forms[0] if i.forms else None,
+            basis="elemental" if i.substance == "magnesium" else None,
+        )
+
+
+@dataclass(frozen=True)
+class NotSuggested:
+    intervention: str
+    name: str
+    grade: str
+    reason: str
+    rules: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Plan:
+    on: date
+    statement: str
+    red_flags: tuple[RedFlag, ...]
+    current_warnings: tuple[Warning, ...]
+    options: tuple[PlanOption, ...]
+    not_suggested: tuple[NotSuggested, ...]
+    popular_advice: tuple[tuple[str, str], ...] = field(default=())
+
+
+def _low_lab(ctx: PlanContext, i: InterventionDef) -> tuple[bool, str]:
+    req = i.requires_low_lab
+    if req is None:
+        return True, ""
+    r = ctx.latest(*req.loincs)
+    if r is None or r.value is None or r.unit is None:
+        return False, "only to correct a documented low level, and there is no result on record"
+    limit = req.below.get(r.unit)
+    if limit is None:
+        return False, f"the latest result is in {r.unit}, which flarewise does not classify"
+    if r.value < limit:
+        return (
+            True,
+            f"your latest level was {r.value:g} {r.unit} on {r.at.date()} (below {limit:g})",
+        )
+    return False, (
+        f"only to correct a documented low level; your latest was {r.value:g} {r.unit} "
+        f"on {r.at.date()}, not below {limit:g}"
+    )
+
+
+def _fit(ctx: PlanContext, i: InterventionDef) -> tuple[float, list[str]]:
+    """How well an option fits the person's recent symptoms, and why (plain sentences)."""
+    s = ctx.symptoms
+    why: list[str] = []
+    score = 0.0
+    if i.outcome and i.outcome in s:
+        level = s[i.outcome]
+        direction_bad = i.outcome not in ("sleep_quality", "mood")
+        burden = level if direction_bad else 10 - level
+        score += burden / 10
+        if burden >= 5:
+            why.append(f"your {i.outcome.replace('_', ' ')} averaged {level:.1f}/10 over 30 days")
+    if i.category == "exercise" and ctx.psd is not None:
+        why.append(f"your latest polysymptomatic distress score is {ctx.psd:g}")
+    if i.category == "education" and ctx.fiqr is not None:
+        why.append(f"your latest FIQR total is {ctx.fiqr:.1f}")
+    return score, why
+
+
+def _dose(
+    i: InterventionDef, ctx: PlanContext, vocab: Vocabulary
+) -> tuple[float | None, float | None, str | None, str | None]:
+    """The dose range, capped so that all sources together stay within the upper limit."""
+    if i.dose is None:
+        return None, None, None, None
+    low, high = i.dose.low, i.dose.high
+    if i.upper_limit is not None and i.upper_limit.rule in UL_RULES:
+        sid, limit = UL_RULES[i.upper_limit.rule]
+        already = sum(
+            a.daily_amount or 0
+            for a in ctx.current
+            if a.substance == sid or (sid == "magnesium" and "magnesium_source" in a.classes)
+        )
+        high = min(high, limit - already)
+        if high < low:
+            return None, None, None, f"you already take {already:g} {i.dose.unit}/day"
+    return low, high, i.dose.unit, None
+
+
+def _how_to_try(i: InterventionDef) -> str:
+    weeks = i.trial_weeks or 8
+    outcome = (i.outcome or "pain").replace("_", " ")
+    start = "build up gradually, " if i.category == "exercise" else ""
+    return (
+        f"As a personal experiment: log {outcome} daily for 2 weeks first, then {start}"
+        f"try it for {weeks} weeks and compare; decide beforehand what change matters to you "
+        "(for example 1 point on the 0-10 scale, or 30%)."
+    )
+
+
+def build_plan(ctx: PlanContext, vocab: Vocabulary | None = None) -> Plan:
+    vocab = vocab or load_vocabulary()
+    avoid = set(ctx.profile.preferences.avoid)
+    suppressed = {s: f for f in ctx.red_flags for s in f.suppresses}
+    current = {a.substance for a in ctx.current}
+    candidates: list[tuple[tuple[float, ...], PlanOption]] = []
+    not_suggested: list[NotSuggested] = []
+
+    def skip(i: InterventionDef, reason: str, rules: tuple[str, ...] = ()) -> None:
+        not_suggested.append(NotSuggested(i.id, i.name, i.grade, reason, rules))
+
+    for i in vocab.interventions.values():
+        if i.grade == "X":
+            skip(i, f"Not recommended for fibromyalgia: {i.evidence}")
+            continue
+        classes = set(vocab.substances[i.substance].classes) if i.substance else set()
+        if {i.id, i.substance, *classes} & avoid:
+            skip(i, "You asked not to have this suggested.")
+            continue
+        if i.substance in current:
+            skip(i, "You already take it; see the warnings on your current medicines.")
+            continue
+        same = classes & SAME_KIND & {c for a in ctx.current for c in a.classes}
+        if same:
+            skip(i, f"You already take a medicine of the same kind ({', '.join(sorted(same))}).")
+            continue
+        if i.substance in suppressed:
+            f = suppressed[i.substance]
+            skip(
+                i,
+                f"Not suggested while {f.rule} ({f.title.lower()}) is unexplained: "
+                "a clinician should look at the cause first.",
+                (f.rule,),
+            )
+            continue
+        ok, lab_why = _low_lab(ctx, i)
+        if not ok:
+            skip(i, lab_why.capitalize() + ".")
+            continue
+        low, high, unit, dose_problem = _dose(i, ctx, vocab)
+        if dose_problem:
+            skip(
+                i,
+                f"More would exceed the upper limit: {dose_problem}.",
+                (i.upper_limit.rule,) if i.upper_limit else (),
+            )
+            continue
+        fit, why = _fit(ctx, i)
+        if lab_why:
+            why.insert(0, lab_why)
+        dose_text = None
+        if low is not None and unit is not None and i.dose is not None:
+            span = f"{low:g}" if low == high else f"{low:g}-{high:g}"
+            dose_text = f"{span} {unit} per {i.dose.per}" + (
+                f" ({i.dose.note})" if i.dose.note else ""
+            )
+        ul = (
+            f"upper limit {i.upper_limit.amount:g} {i.upper_limit.unit}/day: {i.upper_limit.basis}"
+            if i.upper_limit
+            else None
+        )
+        option = PlanOption(
+            intervention=i.id,
+            name=i.name,
+            category=i.category,
+            grade=i.grade,
+            evidence=i.evidence,
+            citations=tuple((c.label, c.link) for c in i.citations),
+            rationale=tuple(why) or (i.evidence,),
+            dose=dose_text,
+            dose_low=low,
+            dose_high=high,
+            dose_unit=unit,
+            dose_per=i.dose.per if i.dose else None,
+            upper_limit=ul,
+            how_to_try=_how_to_try(i),
+            monitor=i.monitor,
+            warnings=(),
+            prescription=i.prescription,
+            popular_advice=i.popular_advice,
+            needs_sign_off=False,
+        )
+        warnings = check_plan(ctx, [option.as_item(vocab)], vocab) if i.substance else []
+        mine = tuple(w for w in warnings if i.substance in w.involves or i.id in w.involves)
+        blocking = [w for w in mine if w.blocks]
+        if blocking:
+            skip(
+                i,
+                "Contraindicated for you: " + " ".join(w.message for w in blocking),
+                tuple(w.rule for w in blocking),
+            )
+            continue
+        option = _with_warnings(option, mine)
+        tier = TIERS[i.category] if i.grade in ("A", "B") else 4
+        rank = (tier, GRADE_ORDER[i.grade], -fit)
+        candidates.append((rank, option))
+
+    candidates.sort(key=lambda c: c[0])
+    chosen: list[PlanOption] = []
+    for _, option in candidates:
+        trial = [*chosen, option]
+        clash = [
+            w
+            for w in check_plan(ctx, [o.as_item(vocab) for o in trial], vocab)
+            if w.blocks and option.intervention in _items_of(w, trial, vocab)
+        ]
+        if clash:
+            skip(
+                vocab.interventions[option.intervention],
+                "Contraindicated with another option of this plan: " + clash[0].message,
+                tuple(w.rule for w in clash),
+            )
+            continue
+        chosen.append(option)
+    # warnings that only arise between options (e.g. two bleeding supplements with an anticoagulant)
+    combined = check_plan(ctx, [o.as_item(vocab) for o in chosen], vocab)
+    final = []
+    for o in chosen:
+        extra = tuple(
+            w
+            for w in combined
+            if o.intervention in _items_of(w, [o], vocab) and w not in o.warnings
+        )
+        final.append(_with_warnings(o, o.warnings + extra))
+    current_warnings = tuple(w for w in check_plan(ctx, [], vocab))
+    popular = tuple(
+        (i.name, i.popular_advice) for i in vocab.interventions.values() if i.popular_advice
+    )
+    return Plan(
+        ctx.on,
+        STATEMENT,
+        ctx.red_flags,
+        current_warnings,
+        tuple(final),
+        tuple(not_suggested),
+        popular,
+    )
+
+
+def _with_warnings(o: PlanOption, warnings: tuple[Warning, ...]) -> PlanOption:
+    from dataclasses import replace
+
+    return replace(
+        o, warnings=warnings, needs_sign_off=any(w.severity == "major" for w in warnings)
+    )
+
+
+def _items_of(w: Warning, options: list[PlanOption], vocab: Vocabulary) -> set[str]:
+    """Which of ``options`` a warning involves (by intervention or substance id)."""
+    out = set()
+    for o in options:
+        sid = vocab.interventions[o.intervention].substance
+        if o.intervention in w.involves or (sid is not None and sid in w.involves):
+            out.add(o.intervention)
+    return out

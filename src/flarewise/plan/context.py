@@ -1,0 +1,87 @@
+"""What the plan and the safety checks know about a person on a given day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flarewise.domain.entries import LabResult
+from flarewise.domain.profile import Profile
+from flarewise.domain.regimens import Regimen
+from flarewise.knowledge.checks import canonical_dose
+from flarewise.knowledge.vocabulary import Vocabulary
+from flarewise.labs.redflags import RedFlag
+
+#: How far back a stopped medicine still counts (MAOIs need 14 days: SAF-DLX-MAOI).
+RECENT_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Agent:
+    """A substance the person takes, or that a plan proposes, with what the rules need."""
+
+    substance: str
+    classes: frozenset[str]
+    origin: str  # "current", "stopped", or "proposed"
+    daily_amount: float | None = None  # in the substance's canonical unit
+    unit: str | None = None
+    label: str = ""
+    stopped_on: date | None = None
+    item: str | None = None  # the plan item (intervention or substance id) it comes from
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    on: date
+    profile: Profile
+    current: tuple[Agent, ...] = ()
+    recently_stopped: tuple[Agent, ...] = ()
+    labs: tuple[LabResult, ...] = ()
+    red_flags: tuple[RedFlag, ...] = ()
+    symptoms: dict[str, float] = field(default_factory=dict)  # 30-day means
+    psd: float | None = None
+    fiqr: float | None = None
+
+    @property
+    def age(self) -> int | None:
+        return self.profile.age_on(self.on)
+
+    def has_condition(self, *conditions: str) -> bool:
+        return any(self.profile.has_condition(c, self.on) for c in conditions)
+
+    def latest(self, *loincs: str) -> LabResult | None:
+        found = [r for r in self.labs if r.loinc in loincs and r.at.date() <= self.on]
+        return max(found, key=lambda r: r.at) if found else None
+
+
+def agent_from_regimen(vocab: Vocabulary, r: Regimen, on: date, origin: str) -> Agent:
+    step = r.step_on(on) or r.steps[-1]
+    dose = None
+    if step.daily_amount is not None and step.unit is not None and not r.as_needed:
+        dose = canonical_dose(vocab, r.substance, r.form, step.daily_amount, step.unit, r.basis)
+    s = vocab.substances[r.substance]
+    return Agent(
+        substance=r.substance,
+        classes=frozenset(s.classes),
+        origin=origin,
+        daily_amount=dose[0] if dose else None,
+        unit=dose[1] if dose else None,
+        label=vocab.name_of("substance", r.substance),
+        stopped_on=r.stop,
+    )
+
+
+def agents_from_regimens(
+    vocab: Vocabulary, regimens: list[Regimen], on: date
+) -> tuple[tuple[Agent, ...], tuple[Agent, ...]]:
+    """(current, recently stopped) agents on ``on``."""
+    current = tuple(
+        agent_from_regimen(vocab, r, on, "current") for r in regimens if r.active_on(on)
+    )
+    since = on - timedelta(days=RECENT_DAYS)
+    stopped = tuple(
+        agent_from_regimen(vocab, r, on, "stopped")
+        for r in regimens
+        if r.stop is not None and since <= r.stop < on
+    )
+    return current, stopped

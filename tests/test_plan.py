@@ -1,0 +1,217 @@
+"""The tailored plan (C5): red flags first, ranked options, and the three 'never' rules."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from flarewise import open_journal
+from flarewise.plan import STATEMENT, build_plan, check_plan
+from flarewise.plan.safety import UL_RULES
+
+from .plan_helpers import V, context, lab, regimen
+
+
+def ids(plan) -> list[str]:  # type: ignore[no-untyped-def]
+    return [o.intervention for o in plan.options]
+
+
+def reason(plan, intervention: str) -> str:  # type: ignore[no-untyped-def]
+    return next(n.reason for n in plan.not_suggested if n.intervention == intervention)
+
+
+def test_statement_and_exercise_first() -> None:
+    plan = build_plan(context(), V)
+    assert plan.statement == STATEMENT and "not a prescription" in plan.statement
+    assert [o.category for o in plan.options[:4]] == ["exercise"] * 4  # EULAR: exercise first
+    assert all(o.citations and o.grade in "ABCD" for o in plan.options)
+    assert all(o.how_to_try.startswith("As a personal experiment") for o in plan.options)
+
+
+def test_never_grade_x_and_says_why() -> None:
+    plan = build_plan(context(), V)
+    for x in ("nsaids", "dmards", "il6_inhibitors"):
+        assert x not in ids(plan)
+        assert reason(plan, x).startswith("Not recommended for fibromyalgia")
+
+
+def test_vitamin_d_only_for_a_documented_low_level() -> None:
+    assert "vitamin_d" not in ids(build_plan(context(), V))
+    assert "no result on record" in reason(build_plan(context(), V), "vitamin_d")
+    normal = build_plan(context(labs=[lab("62292-8", 32, "ng/mL")]), V)
+    assert "vitamin_d" not in ids(normal)
+    low = build_plan(context(labs=[lab("62292-8", 14, "ng/mL")]), V)
+    option = next(o for o in low.options if o.intervention == "vitamin_d")
+    assert "14 ng/mL" in option.rationale[0]
+    assert option.dose_high is not None and option.dose_high <= 4000
+    low_nmol = build_plan(context(labs=[lab("14635-7", 40, "nmol/L")]), V)
+    assert "vitamin_d" in ids(low_nmol)
+
+
+def test_red_flags_come_first_and_suppress_supplements_for_that_value() -> None:
+    ctx = context(labs=[lab("62292-8", 14, "ng/mL"), lab("17861-6", 11.2, "mg/dL", ref_high=10.3)])
+    plan = build_plan(ctx, V)
+    assert [f.rule for f in plan.red_flags] == ["RF-CA"]
+    assert "vitamin_d" not in ids(plan)
+    assert "RF-CA" in reason(plan, "vitamin_d")
+
+
+def test_contraindicated_with_current_medicines_is_not_suggested() -> None:
+    plan = build_plan(context(meds=[regimen("tramadol", 50, "mg")]), V)
+    assert "low_dose_naltrexone" not in ids(plan)
+    assert "SAF-LDN-OPIOID" in next(
+        n.rules for n in plan.not_suggested if n.intervention == "low_dose_naltrexone"
+    )
+
+
+def test_contraindicated_between_two_options_keeps_only_one() -> None:
+    plan = build_plan(context(), V)
+    assert not {"low_dose_naltrexone", "tramadol"} <= set(ids(plan))
+    assert any("another option of this plan" in n.reason for n in plan.not_suggested)
+
+
+def test_doses_stay_within_the_upper_limit_with_what_is_already_taken() -> None:
+    ctx = context(meds=[regimen("magnesium", 250, "mg", form="magnesium_oxide")])  # antacid-like
+    plan = build_plan(ctx, V)
+    assert "magnesium" not in ids(plan)  # already taking magnesium
+
+
+def test_preferences_and_same_kind_medicines() -> None:
+    plan = build_plan(
+        context(avoid=["curcumin", "yoga"], meds=[regimen("duloxetine", 60, "mg")]), V
+    )
+    assert "curcumin" not in ids(plan) and "asked not to" in reason(plan, "curcumin")
+    assert "milnacipran" not in ids(plan) and "same kind" in reason(plan, "milnacipran")
+
+
+def test_options_carry_every_warning_with_rule_and_severity() -> None:
+    plan = build_plan(context(meds=[regimen("warfarin", 5, "mg")]), V)
+    omega = next(o for o in plan.options if o.intervention == "omega_3")
+    assert ("SAF-BLEED", "major") in {(w.rule, w.severity) for w in omega.warnings}
+    assert omega.needs_sign_off
+    assert any(w.rule == "SAF-BLEED-STACK" for o in plan.options for w in o.warnings)
+
+
+def test_fit_raises_options_that_match_symptoms() -> None:
+    # within one evidence grade (C), the option aimed at the worse symptom comes first
+    poor_sleep = build_plan(context(symptoms={"sleep_quality": 2.0, "pain": 3.0}), V)
+    bad_pain = build_plan(context(symptoms={"sleep_quality": 9.0, "pain": 8.0}), V)
+    assert ids(poor_sleep).index("sleep_hygiene") < ids(poor_sleep).index("omega_3")
+    assert ids(bad_pain).index("omega_3") < ids(bad_pain).index("sleep_hygiene")
+    opt = next(o for o in poor_sleep.options if o.intervention == "sleep_hygiene")
+    assert "sleep quality averaged 2.0/10" in opt.rationale[0]
+
+
+# -- the three "never" rules hold for any profile (property test) ------------------------------
+
+SUBSTANCES = [
+    "warfarin",
+    "apixaban",
+    "clopidogrel",
+    "tramadol",
+    "codeine",
+    "naltrexone",
+    "duloxetine",
+    "phenelzine",
+    "sertraline",
+    "pregabalin",
+    "diazepam",
+    "hydrochlorothiazide",
+    "alendronate",
+    "doxycycline",
+    "methotrexate",
+    "tacrolimus",
+    "ibuprofen",
+    "magnesium",
+    "vitamin_d",
+    "omega_3",
+    "curcumin",
+]
+DOSES = {
+    "magnesium": (st.integers(50, 500), "mg"),
+    "vitamin_d": (st.integers(400, 6000), "IU"),
+    "omega_3": (st.integers(250, 6000), "mg"),
+}
+
+
+@st.composite
+def contexts(draw):  # type: ignore[no-untyped-def]
+    meds = []
+    for s in draw(st.lists(st.sampled_from(SUBSTANCES), max_size=5, unique=True)):
+        strat, unit = DOSES.get(s, (st.integers(1, 100), "mg"))
+        stop = draw(st.none() | st.integers(1, 25)) if s == "phenelzine" else None
+        meds.append(
+            regimen(
+                s,
+                draw(strat),
+                unit,
+                stop=None
+                if stop is None
+                else date(2025, 6, 1)
+                .replace(day=1)
+                .fromordinal(date(2025, 6, 1).toordinal() - stop),
+            )
+        )
+    conditions = draw(st.lists(st.sampled_from(sorted(V.conditions)), max_size=4, unique=True))
+    labs = []
+    if draw(st.booleans()):
+        labs.append(lab("62292-8", draw(st.integers(5, 60)), "ng/mL"))
+    if draw(st.booleans()):
+        labs.append(lab("17861-6", draw(st.floats(8.0, 12.0)), "mg/dL", ref_low=8.6, ref_high=10.3))
+    if draw(st.booleans()):
+        labs.append(lab("62238-1", draw(st.integers(20, 110)), "mL/min/{1.73_m2}"))
+    findings = draw(st.lists(st.sampled_from(sorted(V.findings)), max_size=2, unique=True))
+    return context(
+        meds=meds,
+        conditions=conditions,
+        labs=labs,
+        findings=findings,
+        birth_year=draw(st.integers(1930, 2005)),
+        sex=draw(st.sampled_from(["female", "male", None])),
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(ctx=contexts())
+def test_property_a_generated_plan_never_breaks_the_never_rules(ctx) -> None:  # type: ignore[no-untyped-def]
+    plan = build_plan(ctx, V)
+    # 1. never a grade X item
+    assert all(o.grade != "X" for o in plan.options)
+    # 2. never above an upper limit, all sources together
+    for o in plan.options:
+        i = V.interventions[o.intervention]
+        if i.upper_limit and i.upper_limit.rule in UL_RULES and o.dose_high is not None:
+            sid, limit = UL_RULES[i.upper_limit.rule]
+            already = sum(
+                a.daily_amount or 0
+                for a in ctx.current
+                if a.substance == sid or (sid == "magnesium" and "magnesium_source" in a.classes)
+            )
+            assert already + o.dose_high <= limit + 1e-9
+    # 3. never a contraindicated combination, with the medicines or within the plan
+    all_items = [o.as_item(V) for o in plan.options]
+    blocking = [w for w in check_plan(ctx, all_items, V) if w.blocks]
+    involved_options = {o.intervention for o in plan.options}
+    for w in blocking:
+        assert not (
+            set(w.involves)
+            & ({V.interventions[i].substance for i in involved_options} | involved_options)
+        ), w
+    # and never a supplement aimed at a value that is a red flag
+    suppressed = {s for f in plan.red_flags for s in f.suppresses}
+    assert not {V.interventions[o.intervention].substance for o in plan.options} & suppressed
+
+
+def test_demo_journal_plan_shows_a_warning_and_a_red_flag(tmp_path: Path) -> None:
+    with open_journal(f"sqlite:///{tmp_path / 'demo.db'}", "demo") as j:
+        j.write_demo()
+        plan = j.plan(date(2025, 12, 31))
+    assert [f.rule for f in plan.red_flags] == ["RF-FERRITIN"]
+    rules = {w.rule for w in plan.current_warnings} | {
+        w.rule for o in plan.options for w in o.warnings
+    }
+    assert "SAF-DLX-SERO" in rules  # duloxetine with tramadol
+    assert "iron" not in ids(plan)
