@@ -44,6 +44,7 @@ EXPECTED_GRADES = {
     "myofascial_release": "D",
     "aquatic_therapy": "A",
     "education_pacing": "B",
+    "massage": "D",
 }
 
 

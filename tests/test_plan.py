@@ -215,3 +215,19 @@ def test_demo_journal_plan_shows_a_warning_and_a_red_flag(tmp_path: Path) -> Non
     }
     assert "SAF-DLX-SERO" in rules  # duloxetine with tramadol
     assert "iron" not in ids(plan)
+
+
+def test_what_was_tried_before_is_named(tmp_path: Path) -> None:
+    from flarewise import DoseStep, Regimen
+
+    with open_journal(f"sqlite:///{tmp_path / 'j.db'}", "me") as j:
+        j.add_regimen(
+            Regimen(
+                substance="coq10",
+                stop=date(2025, 3, 1),
+                steps=[DoseStep(start=date(2025, 1, 1), amount=100, unit="mg")],
+            )
+        )
+        plan = j.plan(date(2025, 6, 1))
+    coq10 = next(o for o in plan.options if o.intervention == "coq10")
+    assert any("you took it from 2025-01-01 to 2025-03-01" in r for r in coq10.rationale)

@@ -285,7 +285,11 @@ class Journal:
         30-day symptom means and the latest PSD and FIQR."""
         on = on or datetime.now(self.timezone()).date()
         profile = self.profile()
-        current, stopped = planning.agents_from_regimens(self.vocabulary, self.regimens(), on)
+        regimens = self.regimens()
+        current, stopped = planning.agents_from_regimens(self.vocabulary, regimens, on)
+        tried = {
+            r.substance: (r.start, r.stop) for r in regimens if r.stop is not None and r.stop < on
+        }
         results = [r for r in self.lab_results() if r.at.date() <= on]
         days = self.daily_summaries(on - timedelta(days=29), on)
         sums: dict[str, list[float]] = {}
@@ -309,6 +313,7 @@ class Journal:
             labs=tuple(results),
             red_flags=tuple(labs.red_flags(results, profile, self.vocabulary)),
             symptoms={k: sum(v) / len(v) for k, v in sums.items()},
+            tried=tried,
             psd=psd,
             fiqr=fiqr_total,
         )

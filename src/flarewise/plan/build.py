@@ -214,6 +214,9 @@ def build_plan(ctx: PlanContext, vocab: Vocabulary | None = None) -> Plan:
         fit, why = _fit(ctx, i)
         if lab_why:
             why.insert(0, lab_why)
+        if i.substance in ctx.tried:
+            start, stop = ctx.tried[i.substance]
+            why.append(f"you took it from {start} to {stop}; your journal shows how that went")
         dose_text = None
         if low is not None and unit is not None and i.dose is not None:
             span = f"{low:g}" if low == high else f"{low:g}-{high:g}"

@@ -41,6 +41,7 @@ class PlanContext:
     symptoms: dict[str, float] = field(default_factory=dict)  # 30-day means
     psd: float | None = None
     fiqr: float | None = None
+    tried: dict[str, tuple[date, date]] = field(default_factory=dict)  # substance -> (start, stop)
 
     @property
     def age(self) -> int | None:
