@@ -25,6 +25,26 @@ from flarewise import (
 from flarewise.domain import ENTRY_KINDS
 from flarewise.domain.entries import EntryBase
 
+#: ACR 2016 answers that meet the criteria: WPI 7, SSS 6, 5 regions, PSD 13.
+ACR2016_MET = {
+    "painful_sites": [
+        "neck",
+        "lower_back",
+        "hip_left",
+        "hip_right",
+        "shoulder_girdle_left",
+        "shoulder_girdle_right",
+        "upper_back",
+    ],
+    "fatigue": 2,
+    "waking_unrefreshed": 2,
+    "cognitive_symptoms": 1,
+    "headaches": True,
+    "lower_abdominal_pain": False,
+    "depression": False,
+    "symptoms_3_months": True,
+}
+
 TRACKABLE = Trackable(id="cold_hands", name="Cold hands", value_type="scale")
 
 

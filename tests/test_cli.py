@@ -9,6 +9,8 @@ import pytest
 
 from flarewise.cli import run
 
+from .samples import ACR2016_MET
+
 
 @pytest.fixture
 def cli(
@@ -254,28 +256,7 @@ def test_assess_from_a_file_and_interactively(cli, tmp_path: Path, monkeypatch) 
     import io
 
     answers = tmp_path / "a.json"
-    answers.write_text(
-        json.dumps(
-            {
-                "painful_sites": [
-                    "neck",
-                    "lower_back",
-                    "hip_left",
-                    "hip_right",
-                    "shoulder_girdle_left",
-                    "shoulder_girdle_right",
-                    "upper_back",
-                ],
-                "fatigue": 2,
-                "waking_unrefreshed": 2,
-                "cognitive_symptoms": 1,
-                "headaches": True,
-                "lower_abdominal_pain": False,
-                "depression": False,
-                "symptoms_3_months": True,
-            }
-        )
-    )
+    answers.write_text(json.dumps(ACR2016_MET))
     code, out, _ = cli("assess", "acr2016", "--answers", str(answers), "--json")
     result = json.loads(out)
     assert code == 0 and result["met"] is True and result["scores"]["psd"] == 13

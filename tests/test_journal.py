@@ -24,7 +24,7 @@ from flarewise import (
 )
 from flarewise.domain import ENTRY_KINDS
 
-from .samples import fill, one_of_each
+from .samples import ACR2016_MET, fill, one_of_each
 
 
 def test_record_and_read_every_kind(journal: Journal, t0: datetime) -> None:
@@ -302,25 +302,7 @@ def test_daily_aggregates_stay_equal_to_a_full_recompute(journal: Journal, t0: d
 def test_assessments_are_scored_from_their_answers(journal: Journal, t0: datetime) -> None:
     from flarewise import Assessment
 
-    answers = {
-        "painful_sites": [
-            "neck",
-            "lower_back",
-            "hip_left",
-            "hip_right",
-            "shoulder_girdle_left",
-            "shoulder_girdle_right",
-            "upper_back",
-        ],
-        "fatigue": 2,
-        "waking_unrefreshed": 2,
-        "cognitive_symptoms": 1,
-        "headaches": True,
-        "lower_abdominal_pain": False,
-        "depression": False,
-        "symptoms_3_months": True,
-    }
-    entry, result = journal.assess("acr2016", answers, at=t0)
+    entry, result = journal.assess("acr2016", dict(ACR2016_MET), at=t0)
     assert result.met is True and entry.met is True and entry.scores["psd"] == 13
     # typed-in scores are never trusted: they are recomputed from the answers
     forged = journal.add(
