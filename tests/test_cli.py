@@ -242,7 +242,7 @@ def test_profile_regimens_and_vocab(cli) -> None:  # type: ignore[no-untyped-def
 def test_db_commands(cli) -> None:  # type: ignore[no-untyped-def]
     assert cli("db", "upgrade")[0] == 0
     code, out, _ = cli("db", "current")
-    assert code == 0 and "0001_journal" in out
+    assert code == 0 and "schema 0002_experiments" in out
 
 
 def test_demo_command_small(cli) -> None:  # type: ignore[no-untyped-def]

@@ -68,3 +68,20 @@ def test_unusable_urls_are_clear_errors(tmp_path) -> None:  # type: ignore[no-un
         Database("mysql://x@localhost/db")
     with pytest.raises(StorageError, match=r"could not|cannot open"):
         open_journal("postgresql+psycopg://nobody@127.0.0.1:1/none", "alice")
+
+
+def test_upgrading_an_older_schema_keeps_the_data(db_url: str, t0: datetime) -> None:
+    from flarewise import Journal
+
+    db = Database(db_url)
+    try:
+        db.upgrade("0001_journal")
+        j = Journal.for_person(db, "alice")
+        j.add(SymptomCheckin(at=t0, scores={"pain": 5}))
+        with pytest.raises(SchemaOutOfDate):
+            db.ensure_schema(upgrade=False)
+        db.upgrade()
+        assert db.current_revision() == db.head_revision()
+        assert Journal.for_person(db, "alice", create=False).count() == 1
+    finally:
+        db.close()

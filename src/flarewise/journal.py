@@ -21,12 +21,15 @@ from zoneinfo import ZoneInfo
 
 import pydantic
 
+from flarewise import experiments as trials
 from flarewise import instruments, labs
 from flarewise import plan as planning
+from flarewise.analysis.grid import DailyGrid, build_grid
 from flarewise.demo.model import DemoTruth
 from flarewise.domain.backup import Backup, StoredEntry
 from flarewise.domain.base import translate
 from flarewise.domain.entries import Assessment, EntryBase, LabResult
+from flarewise.domain.experiments import Challenge, DoseLevel, Protocol
 from flarewise.domain.profile import Profile
 from flarewise.domain.regimens import DoseStep, Regimen
 from flarewise.domain.summaries import DaySummary
@@ -330,6 +333,159 @@ class Journal:
         resolved = planning.resolve_items(self.vocabulary, items)
         return planning.check_plan(self.plan_context(on), resolved, self.vocabulary)
 
+    # -- experiments --------------------------------------------------------------------------
+
+    def today(self) -> date:
+        return datetime.now(self.timezone()).date()
+
+    def design_experiment(
+        self,
+        intervention: str,
+        outcome: str = "pain",
+        *,
+        design: str = "randomised_blocks",
+        start: date | None = None,
+        period_days: int = 14,
+        washout_days: int = 3,
+        meaningful_change: float = 1.0,
+        blocks: int | None = None,
+        dose: DoseLevel | None = None,
+        titration: Sequence[DoseLevel] = (),
+        challenges: Sequence[str] = (),
+        eliminated: Sequence[str] = (),
+        why: str | None = None,
+        seed: int | None = None,
+    ) -> tuple[Protocol, trials.DesignAdvice | None]:
+        """A protocol sized from the person's own baseline (the last 60 days of the outcome)."""
+        import secrets
+
+        vocab = self.vocabulary
+        outcome_id = vocab.resolve("symptom", outcome, "outcome")
+        try:
+            iid = vocab.resolve("intervention", intervention, "intervention")
+            substance = vocab.interventions[iid].substance
+        except InvalidInput:
+            substance, _ = vocab.resolve_substance(intervention, "intervention")
+            iid = substance
+        start = start or self.today()
+        advice = None
+        order: tuple[str, ...] = ()
+        if design == "randomised_blocks":
+            if blocks is None:
+                base = self._grid(
+                    start - timedelta(days=60), start - timedelta(days=1), [f"symptom:{outcome_id}"]
+                )
+                advice = trials.advise(
+                    base.values[:, 0], meaningful_change, period_days, washout_days
+                )
+                blocks = advice.blocks
+            if blocks < trials.design.MIN_BLOCKS_RANDOMISATION:
+                raise InvalidInput(
+                    "blocks",
+                    f"{blocks} blocks cannot answer: a randomisation test "
+                    "needs at least 6 AB/BA pairs (its smallest p is 2/2^k)",
+                )
+            seed = seed if seed is not None else secrets.randbelow(2**31)
+            order = trials.random_order(blocks, seed)
+        foods = tuple(Challenge(food=vocab.resolve("food", f, "challenges")) for f in challenges)
+        protocol = Protocol(
+            title=f"{vocab.name_of('intervention', iid) if iid in vocab.interventions else iid} "
+            f"and {vocab.name_of('symptom', outcome_id).lower()}",
+            why=why,
+            design=design,
+            intervention=iid,
+            substance=substance,
+            outcome=outcome_id,
+            lower_is_better=vocab.symptoms[outcome_id].higher_is_worse,
+            meaningful_change=meaningful_change,
+            start=start,
+            period_days=period_days,
+            washout_days=washout_days if design != "reintroduction" else 0,
+            order=order,
+            seed=seed,
+            dose=dose,
+            titration=tuple(titration),
+            challenges=foods,
+            eliminated=tuple(eliminated),
+            concurrent=tuple(r.substance for r in self.regimens(active_on=start)),
+        )
+        return protocol, advice
+
+    def add_experiment(self, protocol: Protocol) -> Protocol:
+        with self.db.begin() as conn:
+            self._repo.put_experiment(conn, protocol)
+        return protocol
+
+    def experiments(self) -> list[Protocol]:
+        with self.db.begin() as conn:
+            return self._repo.list_experiments(conn)
+
+    def experiment(self, experiment_id: str) -> Protocol:
+        matches = [p for p in self.experiments() if p.id.startswith(experiment_id)]
+        if len(matches) != 1:
+            raise NotFound(f"there is no single experiment {experiment_id!r} in this journal")
+        return matches[0]
+
+    def set_experiment_status(
+        self, experiment_id: str, status: str, *, on: date | None = None, reason: str | None = None
+    ) -> Protocol:
+        """start (running), pause, resume (running), stop early, or finish."""
+        p = self.experiment(experiment_id)
+        on = on or self.today()
+        changes: dict[str, Any] = {"status": status}
+        if status == "paused":
+            changes["pauses"] = [*(x.model_dump() for x in p.pauses), {"start": on}]
+        if status == "running" and p.status == "paused" and p.pauses:
+            last = p.pauses[-1].model_dump()
+            changes["pauses"] = [*(x.model_dump() for x in p.pauses[:-1]), {**last, "end": on}]
+        if status in ("stopped", "finished"):
+            changes["stopped_on"] = on
+            changes["stop_reason"] = reason
+        updated: Protocol = p.replace(**changes)
+        with self.db.begin() as conn:
+            self._repo.put_experiment(conn, updated, must_exist=True)
+        return updated
+
+    def _grid(self, start: date, end: date, measures: list[str]) -> DailyGrid:
+        return build_grid(self.daily_summaries(start, end), start, end, measures)
+
+    def _experiment_grid(self, p: Protocol, today: date) -> DailyGrid:
+        days = trials.planned_schedule(p)
+        end = max(min(today, days[-1].day if days else p.start), p.start)
+        measures = [f"symptom:{o}" for o in (p.outcome, *p.secondary)]
+        if p.substance:
+            measures.append(f"intake:{p.substance}")
+        for c in p.challenges:
+            measures.append(f"food:{c.food}")
+        return self._grid(p.start - timedelta(days=7), end, measures)
+
+    def analyze_experiment(
+        self, experiment_id: str, *, today: date | None = None, outcome: str | None = None
+    ) -> trials.ExperimentResult:
+        p = self.experiment(experiment_id)
+        today = today or self.today()
+        grid = self._experiment_grid(p, today)
+        taken = f"intake:{p.substance}" if p.substance else None
+        return trials.analyze_experiment(p, grid, today, outcome=outcome, taken_measure=taken)
+
+    def experiment_status(self, experiment_id: str, today: date | None = None) -> dict[str, Any]:
+        p = self.experiment(experiment_id)
+        today = today or self.today()
+        planned = trials.planned_schedule(p)
+        done = trials.executed_schedule(p, today)
+        grid = self._experiment_grid(p, today)
+        adh = trials.analyze.adherence(done, grid, f"intake:{p.substance}" if p.substance else None)
+        return {
+            "id": p.id,
+            "title": p.title,
+            "status": p.status,
+            "today": trials.today_instruction(p, today),
+            "days_planned": len(planned),
+            "days_elapsed": len(done),
+            "ends": planned[-1].day.isoformat() if planned else None,
+            "adherence": None if adh is None or adh.rate is None else round(adh.rate, 3),
+        }
+
     # -- regimens ---------------------------------------------------------------------------
 
     def add_regimen(self, regimen: Regimen) -> Regimen:
@@ -428,6 +584,7 @@ class Journal:
             regimens = self._repo.list_regimens(conn)
             profile = Profile.model_validate(self._repo.get_profile(conn))
             trackables = [Trackable.model_validate(d) for d in self._repo.list_trackables(conn)]
+            protocols = self._repo.list_experiments(conn)
         return Backup.model_construct(
             format="flarewise-journal",
             version=1,
@@ -437,6 +594,7 @@ class Journal:
             trackables=tuple(trackables),
             regimens=tuple(regimens),
             entries=tuple(stored),
+            experiments=tuple(protocols),
         )
 
     def export_json(self, path: str | os.PathLike[str]) -> int:
@@ -488,6 +646,8 @@ class Journal:
                 self._repo.put_trackable(conn, t.id, t.model_dump(mode="json"))
             for r in backup.regimens:
                 self._repo.put_regimen(conn, r)
+            for x in backup.experiments:
+                self._repo.put_experiment(conn, x)
             step = 5000
             for start in range(0, len(prepared), step):
                 self._repo.insert_stored(conn, prepared[start : start + step])

@@ -18,6 +18,7 @@ from pydantic import Field
 
 from flarewise.domain.base import Record
 from flarewise.domain.entries import Entry
+from flarewise.domain.experiments import Protocol
 from flarewise.domain.profile import Profile
 from flarewise.domain.regimens import Regimen
 from flarewise.domain.trackables import Trackable
@@ -43,6 +44,7 @@ class Backup(Record):
     trackables: tuple[Trackable, ...] = ()
     regimens: tuple[Regimen, ...] = ()
     entries: tuple[StoredEntry, ...] = ()
+    experiments: tuple[Protocol, ...] = ()
 
     def content(self) -> dict[str, Any]:
         """What a restore must reproduce: everything but the export time and the person handle."""
@@ -52,4 +54,5 @@ class Backup(Record):
         data["entries"] = sorted(data["entries"], key=lambda e: e["entry"]["id"])
         data["regimens"] = sorted(data["regimens"], key=lambda r: r["id"])
         data["trackables"] = sorted(data["trackables"], key=lambda t: t["id"])
+        data["experiments"] = sorted(data["experiments"], key=lambda x: x["id"])
         return data

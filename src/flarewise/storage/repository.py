@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 
 from flarewise.domain.backup import StoredEntry
 from flarewise.domain.entries import EntryBase
+from flarewise.domain.experiments import Protocol
 from flarewise.domain.regimens import Regimen
 from flarewise.domain.summaries import DaySummary, MeasureStats
 from flarewise.errors import Conflict, NotFound
@@ -37,6 +38,7 @@ from flarewise.storage.tables import (
     daily_values,
     entries,
     entry_values,
+    experiments,
     persons,
     regimens,
     trackables,
@@ -393,6 +395,58 @@ class PersonRepository:
         for table in PERSON_TABLES:
             conn.execute(table.delete().where(table.c.person_id == self.pid))
         self.put_profile(conn, {})
+
+    # -- experiments ------------------------------------------------------------------------
+
+    def put_experiment(
+        self, conn: Connection, protocol: Protocol, *, must_exist: bool = False
+    ) -> None:
+        old = conn.execute(
+            sa.select(experiments.c.recorded_at).where(
+                experiments.c.person_id == self.pid, experiments.c.id == protocol.id
+            )
+        ).first()
+        if old is None and must_exist:
+            raise NotFound(f"there is no experiment {protocol.id} in this journal")
+        now = utcnow()
+        if old is not None:
+            conn.execute(
+                experiments.delete().where(
+                    experiments.c.person_id == self.pid, experiments.c.id == protocol.id
+                )
+            )
+        conn.execute(
+            experiments.insert(),
+            [
+                {
+                    "person_id": self.pid,
+                    "id": protocol.id,
+                    "status": protocol.status,
+                    "start_date": protocol.start,
+                    "data": protocol.model_dump(mode="json", exclude_none=True),
+                    "recorded_at": old.recorded_at if old is not None else now,
+                    "updated_at": now,
+                }
+            ],
+        )
+
+    def get_experiment(self, conn: Connection, experiment_id: str) -> Protocol:
+        row = conn.execute(
+            sa.select(experiments.c.data).where(
+                experiments.c.person_id == self.pid, experiments.c.id == experiment_id
+            )
+        ).first()
+        if row is None:
+            raise NotFound(f"there is no experiment {experiment_id} in this journal")
+        return Protocol.model_validate(row[0])
+
+    def list_experiments(self, conn: Connection) -> list[Protocol]:
+        q = (
+            sa.select(experiments.c.data)
+            .where(experiments.c.person_id == self.pid)
+            .order_by(experiments.c.start_date, experiments.c.id)
+        )
+        return [Protocol.model_validate(r[0]) for r in conn.execute(q)]
 
     def insert_stored(
         self, conn: Connection, items: Sequence[tuple[StoredEntry, Sequence[Measure]]]

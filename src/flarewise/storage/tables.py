@@ -115,5 +115,17 @@ trackables = Table(
     Column("data", JSON, nullable=False),
 )
 
+experiments = Table(
+    "experiments",
+    metadata,
+    Column("person_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True),
+    Column("id", String(64), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
 #: Tables holding one person's data, in the order a wipe must delete them.
-PERSON_TABLES = (daily_values, entry_values, entries, regimens, trackables)
+PERSON_TABLES = (daily_values, entry_values, entries, regimens, trackables, experiments)

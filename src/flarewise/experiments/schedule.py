@@ -1,0 +1,137 @@
+"""The planned schedule of a protocol, day by day, and what to do today."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flarewise.analysis.nof1 import CONTROL, EXCLUDED, TREATED
+from flarewise.domain.experiments import Protocol
+
+
+@dataclass(frozen=True)
+class PlannedDay:
+    day: date
+    phase: (
+        str  # run-in, baseline, A, B, washout, titration, stable, elimination, challenge, observe
+    )
+    arm: int  # CONTROL, TREATED or EXCLUDED from the comparison
+    period: int  # -1 outside compared periods
+    block: int
+    day_in_phase: int
+    phase_length: int
+    dose: str | None = None
+    food: str | None = None
+
+
+def _days(p: Protocol) -> list[PlannedDay]:
+    out: list[PlannedDay] = []
+    day = p.start
+
+    def add(
+        n: int,
+        phase: str,
+        arm: int,
+        period: int = -1,
+        block: int = -1,
+        dose: str | None = None,
+        food: str | None = None,
+        first_excluded: int = 0,
+    ) -> None:
+        nonlocal day
+        for i in range(n):
+            a = EXCLUDED if i < first_excluded else arm
+            ph = "washout" if i < first_excluded else phase
+            out.append(PlannedDay(day, ph, a, period, block, i + 1, n, dose, food))
+            day += timedelta(days=1)
+
+    dose = f"{p.dose.amount:g} {p.dose.unit}" if p.dose else None
+    add(p.run_in_days, "run-in", EXCLUDED)
+    if p.design == "ab":
+        add(p.baseline_days, "A", CONTROL, 0, 0)
+        add(p.period_days, "B", TREATED, 1, 0, dose, first_excluded=p.washout_days)
+    elif p.design == "randomised_blocks":
+        for b, order in enumerate(p.order):
+            for j, arm in enumerate(order):
+                is_b = arm == "B"
+                add(
+                    p.period_days,
+                    arm,
+                    TREATED if is_b else CONTROL,
+                    2 * b + j,
+                    b,
+                    dose if is_b else None,
+                    first_excluded=p.washout_days,
+                )
+    elif p.design == "titration":
+        add(p.baseline_days, "A", CONTROL, 0, 0)
+        *steps, stable = p.titration
+        for s in steps:
+            add(s.days, "titration", EXCLUDED, dose=f"{s.amount:g} {s.unit}")
+        add(stable.days, "stable", TREATED, 1, 0, f"{stable.amount:g} {stable.unit}")
+    elif p.design == "reintroduction":
+        add(p.baseline_days, "elimination", CONTROL, 0, 0)
+        for k, c in enumerate(p.challenges, start=1):
+            add(c.days, "challenge", EXCLUDED, food=c.food)
+            add(p.window_days, "observe", TREATED, k, k, food=c.food)
+            add(p.recovery_days, "elimination", CONTROL, -1, k)
+    return out
+
+
+def planned_schedule(p: Protocol) -> list[PlannedDay]:
+    return _days(p)
+
+
+def executed_schedule(p: Protocol, today: date) -> list[PlannedDay]:
+    """The planned days that have happened: up to today, or to the stop date; paused days are
+    dropped from the comparison."""
+    end = min(today, p.stopped_on) if p.stopped_on else today
+    paused = [(x.start, x.end or today) for x in p.pauses]
+    out = []
+    for d in _days(p):
+        if d.day > end:
+            break
+        if any(a <= d.day <= b for a, b in paused):
+            d = PlannedDay(d.day, "paused", EXCLUDED, -1, d.block, d.day_in_phase, d.phase_length)
+        out.append(d)
+    return out
+
+
+PHASE_WORDS = {
+    "run-in": "run-in: keep logging, change nothing yet",
+    "A": "phase A (without it)",
+    "B": "phase B (with it)",
+    "washout": "washout: follow today's phase, these days are not compared",
+    "titration": "dose titration",
+    "stable": "stable dose",
+    "elimination": "elimination: keep the eliminated foods out",
+    "challenge": "challenge: eat the test food 2-3 times over these days",
+    "observe": "observation window: back to elimination, log symptoms carefully",
+    "paused": "paused",
+}
+
+
+def today_instruction(p: Protocol, today: date) -> str:
+    days = {d.day: d for d in _days(p)}
+    if p.status in ("stopped", "finished"):
+        return f"This experiment is {p.status}."
+    if p.status == "paused":
+        return "This experiment is paused."
+    d = days.get(today)
+    if d is None:
+        first = min(days) if days else p.start
+        return (
+            f"The experiment starts on {first}."
+            if today < first
+            else "The planned schedule is complete: run the analysis."
+        )
+    what = PHASE_WORDS.get(d.phase, d.phase)
+    text = f"Today you are in {what}, day {d.day_in_phase} of {d.phase_length}."
+    name = p.substance or p.intervention
+    if d.phase in ("B", "stable", "titration") or (d.phase == "washout" and d.dose):
+        text += f" Take {name}" + (f" {d.dose}." if d.dose else ".")
+    elif d.phase in ("A",) or (d.phase == "washout" and p.design != "reintroduction"):
+        text += f" Do not take {name}."
+    if d.food:
+        text += f" Test food: {d.food}."
+    return text

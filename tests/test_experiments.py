@@ -1,0 +1,147 @@
+"""Experiments end to end: design from the baseline, schedule, adherence, analysis, and honest
+'not enough data yet' answers (analysis-methods.md 1.1, 1.5, 4.2)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import numpy as np
+import pytest
+
+from flarewise import Intake, InvalidInput, Journal, SymptomCheckin
+from flarewise.domain.experiments import DoseLevel
+
+from .simulate import ar1
+
+START = date(2025, 3, 1)
+
+
+def _log_pain(j: Journal, days: list[date], values: np.ndarray) -> None:
+    j.add_many(
+        SymptomCheckin(
+            at=datetime.combine(d, time(20), tzinfo=UTC),
+            scores={"pain": float(np.clip(round(v, 1), 0, 10))},
+        )
+        for d, v in zip(days, values, strict=True)
+        if np.isfinite(v)
+    )
+
+
+def _baseline(j: Journal, rng: np.random.Generator, days: int = 60) -> None:
+    ds = [START - timedelta(days=days - i) for i in range(days)]
+    _log_pain(j, ds, 5 + ar1(days, 0.5, 0.8, rng))
+
+
+def test_design_is_sized_from_the_baseline_and_refuses_what_cannot_answer(journal: Journal) -> None:
+    with pytest.raises(InvalidInput, match="at least 14 days"):
+        journal.design_experiment("magnesium", "pain", start=START)
+    _baseline(journal, np.random.default_rng(0))
+    protocol, advice = journal.design_experiment(
+        "magnesium", "pain", start=START, seed=7, dose=DoseLevel(amount=200, unit="mg", days=14)
+    )
+    assert advice is not None and advice.blocks >= 6 and protocol.blocks == advice.blocks
+    assert set(protocol.order) <= {"AB", "BA"} and protocol.outcome == "pain"
+    with pytest.raises(InvalidInput, match="at least 6"):
+        journal.design_experiment("magnesium", "pain", start=START, blocks=4)
+    with pytest.raises(InvalidInput, match="too small to detect"):
+        journal.design_experiment("magnesium", "pain", start=START, meaningful_change=0.05)
+
+
+def test_randomised_experiment_runs_and_is_analysed(journal: Journal) -> None:
+    rng = np.random.default_rng(1)
+    _baseline(journal, rng)
+    protocol, _ = journal.design_experiment(
+        "magnesium",
+        "pain",
+        start=START,
+        blocks=6,
+        seed=3,
+        dose=DoseLevel(amount=200, unit="mg", days=14),
+    )
+    journal.add_experiment(protocol)
+    journal.set_experiment_status(protocol.id, "running", on=START)
+    from flarewise.experiments import planned_schedule
+
+    days = planned_schedule(protocol)
+    on = np.array([1.0 if d.dose else 0.0 for d in days])
+    pain = 5 + ar1(len(days), 0.5, 0.8, rng) - 1.5 * on
+    # early: two blocks in, not enough data yet, said with the numbers
+    mid = days[2 * 2 * 14 - 1].day
+    _log_pain(journal, [d.day for d in days if d.day <= mid], pain[: 2 * 2 * 14])
+    early = journal.analyze_experiment(protocol.id, today=mid)
+    assert not early.enough_data and early.verdict is None
+    assert "Not enough data yet" in early.message and "of the 6 alternating blocks" in early.message
+    status = journal.experiment_status(protocol.id, today=days[5].day)
+    assert status["today"].startswith("Today you are in")
+    # the rest of the schedule, with doses logged on most intervention days
+    _log_pain(journal, [d.day for d in days if d.day > mid], pain[2 * 2 * 14 :])
+    journal.add_many(
+        Intake(
+            at=datetime.combine(d.day, time(9), tzinfo=UTC),
+            substance="magnesium",
+            amount=200,
+            unit="mg",
+        )
+        for i, d in enumerate(days)
+        if d.dose and i % 10
+    )
+    result = journal.analyze_experiment(protocol.id, today=days[-1].day)
+    assert result.enough_data and result.verdict == "helped"
+    a = result.analysis
+    assert a is not None and a.primary is not None
+    assert a.primary.ci_low < -1.5 < a.primary.ci_high
+    assert a.randomisation_p is not None and a.paired is not None and len(a.paired.diffs) == 6
+    assert result.adherence is not None and 0.85 < (result.adherence.rate or 0) < 0.95
+    assert "Probability of any improvement" in result.message
+    assert any("washout" in c for c in result.caveats)
+    stopped = journal.set_experiment_status(protocol.id, "finished", on=days[-1].day)
+    assert stopped.status == "finished" and journal.experiments()[0].status == "finished"
+
+
+def test_ab_design_is_labelled_quasi_experimental(journal: Journal) -> None:
+    rng = np.random.default_rng(2)
+    protocol, _ = journal.design_experiment("coq10", "fatigue", design="ab", start=START)
+    journal.add_experiment(protocol)
+    days = [START + timedelta(days=i) for i in range(28)]
+    j_vals = 6 + ar1(28, 0.4, 0.7, rng)
+    journal.add_many(
+        SymptomCheckin(
+            at=datetime.combine(d, time(20), tzinfo=UTC),
+            scores={"fatigue": float(np.clip(v, 0, 10))},
+        )
+        for d, v in zip(days, j_vals, strict=True)
+    )
+    result = journal.analyze_experiment(protocol.id, today=days[-1])
+    assert any("Other changes over the same time" in c for c in result.caveats)
+
+
+def test_reintroduction_verdict_per_food(journal: Journal) -> None:
+    protocol, _ = journal.design_experiment(
+        "elimination_diet",
+        "gi_symptoms",
+        design="reintroduction",
+        start=START,
+        challenges=["milk", "wheat bread"],
+    )
+    journal.add_experiment(protocol)
+    from flarewise.experiments import planned_schedule
+
+    days = planned_schedule(protocol)
+    rng = np.random.default_rng(4)
+    values = []
+    for d in days:
+        v = 2 + rng.normal(0, 0.4)
+        if d.phase == "observe" and d.food == "wheat_bread":
+            v += 3
+        values.append(v)
+    journal.add_many(
+        SymptomCheckin(
+            at=datetime.combine(d.day, time(20), tzinfo=UTC),
+            scores={"gi_symptoms": float(np.clip(v, 0, 10))},
+        )
+        for d, v in zip(days, values, strict=True)
+    )
+    result = journal.analyze_experiment(protocol.id, today=days[-1].day)
+    verdicts = {f.food: f.verdict for f in result.foods}
+    assert verdicts == {"milk": "no clear reaction", "wheat_bread": "reacts"}
+    assert "signal, not proof" in result.message
