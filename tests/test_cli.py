@@ -337,3 +337,42 @@ def test_labs_plan_and_kb(cli, tmp_path: Path) -> None:  # type: ignore[no-untyp
     } in json.loads(out)
     code, out, _ = cli("kb", "show", "low-dose naltrexone")
     assert code == 0 and "SAF-LDN-OPIOID" in out and "doi.org" in out
+
+
+def test_experiment_and_insights_commands(cli) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date, timedelta
+
+    today = date.today()
+    for i in range(30, 0, -1):
+        day = today - timedelta(days=i)
+        cli("log", "pain", str(4 + i % 4), "--at", f"{day.isoformat()}T20:00")
+    code, out, _ = cli(
+        "experiment",
+        "new",
+        "magnesium",
+        "--dose",
+        "200",
+        "--unit",
+        "mg",
+        "--meaningful",
+        "2",
+        "--json",
+    )
+    created = json.loads(out)
+    assert code == 0 and created["advice"]["blocks"] >= 6
+    eid = created["protocol"]["id"][:8]
+    assert cli("experiment", "start", eid)[0] == 0
+    code, out, _ = cli("experiment", "status", eid, "--json")
+    assert code == 0 and json.loads(out)["today"].startswith("Today you are in")
+    code, out, _ = cli("experiment", "analyze", eid)
+    assert code == 0 and "Not enough data yet" in out
+    code, out, _ = cli("experiment", "list", "--json")
+    assert [p["status"] for p in json.loads(out)] == ["running"]
+    assert cli("experiment", "stop", eid, "--reason", "side effects")[0] == 0
+    code, _, err = cli("experiment", "new", "magnesium", "--blocks", "3")
+    assert code == 1 and "at least 6" in err
+    code, out, _ = cli("insights", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["screen_status"] == "not enough data"
+    code, out, _ = cli("insights")
+    assert code == 0 and "Nothing here is a confirmed trigger yet" in out

@@ -25,6 +25,8 @@ from flarewise import experiments as trials
 from flarewise import instruments, labs
 from flarewise import plan as planning
 from flarewise.analysis.grid import DailyGrid, build_grid
+from flarewise.analysis.insights import Insights
+from flarewise.analysis.insights import insights as analysis_insights
 from flarewise.demo.model import DemoTruth
 from flarewise.domain.backup import Backup, StoredEntry
 from flarewise.domain.base import translate
@@ -485,6 +487,53 @@ class Journal:
             "ends": planned[-1].day.isoformat() if planned else None,
             "adherence": None if adh is None or adh.rate is None else round(adh.rate, 3),
         }
+
+    # -- insights ---------------------------------------------------------------------------
+
+    def insights(
+        self, start: date | None = None, end: date | None = None, fdr: str = "bh"
+    ) -> Insights:
+        """Baselines and trends, flares and what preceded them, and the trigger screen over
+        every (exposure, outcome) pair at lags 0-3 with false-discovery control."""
+        first, last = self.date_span()
+        if first is None or last is None:
+            first = last = self.today()
+        start = start or first
+        end = end or last
+        summaries = self.daily_summaries(start, end)
+        grid = build_grid(summaries, start, end)
+        names = grid.names
+        outcomes = [n for n in names if n.startswith("symptom:") or n == "sleep:hours"]
+        families = (
+            "symptom:",
+            "sleep:hours",
+            "sleep:quality",
+            "intake:",
+            "food_group:",
+            "event:",
+            "exercise:minutes",
+            "mindbody:minutes",
+            "therapy:",
+            "custom:",
+            "metric:steps",
+        )
+        exposures = [n for n in names if n.startswith(families)]
+        worse = {f"symptom:{k}": v.higher_is_worse for k, v in self.vocabulary.symptoms.items()}
+        worse["sleep:hours"] = False
+        starts = [
+            (r.substance, r.start)
+            for r in self.regimens()
+            if start < r.start <= end and not r.as_needed
+        ]
+        fdr_method: Any = fdr
+        return analysis_insights(
+            grid,
+            outcomes=outcomes,
+            exposures=exposures,
+            higher_is_worse=worse,
+            fdr=fdr_method,
+            starts=starts,
+        )
 
     # -- regimens ---------------------------------------------------------------------------
 

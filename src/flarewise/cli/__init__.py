@@ -9,6 +9,7 @@ from flarewise.cli import manage as _manage  # noqa: F401
 from flarewise.cli import show as _show  # noqa: F401
 from flarewise.cli.app import app, run
 from flarewise.cli.assess import assess_app
+from flarewise.cli.experiment import experiment_app, insights_command
 from flarewise.cli.labs import labs_app
 from flarewise.cli.log import log_app
 from flarewise.cli.plan import kb_app, plan_app
@@ -18,6 +19,8 @@ app.add_typer(assess_app, name="assess")
 app.add_typer(labs_app, name="labs")
 app.add_typer(plan_app, name="plan")
 app.add_typer(kb_app, name="kb")
+app.add_typer(experiment_app, name="experiment")
+app.command("insights")(insights_command)
 
 
 def main() -> None:

@@ -1,0 +1,300 @@
+"""``flarewise experiment ...`` and ``flarewise insights``."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from flarewise.cli.app import JsonOpt, emit_json, journal, out
+from flarewise.cli.when import parse_day
+from flarewise.domain import Intake
+from flarewise.domain.experiments import DoseLevel
+from flarewise.errors import InvalidInput
+
+experiment_app = typer.Typer(help="Personal n-of-1 experiments.", no_args_is_help=True)
+
+
+def _plain(obj: Any) -> Any:
+    return asdict(obj) if obj is not None else None
+
+
+@experiment_app.command("new")
+def experiment_new(
+    ctx: typer.Context,
+    intervention: Annotated[
+        str, typer.Argument(help="What to test: magnesium, coq10, ldn, yoga...")
+    ],
+    outcome: Annotated[
+        str, typer.Option(help="The primary outcome, a symptom (chosen before any data).")
+    ] = "pain",
+    design: Annotated[
+        str, typer.Option(help="randomised_blocks (preferred), ab, titration or reintroduction.")
+    ] = "randomised_blocks",
+    start: Annotated[str | None, typer.Option(help="First day (default today).")] = None,
+    period: Annotated[int, typer.Option(help="Days per period.")] = 14,
+    washout: Annotated[
+        int, typer.Option(help="Days at the start of each period left out of the comparison.")
+    ] = 3,
+    meaningful: Annotated[
+        float, typer.Option(help="The change that matters to you, in points.")
+    ] = 1.0,
+    blocks: Annotated[
+        int | None, typer.Option(help="AB/BA pairs (default: sized from your baseline).")
+    ] = None,
+    dose: Annotated[
+        float | None, typer.Option(help="Daily dose during intervention periods.")
+    ] = None,
+    unit: Annotated[str | None, typer.Option(help="Its unit.")] = None,
+    steps: Annotated[
+        str | None,
+        typer.Option(help="Titration: 'AMOUNT:DAYS,...' in --unit, e.g. 1.5:7,3:7,4.5:28."),
+    ] = None,
+    foods: Annotated[
+        str | None,
+        typer.Option(help="Reintroduction: foods to test, comma separated, one at a time."),
+    ] = None,
+    why: Annotated[str | None, typer.Option(help="Why you want to know.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Design an experiment (its length computed from your own baseline) and save it."""
+    j = journal(ctx)
+    level = DoseLevel(amount=dose, unit=unit, days=period) if dose is not None and unit else None
+    titration = []
+    if steps:
+        if not unit:
+            raise InvalidInput("--unit", "titration steps need the dose unit")
+        for part in steps.split(","):
+            amount, _, days = part.partition(":")
+            try:
+                titration.append(DoseLevel(amount=float(amount), unit=unit, days=int(days)))
+            except ValueError:
+                raise InvalidInput("--steps", f"{part!r} is not AMOUNT:DAYS") from None
+    protocol, advice = j.design_experiment(
+        intervention,
+        outcome,
+        design=design,
+        start=parse_day(start, j.timezone(), "--start"),
+        period_days=period,
+        washout_days=washout,
+        meaningful_change=meaningful,
+        blocks=blocks,
+        dose=level,
+        titration=titration,
+        challenges=[f.strip() for f in (foods or "").split(",") if f.strip()],
+        why=why,
+    )
+    j.add_experiment(protocol)
+    if as_json:
+        emit_json({"protocol": protocol.model_dump(mode="json"), "advice": _plain(advice)})
+        return
+    out.print(f"Experiment {protocol.id[:8]}: {protocol.title} ({protocol.design})", markup=False)
+    if advice:
+        out.print(
+            f"{advice.blocks} AB/BA blocks of {period} days ({advice.days} days): "
+            f"{advice.reason}; your day-to-day SD is {advice.sd:.1f} points."
+        )
+    if protocol.order:
+        out.print("Randomised order: " + " ".join(protocol.order))
+    out.print(f"Start it with `flarewise experiment start {protocol.id[:8]}`.")
+
+
+@experiment_app.command("start")
+def experiment_start(
+    ctx: typer.Context, experiment_id: str, on: Annotated[str | None, typer.Option("--on")] = None
+) -> None:
+    """Mark an experiment as running."""
+    j = journal(ctx)
+    p = j.set_experiment_status(experiment_id, "running", on=parse_day(on, j.timezone()))
+    out.print(f"Running: {p.title}.", markup=False)
+
+
+@experiment_app.command("pause")
+def experiment_pause(ctx: typer.Context, experiment_id: str) -> None:
+    """Pause (paused days are left out of the comparison)."""
+    journal(ctx).set_experiment_status(experiment_id, "paused")
+    out.print("Paused.")
+
+
+@experiment_app.command("resume")
+def experiment_resume(ctx: typer.Context, experiment_id: str) -> None:
+    """Resume a paused experiment."""
+    journal(ctx).set_experiment_status(experiment_id, "running")
+    out.print("Resumed.")
+
+
+@experiment_app.command("stop")
+def experiment_stop(
+    ctx: typer.Context,
+    experiment_id: str,
+    reason: Annotated[str | None, typer.Option(help="Why it stopped early.")] = None,
+    finished: Annotated[bool, typer.Option("--finished", help="It ran its full course.")] = False,
+) -> None:
+    """Stop early (or finish) an experiment; the analysis uses what was done."""
+    j = journal(ctx)
+    p = j.set_experiment_status(experiment_id, "finished" if finished else "stopped", reason=reason)
+    out.print(f"{p.status.capitalize()} on {p.stopped_on}.")
+
+
+@experiment_app.command("list")
+def experiment_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Your experiments."""
+    found = journal(ctx).experiments()
+    if as_json:
+        emit_json([p.model_dump(mode="json") for p in found])
+        return
+    table = Table(title="Experiments")
+    for col in ("id", "title", "design", "start", "status"):
+        table.add_column(col)
+    for p in found:
+        table.add_row(p.id[:8], p.title, p.design, str(p.start), p.status)
+    out.print(table)
+
+
+@experiment_app.command("status")
+def experiment_status(ctx: typer.Context, experiment_id: str, as_json: JsonOpt = False) -> None:
+    """Where you are today: phase, day, what to take, adherence so far."""
+    status = journal(ctx).experiment_status(experiment_id)
+    if as_json:
+        emit_json(status)
+        return
+    out.print(f"{status['title']} ({status['status']}): {status['today']}", markup=False)
+    out.print(
+        f"Day {status['days_elapsed']} of {status['days_planned']}; ends {status['ends']}."
+        + (
+            f" Doses logged on {status['adherence']:.0%} of planned days."
+            if status["adherence"] is not None
+            else ""
+        )
+    )
+
+
+@experiment_app.command("log")
+def experiment_log(
+    ctx: typer.Context,
+    experiment_id: str,
+    skipped: Annotated[
+        bool, typer.Option("--skipped", help="Today's planned dose was not taken.")
+    ] = False,
+) -> None:
+    """Log today's planned dose as taken (or skipped)."""
+    j = journal(ctx)
+    p = j.experiment(experiment_id)
+    from flarewise.experiments import planned_schedule
+
+    today = j.today()
+    day = next((d for d in planned_schedule(p) if d.day == today), None)
+    if day is None or not day.dose or not p.substance:
+        raise InvalidInput("experiment", "today is not a day to take anything in this experiment")
+    amount, unit = day.dose.split(" ", 1)
+    entry = j.add(
+        Intake(
+            at=datetime.now(j.timezone()),
+            substance=p.substance,
+            status="skipped" if skipped else "taken",
+            amount=float(amount),
+            unit=unit,
+        )
+    )
+    out.print(f"Logged {j.describe(entry)}.", markup=False)
+
+
+@experiment_app.command("analyze")
+def experiment_analyze(
+    ctx: typer.Context,
+    experiment_id: str,
+    outcome: Annotated[
+        str | None, typer.Option(help="Another outcome than the primary one.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The effect with its uncertainty, or what is missing to answer."""
+    r = journal(ctx).analyze_experiment(experiment_id, outcome=outcome)
+    if as_json:
+        emit_json(asdict(r))
+        return
+    out.print(r.message, style="bold" if r.enough_data else None, markup=False)
+    a = r.analysis
+    if a is not None:
+        table = Table(title="Periods")
+        for col in ("period", "block", "arm", "mean", "days"):
+            table.add_column(col)
+        for pm in a.periods:
+            table.add_row(
+                str(pm.period + 1),
+                str(pm.block + 1),
+                pm.arm,
+                "" if pm.mean is None else f"{pm.mean:.2f}",
+                f"{pm.days_used}/{pm.days_planned}",
+            )
+        out.print(table)
+        if a.paired:
+            out.print(
+                f"Paired blocks: {a.paired.mean:+.2f} (95% interval {a.paired.ci_low:+.2f} to "
+                f"{a.paired.ci_high:+.2f}, {len(a.paired.diffs)} blocks)"
+            )
+        if a.randomisation_p is not None:
+            out.print(
+                f"Randomisation test: p = {a.randomisation_p:.3f} (smallest possible "
+                f"{a.min_possible_p:.3f})"
+            )
+    for f in r.foods:
+        out.print(f"{f.food}: {f.verdict} - {f.evidence}", markup=False)
+    for c in r.caveats:
+        out.print(c, style="dim", markup=False)
+
+
+def insights_command(
+    ctx: typer.Context,
+    fdr: Annotated[
+        str, typer.Option(help="bh (Benjamini-Hochberg) or by (Benjamini-Yekutieli).")
+    ] = "bh",
+    as_json: JsonOpt = False,
+) -> None:
+    """Baselines, flares, what preceded them, and possible triggers with their uncertainty."""
+    if fdr not in ("bh", "by"):
+        raise InvalidInput("--fdr", "use bh or by")
+    ins = journal(ctx).insights(fdr=fdr)
+    if as_json:
+        emit_json(asdict(ins))
+        return
+    out.print(
+        f"{ins.days} days ({ins.completeness:.0%} with entries), {ins.tests_run:,} "
+        "comparisons tested.",
+        markup=False,
+    )
+    for m in ins.messages:
+        out.print(m, style="yellow", markup=False)
+    if ins.triggers:
+        table = Table(title="Possible triggers (q < 0.05 after false-discovery control)")
+        for col in ("exposure", "outcome", "lag", "n", "effect (95% interval)", "q", "note"):
+            table.add_column(col)
+        for t in ins.triggers:
+            e = t.effect
+            eff = "" if e is None else f"{e.effect:+.2f} ({e.ci_low:+.2f} to {e.ci_high:+.2f})"
+            per = f" per {t.per:g}" if t.per != 1 else ""
+            note = f"occurs with {', '.join(t.together_with)}" if t.together_with else ""
+            table.add_row(
+                t.exposure, t.outcome, f"{t.lag} d", str(t.n), eff + per, f"{t.q:.2g}", note
+            )
+        out.print(table)
+        out.print(
+            "An association is not proof: `flarewise experiment new` can test one.", style="dim"
+        )
+    for b in ins.before_after:
+        out.print(
+            f"Since {b.substance} started on {b.started}: pain {b.effect:+.2f} (95% interval "
+            f"{b.ci_low:+.2f} to {b.ci_high:+.2f}; {b.days_before} days before, "
+            f"{b.days_after} after). Observational: other changes over the same time could "
+            "explain part of it.",
+            markup=False,
+        )
+    for f in ins.flares:
+        out.print(
+            f"Flare {f.start} to {f.end}: peak {f.peak:.1f} against a baseline of "
+            f"{f.baseline:.1f}.",
+            markup=False,
+        )

@@ -1,0 +1,56 @@
+"""Insights on the demo journal find what its model planted (docs/demo-model.md), and say
+'not enough data' on a short diary (analysis-methods.md 4.2)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+
+from flarewise import Journal, SymptomCheckin, open_journal
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    j = open_journal(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}", "demo")
+    truth = j.write_demo()
+    yield j, truth
+    j.close()
+
+
+def test_demo_insights_find_the_planted_effects(demo) -> None:  # type: ignore[no-untyped-def]
+    j, truth = demo
+    ins = j.insights()
+    assert ins.screen_status == "ok" and ins.tests_run > 500
+    found = {(t.exposure, t.outcome): t for t in ins.triggers}
+    sleep = found[("sleep:hours", "symptom:pain")]
+    assert sleep.lag == 0 and sleep.direction == "better" and sleep.q < 0.05
+    assert sleep.effect is not None
+    assert sleep.effect.ci_low <= truth.sleep_to_pain <= sleep.effect.ci_high
+    wheat = found[("food_group:gluten_grains", "symptom:gi_symptoms")]
+    assert wheat.direction == "worse" and wheat.effect is not None and wheat.effect.effect > 0.3
+    assert not any(t.exposure == "food_group:dairy" for t in ins.triggers)
+    mg = next(b for b in ins.before_after if b.substance == "magnesium")
+    assert mg.ci_high < 0 and mg.ci_low <= truth.magnesium_effect <= mg.ci_high
+    assert ins.flares and all(t.n > 0 and 0 <= t.q <= 1 for t in ins.triggers)
+
+
+def test_short_diary_says_not_enough_data(tmp_path: Path) -> None:
+    with open_journal(f"sqlite:///{tmp_path / 'j.db'}", "me") as j:
+        start = date(2025, 1, 1)
+        j.add_many(
+            SymptomCheckin(
+                at=datetime.combine(start + timedelta(days=i), time(20), tzinfo=UTC),
+                scores={"pain": 4 + i % 3},
+            )
+            for i in range(40)
+        )
+        ins = j.insights()
+    assert ins.screen_status == "not enough data" and ins.triggers == ()
+    assert any("Nothing here is a confirmed trigger yet" in m for m in ins.messages)
+
+
+def test_insights_on_an_empty_journal(journal: Journal) -> None:
+    ins = journal.insights()
+    assert ins.screen_status == "not enough data"
