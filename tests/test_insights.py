@@ -54,3 +54,20 @@ def test_short_diary_says_not_enough_data(tmp_path: Path) -> None:
 def test_insights_on_an_empty_journal(journal: Journal) -> None:
     ins = journal.insights()
     assert ins.screen_status == "not enough data"
+
+
+def test_test_this_turns_a_finding_into_an_experiment(demo) -> None:  # type: ignore[no-untyped-def]
+    j, _ = demo
+    ins = j.insights()
+    wheat = next(t for t in ins.triggers if t.exposure == "food_group:gluten_grains")
+    assert wheat.test_this == {
+        "intervention": "elimination_diet",
+        "outcome": "gi_symptoms",
+        "design": "reintroduction",
+        "foods": "gluten_grains",
+    }
+    protocol, _ = j.design_from_finding(wheat, start=date(2026, 1, 1))
+    assert protocol.design == "reintroduction" and protocol.challenges[0].food == "wheat_bread"
+    assert "gluten_grains" in (protocol.why or "")
+    steps = next(t for t in ins.triggers if t.exposure == "metric:steps")
+    assert steps.test_this is None

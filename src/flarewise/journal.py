@@ -389,7 +389,7 @@ class Journal:
                 )
             seed = seed if seed is not None else secrets.randbelow(2**31)
             order = trials.random_order(blocks, seed)
-        foods = tuple(Challenge(food=vocab.resolve("food", f, "challenges")) for f in challenges)
+        foods = tuple(Challenge(food=self._challenge_food(f)) for f in challenges)
         protocol = Protocol(
             title=f"{vocab.name_of('intervention', iid) if iid in vocab.interventions else iid} "
             f"and {vocab.name_of('symptom', outcome_id).lower()}",
@@ -412,6 +412,36 @@ class Journal:
             concurrent=tuple(r.substance for r in self.regimens(active_on=start)),
         )
         return protocol, advice
+
+    def design_from_finding(self, finding: Any, start: date | None = None) -> tuple[Protocol, Any]:
+        """ "Test this": turn a trigger finding into a designed (unsaved) experiment."""
+        proposal = finding.test_this
+        if proposal is None:
+            raise InvalidInput(
+                "finding",
+                f"{finding.exposure} cannot be changed at will, so it "
+                "cannot be tested by an experiment",
+            )
+        foods = [proposal["foods"]] if proposal.get("foods") else []
+        return self.design_experiment(
+            proposal["intervention"],
+            proposal["outcome"],
+            design=proposal["design"],
+            start=start,
+            challenges=foods,
+            why=f"Insight: {finding.exposure} and "
+            f"{finding.outcome} (lag {finding.lag} d, q {finding.q:.2g})",
+        )
+
+    def _challenge_food(self, name: str) -> str:
+        """A food id for a challenge; a food group stands for its first listed food (e.g.
+        gluten grains -> wheat bread), since one food is challenged at a time."""
+        vocab = self.vocabulary
+        try:
+            return vocab.resolve("food", name, "challenges")
+        except InvalidInput:
+            group = vocab.resolve("food_group", name, "challenges")
+            return next(f.id for f in vocab.foods.values() if group in f.groups)
 
     def add_experiment(self, protocol: Protocol) -> Protocol:
         with self.db.begin() as conn:

@@ -43,6 +43,30 @@ class Trigger:
     together_with: tuple[str, ...] = ()
     per: float = 1.0
 
+    @property
+    def test_this(self) -> dict[str, str] | None:
+        """An experiment that would test this association (``Journal.design_experiment``
+        arguments), or None when it cannot be tested by changing something."""
+        family, _, item = self.exposure.partition(":")
+        outcome = self.outcome.removeprefix("symptom:")
+        if not self.outcome.startswith("symptom:"):
+            return None
+        if family == "intake":
+            return {"intervention": item, "outcome": outcome, "design": "randomised_blocks"}
+        if family in ("food", "food_group"):
+            return {
+                "intervention": "elimination_diet",
+                "outcome": outcome,
+                "design": "reintroduction",
+                "foods": item,
+            }
+        if family in ("activity", "exercise", "mindbody", "therapy"):
+            what = {"exercise": "aerobic_exercise", "mindbody": "mbsr"}.get(family, item)
+            return {"intervention": what, "outcome": outcome, "design": "randomised_blocks"}
+        if self.exposure in ("sleep:hours", "sleep:quality"):
+            return {"intervention": "sleep_hygiene", "outcome": outcome, "design": "ab"}
+        return None
+
 
 @dataclass(frozen=True)
 class BeforeAfter:

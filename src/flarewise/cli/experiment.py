@@ -281,9 +281,18 @@ def insights_command(
                 t.exposure, t.outcome, f"{t.lag} d", str(t.n), eff + per, f"{t.q:.2g}", note
             )
         out.print(table)
-        out.print(
-            "An association is not proof: `flarewise experiment new` can test one.", style="dim"
-        )
+        out.print("An association is not proof. Test this:", style="dim")
+        tests = [(t, t.test_this) for t in ins.triggers if t.test_this]
+        for t, proposal in tests[:5]:
+            assert proposal is not None
+            extra = f" --foods {proposal['foods']}" if "foods" in proposal else ""
+            out.print(
+                f"  {t.exposure} -> {t.outcome}: flarewise experiment new "
+                f"{proposal['intervention']} --outcome {proposal['outcome']} "
+                f"--design {proposal['design']}{extra}",
+                style="dim",
+                markup=False,
+            )
     for b in ins.before_after:
         out.print(
             f"Since {b.substance} started on {b.started}: pain {b.effect:+.2f} (95% interval "
