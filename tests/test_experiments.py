@@ -145,3 +145,18 @@ def test_reintroduction_verdict_per_food(journal: Journal) -> None:
     verdicts = {f.food: f.verdict for f in result.foods}
     assert verdicts == {"milk": "no clear reaction", "wheat_bread": "reacts"}
     assert "signal, not proof" in result.message
+
+
+def test_meaningful_change_as_a_percentage_of_baseline(journal: Journal) -> None:
+    _baseline(journal, np.random.default_rng(9))
+    protocol, _ = journal.design_experiment(
+        "magnesium",
+        "pain",
+        start=START,
+        blocks=6,
+        seed=1,
+        meaningful_percent=30,
+        timing="with dinner",
+    )
+    assert protocol.meaningful_basis == "percent" and protocol.meaningful_percent == 30
+    assert protocol.timing == "with dinner"

@@ -357,6 +357,8 @@ class Journal:
         eliminated: Sequence[str] = (),
         why: str | None = None,
         seed: int | None = None,
+        meaningful_percent: float | None = None,
+        timing: str | None = None,
     ) -> tuple[Protocol, trials.DesignAdvice | None]:
         """A protocol sized from the person's own baseline (the last 60 days of the outcome)."""
         import secrets
@@ -409,6 +411,9 @@ class Journal:
             titration=tuple(titration),
             challenges=foods,
             eliminated=tuple(eliminated),
+            meaningful_basis="percent" if meaningful_percent else "points",
+            meaningful_percent=meaningful_percent or 30.0,
+            timing=timing,
             concurrent=tuple(r.substance for r in self.regimens(active_on=start)),
         )
         return protocol, advice

@@ -58,6 +58,15 @@ def experiment_new(
         typer.Option(help="Reintroduction: foods to test, comma separated, one at a time."),
     ] = None,
     why: Annotated[str | None, typer.Option(help="Why you want to know.")] = None,
+    meaningful_percent: Annotated[
+        float | None,
+        typer.Option(
+            help="The change that matters as a percentage of your baseline (instead of points)."
+        ),
+    ] = None,
+    timing: Annotated[
+        str | None, typer.Option(help="When to take it, e.g. 'with the evening meal'.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Design an experiment (its length computed from your own baseline) and save it."""
@@ -86,6 +95,8 @@ def experiment_new(
         titration=titration,
         challenges=[f.strip() for f in (foods or "").split(",") if f.strip()],
         why=why,
+        meaningful_percent=meaningful_percent,
+        timing=timing,
     )
     j.add_experiment(protocol)
     if as_json:

@@ -47,6 +47,8 @@ class Protocol(Record):
     lower_is_better: bool = True
     meaningful_change: Annotated[float, Field(gt=0, le=10)] = 1.0
     meaningful_percent: Annotated[float, Field(gt=0, le=100)] = 30.0
+    meaningful_basis: Literal["points", "percent"] = "points"
+    timing: Annotated[str, Field(max_length=200)] | None = None  # e.g. "with the evening meal"
     start: date
     run_in_days: Annotated[int, Field(ge=0, le=90)] = 0
     baseline_days: Annotated[int, Field(ge=0, le=180)] = 14

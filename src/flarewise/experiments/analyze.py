@@ -131,13 +131,18 @@ def analyze_experiment(
     if p.design == "reintroduction":
         return _reintroduction(p, grid, days, planned, measure, outcome_id)
     y, arm, period, block = _arrays(days, grid, measure)
+    meaningful = p.meaningful_change
+    if p.meaningful_basis == "percent":
+        control = y[arm == CONTROL]
+        if np.isfinite(control).any():
+            meaningful = float(np.nanmean(control)) * p.meaningful_percent / 100
     result = analyze(
         y,
         arm,
         period,
         block,
         randomised=p.design == "randomised_blocks",
-        meaningful=p.meaningful_change,
+        meaningful=meaningful,
         lower_is_better=p.lower_is_better,
     )
     adh = adherence(days, grid, taken_measure)
