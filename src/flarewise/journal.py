@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 import pydantic
 
 from flarewise import experiments as trials
-from flarewise import instruments, labs
+from flarewise import importers, instruments, labs
 from flarewise import plan as planning
 from flarewise.analysis.grid import DailyGrid, build_grid
 from flarewise.analysis.insights import Insights
@@ -522,6 +522,67 @@ class Journal:
             "ends": planned[-1].day.isoformat() if planned else None,
             "adherence": None if adh is None or adh.rate is None else round(adh.rate, 3),
         }
+
+    # -- imports ----------------------------------------------------------------------------
+
+    def import_file(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+    ) -> importers.ImportReport:
+        """Read a file (format detected from its content) and add what it holds in one
+        transaction: entries, regimens and profile conditions. Records already imported (same
+        source and key) are skipped, so importing a file twice adds nothing; per-record
+        problems are reported and the good records kept."""
+        source = Path(path)
+        fmt = importers.detect(source)
+        if fmt != "fhir":
+            raise importers.UnknownFormat(f"{source.name}: {fmt} files are not imported yet")
+        batch = importers.FhirReader(self.vocabulary).read(source)
+        trackables = self.trackable_map()
+        prepared: list[tuple[EntryBase, list[Measure]]] = []
+        for i, entry in enumerate(batch.entries):
+            try:
+                prepared.append(
+                    self._prepare(
+                        entry, trackables, allow_unknown_analytes=True, field=f"entries[{i}]"
+                    )
+                )
+            except InvalidInput as exc:
+                batch.problem(f"record for {entry.kind}", exc.field, exc.reason)
+        added = regimens_added = conditions_added = 0
+        if not dry_run:
+            with self.db.begin() as conn:
+                added = self._repo.insert_entries(conn, prepared)
+                known = {(r.source, r.source_key) for r in self._repo.list_regimens(conn)}
+                for r in batch.regimens:
+                    if (r.source, r.source_key) not in known:
+                        check_regimen(self.vocabulary, r)
+                        self._repo.put_regimen(conn, r)
+                        regimens_added += 1
+                profile = Profile.model_validate(self._repo.get_profile(conn))
+                have = {c.condition for c in profile.conditions}
+                new = [c for c in batch.conditions if c.condition not in have]
+                unique = list({c.condition: c for c in new}.values())
+                if unique:
+                    updated = profile.replace(conditions=[*profile.conditions, *unique])
+                    self._repo.put_profile(conn, updated.model_dump(mode="json", exclude_none=True))
+                    conditions_added = len(unique)
+            if progress is not None:
+                progress(len(prepared))
+        return importers.ImportReport(
+            batch.file,
+            batch.format,
+            batch.records,
+            len(prepared),
+            added,
+            regimens_added,
+            conditions_added,
+            tuple(batch.problems),
+            dry_run,
+        )
 
     # -- insights ---------------------------------------------------------------------------
 

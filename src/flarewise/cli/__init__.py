@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from flarewise.cli import demo as _demo  # noqa: F401  (registers commands)
+from flarewise.cli import imports as _imports  # noqa: F401
 from flarewise.cli import manage as _manage  # noqa: F401
 from flarewise.cli import show as _show  # noqa: F401
 from flarewise.cli.app import app, run

@@ -1,0 +1,385 @@
+"""FHIR R4 JSON: Observation (labs and vital signs), Bundle of any type, MedicationStatement and
+MedicationRequest, Condition. A streaming-free reader (FHIR exports are documents), bounded in
+size; it never writes: it returns records for the journal to write in one transaction.
+
+Mapping: LOINC-coded Observations become lab results (codes outside the catalogue are kept as
+custom analytes with the unit as given, never dropped); pain severity (72514-3) becomes a pain
+score; heart rate, weight, temperature, breathing rate, oxygen saturation and blood-pressure
+components become measurements. Medicines are matched to the vocabulary by name (RxNorm
+display or text); those that cannot be matched are reported, not invented.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, time
+from pathlib import Path
+from typing import Any
+
+from flarewise.domain.entries import LabResult, Measurement, SymptomCheckin
+from flarewise.domain.profile import Condition
+from flarewise.domain.regimens import DoseStep, Regimen
+from flarewise.errors import FlarewiseError, InvalidInput
+from flarewise.importers.report import ImportBatch
+from flarewise.knowledge.vocabulary import Vocabulary
+
+MAX_BYTES = 512 * 1024 * 1024
+LOINC = "http://loinc.org"
+SOURCE = "fhir"
+#: Vital-sign LOINC codes that map to journal measurements: code -> (metric, expected unit).
+VITALS = {
+    "8867-4": ("heart_rate", "/min"),
+    "29463-7": ("body_mass", "kg"),
+    "8310-5": ("body_temperature", "Cel"),
+    "8331-1": ("body_temperature", "Cel"),
+    "9279-1": ("respiratory_rate", "/min"),
+    "2708-6": ("oxygen_saturation", "%"),
+    "59408-5": ("oxygen_saturation", "%"),
+    "8480-6": ("blood_pressure_systolic", "mm[Hg]"),
+    "8462-4": ("blood_pressure_diastolic", "mm[Hg]"),
+}
+PAIN = "72514-3"
+FLAGS = {
+    "L": "L",
+    "LL": "LL",
+    "LU": "LL",
+    "H": "H",
+    "HH": "HH",
+    "HU": "HH",
+    "N": "N",
+    "A": "A",
+    "AA": "A",
+}
+
+
+class FhirError(FlarewiseError):
+    """The file is not readable FHIR JSON at all."""
+
+
+def load(path: Path) -> Any:
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise FhirError(
+            f"{path.name}: {size / 1e6:.0f} MB is larger than flarewise reads as "
+            f"FHIR JSON ({MAX_BYTES / 1e6:.0f} MB)"
+        )
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FhirError(
+            f"{path.name}: not UTF-8 text (byte {exc.start}); FHIR JSON must be UTF-8"
+        ) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FhirError(
+            f"{path.name}: line {exc.lineno} column {exc.colno}: not valid JSON ({exc.msg})"
+        ) from None
+
+
+def _when(value: Any) -> datetime | None:
+    """FHIR dateTime (with offset, or a date alone: noon UTC so it stays on that date)."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return datetime.combine(datetime.fromisoformat(text).date(), time(12), tzinfo=UTC)
+        if re.fullmatch(r"\d{4}(-\d{2})?", text):
+            parts = [int(p) for p in text.split("-")] + [1, 1]
+            return datetime(parts[0], parts[1], 1, 12, tzinfo=UTC)
+        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+def _loinc(concept: Any) -> str | None:
+    for c in (concept or {}).get("coding", []) or []:
+        if c.get("system") == LOINC and isinstance(c.get("code"), str):
+            return str(c["code"])
+    return None
+
+
+def _text(concept: Any) -> list[str]:
+    out = []
+    if isinstance(concept, dict):
+        if isinstance(concept.get("text"), str):
+            out.append(concept["text"])
+        for c in concept.get("coding", []) or []:
+            if isinstance(c.get("display"), str):
+                out.append(c["display"])
+    return out
+
+
+def _resources(doc: Any) -> list[tuple[str, dict[str, Any]]]:
+    """(label, resource) for a single resource or every entry of a Bundle (nested too)."""
+    if not isinstance(doc, dict) or "resourceType" not in doc:
+        raise FhirError('not a FHIR resource: no "resourceType"')
+    if doc["resourceType"] != "Bundle":
+        return [(f"{doc['resourceType']}/{doc.get('id', '?')}", doc)]
+    out: list[tuple[str, dict[str, Any]]] = []
+    for i, entry in enumerate(doc.get("entry", []) or []):
+        res = entry.get("resource") if isinstance(entry, dict) else None
+        if not isinstance(res, dict) or "resourceType" not in res:
+            continue
+        label = f"entry[{i}] {res['resourceType']}/{res.get('id', '?')}"
+        if res["resourceType"] == "Bundle":
+            out.extend((f"{label} > {lbl}", r) for lbl, r in _resources(res))
+        else:
+            out.append((label, res))
+    return out
+
+
+class FhirReader:
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+
+    def read(self, path: Path) -> ImportBatch:
+        batch = ImportBatch(path.name, "fhir")
+        doc = load(path)
+        try:
+            resources = _resources(doc)
+        except FhirError as exc:
+            raise FhirError(f"{path.name}: {exc}") from None
+        by_ref = {f"{r['resourceType']}/{r.get('id')}": r for _, r in resources}
+        for label, res in resources:
+            batch.records += 1
+            kind = res["resourceType"]
+            try:
+                if kind == "Observation":
+                    self._observation(batch, label, res)
+                elif kind in ("MedicationStatement", "MedicationRequest"):
+                    self._medication(batch, label, res, by_ref)
+                elif kind == "Condition":
+                    self._condition(batch, label, res)
+            except InvalidInput as exc:
+                batch.problem(label, exc.field, exc.reason)
+        return batch
+
+    # -- observations -------------------------------------------------------------------------
+
+    def _observation(self, batch: ImportBatch, label: str, res: dict[str, Any]) -> None:
+        if res.get("status") in ("entered-in-error", "cancelled"):
+            batch.problem(label, "status", f"skipped: the record is marked {res['status']}")
+            return
+        at = _when(
+            res.get("effectiveDateTime")
+            or (res.get("effectivePeriod") or {}).get("start")
+            or res.get("effectiveInstant")
+            or res.get("issued")
+        )
+        if at is None:
+            batch.problem(
+                label, "effectiveDateTime", "missing or not a date; the result was not imported"
+            )
+            return
+        key = str(res.get("id") or label)
+        parts = [(res, key)]
+        if "valueQuantity" not in res and "valueString" not in res and res.get("component"):
+            parts = [(c, f"{key}:{i}") for i, c in enumerate(res["component"])]
+        for part, part_key in parts:
+            code = _loinc(part.get("code"))
+            if code is None:
+                batch.problem(label, "code", "no LOINC code; flarewise stores lab results by LOINC")
+                continue
+            self._one(batch, label, res, part, code, at, part_key)
+
+    def _one(
+        self,
+        batch: ImportBatch,
+        label: str,
+        res: dict[str, Any],
+        part: dict[str, Any],
+        code: str,
+        at: datetime,
+        key: str,
+    ) -> None:
+        q = part.get("valueQuantity") or {}
+        value = q.get("value")
+        unit = q.get("code") if q.get("system") == "http://unitsofmeasure.org" else None
+        unit = unit or q.get("unit")
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            batch.problem(label, "valueQuantity.value", f"{value!r} is not a number")
+            return
+        if code == PAIN and value is not None:
+            batch.entries.append(
+                SymptomCheckin(
+                    at=at, scores={"pain": float(value)}, source=SOURCE, source_key=f"obs:{key}"
+                )
+            )
+            return
+        if code in VITALS and value is not None:
+            metric, expected = VITALS[code]
+            if unit != expected:
+                batch.problem(
+                    label,
+                    "valueQuantity.unit",
+                    f"{code} in {unit!r}: flarewise records {metric} in {expected}",
+                )
+                return
+            batch.entries.append(
+                Measurement(
+                    at=at,
+                    metric=metric,
+                    value=float(value),
+                    unit=expected,
+                    source=SOURCE,
+                    source_key=f"obs:{key}",
+                )
+            )
+            return
+        text = part.get("valueString")
+        if text is None and part.get("valueCodeableConcept"):
+            names = _text(part["valueCodeableConcept"])
+            text = names[0] if names else None
+        if value is None and text is None:
+            batch.problem(label, "value[x]", "no value (quantity, string or coded) to import")
+            return
+        ref = (part.get("referenceRange") or res.get("referenceRange") or [{}])[0]
+        low = (ref.get("low") or {}).get("value")
+        high = (ref.get("high") or {}).get("value")
+        flag = None
+        for concept in part.get("interpretation") or res.get("interpretation") or []:
+            for c in concept.get("coding", []) or []:
+                flag = FLAGS.get(str(c.get("code", "")).upper(), flag)
+        if value is not None and unit is None:
+            batch.problem(label, "valueQuantity.unit", "a numeric result without a unit")
+            return
+        if code in self.vocab.analytes and unit is not None:
+            unit = self.vocab.analyte_unit(code, unit, "valueQuantity.unit")
+        batch.entries.append(
+            LabResult(
+                at=at,
+                loinc=code,
+                value=float(value) if value is not None else None,
+                value_text=str(text)[:200] if value is None and text is not None else None,
+                unit=unit,
+                ref_low=low,
+                ref_high=high,
+                ref_text=ref.get("text"),
+                flag=flag,
+                source=SOURCE,
+                source_key=f"obs:{key}",
+            )
+        )
+
+    # -- medicines and conditions --------------------------------------------------------------
+
+    def _match(self, names: list[str], resolve: Any) -> str | None:
+        """The first vocabulary id any run of up to 4 words of a display name resolves to
+        ("Tramadol Hydrochloride 50 MG Oral Tablet" -> tramadol)."""
+        for name in names:
+            words = re.findall(r"[A-Za-z][A-Za-z'-]+", name)
+            for n in range(min(4, len(words)), 0, -1):
+                for start in range(0, len(words) - n + 1):
+                    try:
+                        return str(resolve(" ".join(words[start : start + n])))
+                    except InvalidInput:
+                        continue
+        return None
+
+    def match_substance(self, names: list[str]) -> str | None:
+        return self._match(names, lambda text: self.vocab.resolve_substance(text)[0])
+
+    def _medication(
+        self, batch: ImportBatch, label: str, res: dict[str, Any], by_ref: dict[str, dict[str, Any]]
+    ) -> None:
+        names = _text(res.get("medicationCodeableConcept"))
+        ref = (res.get("medicationReference") or {}).get("reference")
+        if isinstance(ref, str):
+            target = None
+            if ref.startswith("#"):
+                target = next(
+                    (c for c in res.get("contained", []) or [] if c.get("id") == ref[1:]), None
+                )
+            else:
+                target = by_ref.get(ref) or by_ref.get("/".join(ref.split("/")[-2:]))
+            if target is None:
+                batch.problem(
+                    label,
+                    "medicationReference",
+                    f"{ref} is not in this file; the medicine could not be identified",
+                )
+                return
+            names = _text(target.get("code")) + [
+                t
+                for ing in target.get("ingredient", []) or []
+                for t in _text(ing.get("itemCodeableConcept"))
+            ]
+        substance = self.match_substance(names)
+        if substance is None:
+            batch.problem(
+                label,
+                "medication",
+                f"{(names or ['(no name)'])[0]!r} is not a medicine "
+                "flarewise knows; add it by hand if it matters",
+            )
+            return
+        period = res.get("effectivePeriod") or {}
+        start = _when(
+            res.get("authoredOn")
+            or period.get("start")
+            or res.get("effectiveDateTime")
+            or res.get("dateAsserted")
+        )
+        if start is None:
+            batch.problem(label, "effective[x]", "no start date; the medicine was not imported")
+            return
+        stop = _when(period.get("end"))
+        if stop is None and res.get("status") in ("stopped", "completed", "cancelled"):
+            stop = start
+        amount = unit = None
+        per_day = 1.0
+        dosage = (res.get("dosageInstruction") or res.get("dosage") or [{}])[0]
+        dose = ((dosage.get("doseAndRate") or [{}])[0].get("doseQuantity")) or {}
+        if isinstance(dose.get("value"), int | float):
+            try:
+                from flarewise.domain.units import parse_unit
+
+                unit = parse_unit(str(dose.get("code") or dose.get("unit") or "")).code
+                amount = float(dose["value"])
+            except ValueError:
+                amount = unit = None
+        repeat = (dosage.get("timing") or {}).get("repeat") or {}
+        if isinstance(repeat.get("frequency"), int) and repeat.get("periodUnit") == "d":
+            per_day = repeat["frequency"] / float(repeat.get("period") or 1)
+        batch.regimens.append(
+            Regimen(
+                substance=substance,
+                as_needed=bool(dosage.get("asNeededBoolean")),
+                steps=[
+                    DoseStep(start=start.date(), amount=amount, unit=unit, times_per_day=per_day)
+                ],
+                stop=stop.date() if stop else None,
+                reason=names[0] if names else None,
+                source=SOURCE,
+                source_key=f"med:{res.get('id') or label}",
+            )
+        )
+
+    def _condition(self, batch: ImportBatch, label: str, res: dict[str, Any]) -> None:
+        names = [
+            re.sub(r"\s*\((disorder|finding|situation)\)\s*$", "", n)
+            for n in _text(res.get("code"))
+        ]
+        found = self._match(names, lambda text: self.vocab.resolve("condition", text))
+        if found is None:
+            batch.problem(
+                label,
+                "code",
+                f"{(names or ['(no name)'])[0]!r} is not a condition "
+                "flarewise tracks; not added to the profile",
+            )
+            return
+        since = _when(res.get("onsetDateTime"))
+        until = _when(res.get("abatementDateTime"))
+        batch.conditions.append(
+            Condition(
+                condition=found,
+                since=since.date() if since else None,
+                until=until.date() if until else None,
+            )
+        )
