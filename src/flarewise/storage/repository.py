@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
@@ -287,6 +287,27 @@ class PersonRepository:
 
     # -- regimens ---------------------------------------------------------------------------
 
+    def _replace(
+        self,
+        conn: Connection,
+        table: sa.Table,
+        row_id: str,
+        what: str,
+        must_exist: bool,
+        make_row: Callable[[datetime, datetime], dict[str, Any]],
+        recorded_at: datetime | None = None,
+    ) -> None:
+        """Insert or replace one keyed row, keeping the time it was first recorded."""
+        where = (table.c.person_id == self.pid, table.c.id == row_id)
+        old = conn.execute(sa.select(table.c.recorded_at).where(*where)).first()
+        if old is None and must_exist:
+            raise NotFound(f"there is no {what} {row_id} in this journal")
+        now = utcnow()
+        if old is not None:
+            conn.execute(table.delete().where(*where))
+        first = old.recorded_at if old is not None else (recorded_at or now)
+        conn.execute(table.insert(), [make_row(first, now)])
+
     def put_regimen(
         self,
         conn: Connection,
@@ -295,22 +316,15 @@ class PersonRepository:
         must_exist: bool = False,
         recorded_at: datetime | None = None,
     ) -> None:
-        old = conn.execute(
-            sa.select(regimens.c.recorded_at).where(
-                regimens.c.person_id == self.pid, regimens.c.id == regimen.id
-            )
-        ).first()
-        if old is None and must_exist:
-            raise NotFound(f"there is no regimen {regimen.id} in this journal")
-        now = utcnow()
-        if old is not None:
-            conn.execute(
-                regimens.delete().where(
-                    regimens.c.person_id == self.pid, regimens.c.id == regimen.id
-                )
-            )
-        first = old.recorded_at if old is not None else (recorded_at or now)
-        conn.execute(regimens.insert(), [regimen_row(self.pid, regimen, first, now)])
+        self._replace(
+            conn,
+            regimens,
+            regimen.id,
+            "regimen",
+            must_exist,
+            lambda first, now: regimen_row(self.pid, regimen, first, now),
+            recorded_at,
+        )
 
     def get_regimen(self, conn: Connection, regimen_id: str) -> Regimen:
         row = conn.execute(
@@ -401,34 +415,18 @@ class PersonRepository:
     def put_experiment(
         self, conn: Connection, protocol: Protocol, *, must_exist: bool = False
     ) -> None:
-        old = conn.execute(
-            sa.select(experiments.c.recorded_at).where(
-                experiments.c.person_id == self.pid, experiments.c.id == protocol.id
-            )
-        ).first()
-        if old is None and must_exist:
-            raise NotFound(f"there is no experiment {protocol.id} in this journal")
-        now = utcnow()
-        if old is not None:
-            conn.execute(
-                experiments.delete().where(
-                    experiments.c.person_id == self.pid, experiments.c.id == protocol.id
-                )
-            )
-        conn.execute(
-            experiments.insert(),
-            [
-                {
-                    "person_id": self.pid,
-                    "id": protocol.id,
-                    "status": protocol.status,
-                    "start_date": protocol.start,
-                    "data": protocol.model_dump(mode="json", exclude_none=True),
-                    "recorded_at": old.recorded_at if old is not None else now,
-                    "updated_at": now,
-                }
-            ],
-        )
+        def row(first: datetime, now: datetime) -> dict[str, Any]:
+            return {
+                "person_id": self.pid,
+                "id": protocol.id,
+                "status": protocol.status,
+                "start_date": protocol.start,
+                "data": protocol.model_dump(mode="json", exclude_none=True),
+                "recorded_at": first,
+                "updated_at": now,
+            }
+
+        self._replace(conn, experiments, protocol.id, "experiment", must_exist, row)
 
     def get_experiment(self, conn: Connection, experiment_id: str) -> Protocol:
         row = conn.execute(
