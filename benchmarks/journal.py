@@ -215,10 +215,25 @@ def run(backend: str, entries: list[EntryBase], tmp: Path) -> dict[str, Any]:
     }
 
 
+def _median(runs: list[dict[str, Any]], key: str) -> float:
+    return float(statistics.median(r[key] for r in runs))
+
+
+def _span(runs: list[dict[str, Any]], key: str, fmt: str) -> str:
+    values = sorted(r[key] for r in runs)
+    return f"{format(values[0], fmt)}-{format(values[-1], fmt)}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="repeat each measurement; medians are reported with the range",
+    )
     args = parser.parse_args()
     print(f"machine: {describe()}")
     t = time.perf_counter()
@@ -232,18 +247,22 @@ def main() -> None:
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
     with tempfile.TemporaryDirectory() as tmp:
         for backend in backends:
-            r = run(backend, entries, Path(tmp))
+            runs = [run(backend, entries, Path(tmp)) for _ in range(args.rounds)]
+
             print(
-                f"{backend:10s} write: library {r['library_rows_per_s']:,.0f} entries/s "
-                f"({r['library_s']:.2f} s), floor executemany "
-                f"{r['floor_rows_per_s']:,.0f} entries/s "
-                f"({r['floor_s']:.2f} s; {r['values']:,} derived value rows in both); "
-                f"library/floor rate = {r['ratio']:.2f} (target >= 0.50)"
+                f"{backend:10s} write ({args.rounds} rounds, median): library "
+                f"{_median(runs, 'library_rows_per_s'):,.0f} entries/s, floor executemany "
+                f"{_median(runs, 'floor_rows_per_s'):,.0f} entries/s "
+                f"({runs[0]['values']:,} derived value rows in both); "
+                f"library/floor rate = {_median(runs, 'ratio'):.2f} "
+                f"(range {_span(runs, 'ratio', '.2f')}; target >= 0.50)"
             )
             print(
-                f"{backend:10s} read: a year of daily summaries median "
-                f"{r['summary_year_ms_median']:.1f} ms, max {r['summary_year_ms_max']:.1f} ms "
-                f"over 20 reads" + (" (target < 100 ms)" if backend == "sqlite" else "")
+                f"{backend:10s} read: a year of daily summaries, median of medians "
+                f"{_median(runs, 'summary_year_ms_median'):.1f} ms "
+                f"(range {_span(runs, 'summary_year_ms_median', '.0f')} ms; "
+                f"worst single read {max(r['summary_year_ms_max'] for r in runs):.0f} ms)"
+                + (" (target < 100 ms)" if backend == "sqlite" else "")
             )
 
 
