@@ -538,9 +538,13 @@ class Journal:
         problems are reported and the good records kept."""
         source = Path(path)
         fmt = importers.detect(source)
-        if fmt != "fhir":
+        fhir = importers.FhirReader(self.vocabulary)
+        if fmt == "fhir":
+            batch = fhir.read(source)
+        elif fmt in ("apple-health-xml", "apple-health-zip"):
+            batch = importers.AppleHealthReader(fhir).read(source)
+        else:
             raise importers.UnknownFormat(f"{source.name}: {fmt} files are not imported yet")
-        batch = importers.FhirReader(self.vocabulary).read(source)
         trackables = self.trackable_map()
         prepared: list[tuple[EntryBase, list[Measure]]] = []
         for i, entry in enumerate(batch.entries):

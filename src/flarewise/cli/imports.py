@@ -14,7 +14,10 @@ from flarewise.cli.app import JsonOpt, app, emit_json, journal, out
 @app.command("import")
 def import_cmd(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="A FHIR R4 JSON file (resource or Bundle).")],
+    path: Annotated[
+        Path,
+        typer.Argument(help="A FHIR R4 JSON file, or an Apple Health export.xml / export.zip."),
+    ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be imported; change nothing.")
     ] = False,

@@ -1,0 +1,469 @@
+"""Apple Health export (``export.xml`` or the ``export.zip`` the Health app writes), streamed.
+
+Safety: the internal DTD is removed before parsing (it is only declarations; some iOS 16
+exports ship a broken one, and a DTD is where entity bombs and external entities live), bytes
+that XML 1.0 forbids are dropped, lxml runs with entities, DTD loading and network off, and
+elements are cleared as soon as they are read, so memory stays flat in file size. Zip members
+are streamed, never extracted; members whose declared size or compression ratio is absurd are
+refused.
+
+Mapping (documented in docs/imports.md):
+- steps, walking/running distance, active energy and dietary records: one value per local day;
+  when several sources (phone and watch) recorded the same day, the source with the largest
+  daily total is kept and the others dropped (never summed: they count the same steps twice);
+- heart rate: the daily mean of the day's samples; resting heart rate, HRV (SDNN), body mass,
+  temperature, breathing rate, oxygen saturation and blood pressure: each sample;
+- sleep analysis: one night per wake date (bed = earliest start, wake = latest end; asleep =
+  core + deep + REM + unspecified; awake and in-bed stages kept);
+- mindful sessions: mind-body minutes; workouts: activities with minutes, energy, distance;
+- records nested in a Correlation are skipped (they also appear at top level);
+- clinical records (``clinical-records/*.json`` in the zip) are read as FHIR.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import IO, Any
+
+from flarewise.domain.entries import Activity, Measurement, MindBody, Sleep
+from flarewise.errors import FlarewiseError, InvalidInput
+from flarewise.importers.fhir import FhirReader
+from flarewise.importers.report import ImportBatch
+
+SOURCE = "apple_health"
+MAX_MEMBER_BYTES = 8 * 1024**3
+MAX_RATIO = 200
+_BAD = bytes(range(0, 32)).replace(b"\t", b"").replace(b"\n", b"").replace(b"\r", b"")
+
+#: Day-summed quantities: type -> (metric, {unit: factor to the metric's unit}).
+DAILY_SUM = {
+    "HKQuantityTypeIdentifierStepCount": ("steps", {"count": 1.0}),
+    "HKQuantityTypeIdentifierDistanceWalkingRunning": (
+        "distance_walking_running",
+        {"km": 1000.0, "m": 1.0, "mi": 1609.344},
+    ),
+    "HKQuantityTypeIdentifierActiveEnergyBurned": (
+        "active_energy",
+        {"kcal": 1.0, "Cal": 1.0, "kJ": 1 / 4.184},
+    ),
+    "HKQuantityTypeIdentifierDietaryEnergyConsumed": (
+        "dietary_energy",
+        {"kcal": 1.0, "Cal": 1.0, "kJ": 1 / 4.184},
+    ),
+    "HKQuantityTypeIdentifierDietaryWater": (
+        "water",
+        {"mL": 1.0, "L": 1000.0, "fl_oz_us": 29.5735},
+    ),
+    "HKQuantityTypeIdentifierDietaryCaffeine": ("caffeine", {"mg": 1.0, "g": 1000.0}),
+}
+#: Per-sample quantities: type -> (metric, {unit: factor}).
+SAMPLES = {
+    "HKQuantityTypeIdentifierRestingHeartRate": ("resting_heart_rate", {"count/min": 1.0}),
+    "HKQuantityTypeIdentifierHeartRateVariabilitySDNN": ("hrv_sdnn", {"ms": 1.0}),
+    "HKQuantityTypeIdentifierBodyMass": ("body_mass", {"kg": 1.0, "lb": 0.45359237, "g": 0.001}),
+    "HKQuantityTypeIdentifierBodyTemperature": ("body_temperature", {"degC": 1.0}),
+    "HKQuantityTypeIdentifierRespiratoryRate": ("respiratory_rate", {"count/min": 1.0}),
+    "HKQuantityTypeIdentifierOxygenSaturation": ("oxygen_saturation", {"%": 100.0}),
+    "HKQuantityTypeIdentifierBloodPressureSystolic": ("blood_pressure_systolic", {"mmHg": 1.0}),
+    "HKQuantityTypeIdentifierBloodPressureDiastolic": ("blood_pressure_diastolic", {"mmHg": 1.0}),
+}
+METRIC_UNITS = {
+    "steps": "count",
+    "distance_walking_running": "m",
+    "active_energy": "kcal",
+    "dietary_energy": "kcal",
+    "water": "mL",
+    "caffeine": "mg",
+    "heart_rate": "/min",
+    "resting_heart_rate": "/min",
+    "hrv_sdnn": "ms",
+    "body_mass": "kg",
+    "body_temperature": "Cel",
+    "respiratory_rate": "/min",
+    "oxygen_saturation": "%",
+    "blood_pressure_systolic": "mm[Hg]",
+    "blood_pressure_diastolic": "mm[Hg]",
+}
+ASLEEP = {
+    "HKCategoryValueSleepAnalysisAsleep",
+    "HKCategoryValueSleepAnalysisAsleepUnspecified",
+    "HKCategoryValueSleepAnalysisAsleepCore",
+    "HKCategoryValueSleepAnalysisAsleepDeep",
+    "HKCategoryValueSleepAnalysisAsleepREM",
+}
+STAGES = {
+    "HKCategoryValueSleepAnalysisAsleepCore": "core",
+    "HKCategoryValueSleepAnalysisAsleepDeep": "deep",
+    "HKCategoryValueSleepAnalysisAsleepREM": "rem",
+    "HKCategoryValueSleepAnalysisAwake": "awake",
+}
+WORKOUTS = {
+    "Walking": "walking",
+    "Running": "running",
+    "Cycling": "cycling",
+    "Swimming": "swimming",
+    "Yoga": "yoga",
+    "TaiChi": "tai_chi",
+    "Pilates": "pilates",
+    "Dance": "dancing",
+    "SocialDance": "dancing",
+    "CardioDance": "dancing",
+    "TraditionalStrengthTraining": "strength_training",
+    "FunctionalStrengthTraining": "strength_training",
+    "Hiking": "walking",
+    "WaterFitness": "aquatic_exercise",
+    "Flexibility": "stretching",
+    "MindAndBody": "yoga",
+    "Gardening": "gardening",
+}
+
+
+class AppleHealthError(FlarewiseError):
+    """The export cannot be read at all."""
+
+
+def parse_when(text: str | None) -> datetime | None:
+    """``2016-05-31 21:07:06 +0100`` (the export's format)."""
+    if not text:
+        return None
+    try:
+        return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M:%S %z")
+    except ValueError:
+        return None
+
+
+class _Cleaned(io.RawIOBase):
+    """A byte stream with the DOCTYPE internal subset removed and forbidden control bytes
+    dropped, read in chunks (never the whole file)."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+        self.buf = b""
+        self.head_done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def _fill_head(self) -> None:
+        head = self.raw.read(1 << 20)
+        start = head.find(b"<!DOCTYPE")
+        if start != -1:
+            end = head.find(b"]>", start)
+            end2 = head.find(b">", start)
+            if end != -1 and (head.find(b"[", start) < end2 or end2 == -1):
+                head = head[:start] + head[end + 2 :]
+            elif end2 != -1:
+                head = head[:start] + head[end2 + 1 :]
+            else:
+                raise AppleHealthError(
+                    "the document type declaration does not end in the "
+                    "first megabyte; this is not a plausible export"
+                )
+        self.buf = head.translate(None, _BAD)
+        self.head_done = True
+
+    def readinto(self, b: Any) -> int:
+        if not self.head_done:
+            self._fill_head()
+        if not self.buf:
+            chunk = self.raw.read(1 << 20)
+            if not chunk:
+                return 0
+            self.buf = chunk.translate(None, _BAD)
+        n = min(len(b), len(self.buf))
+        b[:n] = self.buf[:n]
+        self.buf = self.buf[n:]
+        return n
+
+
+@dataclass
+class _State:
+    daily: dict[tuple[str, date, str], float] = field(default_factory=lambda: defaultdict(float))
+    hr: dict[date, list[float]] = field(default_factory=lambda: defaultdict(lambda: [0.0, 0.0]))
+    offsets: dict[date, int] = field(default_factory=dict)  # first UTC offset seen per day
+
+    def at_end_of(self, day: date) -> datetime:
+        tz = timezone(timedelta(minutes=self.offsets.get(day, 0)))
+        return datetime.combine(day, time(23, 59), tzinfo=tz)
+
+    nights: dict[date, dict[str, Any]] = field(default_factory=dict)
+
+
+class AppleHealthReader:
+    def __init__(self, fhir_reader: FhirReader | None = None) -> None:
+        self.fhir = fhir_reader
+
+    def read(self, path: Path) -> ImportBatch:
+        batch = ImportBatch(path.name, "apple-health")
+        if zipfile.is_zipfile(path):
+            self._zip(path, batch)
+        else:
+            with path.open("rb") as fh:
+                self._xml(fh, path.name, batch)
+        return batch
+
+    def _zip(self, path: Path, batch: ImportBatch) -> None:
+        try:
+            zf = zipfile.ZipFile(path)
+        except zipfile.BadZipFile as exc:
+            raise AppleHealthError(f"{path.name}: not a readable zip file ({exc})") from None
+        with zf:
+            members = [i for i in zf.infolist() if not i.is_dir()]
+            for info in members:
+                ratio = info.file_size / max(1, info.compress_size)
+                if info.file_size > MAX_MEMBER_BYTES or (
+                    info.file_size > 1 << 20 and ratio > MAX_RATIO
+                ):
+                    raise AppleHealthError(
+                        f"{path.name}: {info.filename} would unpack to {info.file_size:,} bytes "
+                        f"(ratio {ratio:.0f}:1); refused as a possible zip bomb"
+                    )
+            xml = [i for i in members if i.filename.rsplit("/", 1)[-1] == "export.xml"]
+            if not xml:
+                raise AppleHealthError(
+                    f"{path.name}: no export.xml inside; is this the zip the Health app exported?"
+                )
+            with zf.open(xml[0]) as fh:
+                self._xml(fh, f"{path.name}:{xml[0].filename}", batch)
+            if self.fhir is not None:
+                for info in members:
+                    if "/clinical-records/" in f"/{info.filename}" and info.filename.endswith(
+                        ".json"
+                    ):
+                        self._clinical(zf, info, batch)
+
+    def _clinical(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, batch: ImportBatch) -> None:
+        import tempfile
+
+        with zf.open(info) as src, tempfile.NamedTemporaryFile(suffix=".json") as tmp:
+            tmp.write(src.read(64 * 1024 * 1024 + 1))
+            tmp.flush()
+            if self.fhir is None:
+                return
+            try:
+                sub = self.fhir.read(Path(tmp.name))
+            except FlarewiseError as exc:
+                batch.problem(info.filename, "", str(exc))
+                return
+        batch.records += sub.records
+        batch.entries.extend(sub.entries)
+        batch.problems.extend(sub.problems)
+
+    def _xml(self, raw: IO[bytes], name: str, batch: ImportBatch) -> None:
+        from lxml import etree
+
+        state = _State()
+        stream = io.BufferedReader(_Cleaned(raw), buffer_size=1 << 20)
+        parser_args = {
+            "events": ("end",),
+            "tag": ("Record", "Workout"),
+            "resolve_entities": False,
+            "no_network": True,
+            "load_dtd": False,
+            "huge_tree": False,
+            "remove_comments": True,
+        }
+        try:
+            for _, elem in etree.iterparse(stream, **parser_args):
+                parent = elem.getparent()
+                if elem.tag == "Record" and (parent is None or parent.tag != "Correlation"):
+                    batch.records += 1
+                    self._record(elem, name, batch, state)
+                elif elem.tag == "Workout":
+                    batch.records += 1
+                    self._workout(elem, name, batch)
+                if parent is not None and parent.tag != "Correlation":
+                    elem.clear(keep_tail=False)
+                    while elem.getprevious() is not None:
+                        del parent[0]
+        except etree.XMLSyntaxError as exc:
+            if batch.records == 0:
+                raise AppleHealthError(
+                    f"{name}: not a readable Apple Health export ({exc.msg}, line {exc.lineno})"
+                ) from None
+            batch.problem(
+                f"line {exc.lineno}",
+                "",
+                f"the file is cut or damaged here ({exc.msg}); everything before it was read",
+            )
+        self._finish(state, batch)
+
+    # -- records -----------------------------------------------------------------------------
+
+    def _record(self, elem: Any, name: str, batch: ImportBatch, state: _State) -> None:
+        kind = elem.get("type", "")
+        line = f"line {elem.sourceline}"
+        start, end = parse_when(elem.get("startDate")), parse_when(elem.get("endDate"))
+        if kind in DAILY_SUM or kind in SAMPLES or kind == "HKQuantityTypeIdentifierHeartRate":
+            when = start
+            if when is None:
+                shown = elem.get("startDate")
+                reason = (
+                    "is missing"
+                    if shown is None
+                    else f"{shown!r} is not a date like 2016-05-31 21:07:06 +0100"
+                )
+                batch.problem(line, "startDate", f"{reason}; record skipped")
+                return
+            try:
+                value = float(elem.get("value", ""))
+            except ValueError:
+                batch.problem(
+                    line, "value", f"{elem.get('value')!r} is not a number; record skipped"
+                )
+                return
+            unit = elem.get("unit")
+            offset = when.utcoffset()
+            state.offsets.setdefault(
+                when.date(), int(offset.total_seconds() // 60) if offset else 0
+            )
+            if kind == "HKQuantityTypeIdentifierHeartRate":
+                slot = state.hr[when.date()]
+                slot[0] += value
+                slot[1] += 1
+                return
+            metric, units = DAILY_SUM.get(kind) or SAMPLES[kind]
+            if unit not in units:
+                batch.problem(
+                    line,
+                    "unit",
+                    f"{unit!r} is not a unit flarewise reads for {kind}; record skipped",
+                )
+                return
+            value *= units[unit]
+            if kind in DAILY_SUM:
+                state.daily[(metric, when.date(), elem.get("sourceName", ""))] += value
+                return
+            try:
+                batch.entries.append(
+                    Measurement(
+                        at=when,
+                        metric=metric,
+                        value=value,
+                        unit=METRIC_UNITS[metric],
+                        source=SOURCE,
+                        source_key=f"{metric}:{elem.get('startDate')}:{elem.get('sourceName', '')}",
+                    )
+                )
+            except InvalidInput as exc:
+                batch.problem(line, exc.field, exc.reason)
+        elif kind == "HKCategoryTypeIdentifierSleepAnalysis":
+            if start is None or end is None or end <= start:
+                batch.problem(line, "startDate", "a sleep record needs a start before its end")
+                return
+            night = state.nights.setdefault(
+                end.date(), {"bed": start, "wake": end, "asleep": 0.0, "stages": defaultdict(float)}
+            )
+            night["bed"] = min(night["bed"], start)
+            night["wake"] = max(night["wake"], end)
+            minutes = (end - start).total_seconds() / 60
+            value = elem.get("value", "")
+            if value in ASLEEP:
+                night["asleep"] += minutes
+            if value in STAGES:
+                night["stages"][STAGES[value]] += minutes
+        elif kind == "HKCategoryTypeIdentifierMindfulSession":
+            if start is None or end is None or end <= start:
+                batch.problem(line, "startDate", "a mindful session needs a start before its end")
+                return
+            minutes = min(24 * 60, (end - start).total_seconds() / 60)
+            batch.entries.append(
+                MindBody(
+                    at=end,
+                    practice="meditation",
+                    minutes=minutes,
+                    source=SOURCE,
+                    source_key=f"mindful:{elem.get('startDate')}",
+                )
+            )
+
+    def _workout(self, elem: Any, name: str, batch: ImportBatch) -> None:
+        line = f"line {elem.sourceline}"
+        start, end = parse_when(elem.get("startDate")), parse_when(elem.get("endDate"))
+        kind = elem.get("workoutActivityType", "").removeprefix("HKWorkoutActivityType")
+        if start is None or end is None:
+            batch.problem(line, "startDate", "a workout needs its start and end; skipped")
+            return
+        try:
+            minutes = (
+                float(elem.get("duration"))
+                if elem.get("duration")
+                else (end - start).total_seconds() / 60
+            )
+            if elem.get("durationUnit") == "s":
+                minutes /= 60
+        except ValueError:
+            batch.problem(line, "duration", f"{elem.get('duration')!r} is not a number")
+            return
+        energy = elem.get("totalEnergyBurned")
+        distance = elem.get("totalDistance")
+        factor = {"km": 1.0, "mi": 1.609344, "m": 0.001}.get(
+            elem.get("totalDistanceUnit", "km"), 1.0
+        )
+        try:
+            batch.entries.append(
+                Activity(
+                    at=end,
+                    activity=WORKOUTS.get(kind, "other_exercise"),
+                    minutes=max(1.0, min(minutes, 24 * 60)),
+                    energy_kcal=float(energy) if energy else None,
+                    distance_km=float(distance) * factor if distance else None,
+                    comment=None if kind in WORKOUTS else f"Apple Health workout: {kind}",
+                    source=SOURCE,
+                    source_key=f"workout:{elem.get('startDate')}",
+                )
+            )
+        except (InvalidInput, ValueError) as exc:
+            batch.problem(line, getattr(exc, "field", ""), str(exc))
+
+    def _finish(self, state: _State, batch: ImportBatch) -> None:
+        best: dict[tuple[str, date], tuple[float, str]] = {}
+        for (metric, day, src), total in state.daily.items():
+            if (metric, day) not in best or total > best[(metric, day)][0]:
+                best[(metric, day)] = (total, src)
+        for (metric, day), (total, _src) in sorted(best.items()):
+            batch.entries.append(
+                Measurement(
+                    at=state.at_end_of(day),
+                    metric=metric,
+                    value=total,
+                    unit=METRIC_UNITS[metric],
+                    source=SOURCE,
+                    source_key=f"{metric}:{day}",
+                )
+            )
+        for day, (total, n) in sorted(state.hr.items()):
+            batch.entries.append(
+                Measurement(
+                    at=state.at_end_of(day),
+                    metric="heart_rate",
+                    value=total / n,
+                    unit="/min",
+                    source=SOURCE,
+                    source_key=f"heart_rate:{day}",
+                    comment=f"mean of {int(n)} samples",
+                )
+            )
+        for day, night in sorted(state.nights.items()):
+            in_bed = (night["wake"] - night["bed"]).total_seconds() / 60
+            if in_bed > 24 * 60:
+                batch.problem(
+                    f"night ending {day}", "startDate", "sleep records span more than a day"
+                )
+                continue
+            asleep = min(night["asleep"], in_bed) if night["asleep"] else None
+            batch.entries.append(
+                Sleep(
+                    at=night["wake"],
+                    bed_at=night["bed"],
+                    asleep_minutes=asleep,
+                    stage_minutes={k: min(v, 24 * 60) for k, v in night["stages"].items()},
+                    source=SOURCE,
+                    source_key=f"sleep:{day}",
+                )
+            )

@@ -1,0 +1,168 @@
+"""Apple Health import against the real and synthetic exports in ../shared/corpora/apple-health
+(PROVENANCE.md), the upstream authors' expectations, and hostile files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from flarewise import FlarewiseError, Journal, Measurement, Sleep
+
+from .conftest import SHARED
+
+AH = SHARED / "corpora" / "apple-health"
+pytestmark = pytest.mark.skipif(not AH.exists(), reason=f"shared corpora not found at {AH}")
+
+
+def metrics(journal: Journal, metric: str) -> dict[str, float]:
+    return {
+        str(e.local_date): e.value
+        for e in journal.entries()
+        if isinstance(e, Measurement) and e.metric == metric
+    }
+
+
+def test_every_apple_health_corpus_file_imports(journal: Journal) -> None:
+    files = [p for p in sorted(AH.rglob("export*")) if p.suffix in (".xml", ".zip")]
+    assert len(files) == 6
+    for f in files:
+        report = journal.import_file(f)
+        assert report.records >= 3, f
+
+
+def test_tdda_expected_csv_totals_hold(journal: Journal) -> None:
+    """tdda/applehealthdata's oracle: the flattened StepCount and DistanceWalkingRunning rows.
+    flarewise keeps one value per day: the sum of the day's records of one source."""
+    journal.import_file(AH / "tdda-applehealthdata" / "export6s3sample.xml")
+    folder = AH / "tdda-applehealthdata" / "expected-csv"
+    for name, metric, factor in (
+        ("StepCount.csv", "steps", 1.0),
+        ("DistanceWalkingRunning.csv", "distance_walking_running", 1000.0),
+    ):
+        expected: dict[str, float] = {}
+        with (folder / name).open(newline="") as fh:
+            for row in csv.DictReader(fh):
+                day = row["startDate"][:10]
+                expected[day] = expected.get(day, 0.0) + float(row["value"]) * factor
+        got = metrics(journal, metric)
+        assert got.keys() == expected.keys()
+        for day, value in expected.items():
+            assert got[day] == pytest.approx(value)
+    workouts = [e for e in journal.entries() if e.kind == "activity"]
+    assert len(workouts) == 1
+
+
+def test_hydawo_version_14_with_dtd_sleep_and_correlations(journal: Journal) -> None:
+    report = journal.import_file(AH / "hydawo-local-health-agent" / "export.xml")
+    assert report.problems == ()
+    nights = [e for e in journal.entries() if isinstance(e, Sleep)]
+    assert nights and all(n.at > n.bed_at for n in nights)
+    systolic = [
+        e
+        for e in journal.entries()
+        if isinstance(e, Measurement) and e.metric == "blood_pressure_systolic"
+    ]
+    # one top-level record; its copy nested in the Correlation is not counted again
+    assert len(systolic) == 1
+
+
+def test_hydawo_malformed_policy_skip_bad_keep_the_rest(journal: Journal) -> None:
+    """Upstream's fixture: records 1 and 6 are good; 2 (bad startDate) and 3 (no startDate) are
+    skipped; 4 has a non-numeric value; 5 has no unit. Nothing crashes, good records are kept."""
+    report = journal.import_file(AH / "hydawo-local-health-agent" / "export_malformed.xml")
+    assert sorted(metrics(journal, "resting_heart_rate").values()) == [57.0, 58.0]
+    fields = sorted(p.field for p in report.problems)
+    assert fields == ["startDate", "startDate", "unit", "value"]
+    assert all(p.record.startswith("line ") for p in report.problems)
+
+
+def test_zip_export_and_reimport_adds_nothing(journal: Journal) -> None:
+    path = AH / "dogsheep-healthkit-to-sqlite" / "export.zip"
+    first = journal.import_file(path)
+    assert first.entries_added >= 1
+    assert journal.import_file(path).entries_added == 0
+
+
+def record(
+    value: str,
+    source: str = "Phone",
+    start: str = "2024-03-01 09:00:00 +0000",
+    end: str | None = None,
+    extra: str = "",
+) -> str:
+    return (
+        f'<Record type="HKQuantityTypeIdentifierStepCount" sourceName="{source}" '
+        f'unit="count" startDate="{start}" endDate="{end or start}" value="{value}"{extra}/>'
+    )
+
+
+def test_watch_and_phone_steps_are_not_summed(journal: Journal, tmp_path: Path) -> None:
+    rows = [
+        record("4000", "Phone"),
+        record("4200", "Watch"),
+        record("800", "Watch", start="2024-03-01 18:00:00 +0000"),
+    ]
+    f = tmp_path / "export.xml"
+    f.write_text('<HealthData locale="en_GB">' + "".join(rows) + "</HealthData>")
+    journal.import_file(f)
+    assert metrics(journal, "steps") == {"2024-03-01": 5000.0}
+
+
+_ENTITIES = "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
+HOSTILE = {
+    "xxe.xml": (
+        '<?xml version="1.0"?>\n<!DOCTYPE HealthData [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+        "\n<HealthData>" + record("1", "&xxe;") + "</HealthData>"
+    ).encode(),
+    "bomb.xml": (
+        '<?xml version="1.0"?>\n<!DOCTYPE HealthData [<!ENTITY a "aaaaaaaaaa">'
+        + _ENTITIES
+        + "]>\n<HealthData>"
+        + record("1", "&j;")
+        + "</HealthData>"
+    ).encode(),
+    "control.xml": b"<HealthData>\x01" + record("7", "P\x02").encode() + b"</HealthData>",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_xml_is_refused_or_defused_quickly(
+    journal: Journal, tmp_path: Path, name: str
+) -> None:
+    f = tmp_path / name
+    f.write_bytes(HOSTILE[name])
+    start = time.perf_counter()
+    try:
+        report = journal.import_file(f)
+    except FlarewiseError as exc:
+        assert "export" in str(exc) or name in str(exc)
+    else:
+        assert "root:" not in repr(journal.entries())  # never a local file's content
+        if name == "control.xml":
+            assert metrics(journal, "steps") == {"2024-03-01": 7.0}
+        assert report.records <= 1
+    assert time.perf_counter() - start < 5
+
+
+def test_zip_bomb_is_refused(journal: Journal, tmp_path: Path) -> None:
+    f = tmp_path / "export.zip"
+    with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(
+            "apple_health_export/export.xml",
+            b"<HealthData>" + b" " * (60 * 1024 * 1024) + b"</HealthData>",
+        )
+    with pytest.raises(FlarewiseError, match="zip bomb"):
+        journal.import_file(f)
+    assert journal.count() == 0
+
+
+def test_a_file_that_is_not_what_its_name_says(journal: Journal, tmp_path: Path) -> None:
+    f = tmp_path / "export.xml"
+    f.write_bytes(io.BytesIO(b"just some notes\nnot xml at all").getvalue())
+    with pytest.raises(FlarewiseError, match="not a format flarewise imports"):
+        journal.import_file(f)
