@@ -35,8 +35,6 @@ def randomised_trial(
                 per.append(2 * b + j)
                 blk.append(b)
     arm_a = np.array(arm, float)
-    treated = np.repeat([a for b in range(blocks) for a in (0, 1)], 1)  # placeholder, unused
-    del treated
     on = np.zeros(len(arm_a))
     # the supplement acts during its whole period (washout days are only masked in analysis)
     for i, (p, a) in enumerate(zip(per, arm, strict=True)):

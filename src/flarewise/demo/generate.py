@@ -67,10 +67,8 @@ class _Gen:
         self.tz = ZoneInfo(TIMEZONE)
         self.truth = DemoTruth(start=start, days=days, seed=seed, flares=default_flares(start))
         self.entries: list[EntryBase] = []
-        self._n = 0
 
     def id(self) -> str:
-        self._n += 1
         return uuid.UUID(int=self.rng.getrandbits(128), version=4).hex
 
     def at(self, day: date, hour: float, jitter_min: float = 20) -> datetime:

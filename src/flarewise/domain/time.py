@@ -54,11 +54,6 @@ def normalise_instant(
     return at
 
 
-def to_utc_naive(at: datetime) -> datetime:
-    """The UTC wall time of an aware instant, without tzinfo (how storage keeps it)."""
-    return at.astimezone(UTC).replace(tzinfo=None)
-
-
 def from_utc_naive(utc: datetime, minutes: int) -> datetime:
     """Rebuild the aware instant as the person saw it from storage's UTC time and offset."""
     return utc.replace(tzinfo=UTC).astimezone(fixed_offset(minutes))

@@ -13,7 +13,7 @@ from flarewise.knowledge.vocabulary import Vocabulary, load_vocabulary
 from flarewise.labs.redflags import RedFlag
 from flarewise.plan.context import PlanContext
 from flarewise.plan.items import PlanItem
-from flarewise.plan.safety import UL_RULES, Warning, check_plan
+from flarewise.plan.safety import UL_RULES, Warning, check_plan, counts_toward
 
 STATEMENT = (
     "This plan is information to discuss with your clinician, not a prescription. "
@@ -142,11 +142,7 @@ def _dose(
     low, high = i.dose.low, i.dose.high
     if i.upper_limit is not None and i.upper_limit.rule in UL_RULES:
         sid, limit = UL_RULES[i.upper_limit.rule]
-        already = sum(
-            a.daily_amount or 0
-            for a in ctx.current
-            if a.substance == sid or (sid == "magnesium" and "magnesium_source" in a.classes)
-        )
+        already = sum(a.daily_amount or 0 for a in ctx.current if counts_toward(a, sid))
         high = min(high, limit - already)
         if high < low:
             return None, None, None, f"you already take {already:g} {i.dose.unit}/day"

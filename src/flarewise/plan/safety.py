@@ -39,6 +39,14 @@ class Warning:
         return self.severity == "contraindicated"
 
 
+def counts_toward(agent: Agent, substance: str) -> bool:
+    """Whether an agent adds to a substance's upper limit: magnesium counts every magnesium
+    source (supplements, antacids, laxatives), the others only themselves."""
+    return agent.substance == substance or (
+        substance == "magnesium" and "magnesium_source" in agent.classes
+    )
+
+
 class _Checker:
     def __init__(self, ctx: PlanContext, agents: list[Agent], vocab: Vocabulary) -> None:
         self.ctx = ctx
@@ -86,12 +94,7 @@ class _Checker:
         ctx = self.ctx
         # -- upper limits (summed over every current and proposed source) -------------------
         for rule, (sid, limit) in UL_RULES.items():
-            sources = [
-                a
-                for a in self.agents
-                if a.origin != "stopped"
-                and (a.substance == sid or (sid == "magnesium" and "magnesium_source" in a.classes))
-            ]
+            sources = [a for a in self.agents if a.origin != "stopped" and counts_toward(a, sid)]
             total = sum(a.daily_amount or 0 for a in sources)
             if total > limit:
                 unit = self.vocab.substances[sid].canonical_unit
