@@ -160,3 +160,34 @@ def test_meaningful_change_as_a_percentage_of_baseline(journal: Journal) -> None
     )
     assert protocol.meaningful_basis == "percent" and protocol.meaningful_percent == 30
     assert protocol.timing == "with dinner"
+
+
+def test_logging_todays_planned_dose(journal: Journal) -> None:
+    from flarewise.domain.experiments import Protocol
+
+    today = journal.today()
+    dose = DoseLevel(amount=200, unit="mg", days=14)
+    on = Protocol(
+        title="t",
+        design="randomised_blocks",
+        intervention="magnesium",
+        substance="magnesium",
+        outcome="pain",
+        start=today,
+        washout_days=0,
+        order=("BA",) * 6,
+        dose=dose,
+    )
+    off = on.replace(id="off-period", order=("AB",) * 6)
+    journal.add_experiment(on)
+    journal.add_experiment(off)
+    intake = journal.log_experiment_dose(on.id)
+    assert (intake.substance, intake.amount, intake.unit, intake.status) == (
+        "magnesium",
+        200,
+        "mg",
+        "taken",
+    )
+    assert journal.log_experiment_dose(on.id, skipped=True).status == "skipped"
+    with pytest.raises(InvalidInput, match="not a day to take anything"):
+        journal.log_experiment_dose("off-period")

@@ -30,7 +30,7 @@ from flarewise.analysis.insights import insights as analysis_insights
 from flarewise.demo.model import DemoTruth
 from flarewise.domain.backup import Backup, StoredEntry
 from flarewise.domain.base import translate
-from flarewise.domain.entries import Assessment, EntryBase, LabResult
+from flarewise.domain.entries import Assessment, EntryBase, Intake, LabResult
 from flarewise.domain.experiments import Challenge, DoseLevel, Protocol
 from flarewise.domain.profile import Profile
 from flarewise.domain.regimens import DoseStep, Regimen
@@ -505,6 +505,25 @@ class Journal:
         taken = f"intake:{p.substance}" if p.substance else None
         return trials.analyze_experiment(p, grid, today, outcome=outcome, taken_measure=taken)
 
+    def log_experiment_dose(self, experiment_id: str, *, skipped: bool = False) -> Intake:
+        """Record today's planned dose of an experiment as taken (or skipped)."""
+        p = self.experiment(experiment_id)
+        today = self.today()
+        day = next((d for d in trials.planned_schedule(p) if d.day == today), None)
+        if day is None or day.dose is None or p.substance is None:
+            raise InvalidInput(
+                "experiment", "today is not a day to take anything in this experiment"
+            )
+        return self.add(
+            Intake(
+                at=datetime.now(self.timezone()),
+                substance=p.substance,
+                status="skipped" if skipped else "taken",
+                amount=day.dose.amount,
+                unit=day.dose.unit,
+            )
+        )
+
     def experiment_status(self, experiment_id: str, today: date | None = None) -> dict[str, Any]:
         p = self.experiment(experiment_id)
         today = today or self.today()
@@ -895,6 +914,34 @@ def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
         db.close()
         raise
     return db
+
+
+def schema_status(url: str | None = None) -> tuple[str | None, str, str]:
+    """(current revision, revision this flarewise needs, URL without password) of a database."""
+    db = Database(url or _default_url())
+    try:
+        return db.current_revision(), db.head_revision(), db.safe_url
+    finally:
+        db.close()
+
+
+def migrate_database(url: str | None, revision: str, *, down: bool = False) -> str | None:
+    """Upgrade (or, with ``down``, downgrade) a database's schema; returns the new revision."""
+    db = Database(url or _default_url())
+    try:
+        if down:
+            db.downgrade(revision)
+        else:
+            db.upgrade(revision)
+        return db.current_revision()
+    finally:
+        db.close()
+
+
+def _default_url() -> str:
+    from flarewise.config import load_settings
+
+    return load_settings().database_url
 
 
 def open_journal(

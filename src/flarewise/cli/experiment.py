@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
 from typing import Annotated, Any
 
 import typer
@@ -11,7 +10,6 @@ from rich.table import Table
 
 from flarewise.cli.app import JsonOpt, emit_json, journal, out
 from flarewise.cli.when import parse_day
-from flarewise.domain import Intake
 from flarewise.domain.experiments import DoseLevel
 from flarewise.errors import InvalidInput
 
@@ -193,23 +191,7 @@ def experiment_log(
 ) -> None:
     """Log today's planned dose as taken (or skipped)."""
     j = journal(ctx)
-    p = j.experiment(experiment_id)
-    from flarewise.experiments import planned_schedule
-
-    today = j.today()
-    day = next((d for d in planned_schedule(p) if d.day == today), None)
-    if day is None or not day.dose or not p.substance:
-        raise InvalidInput("experiment", "today is not a day to take anything in this experiment")
-    amount, unit = day.dose.split(" ", 1)
-    entry = j.add(
-        Intake(
-            at=datetime.now(j.timezone()),
-            substance=p.substance,
-            status="skipped" if skipped else "taken",
-            amount=float(amount),
-            unit=unit,
-        )
-    )
+    entry = j.log_experiment_dose(experiment_id, skipped=skipped)
     out.print(f"Logged {j.describe(entry)}.", markup=False)
 
 

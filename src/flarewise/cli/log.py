@@ -365,18 +365,7 @@ def log_event(
 
     def make(j: Journal) -> EntryBase:
         eid = j.vocabulary.resolve("event", event, "event")
-        detail = None
-        if kind:
-            details = {d.id: d for d in j.vocabulary.events[eid].details}
-            from flarewise.knowledge.vocabulary import normalise_name
-
-            wanted = normalise_name(kind)
-            for d in details.values():
-                if wanted in {normalise_name(n) for n in (d.id, d.name, *d.synonyms)}:
-                    detail = d.id
-            if detail is None:
-                known = ", ".join(details) or "none"
-                raise InvalidInput("--type", f"{kind!r} is not a kind of {eid} (known: {known})")
+        detail = j.vocabulary.resolve_detail(eid, kind, "--type") if kind else None
         return LifeEvent(
             at=_when(j, at), event=eid, detail=detail, severity=severity, comment=comment
         )

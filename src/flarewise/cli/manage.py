@@ -14,7 +14,7 @@ from flarewise.cli.app import JsonOpt, app, emit_json, journal, out, state
 from flarewise.cli.when import parse_day
 from flarewise.domain import Condition, DoseStep, Regimen, Trackable
 from flarewise.errors import InvalidInput
-from flarewise.journal import Journal, read_backup
+from flarewise.journal import Journal, migrate_database, read_backup, schema_status
 
 db_app = typer.Typer(help="Database schema: upgrade, downgrade, current.", no_args_is_help=True)
 profile_app = typer.Typer(
@@ -51,15 +51,10 @@ def init(ctx: typer.Context) -> None:
 @db_app.command("upgrade")
 def db_upgrade(ctx: typer.Context, revision: Annotated[str, typer.Argument()] = "head") -> None:
     """Apply schema migrations (back up first: `flarewise export`)."""
-    from flarewise.storage import Database
-
-    db = Database(state(ctx).settings.database_url)
-    try:
-        before = db.current_revision()
-        db.upgrade(revision)
-        out.print(f"Schema {before or 'empty'} -> {db.current_revision()} in {db.safe_url}")
-    finally:
-        db.close()
+    url = state(ctx).settings.database_url
+    before, _, safe_url = schema_status(url)
+    after = migrate_database(url, revision)
+    out.print(f"Schema {before or 'empty'} -> {after} in {safe_url}")
 
 
 @db_app.command("downgrade")
@@ -67,29 +62,16 @@ def db_downgrade(
     ctx: typer.Context, revision: Annotated[str, typer.Argument(help="Target revision, or base.")]
 ) -> None:
     """Revert schema migrations (data in dropped tables is lost: export first)."""
-    from flarewise.storage import Database
-
-    db = Database(state(ctx).settings.database_url)
-    try:
-        db.downgrade(revision)
-        out.print(f"Schema now {db.current_revision() or 'empty'} in {db.safe_url}")
-    finally:
-        db.close()
+    url = state(ctx).settings.database_url
+    after = migrate_database(url, revision, down=True)
+    out.print(f"Schema now {after or 'empty'} in {schema_status(url)[2]}")
 
 
 @db_app.command("current")
 def db_current(ctx: typer.Context) -> None:
     """Show the schema revision of the database and the one this flarewise needs."""
-    from flarewise.storage import Database
-
-    db = Database(state(ctx).settings.database_url)
-    try:
-        out.print(
-            f"{db.safe_url}: schema {db.current_revision() or 'empty'} "
-            f"(this flarewise needs {db.head_revision()})"
-        )
-    finally:
-        db.close()
+    current, head, safe_url = schema_status(state(ctx).settings.database_url)
+    out.print(f"{safe_url}: schema {current or 'empty'} (this flarewise needs {head})")
 
 
 @app.command("export")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flarewise.analysis.nof1 import CONTROL, EXCLUDED, TREATED
-from flarewise.domain.experiments import Protocol
+from flarewise.domain.experiments import DoseLevel, Protocol
 
 
 @dataclass(frozen=True)
@@ -20,8 +20,12 @@ class PlannedDay:
     block: int
     day_in_phase: int
     phase_length: int
-    dose: str | None = None
+    dose: DoseLevel | None = None  # what to take that day (its `days` is the step's length)
     food: str | None = None
+
+    @property
+    def dose_text(self) -> str | None:
+        return None if self.dose is None else f"{self.dose.amount:g} {self.dose.unit}"
 
 
 def _days(p: Protocol) -> list[PlannedDay]:
@@ -34,7 +38,7 @@ def _days(p: Protocol) -> list[PlannedDay]:
         arm: int,
         period: int = -1,
         block: int = -1,
-        dose: str | None = None,
+        dose: DoseLevel | None = None,
         food: str | None = None,
         first_excluded: int = 0,
     ) -> None:
@@ -45,7 +49,7 @@ def _days(p: Protocol) -> list[PlannedDay]:
             out.append(PlannedDay(day, ph, a, period, block, i + 1, n, dose, food))
             day += timedelta(days=1)
 
-    dose = f"{p.dose.amount:g} {p.dose.unit}" if p.dose else None
+    dose = p.dose
     add(p.run_in_days, "run-in", EXCLUDED)
     if p.design == "ab":
         add(p.baseline_days, "A", CONTROL, 0, 0)
@@ -67,8 +71,8 @@ def _days(p: Protocol) -> list[PlannedDay]:
         add(p.baseline_days, "A", CONTROL, 0, 0)
         *steps, stable = p.titration
         for s in steps:
-            add(s.days, "titration", EXCLUDED, dose=f"{s.amount:g} {s.unit}")
-        add(stable.days, "stable", TREATED, 1, 0, f"{stable.amount:g} {stable.unit}")
+            add(s.days, "titration", EXCLUDED, dose=s)
+        add(stable.days, "stable", TREATED, 1, 0, stable)
     elif p.design == "reintroduction":
         add(p.baseline_days, "elimination", CONTROL, 0, 0)
         for k, c in enumerate(p.challenges, start=1):
@@ -129,7 +133,7 @@ def today_instruction(p: Protocol, today: date) -> str:
     text = f"Today you are in {what}, day {d.day_in_phase} of {d.phase_length}."
     name = p.substance or p.intervention
     if d.phase in ("B", "stable", "titration") or (d.phase == "washout" and d.dose):
-        text += f" Take {name}" + (f" {d.dose}." if d.dose else ".")
+        text += f" Take {name}" + (f" {d.dose_text}." if d.dose else ".")
     elif d.phase in ("A",) or (d.phase == "washout" and p.design != "reintroduction"):
         text += f" Do not take {name}."
     if d.food:

@@ -289,6 +289,19 @@ class Vocabulary:
                 raise first from None
             return self.forms[form_id][0], form_id
 
+    def resolve_detail(self, event: str, text: str, field: str = "detail") -> str:
+        """The id of a kind of event (an infection type, a menstrual flow) by id, name or
+        synonym, e.g. ``resolve_detail("infection", "flu")`` -> ``influenza``."""
+        from flarewise.errors import InvalidInput
+
+        details = self.events[event].details
+        wanted = normalise_name(text)
+        for d in details:
+            if wanted in {normalise_name(n) for n in (d.id, d.name, *d.synonyms)}:
+                return d.id
+        known = ", ".join(d.id for d in details) or "none"
+        raise InvalidInput(field, f"{text!r} is not a kind of {event} (known: {known})")
+
     def resolve_analyte(self, text: str, field: str = "loinc") -> str:
         """A LOINC code (known or, if well formed, unknown) or a known analyte name."""
         code = text.strip()
