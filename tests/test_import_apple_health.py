@@ -166,3 +166,26 @@ def test_a_file_that_is_not_what_its_name_says(journal: Journal, tmp_path: Path)
     f.write_bytes(io.BytesIO(b"just some notes\nnot xml at all").getvalue())
     with pytest.raises(FlarewiseError, match="not a format flarewise imports"):
         journal.import_file(f)
+
+
+def test_clinical_records_in_the_zip_are_read_as_fhir(journal: Journal, tmp_path: Path) -> None:
+    hb = (
+        SHARED
+        / "corpora"
+        / "fhir"
+        / "hl7-spec-examples"
+        / "observation-example-f005-hemoglobin.json"
+    ).read_bytes()
+    f = tmp_path / "export.zip"
+    with zipfile.ZipFile(f, "w") as zf:
+        zf.writestr(
+            "apple_health_export/export.xml",
+            '<HealthData locale="en_GB">' + record("12") + "</HealthData>",
+        )
+        zf.writestr("apple_health_export/clinical-records/hb.json", hb)
+        zf.writestr("apple_health_export/clinical-records/broken.json", b'{"resourceType": ')
+    report = journal.import_file(f)
+    assert [r.loinc for r in journal.lab_results()] == ["718-7"]
+    assert metrics(journal, "steps") == {"2024-03-01": 12.0}
+    [problem] = report.problems
+    assert problem.record.endswith("broken.json") and "not valid JSON" in problem.reason

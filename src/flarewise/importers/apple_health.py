@@ -33,11 +33,13 @@ from typing import IO, Any
 from flarewise.domain.entries import Activity, Measurement, MindBody, Sleep
 from flarewise.errors import FlarewiseError, InvalidInput
 from flarewise.importers.fhir import FhirReader
+from flarewise.importers.fhir import parse as fhir_parse
 from flarewise.importers.report import ImportBatch
 
 SOURCE = "apple_health"
 MAX_MEMBER_BYTES = 8 * 1024**3
 MAX_RATIO = 200
+MAX_CLINICAL_BYTES = 64 * 1024 * 1024
 _BAD = bytes(range(0, 32)).replace(b"\t", b"").replace(b"\n", b"").replace(b"\r", b"")
 
 #: Day-summed quantities: type -> (metric, {unit: factor to the metric's unit}).
@@ -238,18 +240,22 @@ class AppleHealthReader:
                         self._clinical(zf, info, batch)
 
     def _clinical(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, batch: ImportBatch) -> None:
-        import tempfile
-
-        with zf.open(info) as src, tempfile.NamedTemporaryFile(suffix=".json") as tmp:
-            tmp.write(src.read(64 * 1024 * 1024 + 1))
-            tmp.flush()
-            if self.fhir is None:
-                return
-            try:
-                sub = self.fhir.read(Path(tmp.name))
-            except FlarewiseError as exc:
-                batch.problem(info.filename, "", str(exc))
-                return
+        if self.fhir is None:
+            return
+        if info.file_size > MAX_CLINICAL_BYTES:
+            batch.problem(
+                info.filename,
+                "",
+                f"{info.file_size:,} bytes is too large for one clinical record; skipped",
+            )
+            return
+        with zf.open(info) as src:
+            raw = src.read(MAX_CLINICAL_BYTES + 1)
+        try:
+            sub = self.fhir.read_document(fhir_parse(raw, info.filename), info.filename)
+        except FlarewiseError as exc:
+            batch.problem(info.filename, "", str(exc))
+            return
         batch.records += sub.records
         batch.entries.extend(sub.entries)
         batch.problems.extend(sub.problems)

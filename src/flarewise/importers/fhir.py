@@ -64,18 +64,22 @@ def load(path: Path) -> Any:
             f"{path.name}: {size / 1e6:.0f} MB is larger than flarewise reads as "
             f"FHIR JSON ({MAX_BYTES / 1e6:.0f} MB)"
         )
-    raw = path.read_bytes()
+    return parse(path.read_bytes(), path.name)
+
+
+def parse(raw: bytes, name: str) -> Any:
+    """Decode and parse FHIR JSON bytes; errors name the file and the line."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FhirError(
-            f"{path.name}: not UTF-8 text (byte {exc.start}); FHIR JSON must be UTF-8"
+            f"{name}: not UTF-8 text (byte {exc.start}); FHIR JSON must be UTF-8"
         ) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise FhirError(
-            f"{path.name}: line {exc.lineno} column {exc.colno}: not valid JSON ({exc.msg})"
+            f"{name}: line {exc.lineno} column {exc.colno}: not valid JSON ({exc.msg})"
         ) from None
 
 
@@ -138,12 +142,15 @@ class FhirReader:
         self.vocab = vocab
 
     def read(self, path: Path) -> ImportBatch:
-        batch = ImportBatch(path.name, "fhir")
-        doc = load(path)
+        return self.read_document(load(path), path.name)
+
+    def read_document(self, doc: Any, name: str) -> ImportBatch:
+        """Records from an already parsed FHIR document (a file, or a zip member)."""
+        batch = ImportBatch(name, "fhir")
         try:
             resources = _resources(doc)
         except FhirError as exc:
-            raise FhirError(f"{path.name}: {exc}") from None
+            raise FhirError(f"{name}: {exc}") from None
         by_ref = {f"{r['resourceType']}/{r.get('id')}": r for _, r in resources}
         for label, res in resources:
             batch.records += 1
