@@ -56,13 +56,19 @@ def test_synthea_bundle_labs_vitals_pain_medicines_conditions(journal: Journal) 
     assert (again.entries_added, again.regimens_added, again.conditions_added) == (0, 0, 0)
 
 
-def test_dry_run_changes_nothing(journal: Journal) -> None:
-    report = journal.import_file(
-        FHIR / "synthea" / "Lean294_Davis923_3e36b31d-3c32-43b4-b016-b46a90c2e50f.json",
-        dry_run=True,
+def test_dry_run_changes_nothing_and_says_exactly_what_would_be_added(journal: Journal) -> None:
+    path = FHIR / "synthea" / "Lean294_Davis923_3e36b31d-3c32-43b4-b016-b46a90c2e50f.json"
+    report = journal.import_file(path, dry_run=True)
+    assert report.dry_run and report.entries_read > 200
+    assert journal.count() == 0 and journal.regimens() == [] and journal.trackables() == []
+    real = journal.import_file(path)
+    assert (real.entries_added, real.regimens_added, real.conditions_added) == (
+        report.entries_added,
+        report.regimens_added,
+        report.conditions_added,
     )
-    assert report.entries_read > 200 and report.entries_added == 0
-    assert journal.count() == 0 and journal.regimens() == []
+    again = journal.import_file(path, dry_run=True)
+    assert again.entries_added == 0
 
 
 def test_bad_records_are_reported_and_good_ones_kept(journal: Journal, tmp_path: Path) -> None:
@@ -134,8 +140,10 @@ def test_bad_records_are_reported_and_good_ones_kept(journal: Journal, tmp_path:
     [
         (b"", "empty"),
         (b'{"resourceType": "Bundle", "entry": [', "line 1 column"),
-        (b'{"hello": 1}', "not FHIR"),
-        (b"\x00\x01\x02binary", "not a format flarewise imports"),
+        (b'{"hello": 1}', "neither FHIR"),
+        (b"\x00\x01\x02binary", "a binary file, not one flarewise imports"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a binary file"),
+        (b"just one line of text", "not a format flarewise imports"),
         (b"<svg></svg>", "not an Apple Health export"),
     ],
 )

@@ -16,13 +16,13 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 import pydantic
 
 from flarewise import experiments as trials
-from flarewise import importers, instruments, labs
+from flarewise import exporters, importers, instruments, labs
 from flarewise import plan as planning
 from flarewise.analysis.grid import DailyGrid, build_grid
 from flarewise.analysis.insights import Insights
@@ -49,6 +49,9 @@ from flarewise.knowledge.describe import describe_entry
 from flarewise.storage import Database, PersonRepository
 from flarewise.storage.repository import gc_paused
 from flarewise.storage.rows import Measure
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 E = TypeVar("E", bound=EntryBase)
 Progress = Callable[[int], None]
@@ -549,63 +552,116 @@ class Journal:
         path: str | os.PathLike[str],
         *,
         dry_run: bool = False,
-        progress: Progress | None = None,
+        progress: Callable[[importers.ImportBatch], None] | None = None,
+        mapping: importers.ColumnMapping | None = None,
+        omh_schema: str | None = None,
+        flaredown_user: str | None = None,
     ) -> importers.ImportReport:
-        """Read a file (format detected from its content) and add what it holds in one
-        transaction: entries, regimens and profile conditions. Records already imported (same
-        source and key) are skipped, so importing a file twice adds nothing; per-record
-        problems are reported and the good records kept."""
+        """Read a file (format detected from its content) and add what it holds: entries,
+        custom trackables, regimens and profile conditions.
+
+        The reader streams; its entries are written in chunks inside one transaction, so memory
+        stays flat and an import that fails or is killed leaves the journal as it was. Records
+        already imported (same source and key) are skipped, so importing a file twice adds
+        nothing; per-record problems are reported and the good records kept. ``dry_run`` does
+        all of it and rolls back, so its counts are exactly what an import would add.
+        ``mapping`` reads a CSV/XLSX table; ``omh_schema`` ("step-count:3.0") reads bare Open
+        mHealth bodies; ``flaredown_user`` picks one person of a Flaredown research export."""
         source = Path(path)
-        fmt = importers.detect(source)
-        fhir = importers.FhirReader(self.vocabulary)
-        if fmt == "fhir":
-            batch = fhir.read(source)
-        elif fmt in ("apple-health-xml", "apple-health-zip"):
-            batch = importers.AppleHealthReader(fhir).read(source)
-        else:
-            raise importers.UnknownFormat(f"{source.name}: {fmt} files are not imported yet")
+        fmt = "open-mhealth" if omh_schema else importers.detect(source)
+        reader = self._reader(source, fmt, mapping, omh_schema, flaredown_user)
+        batch = importers.ImportBatch(source.name, on_progress=progress)
+        counts = {"read": 0, "added": 0}
         trackables = self.trackable_map()
-        prepared: list[tuple[EntryBase, list[Measure]]] = []
-        for i, entry in enumerate(batch.entries):
-            try:
-                prepared.append(
-                    self._prepare(
-                        entry, trackables, allow_unknown_analytes=True, field=f"entries[{i}]"
-                    )
-                )
-            except InvalidInput as exc:
-                batch.problem(f"record for {entry.kind}", exc.field, exc.reason)
-        added = regimens_added = conditions_added = 0
-        if not dry_run:
-            with self.db.begin() as conn:
-                added = self._repo.insert_entries(conn, prepared)
-                known = {(r.source, r.source_key) for r in self._repo.list_regimens(conn)}
-                for r in batch.regimens:
-                    if (r.source, r.source_key) not in known:
-                        check_regimen(self.vocabulary, r)
-                        self._repo.put_regimen(conn, r)
-                        regimens_added += 1
-                profile = Profile.model_validate(self._repo.get_profile(conn))
-                have = {c.condition for c in profile.conditions}
-                new = [c for c in batch.conditions if c.condition not in have]
-                unique = list({c.condition: c for c in new}.values())
-                if unique:
-                    updated = profile.replace(conditions=[*profile.conditions, *unique])
-                    self._repo.put_profile(conn, updated.model_dump(mode="json", exclude_none=True))
-                    conditions_added = len(unique)
+        with self.db.begin(rollback=dry_run) as conn:
+
+            def write(chunk: list[EntryBase]) -> None:
+                self._define_trackables(conn, batch, trackables)
+                prepared = []
+                for entry in chunk:
+                    try:
+                        prepared.append(
+                            self._prepare(entry, trackables, allow_unknown_analytes=True)
+                        )
+                    except InvalidInput as exc:
+                        batch.problem(f"record for {entry.kind}", exc.field, exc.reason)
+                counts["read"] += len(prepared)
+                counts["added"] += self._repo.insert_entries(conn, prepared)
+
+            batch.on_chunk = write
+            reader.read(source, batch)
+            batch.flush()
+            regimens_added, conditions_added = self._import_rest(conn, batch)
             if progress is not None:
-                progress(len(prepared))
+                batch.done_bytes = batch.total_bytes
+                progress(batch)
         return importers.ImportReport(
             batch.file,
             batch.format,
             batch.records,
-            len(prepared),
-            added,
+            counts["read"],
+            counts["added"],
             regimens_added,
             conditions_added,
             tuple(batch.problems),
             dry_run,
+            batch.problems_dropped,
         )
+
+    def _reader(
+        self,
+        source: Path,
+        fmt: str,
+        mapping: importers.ColumnMapping | None,
+        omh_schema: str | None,
+        flaredown_user: str | None,
+    ) -> importers.Reader:
+        fhir = importers.FhirReader(self.vocabulary)
+        if fmt == "fhir":
+            return fhir
+        if fmt in ("apple-health-xml", "apple-health-zip"):
+            return importers.AppleHealthReader(fhir)
+        if fmt == "open-mhealth":
+            return importers.OmhReader(self.vocabulary, omh_schema)
+        if fmt == "flaredown":
+            return importers.FlaredownReader(self.vocabulary, flaredown_user)
+        if mapping is None:
+            raise importers.TabularError(
+                f"{source.name}: a table ({fmt.upper()}); flarewise needs to know what its "
+                "columns mean: give a saved column mapping, or build one interactively with "
+                "`flarewise import --map`"
+            )
+        return importers.TableReader(self.vocabulary, mapping)
+
+    def _define_trackables(
+        self, conn: Connection, batch: importers.ImportBatch, known: dict[str, Trackable]
+    ) -> None:
+        """Create the custom trackables an import refers to and the journal lacks."""
+        for tid, trackable in batch.trackables.items():
+            if tid not in known:
+                self._repo.put_trackable(conn, tid, trackable.model_dump(mode="json"))
+                known[tid] = trackable
+
+    def _import_rest(self, conn: Connection, batch: importers.ImportBatch) -> tuple[int, int]:
+        """Regimens and profile conditions of an import (few; written after the entries)."""
+        regimens_added = conditions_added = 0
+        known = {(r.source, r.source_key) for r in self._repo.list_regimens(conn)}
+        for r in batch.regimens:
+            if (r.source, r.source_key) not in known:
+                check_regimen(self.vocabulary, r)
+                self._repo.put_regimen(conn, r)
+                known.add((r.source, r.source_key))
+                regimens_added += 1
+        profile = Profile.model_validate(self._repo.get_profile(conn))
+        have = {c.condition for c in profile.conditions}
+        unique = list(
+            {c.condition: c for c in batch.conditions if c.condition not in have}.values()
+        )
+        if unique:
+            updated = profile.replace(conditions=[*profile.conditions, *unique])
+            self._repo.put_profile(conn, updated.model_dump(mode="json", exclude_none=True))
+            conditions_added = len(unique)
+        return regimens_added, conditions_added
 
     # -- insights ---------------------------------------------------------------------------
 
@@ -768,17 +824,41 @@ class Journal:
     def export_json(self, path: str | os.PathLike[str]) -> int:
         """Write the backup to ``path`` atomically; returns the number of entries written."""
         backup = self.export_backup()
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".flarewise-export-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(backup.model_dump_json(indent=1).encode("utf-8"))
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        _write_atomically(path, lambda fh: fh.write(backup.model_dump_json(indent=1)))
         return len(backup.entries)
+
+    def export_csv(self, path: str | os.PathLike[str]) -> int:
+        """Tidy CSV, one row per entry (see exporters/tidy_csv.py); returns the row count."""
+        query = self._repo.select_entries()
+        rows = 0
+
+        def write(fh: Any) -> None:
+            nonlocal rows
+            with self.db.begin() as conn:
+                rows = exporters.write_tidy_csv(self._repo.iter_entries(conn, query), fh)
+
+        _write_atomically(path, write)
+        return rows
+
+    def export_fhir(self, path: str | os.PathLike[str]) -> int:
+        """A FHIR R4 collection Bundle of the clinical content (labs, measurements, symptom
+        scores, intakes, medicines, conditions); returns the number of resources."""
+        backup = self.export_backup()
+        v = self.vocabulary
+        names = {
+            **{k: d.name for k, d in v.substances.items()},
+            **{k: d.name for k, d in v.conditions.items()},
+            **{k: d.name for k, d in v.analytes.items()},
+        }
+        bundle = exporters.fhir_bundle(
+            (s.entry for s in backup.entries),
+            backup.regimens,
+            backup.profile.conditions,
+            names,
+            timestamp=backup.exported_at.isoformat(),
+        )
+        _write_atomically(path, lambda fh: fh.write(json.dumps(bundle, indent=1)))
+        return len(bundle["entry"])
 
     def restore(
         self, backup: Backup, *, replace: bool = False, progress: Progress | None = None
@@ -866,6 +946,21 @@ class Journal:
         progress: Progress | None = None,
     ) -> int:
         return self.restore(read_backup(path), replace=replace, progress=progress)
+
+
+def _write_atomically(path: str | os.PathLike[str], write: Callable[[Any], object]) -> None:
+    """Write a UTF-8 text file through ``write(fh)`` so that ``path`` is either the old file or
+    the complete new one, never half-written."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".flarewise-export-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            write(fh)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def read_backup(path: str | os.PathLike[str]) -> Backup:

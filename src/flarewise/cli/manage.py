@@ -80,20 +80,33 @@ def export(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="File to write (default: flarewise-PERSON-DATE.json here)."
+            "--output", "-o", help="File to write (default: flarewise-PERSON-DATE.EXT here)."
         ),
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", help="json: the full, restorable backup.")
+        str,
+        typer.Option(
+            "--format",
+            help="json: the full, restorable backup; csv: tidy CSV, one row per entry; "
+            "fhir: a FHIR R4 Bundle of labs, measurements, symptom scores, medicines and "
+            "conditions.",
+        ),
     ] = "json",
 ) -> None:
-    """Export your whole journal to a file you can restore anywhere."""
-    if fmt != "json":
-        raise InvalidInput("--format", f"{fmt!r} is not available yet; use json (the full backup)")
+    """Export your journal to a file: a restorable backup, a spreadsheet, or FHIR."""
+    writers = {"json": "export_json", "csv": "export_csv", "fhir": "export_fhir"}
+    if fmt not in writers:
+        raise InvalidInput("--format", f"{fmt!r} is not a format; use json, csv or fhir")
     j = journal(ctx)
-    target = output or Path(f"flarewise-{j.handle}-{datetime.now():%Y-%m-%d}.json")
-    n = j.export_json(target)
-    out.print(f"Exported {n} entries, profile, regimens and trackables to {target}")
+    ext = {"json": "json", "csv": "csv", "fhir": "fhir.json"}[fmt]
+    target = output or Path(f"flarewise-{j.handle}-{datetime.now():%Y-%m-%d}.{ext}")
+    n = getattr(j, writers[fmt])(target)
+    what = {
+        "json": "entries with profile, medicines, trackables and experiments",
+        "csv": "rows",
+        "fhir": "FHIR resources",
+    }[fmt]
+    out.print(f"Exported {n:,} {what} to {target}")
 
 
 @app.command("restore")

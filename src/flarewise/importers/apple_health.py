@@ -143,16 +143,26 @@ class _Cleaned(io.RawIOBase):
     """A byte stream with the DOCTYPE internal subset removed and forbidden control bytes
     dropped, read in chunks (never the whole file)."""
 
-    def __init__(self, raw: IO[bytes]) -> None:
+    def __init__(self, raw: IO[bytes], batch: ImportBatch | None = None) -> None:
         self.raw = raw
         self.buf = b""
         self.head_done = False
+        self.batch = batch
+        self.fileobj = getattr(raw, "_fileobj", None)  # a zip member's compressed stream
+
+    def _read(self, n: int) -> bytes:
+        chunk = self.raw.read(n)
+        if self.batch is not None:
+            # progress in bytes of the file on disk (compressed bytes for a zip member)
+            where = self.fileobj.tell() if self.fileobj is not None else self.raw.tell()
+            self.batch.done_bytes = where
+        return chunk
 
     def readable(self) -> bool:
         return True
 
     def _fill_head(self) -> None:
-        head = self.raw.read(1 << 20)
+        head = self._read(1 << 20)
         start = head.find(b"<!DOCTYPE")
         if start != -1:
             end = head.find(b"]>", start)
@@ -173,7 +183,7 @@ class _Cleaned(io.RawIOBase):
         if not self.head_done:
             self._fill_head()
         if not self.buf:
-            chunk = self.raw.read(1 << 20)
+            chunk = self._read(1 << 20)
             if not chunk:
                 return 0
             self.buf = chunk.translate(None, _BAD)
@@ -200,8 +210,11 @@ class AppleHealthReader:
     def __init__(self, fhir_reader: FhirReader | None = None) -> None:
         self.fhir = fhir_reader
 
-    def read(self, path: Path) -> ImportBatch:
-        batch = ImportBatch(path.name, "apple-health")
+    def read(self, path: Path, batch: ImportBatch | None = None) -> ImportBatch:
+        """Read the export; entries go to ``batch`` (which may write them on in chunks)."""
+        batch = batch or ImportBatch(path.name)
+        batch.format = "apple-health"
+        batch.total_bytes = path.stat().st_size
         if zipfile.is_zipfile(path):
             self._zip(path, batch)
         else:
@@ -256,15 +269,14 @@ class AppleHealthReader:
         except FlarewiseError as exc:
             batch.problem(info.filename, "", str(exc))
             return
-        batch.records += sub.records
-        batch.entries.extend(sub.entries)
-        batch.problems.extend(sub.problems)
+        batch.merge(sub)
 
     def _xml(self, raw: IO[bytes], name: str, batch: ImportBatch) -> None:
         from lxml import etree
 
         state = _State()
-        stream = io.BufferedReader(_Cleaned(raw), buffer_size=1 << 20)
+        cleaned = _Cleaned(raw, batch)
+        stream = io.BufferedReader(cleaned, buffer_size=1 << 20)
         parser_args = {
             "events": ("end",),
             "tag": ("Record", "Workout"),
@@ -278,10 +290,10 @@ class AppleHealthReader:
             for _, elem in etree.iterparse(stream, **parser_args):
                 parent = elem.getparent()
                 if elem.tag == "Record" and (parent is None or parent.tag != "Correlation"):
-                    batch.records += 1
+                    batch.count()
                     self._record(elem, name, batch, state)
                 elif elem.tag == "Workout":
-                    batch.records += 1
+                    batch.count()
                     self._workout(elem, name, batch)
                 if parent is not None and parent.tag != "Correlation":
                     elem.clear(keep_tail=False)
@@ -346,7 +358,7 @@ class AppleHealthReader:
                 state.daily[(metric, when.date(), elem.get("sourceName", ""))] += value
                 return
             try:
-                batch.entries.append(
+                batch.add(
                     Measurement(
                         at=when,
                         metric=metric,
@@ -378,7 +390,7 @@ class AppleHealthReader:
                 batch.problem(line, "startDate", "a mindful session needs a start before its end")
                 return
             minutes = min(24 * 60, (end - start).total_seconds() / 60)
-            batch.entries.append(
+            batch.add(
                 MindBody(
                     at=end,
                     practice="meditation",
@@ -412,7 +424,7 @@ class AppleHealthReader:
             elem.get("totalDistanceUnit", "km"), 1.0
         )
         try:
-            batch.entries.append(
+            batch.add(
                 Activity(
                     at=end,
                     activity=WORKOUTS.get(kind, "other_exercise"),
@@ -433,7 +445,7 @@ class AppleHealthReader:
             if (metric, day) not in best or total > best[(metric, day)][0]:
                 best[(metric, day)] = (total, src)
         for (metric, day), (total, _src) in sorted(best.items()):
-            batch.entries.append(
+            batch.add(
                 Measurement(
                     at=state.at_end_of(day),
                     metric=metric,
@@ -444,7 +456,7 @@ class AppleHealthReader:
                 )
             )
         for day, (total, n) in sorted(state.hr.items()):
-            batch.entries.append(
+            batch.add(
                 Measurement(
                     at=state.at_end_of(day),
                     metric="heart_rate",
@@ -463,7 +475,7 @@ class AppleHealthReader:
                 )
                 continue
             asleep = min(night["asleep"], in_bed) if night["asleep"] else None
-            batch.entries.append(
+            batch.add(
                 Sleep(
                     at=night["wake"],
                     bed_at=night["bed"],

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
-from flarewise.domain.entries import LabResult, Measurement, SymptomCheckin
+from flarewise.domain.entries import Intake, LabResult, Measurement, SymptomCheckin
 from flarewise.domain.profile import Condition
 from flarewise.domain.regimens import DoseStep, Regimen
 from flarewise.errors import FlarewiseError, InvalidInput
@@ -40,6 +40,11 @@ VITALS = {
     "8462-4": ("blood_pressure_diastolic", "mm[Hg]"),
 }
 PAIN = "72514-3"
+#: Code systems of flarewise's own FHIR export (see exporters/fhir_bundle.py).
+FLAREWISE_SYMPTOM = "urn:flarewise:symptom"
+FLAREWISE_METRIC = "urn:flarewise:metric"
+FLAREWISE_SUBSTANCE = "urn:flarewise:substance"
+FLAREWISE_CONDITION = "urn:flarewise:condition"
 FLAGS = {
     "L": "L",
     "LL": "LL",
@@ -107,6 +112,13 @@ def _loinc(concept: Any) -> str | None:
     return None
 
 
+def _code(concept: Any, system: str) -> str | None:
+    for c in (concept or {}).get("coding", []) or []:
+        if c.get("system") == system and isinstance(c.get("code"), str):
+            return str(c["code"])
+    return None
+
+
 def _text(concept: Any) -> list[str]:
     out = []
     if isinstance(concept, dict):
@@ -141,19 +153,21 @@ class FhirReader:
     def __init__(self, vocab: Vocabulary) -> None:
         self.vocab = vocab
 
-    def read(self, path: Path) -> ImportBatch:
-        return self.read_document(load(path), path.name)
+    def read(self, path: Path, batch: ImportBatch | None = None) -> ImportBatch:
+        doc = load(path)
+        return self.read_document(doc, path.name, batch)
 
-    def read_document(self, doc: Any, name: str) -> ImportBatch:
+    def read_document(self, doc: Any, name: str, batch: ImportBatch | None = None) -> ImportBatch:
         """Records from an already parsed FHIR document (a file, or a zip member)."""
-        batch = ImportBatch(name, "fhir")
+        batch = batch or ImportBatch(name)
+        batch.format = batch.format or "fhir"
         try:
             resources = _resources(doc)
         except FhirError as exc:
             raise FhirError(f"{name}: {exc}") from None
         by_ref = {f"{r['resourceType']}/{r.get('id')}": r for _, r in resources}
         for label, res in resources:
-            batch.records += 1
+            batch.count()
             kind = res["resourceType"]
             try:
                 if kind == "Observation":
@@ -188,11 +202,51 @@ class FhirReader:
         if "valueQuantity" not in res and "valueString" not in res and res.get("component"):
             parts = [(c, f"{key}:{i}") for i, c in enumerate(res["component"])]
         for part, part_key in parts:
+            if self._flarewise_code(batch, label, res, part, at, part_key):
+                continue
             code = _loinc(part.get("code"))
             if code is None:
                 batch.problem(label, "code", "no LOINC code; flarewise stores lab results by LOINC")
                 continue
             self._one(batch, label, res, part, code, at, part_key)
+
+    def _flarewise_code(
+        self,
+        batch: ImportBatch,
+        label: str,
+        res: dict[str, Any],
+        part: dict[str, Any],
+        at: datetime,
+        key: str,
+    ) -> bool:
+        """Symptom scores and metrics coded with flarewise's own systems (its FHIR export)."""
+        symptom = _code(part.get("code"), FLAREWISE_SYMPTOM)
+        metric = _code(part.get("code"), FLAREWISE_METRIC)
+        if symptom is None and metric is None:
+            return False
+        q = part.get("valueQuantity") or {}
+        value = q.get("value")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            batch.problem(label, "valueQuantity.value", f"{value!r} is not a number")
+            return True
+        common: dict[str, Any] = {"at": at, "source": SOURCE, "source_key": f"obs:{key}"}
+        note = (res.get("note") or [{}])[0].get("text")
+        if isinstance(note, str):
+            common["comment"] = note
+        if symptom is not None:
+            batch.add(SymptomCheckin(scores={symptom: float(value)}, **common))
+            return True
+        end = _when((res.get("effectivePeriod") or {}).get("end"))
+        batch.add(
+            Measurement(
+                metric=str(metric),
+                value=float(value),
+                unit=str(q.get("code") or q.get("unit") or ""),
+                ends_at=end if end and end != at else None,
+                **common,
+            )
+        )
+        return True
 
     def _one(
         self,
@@ -211,10 +265,16 @@ class FhirReader:
         if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
             batch.problem(label, "valueQuantity.value", f"{value!r} is not a number")
             return
+        note = (res.get("note") or [{}])[0].get("text")
+        comment = note if isinstance(note, str) else None
         if code == PAIN and value is not None:
-            batch.entries.append(
+            batch.add(
                 SymptomCheckin(
-                    at=at, scores={"pain": float(value)}, source=SOURCE, source_key=f"obs:{key}"
+                    at=at,
+                    scores={"pain": float(value)},
+                    comment=comment,
+                    source=SOURCE,
+                    source_key=f"obs:{key}",
                 )
             )
             return
@@ -227,12 +287,13 @@ class FhirReader:
                     f"{code} in {unit!r}: flarewise records {metric} in {expected}",
                 )
                 return
-            batch.entries.append(
+            batch.add(
                 Measurement(
                     at=at,
                     metric=metric,
                     value=float(value),
                     unit=expected,
+                    comment=comment,
                     source=SOURCE,
                     source_key=f"obs:{key}",
                 )
@@ -257,7 +318,7 @@ class FhirReader:
             return
         if code in self.vocab.analytes and unit is not None:
             unit = self.vocab.analyte_unit(code, unit, "valueQuantity.unit")
-        batch.entries.append(
+        batch.add(
             LabResult(
                 at=at,
                 loinc=code,
@@ -268,6 +329,7 @@ class FhirReader:
                 ref_high=high,
                 ref_text=ref.get("text"),
                 flag=flag,
+                comment=comment,
                 source=SOURCE,
                 source_key=f"obs:{key}",
             )
@@ -316,7 +378,8 @@ class FhirReader:
                 for ing in target.get("ingredient", []) or []
                 for t in _text(ing.get("itemCodeableConcept"))
             ]
-        substance = self.match_substance(names)
+        coded = _code(res.get("medicationCodeableConcept"), FLAREWISE_SUBSTANCE)
+        substance = coded if coded in self.vocab.substances else self.match_substance(names)
         if substance is None:
             batch.problem(
                 label,
@@ -324,6 +387,14 @@ class FhirReader:
                 f"{(names or ['(no name)'])[0]!r} is not a medicine "
                 "flarewise knows; add it by hand if it matters",
             )
+            return
+        if (
+            res.get("resourceType") == "MedicationStatement"
+            and res.get("status") in ("completed", "not-taken")
+            and "effectiveDateTime" in res
+            and "effectivePeriod" not in res
+        ):
+            self._intake(batch, label, res, substance)
             return
         period = res.get("effectivePeriod") or {}
         start = _when(
@@ -352,7 +423,7 @@ class FhirReader:
                 amount = unit = None
         repeat = (dosage.get("timing") or {}).get("repeat") or {}
         if isinstance(repeat.get("frequency"), int) and repeat.get("periodUnit") == "d":
-            per_day = repeat["frequency"] / float(repeat.get("period") or 1)
+            per_day = round(repeat["frequency"] / float(repeat.get("period") or 1), 9)
         batch.regimens.append(
             Regimen(
                 substance=substance,
@@ -367,12 +438,44 @@ class FhirReader:
             )
         )
 
+    def _intake(self, batch: ImportBatch, label: str, res: dict[str, Any], substance: str) -> None:
+        """A MedicationStatement at one time: a dose taken (or, ``not-taken``, skipped)."""
+        at = _when(res.get("effectiveDateTime"))
+        if at is None:
+            batch.problem(label, "effectiveDateTime", "not a date; the dose was not imported")
+            return
+        dosage = (res.get("dosage") or [{}])[0]
+        dose = ((dosage.get("doseAndRate") or [{}])[0].get("doseQuantity")) or {}
+        amount = dose.get("value") if isinstance(dose.get("value"), int | float) else None
+        unit = dose.get("code") or dose.get("unit") if amount is not None else None
+        status = "skipped" if res["status"] == "not-taken" else "taken"
+        if status == "taken" and amount is None:
+            status = "taken_dose_unknown"
+        note = (res.get("note") or [{}])[0].get("text")
+        batch.add(
+            Intake(
+                at=at,
+                substance=substance,
+                status=status,
+                amount=float(amount) if amount is not None and status != "skipped" else None,
+                unit=str(unit) if unit and status != "skipped" else None,
+                comment=note if isinstance(note, str) else None,
+                source=SOURCE,
+                source_key=f"med:{res.get('id') or label}",
+            )
+        )
+
     def _condition(self, batch: ImportBatch, label: str, res: dict[str, Any]) -> None:
         names = [
             re.sub(r"\s*\((disorder|finding|situation)\)\s*$", "", n)
             for n in _text(res.get("code"))
         ]
-        found = self._match(names, lambda text: self.vocab.resolve("condition", text))
+        coded = _code(res.get("code"), FLAREWISE_CONDITION)
+        found = (
+            coded
+            if coded is not None and coded in self.vocab.conditions
+            else self._match(names, lambda text: self.vocab.resolve("condition", text))
+        )
         if found is None:
             batch.problem(
                 label,

@@ -3,12 +3,15 @@ file, record and field named, so the good records are kept and the bad ones can 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from flarewise.domain.entries import EntryBase
 from flarewise.domain.profile import Condition
 from flarewise.domain.regimens import Regimen
+from flarewise.domain.trackables import Trackable
 
 
 @dataclass(frozen=True)
@@ -23,20 +26,81 @@ class Problem:
         return f"{where}: {self.reason}"
 
 
+#: Per-record problems kept in the report; past this only their number is counted, so a file
+#: of a million bad rows still runs in bounded memory.
+MAX_PROBLEMS = 1000
+#: Entries held before they are handed to the journal for writing.
+CHUNK = 5000
+
+
 @dataclass
 class ImportBatch:
-    """Everything read from one file, before anything is written."""
+    """What a reader has found so far in one file.
+
+    Readers never write: they ``add`` entries here and the batch hands them on in chunks to
+    ``on_chunk`` (the journal, writing inside one open transaction), so memory stays flat in the
+    file's size. Without ``on_chunk`` the entries simply accumulate (tests, previews).
+    ``on_progress`` is told every ``progress_every`` source records how far the reader is.
+    """
 
     file: str
-    format: str
+    format: str = ""
     records: int = 0
     entries: list[EntryBase] = field(default_factory=list)
     regimens: list[Regimen] = field(default_factory=list)
     conditions: list[Condition] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    problems_dropped: int = 0
+    #: custom trackables the records refer to (created by the journal if missing)
+    trackables: dict[str, Trackable] = field(default_factory=dict)
+    condition_ids: set[str] = field(default_factory=set)
+    empty_treatment_cells: int = 0
+    entries_seen: int = 0
+    done_bytes: int = 0
+    total_bytes: int = 0
+    on_chunk: Callable[[list[EntryBase]], None] | None = None
+    on_progress: Callable[[ImportBatch], None] | None = None
+    progress_every: int = 2000
+    chunk_size: int = CHUNK
+
+    def add(self, entry: EntryBase) -> None:
+        self.entries.append(entry)
+        self.entries_seen += 1
+        if self.on_chunk is not None and len(self.entries) >= self.chunk_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Hand the pending entries on (no-op without a consumer)."""
+        if self.on_chunk is not None and self.entries:
+            pending, self.entries = self.entries, []
+            self.on_chunk(pending)
+
+    def count(self, n: int = 1) -> None:
+        """``n`` more source records visited (data points, rows, XML records)."""
+        before = self.records
+        self.records += n
+        if self.on_progress is not None and (
+            before // self.progress_every != self.records // self.progress_every
+        ):
+            self.on_progress(self)
 
     def problem(self, record: str, field_: str, reason: str) -> None:
-        self.problems.append(Problem(self.file, record, field_, reason))
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(self.file, record, field_, reason))
+        else:
+            self.problems_dropped += 1
+
+    def merge(self, other: ImportBatch) -> None:
+        """Take over what a nested reader found (a FHIR file inside an Apple Health zip)."""
+        self.count(other.records)
+        for entry in other.entries:
+            self.add(entry)
+        self.regimens.extend(other.regimens)
+        self.trackables.update(other.trackables)
+        self.conditions.extend(other.conditions)
+        for p in other.problems:
+            self.problem(p.record, p.field, p.reason)
+        self.problems_dropped += other.problems_dropped
 
 
 @dataclass(frozen=True)
@@ -50,6 +114,7 @@ class ImportReport:
     conditions_added: int
     problems: tuple[Problem, ...]
     dry_run: bool
+    problems_dropped: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -61,8 +126,15 @@ class ImportReport:
             "regimens_added": self.regimens_added,
             "conditions_added": self.conditions_added,
             "dry_run": self.dry_run,
+            "problems_not_listed": self.problems_dropped,
             "problems": [
                 {"file": p.file, "record": p.record, "field": p.field, "reason": p.reason}
                 for p in self.problems
             ],
         }
+
+
+class Reader(Protocol):
+    """What every importer offers: read a file into a batch (which may write on in chunks)."""
+
+    def read(self, path: Path, batch: ImportBatch | None = None) -> ImportBatch: ...

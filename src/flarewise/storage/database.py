@@ -90,11 +90,14 @@ class Database:
         self.engine.dispose()
 
     @contextmanager
-    def begin(self) -> Iterator[Connection]:
-        """A transaction: committed when the block ends, rolled back on any error."""
+    def begin(self, *, rollback: bool = False) -> Iterator[Connection]:
+        """A transaction: committed when the block ends, rolled back on any error (and always
+        when ``rollback`` is set: a dry run that does everything and keeps nothing)."""
         try:
-            with self.engine.begin() as conn:
+            with self.engine.connect() as conn, conn.begin() as tx:
                 yield conn
+                if rollback:
+                    tx.rollback()
         except OperationalError as exc:
             raise StorageError(
                 f"the database at {self.safe_url} could not be used: {exc.orig}"

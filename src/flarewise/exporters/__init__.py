@@ -1,0 +1,19 @@
+"""Exporters: a journal's records written out in open formats (pure; the journal feeds them).
+
+- :func:`write_tidy_csv`: one row per entry, for spreadsheets and R/pandas;
+- :func:`fhir_bundle`: a FHIR R4 collection Bundle of Observations, MedicationStatements and
+  Conditions that flarewise's own FHIR importer reads back without loss.
+The full JSON backup lives in :mod:`flarewise.domain.backup`.
+"""
+
+from flarewise.exporters.fhir_bundle import FLAREWISE_SYMPTOM, fhir_bundle
+from flarewise.exporters.tidy_csv import COLUMNS, neutralise, tidy_row, write_tidy_csv
+
+__all__ = [
+    "COLUMNS",
+    "FLAREWISE_SYMPTOM",
+    "fhir_bundle",
+    "neutralise",
+    "tidy_row",
+    "write_tidy_csv",
+]

@@ -1,0 +1,244 @@
+"""A FHIR R4 ``collection`` Bundle of a journal's clinical content.
+
+What it carries: lab results (LOINC, UCUM quantity, the lab's reference range and flag),
+measurements (LOINC for vital signs, otherwise flarewise's metric code), symptom scores (pain as
+LOINC 72514-3, other symptoms with flarewise's symptom code), intakes (a MedicationStatement at
+one time: ``completed`` when taken, ``not-taken`` when skipped, no dose when the dose is unknown),
+medicines (a MedicationStatement per dose step) and profile conditions. Everything else (meals,
+notes, body maps...) is in the JSON backup. Codes that no public system has use the URIs below,
+which flarewise's FHIR importer reads back, so export then import loses nothing it carries.
+Resource ids are UUIDv5 of the entry id (FHIR ids allow neither ``_`` nor ``:``); the entry id
+itself is kept as an identifier.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+from flarewise.domain.entries import EntryBase, Intake, LabResult, Measurement, SymptomCheckin
+from flarewise.domain.profile import Condition
+from flarewise.domain.regimens import Regimen
+
+LOINC = "http://loinc.org"
+UCUM = "http://unitsofmeasure.org"
+FLAREWISE_SYMPTOM = "urn:flarewise:symptom"
+FLAREWISE_METRIC = "urn:flarewise:metric"
+FLAREWISE_SUBSTANCE = "urn:flarewise:substance"
+FLAREWISE_CONDITION = "urn:flarewise:condition"
+FLAREWISE_ENTRY = "urn:flarewise:entry"
+PAIN_LOINC = "72514-3"
+#: Measurement metrics with a LOINC vital-sign code (the FHIR importer maps them back).
+METRIC_LOINC = {
+    "heart_rate": ("8867-4", "/min"),
+    "body_mass": ("29463-7", "kg"),
+    "body_temperature": ("8310-5", "Cel"),
+    "respiratory_rate": ("9279-1", "/min"),
+    "oxygen_saturation": ("2708-6", "%"),
+    "blood_pressure_systolic": ("8480-6", "mm[Hg]"),
+    "blood_pressure_diastolic": ("8462-4", "mm[Hg]"),
+}
+_NS = uuid.UUID("6f1d3c2e-6a43-4d0e-9d0a-0b3f1a2c9e57")
+_INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+
+
+def fhir_id(key: str) -> str:
+    return str(uuid.uuid5(_NS, key))
+
+
+def _quantity(value: float, unit: str) -> dict[str, Any]:
+    return {"value": value, "unit": unit, "system": UCUM, "code": unit}
+
+
+def _observation(
+    e: EntryBase, key: str, code: dict[str, Any], category: str, value: dict[str, Any]
+) -> dict[str, Any]:
+    res: dict[str, Any] = {
+        "resourceType": "Observation",
+        "id": fhir_id(key),
+        "identifier": [{"system": FLAREWISE_ENTRY, "value": key}],
+        "status": "final",
+        "category": [{"coding": [{"system": _CATEGORY, "code": category}]}],
+        "code": code,
+        "effectiveDateTime": e.at.isoformat(),
+        **value,
+    }
+    if e.comment:
+        res["note"] = [{"text": e.comment}]
+    return res
+
+
+def _lab(e: LabResult, names: dict[str, str]) -> dict[str, Any]:
+    code = {"coding": [{"system": LOINC, "code": e.loinc}], "text": names.get(e.loinc, e.loinc)}
+    value: dict[str, Any] = {}
+    if e.value is not None:
+        value["valueQuantity"] = _quantity(e.value, e.unit) if e.unit else {"value": e.value}
+    elif e.value_text is not None:
+        value["valueString"] = e.value_text
+    ref: dict[str, Any] = {}
+    if e.ref_low is not None:
+        ref["low"] = _quantity(e.ref_low, e.unit) if e.unit else {"value": e.ref_low}
+    if e.ref_high is not None:
+        ref["high"] = _quantity(e.ref_high, e.unit) if e.unit else {"value": e.ref_high}
+    if e.ref_text:
+        ref["text"] = e.ref_text
+    if ref:
+        value["referenceRange"] = [ref]
+    if e.flag:
+        value["interpretation"] = [{"coding": [{"system": _INTERPRETATION, "code": e.flag}]}]
+    return _observation(e, e.id, code, "laboratory", value)
+
+
+def _measurement(e: Measurement) -> dict[str, Any]:
+    if e.metric in METRIC_LOINC and METRIC_LOINC[e.metric][1] == e.unit:
+        coding = {"system": LOINC, "code": METRIC_LOINC[e.metric][0]}
+        category = "vital-signs"
+    else:
+        coding = {"system": FLAREWISE_METRIC, "code": e.metric}
+        category = "activity"
+    value: dict[str, Any] = {"valueQuantity": _quantity(e.value, e.unit)}
+    if e.ends_at is not None:
+        value = {
+            **value,
+            "effectivePeriod": {"start": e.at.isoformat(), "end": e.ends_at.isoformat()},
+        }
+    res = _observation(e, e.id, {"coding": [coding], "text": e.metric}, category, value)
+    if e.ends_at is not None:
+        res.pop("effectiveDateTime")
+    return res
+
+
+def _scores(e: SymptomCheckin) -> list[dict[str, Any]]:
+    out = []
+    for symptom, score in sorted(e.scores.items()):
+        if symptom == "pain":
+            coding = {"system": LOINC, "code": PAIN_LOINC}
+        else:
+            coding = {"system": FLAREWISE_SYMPTOM, "code": symptom}
+        key = e.id if len(e.scores) == 1 else f"{e.id}.{symptom}"
+        value = {
+            "valueQuantity": {"value": score, "unit": "{score}", "system": UCUM, "code": "{score}"}
+        }
+        out.append(_observation(e, key, {"coding": [coding], "text": symptom}, "survey", value))
+    return out
+
+
+def _medication(substance: str, names: dict[str, str]) -> dict[str, Any]:
+    return {
+        "coding": [{"system": FLAREWISE_SUBSTANCE, "code": substance}],
+        "text": names.get(substance, substance),
+    }
+
+
+def _intake(e: Intake, names: dict[str, str]) -> dict[str, Any]:
+    res: dict[str, Any] = {
+        "resourceType": "MedicationStatement",
+        "id": fhir_id(e.id),
+        "identifier": [{"system": FLAREWISE_ENTRY, "value": e.id}],
+        "status": "not-taken" if e.status == "skipped" else "completed",
+        "medicationCodeableConcept": _medication(e.substance, names),
+        "subject": {"display": "the journal's person"},
+        "effectiveDateTime": e.at.isoformat(),
+    }
+    if e.amount is not None and e.unit is not None:
+        res["dosage"] = [{"doseAndRate": [{"doseQuantity": _quantity(e.amount, e.unit)}]}]
+    if e.comment:
+        res["note"] = [{"text": e.comment}]
+    return res
+
+
+def _regimen(r: Regimen, names: dict[str, str]) -> list[dict[str, Any]]:
+    out = []
+    for i, step in enumerate(r.steps):
+        nxt = r.steps[i + 1].start - timedelta(days=1) if i + 1 < len(r.steps) else r.stop
+        key = r.id if len(r.steps) == 1 else f"{r.id}.{i}"
+        period: dict[str, str] = {"start": step.start.isoformat()}
+        if nxt is not None:
+            period["end"] = nxt.isoformat()
+        dosage: dict[str, Any] = {
+            "timing": {"repeat": _repeat(step.times_per_day)},
+            "asNeededBoolean": r.as_needed,
+        }
+        if step.amount is not None and step.unit is not None:
+            dosage["doseAndRate"] = [{"doseQuantity": _quantity(step.amount, step.unit)}]
+        res: dict[str, Any] = {
+            "resourceType": "MedicationStatement",
+            "id": fhir_id(f"regimen:{key}"),
+            "identifier": [{"system": FLAREWISE_ENTRY, "value": f"regimen:{key}"}],
+            "status": "active" if nxt is None or nxt >= date.today() else "completed",
+            "medicationCodeableConcept": _medication(r.substance, names),
+            "subject": {"display": "the journal's person"},
+            "effectivePeriod": period,
+            "dosage": [dosage],
+        }
+        if r.reason:
+            res["reasonCode"] = [{"text": r.reason}]
+        out.append(res)
+    return out
+
+
+def _repeat(per_day: float) -> dict[str, Any]:
+    """FHIR timing for ``per_day`` doses a day: exact for whole numbers and for 1/n."""
+    if per_day == int(per_day):
+        return {"frequency": int(per_day), "period": 1, "periodUnit": "d"}
+    return {"frequency": 1, "period": 1 / per_day, "periodUnit": "d"}
+
+
+def _condition(c: Condition, names: dict[str, str]) -> dict[str, Any]:
+    res: dict[str, Any] = {
+        "resourceType": "Condition",
+        "id": fhir_id(f"condition:{c.condition}"),
+        "clinicalStatus": {
+            "coding": [
+                {
+                    "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
+                    "code": "resolved" if c.until else "active",
+                }
+            ]
+        },
+        "code": {
+            "coding": [{"system": FLAREWISE_CONDITION, "code": c.condition}],
+            "text": names.get(c.condition, c.condition),
+        },
+        "subject": {"display": "the journal's person"},
+    }
+    if c.since:
+        res["onsetDateTime"] = c.since.isoformat()
+    if c.until:
+        res["abatementDateTime"] = c.until.isoformat()
+    return res
+
+
+def fhir_bundle(
+    entries: Iterable[EntryBase],
+    regimens: Iterable[Regimen] = (),
+    conditions: Iterable[Condition] = (),
+    names: dict[str, str] | None = None,
+    timestamp: str | None = None,
+) -> dict[str, Any]:
+    """The Bundle as a JSON-ready dict. ``names`` maps vocabulary ids to display names."""
+    names = names or {}
+    resources: list[dict[str, Any]] = []
+    for e in entries:
+        if isinstance(e, LabResult):
+            resources.append(_lab(e, names))
+        elif isinstance(e, Measurement):
+            resources.append(_measurement(e))
+        elif isinstance(e, SymptomCheckin):
+            resources.extend(_scores(e))
+        elif isinstance(e, Intake):
+            resources.append(_intake(e, names))
+    for r in regimens:
+        resources.extend(_regimen(r, names))
+    resources.extend(_condition(c, names) for c in conditions)
+    bundle: dict[str, Any] = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"fullUrl": f"urn:uuid:{res['id']}", "resource": res} for res in resources],
+    }
+    if timestamp:
+        bundle["timestamp"] = timestamp
+    return bundle
