@@ -29,6 +29,9 @@ FLAREWISE_METRIC = "urn:flarewise:metric"
 FLAREWISE_SUBSTANCE = "urn:flarewise:substance"
 FLAREWISE_CONDITION = "urn:flarewise:condition"
 FLAREWISE_ENTRY = "urn:flarewise:entry"
+FLAREWISE_FORM = "urn:flarewise:form"
+FLAREWISE_ROUTE = "urn:flarewise:route"
+FLAREWISE_BASIS = "urn:flarewise:dose-basis"
 PAIN_LOINC = "72514-3"
 #: Measurement metrics with a LOINC vital-sign code (the FHIR importer maps them back).
 METRIC_LOINC = {
@@ -126,11 +129,22 @@ def _scores(e: SymptomCheckin) -> list[dict[str, Any]]:
     return out
 
 
-def _medication(substance: str, names: dict[str, str]) -> dict[str, Any]:
-    return {
-        "coding": [{"system": FLAREWISE_SUBSTANCE, "code": substance}],
-        "text": names.get(substance, substance),
-    }
+def _medication(substance: str, form: str | None, names: dict[str, str]) -> dict[str, Any]:
+    coding = [{"system": FLAREWISE_SUBSTANCE, "code": substance}]
+    if form:
+        coding.append({"system": FLAREWISE_FORM, "code": form})
+    return {"coding": coding, "text": names.get(substance, substance)}
+
+
+def _dosage(
+    amount: float | None, unit: str | None, route: str, basis: str | None
+) -> dict[str, Any]:
+    dosage: dict[str, Any] = {"route": {"coding": [{"system": FLAREWISE_ROUTE, "code": route}]}}
+    if amount is not None and unit is not None:
+        dosage["doseAndRate"] = [{"doseQuantity": _quantity(amount, unit)}]
+    if basis:
+        dosage["extension"] = [{"url": FLAREWISE_BASIS, "valueCode": basis}]
+    return dosage
 
 
 def _intake(e: Intake, names: dict[str, str]) -> dict[str, Any]:
@@ -139,12 +153,11 @@ def _intake(e: Intake, names: dict[str, str]) -> dict[str, Any]:
         "id": fhir_id(e.id),
         "identifier": [{"system": FLAREWISE_ENTRY, "value": e.id}],
         "status": "not-taken" if e.status == "skipped" else "completed",
-        "medicationCodeableConcept": _medication(e.substance, names),
+        "medicationCodeableConcept": _medication(e.substance, e.form, names),
         "subject": {"display": "the journal's person"},
         "effectiveDateTime": e.at.isoformat(),
+        "dosage": [_dosage(e.amount, e.unit, e.route, e.basis)],
     }
-    if e.amount is not None and e.unit is not None:
-        res["dosage"] = [{"doseAndRate": [{"doseQuantity": _quantity(e.amount, e.unit)}]}]
     if e.comment:
         res["note"] = [{"text": e.comment}]
     return res
@@ -158,18 +171,15 @@ def _regimen(r: Regimen, names: dict[str, str]) -> list[dict[str, Any]]:
         period: dict[str, str] = {"start": step.start.isoformat()}
         if nxt is not None:
             period["end"] = nxt.isoformat()
-        dosage: dict[str, Any] = {
-            "timing": {"repeat": _repeat(step.times_per_day)},
-            "asNeededBoolean": r.as_needed,
-        }
-        if step.amount is not None and step.unit is not None:
-            dosage["doseAndRate"] = [{"doseQuantity": _quantity(step.amount, step.unit)}]
+        dosage = _dosage(step.amount, step.unit, r.route, r.basis)
+        dosage["timing"] = {"repeat": _repeat(step.times_per_day)}
+        dosage["asNeededBoolean"] = r.as_needed
         res: dict[str, Any] = {
             "resourceType": "MedicationStatement",
             "id": fhir_id(f"regimen:{key}"),
             "identifier": [{"system": FLAREWISE_ENTRY, "value": f"regimen:{key}"}],
             "status": "active" if nxt is None or nxt >= date.today() else "completed",
-            "medicationCodeableConcept": _medication(r.substance, names),
+            "medicationCodeableConcept": _medication(r.substance, r.form, names),
             "subject": {"display": "the journal's person"},
             "effectivePeriod": period,
             "dosage": [dosage],

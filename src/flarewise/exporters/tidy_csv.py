@@ -127,7 +127,7 @@ def tidy_row(e: EntryBase) -> list[str | float]:
         e.kind,
         e.at.date().isoformat(),
         e.at.strftime("%H:%M:%S"),
-        f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}",
+        f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}",
         item,
         value if value is not None else "",
         unit or "",

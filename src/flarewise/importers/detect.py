@@ -56,11 +56,12 @@ def detect(path: Path) -> str:
             f'{path.name}: JSON, but neither FHIR (no "resourceType") nor Open mHealth data '
             "points (no header with a schema_id); for bare Open mHealth bodies name the schema"
         )
-    first_line = head_text(path).splitlines()[0] if head_text(path).strip() else ""
+    text_head = head_text(path)
+    first_line = text_head.splitlines()[0] if text_head.strip() else ""
     header = next(csv.reader([first_line]), [])
     if is_long(header) or is_wide(header):
         return "flaredown"
-    if len(header) >= 2:
+    if max(len(next(csv.reader([first_line], delimiter=d), [])) for d in ",;\t|") >= 2:
         return "csv"
     raise UnknownFormat(
         f"{path.name}: not a format flarewise imports (Apple Health, FHIR, Open mHealth JSON, "

@@ -45,6 +45,11 @@ FLAREWISE_SYMPTOM = "urn:flarewise:symptom"
 FLAREWISE_METRIC = "urn:flarewise:metric"
 FLAREWISE_SUBSTANCE = "urn:flarewise:substance"
 FLAREWISE_CONDITION = "urn:flarewise:condition"
+FLAREWISE_FORM = "urn:flarewise:form"
+FLAREWISE_ROUTE = "urn:flarewise:route"
+FLAREWISE_BASIS = "urn:flarewise:dose-basis"
+BASES = ("elemental", "compound")
+ROUTES = ("oral", "sublingual", "topical", "transdermal", "injection", "inhaled", "rectal", "other")
 FLAGS = {
     "L": "L",
     "LL": "LL",
@@ -427,6 +432,7 @@ class FhirReader:
         batch.regimens.append(
             Regimen(
                 substance=substance,
+                **self._how(res, dosage),
                 as_needed=bool(dosage.get("asNeededBoolean")),
                 steps=[
                     DoseStep(start=start.date(), amount=amount, unit=unit, times_per_day=per_day)
@@ -437,6 +443,20 @@ class FhirReader:
                 source_key=f"med:{res.get('id') or label}",
             )
         )
+
+    def _how(self, res: dict[str, Any], dosage: dict[str, Any]) -> dict[str, Any]:
+        """Form, route and dose basis where the statement carries them (flarewise's export)."""
+        out: dict[str, Any] = {}
+        form = _code(res.get("medicationCodeableConcept"), FLAREWISE_FORM)
+        if form is not None and form in self.vocab.forms:
+            out["form"] = form
+        route = _code(dosage.get("route"), FLAREWISE_ROUTE)
+        if route in ROUTES:
+            out["route"] = route
+        for ext in dosage.get("extension") or []:
+            if ext.get("url") == FLAREWISE_BASIS and ext.get("valueCode") in BASES:
+                out["basis"] = ext["valueCode"]
+        return out
 
     def _intake(self, batch: ImportBatch, label: str, res: dict[str, Any], substance: str) -> None:
         """A MedicationStatement at one time: a dose taken (or, ``not-taken``, skipped)."""
@@ -462,6 +482,7 @@ class FhirReader:
                 comment=note if isinstance(note, str) else None,
                 source=SOURCE,
                 source_key=f"med:{res.get('id') or label}",
+                **self._how(res, dosage),
             )
         )
 

@@ -83,7 +83,7 @@ class LineReader:
     def _skip_rest(self, stream: _Prefixed | IO[str]) -> None:
         while True:
             chunk = stream.readline(self.max_line)
-            if not chunk or chunk.endswith(("\n", b"\n")):  # type: ignore[arg-type]
+            if not chunk or chunk[-1:] in ("\n", b"\n"):
                 return
 
 

@@ -89,6 +89,8 @@ class PersonRepository:
         self.db = db
         self.pid = person_id
         self.codec = Codec(db.dialect)
+        self._written = 0  # rows written since the last ANALYZE (PostgreSQL)
+        self._analysed = 0
         self._sql_entries = self.codec.insert_sql("entries", ENTRY_COLUMNS)
         self._sql_values = self.codec.insert_sql("entry_values", VALUE_COLUMNS)
         self._sql_daily = self.codec.upsert_daily_sql()
@@ -108,7 +110,27 @@ class PersonRepository:
         if skip_known_source_keys:
             items = self._without_known_keys(conn, items)
         now = recorded_at or utcnow()
-        return self._insert(conn, [(e, ms, now, now) for e, ms in items])
+        written = self._insert(conn, [(e, ms, now, now) for e, ms in items])
+        self._refresh_statistics(conn, written)
+        return written
+
+    def _refresh_statistics(self, conn: Connection, written: int) -> None:
+        """On PostgreSQL, re-ANALYZE after a large batch of writes (each time the rows written
+        since the last ANALYZE exceed 5,000 and what was written before it).
+
+        Why: during a long import the planner still believes the tables are as small as when
+        they were last analysed (often empty) and answers the duplicate-key lookup of every
+        chunk by filtering all rows written so far, which makes an import quadratic (measured:
+        120,000 entries took 195 s instead of ~20 s). ANALYZE inside the transaction sees its
+        own rows; the doubling schedule keeps the cost logarithmic."""
+        if self.codec.sqlite or written == 0:
+            return
+        self._written += written
+        if self._written >= max(5000, self._analysed):
+            for table in ("entries", "entry_values", "daily_values"):
+                conn.exec_driver_sql(f"ANALYZE {table}")
+            self._analysed += self._written
+            self._written = 0
 
     def _insert(
         self,

@@ -1,0 +1,195 @@
+"""Open mHealth: every shouldPass / shouldFail sample of the official test data (corpus, see
+../shared/corpora/PROVENANCE.md) for the schemas flarewise reads, plus data-point files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from flarewise import Journal
+from flarewise.domain.entries import Activity, Measurement, Sleep
+from flarewise.importers.omh import NOT_SHIPPED, SUPPORTED, OmhInvalid, OmhReader, validate
+from flarewise.importers.report import ImportBatch
+from flarewise.knowledge import load_vocabulary
+
+from .conftest import SHARED
+
+OMH = SHARED / "corpora" / "openmhealth"
+pytestmark = pytest.mark.skipif(not OMH.exists(), reason=f"shared corpora not found at {OMH}")
+
+
+def _samples(verdict: str) -> list[tuple[str, str, Path]]:
+    out = []
+    if not OMH.exists():
+        return out
+    for name in (*SUPPORTED, "data-point", "header"):
+        for version in sorted((OMH / "test-data" / "omh" / name).iterdir()):
+            for f in sorted((version / verdict).glob("*.json")):
+                out.append((name, version.name, f))
+    return out
+
+
+def _shipped(name: str, version: str) -> bool:
+    return (name, version.split(".")[0]) not in NOT_SHIPPED
+
+
+PASS = _samples("shouldPass")
+FAIL = _samples("shouldFail")
+
+
+def test_the_corpus_covers_every_schema_read() -> None:
+    names = {n for n, _, _ in PASS}
+    assert set(SUPPORTED) <= names
+    assert len(PASS) >= 40 and len(FAIL) >= 40
+
+
+@pytest.mark.parametrize(
+    ("name", "version", "path"), PASS, ids=[f"{n}-{v}-{p.stem}" for n, v, p in PASS]
+)
+def test_should_pass_samples_are_accepted(name: str, version: str, path: Path) -> None:
+    body = json.loads(path.read_text())
+    if not _shipped(name, version):
+        with pytest.raises(OmhInvalid, match=r"IEEE 1752\.1 schemas"):
+            validate(name, version, body)
+        return
+    validate(name, version, body)
+
+
+@pytest.mark.parametrize(
+    ("name", "version", "path"), FAIL, ids=[f"{n}-{v}-{p.stem}" for n, v, p in FAIL]
+)
+def test_should_fail_samples_are_rejected_saying_why(name: str, version: str, path: Path) -> None:
+    body = json.loads(path.read_text())
+    with pytest.raises(OmhInvalid) as info:
+        validate(name, version, body)
+    message = str(info.value)
+    assert f"omh:{name}" in message
+    if _shipped(name, version):
+        assert ": " in message.split(f"{version}:", 1)[-1]  # a field and a reason
+
+
+def _point(name: str, version: str, body: object, i: int = 0) -> dict[str, object]:
+    return {
+        "header": {
+            "id": f"00000000-0000-0000-0000-{i:012d}",
+            "creation_date_time": "2024-03-01T08:00:00Z",
+            "schema_id": {"namespace": "omh", "name": name, "version": version},
+        },
+        "body": body,
+    }
+
+
+def test_valid_samples_become_entries_or_a_reason() -> None:
+    """Every shipped shouldPass body, wrapped in a data point, yields entries or a problem that
+    says why it cannot be placed (a summary statistic, a duration longer than the night)."""
+    reader = OmhReader(load_vocabulary())
+    batch = ImportBatch("samples")
+    placed = 0
+    for i, (name, version, path) in enumerate(PASS):
+        if name in ("data-point", "header") or not _shipped(name, version):
+            continue
+        before = (len(batch.entries), len(batch.problems))
+        reader.read_point(batch, path.name, _point(name, version, json.loads(path.read_text()), i))
+        after = (len(batch.entries), len(batch.problems))
+        assert after != before, f"{path} produced nothing and no reason"
+        placed += after[0] - before[0]
+    reasons = " ".join(p.reason for p in batch.problems)
+    assert all("not valid" not in p.reason for p in batch.problems), reasons
+    assert "summary" in reasons
+    assert placed >= 20
+
+
+def test_data_point_envelopes(tmp_path: Path) -> None:
+    """The envelope is checked first (data-point schema), then the body against its own."""
+    reader = OmhReader(load_vocabulary())
+    for verdict in ("shouldPass", "shouldFail"):
+        for f in sorted((OMH / "test-data/omh/data-point/1.0" / verdict).glob("*.json")):
+            batch = ImportBatch(f.name)
+            reader.read_point(batch, f.name, json.loads(f.read_text()))
+            invalid = [p for p in batch.problems if "not valid omh:data-point" in p.reason]
+            assert bool(invalid) == (verdict == "shouldFail"), (f, batch.problems)
+
+
+def test_a_year_of_sample_data_points(journal: Journal) -> None:
+    path = OMH / "sample-data-points" / "1yr.json"
+    report = journal.import_file(path)
+    assert report.format == "open-mhealth" and report.records > 1000
+    kinds = {type(e) for e in journal.entries()}
+    assert Measurement in kinds or Activity in kinds or Sleep in kinds
+    skipped = [p for p in report.problems if p.field == "header.schema_id"]
+    assert any("omh:blood-pressure" in p.reason for p in skipped)
+    assert journal.import_file(path).entries_added == 0  # idempotent
+
+
+def test_bare_bodies_with_a_named_schema(journal: Journal, tmp_path: Path) -> None:
+    bodies = [
+        {
+            "step_count": {"value": 5000 + i, "unit": "steps"},
+            "effective_time_frame": {
+                "time_interval": {
+                    "start_date_time": f"2024-03-0{i + 1}T06:00:00+01:00",
+                    "end_date_time": f"2024-03-0{i + 1}T22:00:00+01:00",
+                }
+            },
+        }
+        for i in range(3)
+    ] + [{"step_count": "lots"}]
+    f = tmp_path / "steps.json"
+    f.write_text(json.dumps(bodies))
+    report = journal.import_file(f, omh_schema="step-count:3.0")
+    assert report.entries_added == 3
+    assert [p.record for p in report.problems] == ["item 4"]
+    assert "step_count" in report.problems[0].reason
+    steps = sorted(e.value for e in journal.entries() if isinstance(e, Measurement))
+    assert steps == [5000, 5001, 5002]
+    assert journal.import_file(f, omh_schema="step-count:3.0").entries_added == 0
+
+
+def test_newline_delimited_points_and_units(journal: Journal, tmp_path: Path) -> None:
+    lines = [
+        _point(
+            "body-weight",
+            "2.0",
+            {
+                "body_weight": {"value": 150, "unit": "lb"},
+                "effective_time_frame": {"date_time": "2024-03-01T07:00:00-05:00"},
+            },
+            1,
+        ),
+        _point(
+            "body-temperature",
+            "3.0",
+            {
+                "body_temperature": {"value": 98.6, "unit": "F"},
+                "effective_time_frame": {"date_time": "2024-03-01T07:05:00-05:00"},
+            },
+            2,
+        ),
+        _point(
+            "sleep-episode",
+            "1.1",
+            {
+                "effective_time_frame": {
+                    "time_interval": {
+                        "start_date_time": "2024-02-29T23:00:00-05:00",
+                        "duration": {"value": 8, "unit": "h"},
+                    }
+                },
+                "total_sleep_time": {"value": 420, "unit": "min"},
+                "number_of_awakenings": 2,
+            },
+            3,
+        ),
+    ]
+    f = tmp_path / "points.ndjson"
+    f.write_text("\n".join(json.dumps(p) for p in lines) + "\n{broken\n")
+    report = journal.import_file(f)
+    assert report.entries_added == 3 and report.problems[0].record == "line 4"
+    by_metric = {e.metric: e for e in journal.entries() if isinstance(e, Measurement)}
+    assert by_metric["body_mass"].value == pytest.approx(68.0388555)
+    assert by_metric["body_temperature"].value == pytest.approx(37.0)
+    (night,) = [e for e in journal.entries() if isinstance(e, Sleep)]
+    assert night.asleep_minutes == 420 and night.awakenings == 2
+    assert str(night.local_date) == "2024-03-01"
