@@ -21,12 +21,8 @@ from zoneinfo import ZoneInfo
 
 import pydantic
 
-from flarewise import experiments as trials
 from flarewise import exporters, importers, instruments, labs
 from flarewise import plan as planning
-from flarewise.analysis.grid import DailyGrid, build_grid
-from flarewise.analysis.insights import Insights
-from flarewise.analysis.insights import insights as analysis_insights
 from flarewise.demo.model import DemoTruth
 from flarewise.domain.backup import Backup, StoredEntry
 from flarewise.domain.base import translate
@@ -51,7 +47,28 @@ from flarewise.storage.repository import gc_paused
 from flarewise.storage.rows import Measure
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from sqlalchemy.engine import Connection
+
+    from flarewise import experiments as trials
+    from flarewise.analysis.grid import DailyGrid
+    from flarewise.analysis.insights import Insights
+
+
+def _trials() -> ModuleType:
+    """The experiments package, imported on first use: it brings numpy and scipy, which a
+    command that only logs or imports should not pay for (about a second and 60 MB)."""
+    import flarewise.experiments
+
+    return flarewise.experiments
+
+
+def build_grid(*args: Any, **kwargs: Any) -> DailyGrid:
+    from flarewise.analysis.grid import build_grid as build
+
+    return build(*args, **kwargs)
+
 
 E = TypeVar("E", bound=EntryBase)
 Progress = Callable[[int], None]
@@ -382,18 +399,18 @@ class Journal:
                 base = self._grid(
                     start - timedelta(days=60), start - timedelta(days=1), [f"symptom:{outcome_id}"]
                 )
-                advice = trials.advise(
+                advice = _trials().advise(
                     base.values[:, 0], meaningful_change, period_days, washout_days
                 )
                 blocks = advice.blocks
-            if blocks < trials.design.MIN_BLOCKS_RANDOMISATION:
+            if blocks < _trials().design.MIN_BLOCKS_RANDOMISATION:
                 raise InvalidInput(
                     "blocks",
                     f"{blocks} blocks cannot answer: a randomisation test "
                     "needs at least 6 AB/BA pairs (its smallest p is 2/2^k)",
                 )
             seed = seed if seed is not None else secrets.randbelow(2**31)
-            order = trials.random_order(blocks, seed)
+            order = _trials().random_order(blocks, seed)
         foods = tuple(Challenge(food=self._challenge_food(f)) for f in challenges)
         protocol = Protocol(
             title=f"{vocab.name_of('intervention', iid) if iid in vocab.interventions else iid} "
@@ -490,7 +507,7 @@ class Journal:
         return build_grid(self.daily_summaries(start, end), start, end, measures)
 
     def _experiment_grid(self, p: Protocol, today: date) -> DailyGrid:
-        days = trials.planned_schedule(p)
+        days = _trials().planned_schedule(p)
         end = max(min(today, days[-1].day if days else p.start), p.start)
         measures = [f"symptom:{o}" for o in (p.outcome, *p.secondary)]
         if p.substance:
@@ -506,13 +523,16 @@ class Journal:
         today = today or self.today()
         grid = self._experiment_grid(p, today)
         taken = f"intake:{p.substance}" if p.substance else None
-        return trials.analyze_experiment(p, grid, today, outcome=outcome, taken_measure=taken)
+        result: trials.ExperimentResult = _trials().analyze_experiment(
+            p, grid, today, outcome=outcome, taken_measure=taken
+        )
+        return result
 
     def log_experiment_dose(self, experiment_id: str, *, skipped: bool = False) -> Intake:
         """Record today's planned dose of an experiment as taken (or skipped)."""
         p = self.experiment(experiment_id)
         today = self.today()
-        day = next((d for d in trials.planned_schedule(p) if d.day == today), None)
+        day = next((d for d in _trials().planned_schedule(p) if d.day == today), None)
         if day is None or day.dose is None or p.substance is None:
             raise InvalidInput(
                 "experiment", "today is not a day to take anything in this experiment"
@@ -530,15 +550,17 @@ class Journal:
     def experiment_status(self, experiment_id: str, today: date | None = None) -> dict[str, Any]:
         p = self.experiment(experiment_id)
         today = today or self.today()
-        planned = trials.planned_schedule(p)
-        done = trials.executed_schedule(p, today)
+        planned = _trials().planned_schedule(p)
+        done = _trials().executed_schedule(p, today)
         grid = self._experiment_grid(p, today)
-        adh = trials.analyze.adherence(done, grid, f"intake:{p.substance}" if p.substance else None)
+        adh = _trials().analyze.adherence(
+            done, grid, f"intake:{p.substance}" if p.substance else None
+        )
         return {
             "id": p.id,
             "title": p.title,
             "status": p.status,
-            "today": trials.today_instruction(p, today),
+            "today": _trials().today_instruction(p, today),
             "days_planned": len(planned),
             "days_elapsed": len(done),
             "ends": planned[-1].day.isoformat() if planned else None,
@@ -701,6 +723,8 @@ class Journal:
             if start < r.start <= end and not r.as_needed
         ]
         fdr_method: Any = fdr
+        from flarewise.analysis.insights import insights as analysis_insights
+
         return analysis_insights(
             grid,
             outcomes=outcomes,
