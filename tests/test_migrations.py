@@ -85,3 +85,13 @@ def test_upgrading_an_older_schema_keeps_the_data(db_url: str, t0: datetime) -> 
         assert Journal.for_person(db, "alice", create=False).count() == 1
     finally:
         db.close()
+
+
+def test_the_head_constant_is_the_newest_migration(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from flarewise.storage.database import HEAD, Database
+
+    db = Database(f"sqlite:///{tmp_path / 'h.db'}")
+    try:
+        assert db.head_revision() == HEAD
+    finally:
+        db.close()

@@ -75,6 +75,8 @@ SAMPLES = {
     "HKQuantityTypeIdentifierBloodPressureSystolic": ("blood_pressure_systolic", {"mmHg": 1.0}),
     "HKQuantityTypeIdentifierBloodPressureDiastolic": ("blood_pressure_diastolic", {"mmHg": 1.0}),
 }
+HEART_RATE = "HKQuantityTypeIdentifierHeartRate"
+QUANTITIES = frozenset([*DAILY_SUM, *SAMPLES, HEART_RATE])
 METRIC_UNITS = {
     "steps": "count",
     "distance_walking_running": "m",
@@ -345,6 +347,7 @@ class AppleHealthReader:
             "remove_comments": True,
         }
         record, workout, count = self._record, self._workout, batch.count
+        quantity = self._quantity
         try:
             for _, elem in etree.iterparse(stream, **parser_args):
                 parent = elem.getparent()
@@ -352,7 +355,11 @@ class AppleHealthReader:
                     continue  # the same samples appear at top level; cleared with the parent
                 count()
                 if elem.tag == "Record":
-                    record(elem, name, batch, state)
+                    kind = elem.get("type", "")
+                    if kind in QUANTITIES:
+                        quantity(elem, kind, batch, state)
+                    else:
+                        record(elem, name, batch, state)
                 else:
                     workout(elem, name, batch)
                 elem.clear(keep_tail=False)
@@ -397,7 +404,7 @@ class AppleHealthReader:
         day, offset = placed
         if day not in state.offsets:
             state.offsets[day] = offset
-        if kind == "HKQuantityTypeIdentifierHeartRate":
+        if kind == HEART_RATE:
             slot = state.hr[day]
             slot[0] += value
             slot[1] += 1
@@ -431,7 +438,7 @@ class AppleHealthReader:
 
     def _record(self, elem: Any, name: str, batch: ImportBatch, state: _State) -> None:
         kind = elem.get("type", "")
-        if kind in DAILY_SUM or kind in SAMPLES or kind == "HKQuantityTypeIdentifierHeartRate":
+        if kind in QUANTITIES:
             self._quantity(elem, kind, batch, state)
             return
         line = f"line {elem.sourceline}"
