@@ -7,6 +7,7 @@ import sys
 from flarewise.cli import demo as _demo  # noqa: F401  (registers commands)
 from flarewise.cli import imports as _imports  # noqa: F401
 from flarewise.cli import manage as _manage  # noqa: F401
+from flarewise.cli import serve as _serve  # noqa: F401
 from flarewise.cli import show as _show  # noqa: F401
 from flarewise.cli.app import app, run
 from flarewise.cli.assess import assess_app

@@ -67,7 +67,7 @@ def make_engine(url: str) -> Engine:
 #: The newest migration. Opening an up-to-date database compares the stored revision with this
 #: and never loads Alembic (a tenth of a second and 20 MB on every start); a test checks it
 #: against the migration scripts' head.
-HEAD = "0002_experiments"
+HEAD = "0003_accounts"
 
 
 def alembic_config(connection: Connection) -> Config:
@@ -206,12 +206,12 @@ class Database:
 
     def delete_person(self, handle: str) -> None:
         """Remove a person and every row of theirs (cascades through every per-person table)."""
-        from flarewise.storage.tables import PERSON_TABLES
+        from flarewise.storage.tables import ACCOUNT_TABLES, PERSON_TABLES
 
         pid = self.person_id(handle)
         if pid is None:
             raise NotFound(f"there is no journal named {handle!r}")
         with self.begin() as conn:
-            for table in PERSON_TABLES:
+            for table in (*PERSON_TABLES, *ACCOUNT_TABLES):
                 conn.execute(table.delete().where(table.c.person_id == pid))
             conn.execute(persons.delete().where(persons.c.id == pid))

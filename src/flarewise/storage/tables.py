@@ -127,5 +127,38 @@ experiments = Table(
     Column("updated_at", DateTime, nullable=False),
 )
 
-#: Tables holding one person's data, in the order a wipe must delete them.
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("person_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("password_changed_at", DateTime, nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("person_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Index("ix_sessions_person_id", "person_id"),
+)
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("handle", String(100), nullable=False),
+    Column("client", String(64), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Index("ix_login_failures_handle_at", "handle", "at"),
+    Index("ix_login_failures_client_at", "client", "at"),
+)
+
+#: Tables holding one person's journal, in the order a wipe (restore, demo) must delete them.
 PERSON_TABLES = (daily_values, entry_values, entries, regimens, trackables, experiments)
+#: The person's account and sessions: removed only when the person is deleted.
+ACCOUNT_TABLES = (sessions, accounts)

@@ -1,0 +1,182 @@
+"""Accounts of the web app: sign up, sign in, sessions, password changes, deleting everything.
+
+Why these rules:
+- passwords are hashed with argon2id (argon2-cffi's defaults, RFC 9106 low-memory profile);
+  a hash made with older parameters is re-hashed at the next sign-in;
+- a session is a random 256-bit token held only in the browser's cookie; the database keeps
+  its SHA-256, so a copy of the database cannot be used to sign in; each session has its own
+  CSRF token; sessions end after 14 days or at sign-out, and changing the password ends every
+  other session;
+- sign-in is throttled: after 5 failures for one name, or 20 from one client, within 15
+  minutes, further attempts are refused until the window passes, with the same message whether
+  or not the name exists (no account enumeration);
+- deleting an account removes the person and every row of theirs, after the password is given.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from flarewise.errors import Conflict, FlarewiseError, InvalidInput
+from flarewise.storage import Database
+from flarewise.storage import accounts as rows
+
+SESSION_DAYS = 14
+WINDOW = timedelta(minutes=15)
+MAX_PER_NAME = 5
+MAX_PER_CLIENT = 20
+MIN_PASSWORD = 10
+MAX_PASSWORD = 1024
+_hasher = PasswordHasher()
+#: verified against when the name does not exist, so both cases cost the same time
+_DUMMY = _hasher.hash("not a password anyone has")
+
+
+class SignInFailed(FlarewiseError):
+    """Wrong name or password (deliberately not saying which)."""
+
+
+class Throttled(FlarewiseError):
+    """Too many failed sign-ins; try again later."""
+
+
+@dataclass(frozen=True)
+class Session:
+    token: str
+    handle: str
+    csrf: str
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def check_password(password: str, handle: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput("password", f"use at least {MIN_PASSWORD} characters")
+    if len(password) > MAX_PASSWORD:
+        raise InvalidInput("password", f"use at most {MAX_PASSWORD} characters")
+    if password.strip().lower() == handle.lower():
+        raise InvalidInput("password", "must not be your user name")
+
+
+class Accounts:
+    """Account operations on one database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def exists(self, handle: str) -> bool:
+        pid = self.db.person_id(handle)
+        if pid is None:
+            return False
+        with self.db.begin() as conn:
+            return rows.password_hash(conn, pid) is not None
+
+    def sign_up(self, handle: str, password: str) -> Session:
+        """A new person with a password; signed in."""
+        Database.check_handle(handle)
+        check_password(password, handle)
+        if self.db.person_id(handle) is not None:
+            raise Conflict(f"the name {handle!r} is taken; choose another")
+        pid = self.db.create_person(handle)
+        with self.db.begin() as conn:
+            rows.put_account(conn, pid, _hasher.hash(password), _now())
+        return self._new_session(pid, handle)
+
+    def set_password(self, handle: str, password: str) -> None:
+        """Give an existing journal a password (demo set-up, administrators)."""
+        check_password(password, handle)
+        pid = self.db.person_id(handle)
+        if pid is None:
+            raise InvalidInput("person", f"there is no journal named {handle!r}")
+        with self.db.begin() as conn:
+            rows.put_account(conn, pid, _hasher.hash(password), _now())
+
+    def sign_in(self, handle: str, password: str, client: str) -> Session:
+        now = _now()
+        with self.db.begin() as conn:
+            by_name, by_client = rows.failures_since(conn, now - WINDOW, handle, client)
+        if by_name >= MAX_PER_NAME or by_client >= MAX_PER_CLIENT:
+            raise Throttled(
+                "too many failed sign-ins; wait 15 minutes and try again (or reset the password "
+                "with `flarewise account password`)"
+            )
+        pid = self.db.person_id(handle) if len(handle) <= 100 else None
+        stored = None
+        if pid is not None:
+            with self.db.begin() as conn:
+                stored = rows.password_hash(conn, pid)
+        try:
+            _hasher.verify(stored or _DUMMY, password)
+            if stored is None or pid is None:
+                raise VerificationError
+        except (VerificationError, InvalidHashError):
+            with self.db.begin() as conn:
+                rows.add_failure(conn, handle, client, now)
+            raise SignInFailed("that name and password do not match") from None
+        with self.db.begin() as conn:
+            rows.clear_failures(conn, handle)
+            if _hasher.check_needs_rehash(stored):
+                rows.put_account(conn, pid, _hasher.hash(password), now)
+        return self._new_session(pid, handle)
+
+    def _new_session(self, pid: int, handle: str) -> Session:
+        token = secrets.token_urlsafe(32)
+        csrf = secrets.token_urlsafe(32)
+        now = _now()
+        with self.db.begin() as conn:
+            rows.drop_expired(conn, now)
+            rows.add_session(
+                conn, _digest(token), pid, csrf, now, now + timedelta(days=SESSION_DAYS)
+            )
+        return Session(token, handle, csrf)
+
+    def session(self, token: str | None) -> Session | None:
+        """The live session of a cookie's token, or None."""
+        if not token or len(token) > 100:
+            return None
+        with self.db.begin() as conn:
+            found = rows.find_session(conn, _digest(token), _now())
+        return None if found is None else Session(token, found[0], found[1])
+
+    def sign_out(self, token: str) -> None:
+        with self.db.begin() as conn:
+            rows.drop_session(conn, _digest(token))
+
+    def change_password(self, session: Session, old: str, new: str) -> None:
+        """Change the password (the old one is required); every other session ends."""
+        pid = self.db.person_id(session.handle)
+        assert pid is not None
+        with self.db.begin() as conn:
+            stored = rows.password_hash(conn, pid)
+        try:
+            _hasher.verify(stored or _DUMMY, old)
+        except (VerificationError, InvalidHashError):
+            raise InvalidInput("current_password", "is not your current password") from None
+        check_password(new, session.handle)
+        with self.db.begin() as conn:
+            rows.put_account(conn, pid, _hasher.hash(new), _now())
+            rows.drop_sessions(conn, pid, keep=_digest(session.token))
+
+    def delete_account(self, session: Session, password: str) -> None:
+        """Remove the person and every row of theirs (journal, medicines, experiments, sessions)."""
+        pid = self.db.person_id(session.handle)
+        assert pid is not None
+        with self.db.begin() as conn:
+            stored = rows.password_hash(conn, pid)
+        try:
+            _hasher.verify(stored or _DUMMY, password)
+        except (VerificationError, InvalidHashError):
+            raise InvalidInput("password", "is not your password; nothing was deleted") from None
+        self.db.delete_person(session.handle)

@@ -1,0 +1,70 @@
+"""``flarewise serve``: the web app on this machine (127.0.0.1 unless told otherwise)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated
+
+import typer
+
+from flarewise.cli.app import app, out, state
+
+DEMO_PERSON = "demo"
+DEMO_PASSWORD = "fibro-demo-2026"
+
+
+def prepare_demo(url: str) -> None:
+    """The demo journal: a year ending yesterday (written once), with a known password."""
+    from flarewise.accounts import Accounts
+    from flarewise.journal import Journal, open_database
+
+    db = open_database(url)
+    try:
+        j = Journal.for_person(db, DEMO_PERSON)
+        if j.count() == 0:
+            days = 365
+            with out.status("Writing a year of demo data..."):
+                j.write_demo(start=date.today() - timedelta(days=days), days=days, replace=True)
+        Accounts(db).set_password(DEMO_PERSON, DEMO_PASSWORD)
+    finally:
+        db.close()
+
+
+@app.command("serve")
+def serve(
+    ctx: typer.Context,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; other machines can reach it only if set.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Load the demo journal and print its sign-in.")
+    ] = False,
+    insecure_cookies: Annotated[
+        bool,
+        typer.Option(
+            "--insecure-cookies",
+            help="Send the session cookie over plain http (only for a trusted network without "
+            "TLS; on 127.0.0.1 browsers accept secure cookies anyway).",
+        ),
+    ] = False,
+) -> None:
+    """Run the web app (pages and their JSON API) on this machine."""
+    import uvicorn
+
+    from flarewise.web import create_app
+
+    url = state(ctx).settings.database_url
+    if demo:
+        prepare_demo(url)
+    web = create_app(url, secure_cookies=not insecure_cookies)
+    if demo:
+        web.state.settings.demo_handle = DEMO_PERSON
+        web.state.demo_password = DEMO_PASSWORD
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    out.print(f"flarewise is running at http://{shown}:{port}/  (Ctrl+C stops it)")
+    if demo:
+        out.print(
+            f"Demo sign-in: user [bold]{DEMO_PERSON}[/bold], password [bold]{DEMO_PASSWORD}[/bold]"
+        )
+    uvicorn.run(web, host=host, port=port, log_level="warning")

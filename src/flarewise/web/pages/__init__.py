@@ -1,0 +1,21 @@
+"""Page routers, one module per page; each page answers as HTML and, under /api/, as JSON."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from flarewise.web.pages import (
+    account,
+    assessments,
+    data,
+    experiments,
+    labs,
+    plan,
+    timeline,
+    today,
+)
+
+
+def register(app: FastAPI) -> None:
+    for module in (account, today, timeline, labs, assessments, plan, experiments, data):
+        app.include_router(module.router)

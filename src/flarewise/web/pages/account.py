@@ -1,0 +1,129 @@
+"""Sign up, sign in, sign out, change the password, delete the account (export offered first)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import Response
+
+from flarewise.accounts import Accounts
+from flarewise.web.app import (
+    SESSION_COOKIE,
+    Context,
+    check_csrf,
+    context,
+    person,
+    redirect,
+    render,
+)
+
+router = APIRouter()
+Text = Annotated[str, Form()]
+
+
+def _accounts(request: Request) -> Accounts:
+    accounts: Accounts = request.app.state.accounts
+    return accounts
+
+
+def _start(request: Request, response: Response, token: str) -> Response:
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.settings.secure_cookies,
+        max_age=14 * 86400,
+    )
+    return response
+
+
+@router.get("/", include_in_schema=False)
+def home(ctx: Annotated[Context, Depends(context)]) -> Response:
+    return redirect("/today" if ctx.session else "/signin")
+
+
+@router.get("/signin", include_in_schema=False)
+def signin_page(ctx: Annotated[Context, Depends(context)]) -> Response:
+    demo = ctx.request.app.state.settings.demo_handle
+    return render(
+        ctx,
+        "signin.html",
+        {
+            "title": "Sign in",
+            "mode": "signin",
+            "demo": demo,
+            "demo_password": ctx.request.app.state.demo_password if demo else None,
+        },
+    )
+
+
+@router.get("/signup", include_in_schema=False)
+def signup_page(ctx: Annotated[Context, Depends(context)]) -> Response:
+    return render(ctx, "signin.html", {"title": "Create your journal", "mode": "signup"})
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@router.post("/signin", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def signin(request: Request, handle: Text, password: Text) -> Response:
+    session = _accounts(request).sign_in(handle.strip(), password, _client(request))
+    return _start(request, redirect("/today"), session.token)
+
+
+@router.post("/signup", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def signup(request: Request, handle: Text, password: Text) -> Response:
+    session = _accounts(request).sign_up(handle.strip(), password)
+    return _start(request, redirect("/today?welcome=1"), session.token)
+
+
+@router.post("/signout", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def signout(ctx: Annotated[Context, Depends(context)]) -> Response:
+    if ctx.session is not None:
+        _accounts(ctx.request).sign_out(ctx.session.token)
+    response = redirect("/signin")
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/account", include_in_schema=False)
+@router.get("/api/account", summary="Your account")
+def account_page(ctx: Annotated[Context, Depends(person)]) -> Response:
+    j = ctx.journal
+    return render(
+        ctx,
+        "account.html",
+        {
+            "title": "Account",
+            "handle": ctx.handle,
+            "entries": j.count(),
+            "done": ctx.request.query_params.get("done"),
+        },
+    )
+
+
+@router.post("/account/password", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def change_password(
+    ctx: Annotated[Context, Depends(person)], current_password: Text, new_password: Text
+) -> Response:
+    assert ctx.session is not None
+    _accounts(ctx.request).change_password(ctx.session, current_password, new_password)
+    return redirect("/account?done=password")
+
+
+@router.post("/account/delete", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def delete_account(
+    ctx: Annotated[Context, Depends(person)], password: Text, confirm: Text = ""
+) -> Response:
+    assert ctx.session is not None
+    if confirm.strip().lower() != "delete everything":
+        from flarewise.errors import InvalidInput
+
+        raise InvalidInput("confirm", 'type "delete everything" to confirm; nothing was deleted')
+    _accounts(ctx.request).delete_account(ctx.session, password)
+    response = redirect("/signin")
+    response.delete_cookie(SESSION_COOKIE)
+    return response

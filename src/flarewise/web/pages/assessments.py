@@ -1,0 +1,165 @@
+"""Assessments: the ACR 2016 self-check (with the body map) and the FIQR, and their history with
+the change since the previous one. Scoring is the instruments module's; the page only asks."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from flarewise.errors import InvalidInput
+from flarewise.journal import Journal
+from flarewise.web import bodymap
+from flarewise.web.app import Context, check_csrf, person, redirect, render
+
+router = APIRouter()
+ACR_SCALES = (
+    ("fatigue", "Fatigue"),
+    ("waking_unrefreshed", "Waking unrefreshed"),
+    ("cognitive_symptoms", "Trouble thinking or remembering"),
+)
+ACR_YES_NO = (
+    ("headaches", "Headaches"),
+    ("lower_abdominal_pain", "Pain or cramps in the lower abdomen"),
+    ("depression", "Depression"),
+)
+SEVERITY = ("no problem", "slight or mild", "moderate, considerable", "severe, continuous")
+FIQR_DOMAINS = (
+    (
+        "Function: how hard was it in the past 7 days to...",
+        (
+            ("brush_hair", "brush or comb your hair"),
+            ("walk_20_minutes", "walk continuously for 20 minutes"),
+            ("prepare_meal", "prepare a homemade meal"),
+            ("vacuum_scrub_sweep", "vacuum, scrub or sweep floors"),
+            ("lift_groceries", "lift and carry a bag of groceries"),
+            ("climb_stairs", "climb one flight of stairs"),
+            ("change_sheets", "change bed sheets"),
+            ("sit_45_minutes", "sit in a chair for 45 minutes"),
+            ("shop_groceries", "go shopping for groceries"),
+        ),
+    ),
+    (
+        "Overall, in the past 7 days",
+        (
+            ("prevented_goals", "fibromyalgia prevented me from reaching my goals"),
+            ("overwhelmed", "I was completely overwhelmed by my symptoms"),
+        ),
+    ),
+    (
+        "Symptoms in the past 7 days (0 best, 10 worst)",
+        (
+            ("pain", "pain"),
+            ("energy", "lack of energy"),
+            ("stiffness", "stiffness"),
+            ("sleep_quality", "poor sleep"),
+            ("depression", "depression"),
+            ("memory", "memory problems"),
+            ("anxiety", "anxiety"),
+            ("tenderness", "tenderness to touch"),
+            ("balance", "balance problems"),
+            ("environmental_sensitivity", "sensitivity to noise, lights, odours or cold"),
+        ),
+    ),
+)
+
+
+def history(j: Journal) -> list[dict[str, Any]]:
+    """Every assessment, newest first, with its change since the previous of its kind."""
+    rows: list[dict[str, Any]] = []
+    previous: dict[str, dict[str, float]] = {}
+    for a, r in j.assessments():
+        main = {"acr2016": "psd", "acr2011": "psd", "acr2010": "wpi", "fiqr": "total"}.get(
+            a.instrument
+        )
+        value = r.scores.get(main) if main else None
+        before = previous.get(a.instrument, {}).get(main) if main else None
+        rows.append(
+            {
+                "id": a.id,
+                "date": a.local_date.isoformat(),
+                "instrument": a.instrument,
+                "scores": {k: round(v, 1) for k, v in r.scores.items()},
+                "met": r.met,
+                "label": r.label,
+                "bands": r.bands,
+                "main": main,
+                "value": None if value is None else round(value, 1),
+                "change": None if value is None or before is None else round(value - before, 1),
+                "findings": [
+                    {"rule": f.rule, "met": f.met, "detail": f.detail} for f in r.findings
+                ],
+                "notes": list(r.notes),
+            }
+        )
+        previous[a.instrument] = r.scores
+    return list(reversed(rows))
+
+
+@router.get("/assessments", include_in_schema=False)
+@router.get("/api/assessments", summary="Assessment history with change over time")
+def assessments(ctx: Annotated[Context, Depends(person)]) -> Response:
+    return render(
+        ctx,
+        "assessments.html",
+        {
+            "title": "Assessments",
+            "history": history(ctx.journal),
+            "saved": ctx.request.query_params.get("saved"),
+        },
+        view={
+            "sites": [{"id": s, "label": bodymap.LABELS[s]} for s in bodymap.ORDER],
+            "front": bodymap.regions("front"),
+            "back": bodymap.regions("back"),
+            "acr_scales": ACR_SCALES,
+            "acr_yes_no": ACR_YES_NO,
+            "severity": SEVERITY,
+            "fiqr": FIQR_DOMAINS,
+        },
+    )
+
+
+def acr_answers(form: Any) -> dict[str, Any]:
+    answers: dict[str, Any] = {
+        "painful_sites": [s for s in form.getlist("sites") if s in bodymap.ORDER],
+    }
+    for key, _ in ACR_SCALES:
+        raw = form.get(key)
+        if raw in (None, ""):
+            raise InvalidInput(key, "choose how much of a problem it was")
+        answers[key] = int(str(raw))
+    for key, _ in ACR_YES_NO:
+        answers[key] = form.get(key) == "yes"
+    answers["symptoms_3_months"] = form.get("symptoms_3_months") == "yes"
+    return answers
+
+
+def fiqr_answers(form: Any) -> dict[str, Any]:
+    answers: dict[str, Any] = {}
+    for _, items in FIQR_DOMAINS:
+        for key, _label in items:
+            raw = form.get(key)
+            if raw not in (None, ""):
+                try:
+                    answers[key] = float(str(raw))
+                except ValueError:
+                    raise InvalidInput(key, f"{raw!r} is not a number from 0 to 10") from None
+    return answers
+
+
+@router.post(
+    "/assessments/{instrument}", include_in_schema=False, dependencies=[Depends(check_csrf)]
+)
+async def take(
+    instrument: str, request: Request, ctx: Annotated[Context, Depends(person)]
+) -> Response:
+    form = await request.form()
+    if instrument == "acr2016":
+        answers = acr_answers(form)
+    elif instrument == "fiqr":
+        answers = fiqr_answers(form)
+    else:
+        raise InvalidInput("instrument", f"{instrument!r} is not offered here")
+    entry, _ = ctx.journal.assess(instrument, answers)
+    return redirect(f"/assessments?saved={entry.id}#a-{entry.id}")

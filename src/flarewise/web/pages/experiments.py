@@ -1,0 +1,228 @@
+"""Experiments and insights: start an experiment from a template, a plan item or an insight;
+today's phase and instruction; results with interval plots and honest "not enough data yet";
+triggers with their effects and uncertainty."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form
+from fastapi.responses import Response
+
+from flarewise.errors import InvalidInput, NotFound
+from flarewise.journal import Journal
+from flarewise.web import charts
+from flarewise.web.app import Context, check_csrf, person, redirect, render
+
+router = APIRouter()
+#: Starting points for common questions (each is designed from the person's own baseline).
+TEMPLATES = (
+    ("magnesium_sleep", "Does magnesium help my sleep?", "magnesium", "sleep_quality"),
+    ("exercise_pain", "Does gentle daily exercise change my pain?", "aerobic_exercise", "pain"),
+    ("vitamin_d_fatigue", "Does vitamin D change my fatigue?", "vitamin_d", "fatigue"),
+    (
+        "movement_pain",
+        "Does tai chi, qigong or yoga change my pain?",
+        "meditative_movement",
+        "pain",
+    ),
+    (
+        "breathing_stress",
+        "Do breathing exercises lower my stress?",
+        "breathing_relaxation",
+        "stress",
+    ),
+)
+Text = Annotated[str, Form()]
+
+
+def _templates(j: Journal) -> list[dict[str, str]]:
+    v = j.vocabulary
+    return [
+        {"id": t, "title": title, "intervention": i, "outcome": o}
+        for t, title, i, o in TEMPLATES
+        if i in v.interventions or i in v.substances
+    ]
+
+
+def experiments_data(j: Journal) -> dict[str, Any]:
+    v = j.vocabulary
+    return {
+        "title": "Experiments",
+        "experiments": [j.experiment_status(p.id) for p in j.experiments()],
+        "templates": _templates(j),
+        "interventions": sorted(
+            ({"id": i.id, "name": i.name} for i in v.interventions.values()),
+            key=lambda x: x["name"].lower(),
+        ),
+        "outcomes": [{"id": s, "name": v.name_of("symptom", s)} for s in sorted(v.ids("symptom"))],
+    }
+
+
+@router.get("/experiments", include_in_schema=False)
+@router.get("/api/experiments", summary="Your experiments with today's instruction")
+def experiments(ctx: Annotated[Context, Depends(person)]) -> Response:
+    return render(ctx, "experiments.html", experiments_data(ctx.journal))
+
+
+def _start(j: Journal, intervention: str, outcome: str, design: str, why: str | None) -> str:
+    protocol, _advice = j.design_experiment(intervention, outcome, design=design, why=why)
+    saved = j.add_experiment(protocol)
+    return saved.id
+
+
+@router.post("/experiments", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def start(
+    ctx: Annotated[Context, Depends(person)],
+    intervention: Text,
+    outcome: Text,
+    design: Text = "randomised_blocks",
+) -> Response:
+    if design not in ("randomised_blocks", "ab"):
+        raise InvalidInput("design", "choose randomised blocks or a simple before/after")
+    eid = _start(ctx.journal, intervention, outcome, design, None)
+    return redirect(f"/experiments/{eid}")
+
+
+@router.post("/experiments/from-plan", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def from_plan(ctx: Annotated[Context, Depends(person)], intervention: Text) -> Response:
+    eid = _start(ctx.journal, intervention, "pain", "randomised_blocks", "From my plan")
+    return redirect(f"/experiments/{eid}")
+
+
+@router.post(
+    "/experiments/from-insight", include_in_schema=False, dependencies=[Depends(check_csrf)]
+)
+def from_insight(
+    ctx: Annotated[Context, Depends(person)], exposure: Text, outcome: Text, lag: Text
+) -> Response:
+    j = ctx.journal
+    found = next(
+        (
+            t
+            for t in j.insights().triggers
+            if t.exposure == exposure and t.outcome == outcome and str(t.lag) == lag
+        ),
+        None,
+    )
+    if found is None:
+        raise NotFound("no such finding")
+    protocol, _ = j.design_from_finding(found)
+    saved = j.add_experiment(protocol)
+    return redirect(f"/experiments/{saved.id}")
+
+
+def experiment_data(j: Journal, eid: str) -> dict[str, Any]:
+    p = j.experiment(eid)
+    status = j.experiment_status(eid)
+    result = j.analyze_experiment(eid) if p.status != "planned" else None
+    rows: list[dict[str, Any]] = []
+    if result is not None and result.analysis is not None:
+        a = result.analysis
+        if a.primary is not None:
+            rows.append(
+                {
+                    "label": "With vs without (AR(1) model)",
+                    "estimate": a.primary.effect,
+                    "low": a.primary.ci_low,
+                    "high": a.primary.ci_high,
+                }
+            )
+        if a.paired is not None:
+            paired = asdict(a.paired)
+            if paired.get("ci_low") is not None:
+                rows.append(
+                    {
+                        "label": "Paired blocks",
+                        "estimate": paired.get("mean"),
+                        "low": paired.get("ci_low"),
+                        "high": paired.get("ci_high"),
+                    }
+                )
+    return {
+        "title": p.title,
+        "protocol": p.model_dump(mode="json"),
+        "status": status,
+        "result": None if result is None else asdict(result),
+        "intervals": rows,
+        "spec": charts.intervals(rows, "points") if rows else None,
+    }
+
+
+@router.get("/experiments/{eid}", include_in_schema=False)
+@router.get("/api/experiments/{eid}", summary="One experiment: protocol, today, results")
+def experiment(eid: str, ctx: Annotated[Context, Depends(person)]) -> Response:
+    return render(ctx, "experiment.html", experiment_data(ctx.journal, eid))
+
+
+@router.post(
+    "/experiments/{eid}/status", include_in_schema=False, dependencies=[Depends(check_csrf)]
+)
+def set_status(eid: str, ctx: Annotated[Context, Depends(person)], status: Text) -> Response:
+    if status not in ("running", "paused", "stopped", "finished"):
+        raise InvalidInput("status", f"{status!r} is not a state an experiment can move to")
+    ctx.journal.set_experiment_status(eid, status)
+    return redirect(f"/experiments/{eid}")
+
+
+@router.post("/experiments/{eid}/dose", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def log_dose(eid: str, ctx: Annotated[Context, Depends(person)], skipped: Text = "") -> Response:
+    ctx.journal.log_experiment_dose(eid, skipped=skipped == "yes")
+    return redirect(f"/experiments/{eid}")
+
+
+def _name(j: Journal, measure: str) -> str:
+    family, _, item = measure.partition(":")
+    kinds = {"symptom": "symptom", "intake": "substance", "food": "food", "activity": "activity"}
+    if family in kinds:
+        try:
+            return j.vocabulary.name_of(kinds[family], item)  # type: ignore[arg-type]
+        except Exception:
+            return item.replace("_", " ")
+    return measure.replace(":", " ").replace("_", " ")
+
+
+def insights_data(j: Journal) -> dict[str, Any]:
+    ins = j.insights()
+    triggers = []
+    for t in ins.triggers:
+        effect = asdict(t.effect) if t.effect is not None else None
+        triggers.append(
+            {
+                "exposure": t.exposure,
+                "exposure_name": _name(j, t.exposure),
+                "outcome": t.outcome,
+                "outcome_name": _name(j, t.outcome),
+                "lag": t.lag,
+                "n": t.n,
+                "r": round(t.r, 3),
+                "q": t.q,
+                "direction": t.direction,
+                "effect": effect,
+                "testable": t.test_this is not None,
+            }
+        )
+    return {
+        "title": "Insights",
+        "start": ins.start.isoformat(),
+        "end": ins.end.isoformat(),
+        "days": ins.days,
+        "completeness": round(ins.completeness, 3),
+        "screen_status": ins.screen_status,
+        "messages": list(ins.messages),
+        "tests_run": ins.tests_run,
+        "triggers": triggers,
+        "flares": [
+            {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(f).items()}
+            for f in ins.flares
+        ],
+        "baselines": [asdict(b) for b in ins.baselines],
+    }
+
+
+@router.get("/insights", include_in_schema=False)
+@router.get("/api/insights", summary="Baselines, flares and possible triggers with uncertainty")
+def insights(ctx: Annotated[Context, Depends(person)]) -> Response:
+    return render(ctx, "insights.html", insights_data(ctx.journal))

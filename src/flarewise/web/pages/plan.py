@@ -1,0 +1,62 @@
+"""Plan: the tailored options with evidence grades, citations, doses and warnings, what is not
+suggested and why, and a form to check any combination of items against this person's
+medicines, conditions and labs."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from flarewise.errors import InvalidInput
+from flarewise.web.app import Context, check_csrf, person, render
+
+router = APIRouter()
+
+
+def _plan(ctx: Context) -> dict[str, Any]:
+    j = ctx.journal
+    plan = j.plan()
+    kb = sorted(j.vocabulary.interventions.values(), key=lambda i: i.name.lower())
+    return {
+        "title": "Plan",
+        "plan": asdict(plan),
+        "items": [{"id": i.id, "name": i.name} for i in kb],
+        "checked": None,
+    }
+
+
+@router.get("/plan", include_in_schema=False)
+@router.get("/api/plan", summary="The tailored plan: options, grades, citations, warnings")
+def plan_page(ctx: Annotated[Context, Depends(person)]) -> Response:
+    return render(ctx, "plan.html", _plan(ctx))
+
+
+@router.post("/plan/check", include_in_schema=False, dependencies=[Depends(check_csrf)])
+@router.post(
+    "/api/plan/check", summary="Check a combination of items", dependencies=[Depends(check_csrf)]
+)
+async def check(request: Request, ctx: Annotated[Context, Depends(person)]) -> Response:
+    form = await request.form()
+    items: list[dict[str, Any]] = []
+    for item in form.getlist("item"):
+        entry: dict[str, Any] = {"item": str(item)}
+        dose = str(form.get(f"dose:{item}") or "").strip()
+        if dose:
+            try:
+                entry["dose"] = float(dose)
+            except ValueError:
+                raise InvalidInput(f"dose:{item}", f"{dose!r} is not a number") from None
+            entry["unit"] = str(form.get(f"unit:{item}") or "mg")
+        items.append(entry)
+    if not items:
+        raise InvalidInput("item", "tick at least one item to check")
+    warnings = ctx.journal.check_plan(items)
+    data = _plan(ctx)
+    data["checked"] = {
+        "items": items,
+        "warnings": [asdict(w) for w in warnings],
+    }
+    return render(ctx, "plan.html", data)

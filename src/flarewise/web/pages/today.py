@@ -1,0 +1,247 @@
+"""Today: the one-minute check-in (scores, body map, doses, foods, activity, note) and today's
+entries, which can be edited and deleted."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from flarewise.domain.body import BodySite
+from flarewise.domain.entries import (
+    Activity,
+    EntryBase,
+    FoodPortion,
+    Intake,
+    Meal,
+    Note,
+    SymptomCheckin,
+)
+from flarewise.errors import InvalidInput
+from flarewise.journal import Journal
+from flarewise.web import bodymap
+from flarewise.web.app import Context, check_csrf, person, redirect, render
+
+router = APIRouter()
+#: The check-in's scales, in the order a tired person meets them.
+CHECKIN = ("pain", "fatigue", "sleep_quality", "fibro_fog", "mood", "stress")
+
+
+def _now(j: Journal) -> datetime:
+    return datetime.now(j.timezone())
+
+
+def _offered(j: Journal, day: date) -> list[dict[str, Any]]:
+    """Doses to confirm with one tap: yesterday's, then today's regimen steps not yet among them."""
+    v = j.vocabulary
+    seen: set[tuple[str, float | None, str | None]] = set()
+    out = []
+    taken_today = {
+        e.substance for e in j.day(day) if isinstance(e, Intake) and e.status != "skipped"
+    }
+    candidates: list[tuple[str, str | None, float | None, str | None]] = [
+        (e.substance, e.form, e.amount, e.unit)
+        for e in j.day(day - timedelta(days=1))
+        if isinstance(e, Intake) and e.status != "skipped"
+    ]
+    for r in j.regimens(active_on=day):
+        step = r.step_on(day)
+        if step is not None:
+            candidates.append((r.substance, r.form, step.amount, step.unit))
+    for substance, form, amount, unit in candidates:
+        key = (substance, amount, unit)
+        if key in seen:
+            continue
+        seen.add(key)
+        dose = f"{amount:g} {unit}" if amount is not None and unit else "dose not recorded"
+        out.append(
+            {
+                "key": f"{substance}|{form or ''}|{'' if amount is None else amount}|{unit or ''}",
+                "substance": substance,
+                "name": v.name_of("substance", substance),
+                "dose": dose,
+                "done_today": substance in taken_today,
+            }
+        )
+    return out
+
+
+def today_data(j: Journal, shown: date | None = None) -> dict[str, Any]:
+    """The check-in form's choices and the entries of ``shown`` (default today)."""
+    v = j.vocabulary
+    now = _now(j)
+    day = now.date()
+    entries = sorted(j.day(shown or day), key=lambda e: e.at)
+    return {
+        "title": "Today",
+        "date": day.isoformat(),
+        "shown": (shown or day).isoformat(),
+        "previous": ((shown or day) - timedelta(days=1)).isoformat(),
+        "next": ((shown or day) + timedelta(days=1)).isoformat() if (shown or day) < day else None,
+        "scales": [
+            {
+                "id": s,
+                "name": v.name_of("symptom", s),
+                "low": v.symptoms[s].anchors.get(0, ""),
+                "high": v.symptoms[s].anchors.get(10, ""),
+            }
+            for s in CHECKIN
+        ],
+        "sites": [{"id": s, "label": bodymap.LABELS[s]} for s in bodymap.ORDER],
+        "offered": _offered(j, day),
+        "foods": sorted(
+            ({"id": f, "name": v.name_of("food", f)} for f in v.ids("food")),
+            key=lambda f: f["name"],
+        ),
+        "activities": sorted(
+            ({"id": a, "name": v.name_of("activity", a)} for a in v.ids("activity")),
+            key=lambda a: a["name"],
+        ),
+        "entries": [
+            {
+                "id": e.id,
+                "kind": e.kind,
+                "time": e.at.strftime("%H:%M"),
+                "text": j.describe(e),
+            }
+            for e in entries
+        ],
+    }
+
+
+@router.get("/today", include_in_schema=False)
+@router.get("/api/today", summary="Today's check-in form data and entries")
+def today(ctx: Annotated[Context, Depends(person)]) -> Response:
+    raw = ctx.request.query_params.get("day")
+    try:
+        shown = date.fromisoformat(raw) if raw else None
+    except ValueError:
+        raise InvalidInput("day", f"{raw!r} is not a date like 2026-03-01") from None
+    data = today_data(ctx.journal, shown)
+    data["welcome"] = ctx.request.query_params.get("welcome") == "1"
+    data["saved"] = ctx.request.query_params.get("saved")
+    figures = {"front": bodymap.regions("front"), "back": bodymap.regions("back")}
+    return render(ctx, "today.html", data, view=figures)
+
+
+def _score(form: Any, name: str) -> float | None:
+    raw = form.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        value = float(str(raw))
+    except ValueError:
+        raise InvalidInput(name, f"{raw!r} is not a number from 0 to 10") from None
+    return value
+
+
+def checkin_entries(j: Journal, form: Any, at: datetime) -> list[EntryBase]:
+    """The entries one check-in form makes (validated by the domain when built)."""
+    made: list[EntryBase] = []
+    scores = {s: x for s in CHECKIN if (x := _score(form, s)) is not None}
+    sites = [s for s in form.getlist("sites") if s in BodySite.__members__.values()]
+    note = str(form.get("note") or "").strip()
+    if scores or sites:
+        made.append(SymptomCheckin(at=at, scores=scores, pain_sites=tuple(sites)))
+    for key in form.getlist("dose"):
+        choice = str(form.get(f"dose_status:{key}") or "taken")
+        substance, form_id, amount, unit = [*str(key).split("|"), "", "", ""][:4]
+        if not substance:
+            continue
+        known = choice == "taken" and amount and unit
+        made.append(
+            Intake(
+                at=at,
+                substance=substance,
+                form=form_id or None,
+                status="taken" if known else "taken_dose_unknown",
+                amount=float(amount) if known else None,
+                unit=unit if known else None,
+            )
+        )
+    foods = [f for f in form.getlist("foods") if f]
+    if foods:
+        made.append(Meal(at=at, foods=tuple(FoodPortion(food=f) for f in foods)))
+    activity = str(form.get("activity") or "")
+    if activity:
+        minutes = _score(form, "minutes") or 0
+        if minutes <= 0:
+            raise InvalidInput("minutes", "how many minutes of activity?")
+        made.append(Activity(at=at, activity=activity, minutes=minutes))
+    if note:
+        made.append(Note(at=at, text=note))
+    if not made:
+        raise InvalidInput("checkin", "nothing to save: give at least one score, site or note")
+    return made
+
+
+@router.post("/today", include_in_schema=False, dependencies=[Depends(check_csrf)])
+@router.post("/api/today", summary="Save a check-in", dependencies=[Depends(check_csrf)])
+async def save_checkin(request: Request, ctx: Annotated[Context, Depends(person)]) -> Response:
+    j = ctx.journal
+    form = await request.form()
+    made = checkin_entries(j, form, _now(j))
+    j.add_many(made)
+    if request.url.path.startswith("/api/"):
+        return render(ctx, "", {"saved": [e.id for e in made]})
+    return redirect(f"/today?saved={len(made)}")
+
+
+@router.get("/entries/{entry_id}", include_in_schema=False)
+@router.get("/api/entries/{entry_id}", summary="One entry")
+def entry_page(entry_id: str, ctx: Annotated[Context, Depends(person)]) -> Response:
+    j = ctx.journal
+    e = j.get(entry_id)
+    data: dict[str, Any] = {
+        "title": "Edit entry",
+        "entry": e.model_dump(mode="json"),
+        "text": j.describe(e),
+        "local_time": e.at.strftime("%Y-%m-%dT%H:%M"),
+    }
+    if isinstance(e, SymptomCheckin):
+        data["scales"] = [
+            {"id": s, "name": j.vocabulary.name_of("symptom", s), "value": e.scores.get(s)}
+            for s in sorted(set(CHECKIN) | set(e.scores))
+        ]
+        data["sites"] = [
+            {"id": s, "label": bodymap.LABELS[s], "checked": s in e.pain_sites}
+            for s in bodymap.ORDER
+        ]
+    return render(ctx, "entry.html", data)
+
+
+@router.post("/entries/{entry_id}", include_in_schema=False, dependencies=[Depends(check_csrf)])
+async def edit_entry(
+    entry_id: str, request: Request, ctx: Annotated[Context, Depends(person)]
+) -> Response:
+    j = ctx.journal
+    e = j.get(entry_id)
+    form = await request.form()
+    changes: dict[str, Any] = {}
+    when = str(form.get("at") or "")
+    if when:
+        try:
+            local = datetime.fromisoformat(when)
+        except ValueError:
+            raise InvalidInput("at", f"{when!r} is not a date and time") from None
+        changes["at"] = local.replace(tzinfo=e.at.tzinfo)
+    comment = str(form.get("comment") or "").strip()
+    changes["comment"] = comment or None
+    if isinstance(e, SymptomCheckin):
+        scores = {s: x for s in {*CHECKIN, *e.scores} if (x := _score(form, s)) is not None}
+        changes["scores"] = scores
+        changes["pain_sites"] = tuple(s for s in form.getlist("sites") if s in bodymap.ORDER)
+    if isinstance(e, Note):
+        changes["text"] = str(form.get("text") or e.text)
+    j.correct(entry_id, **changes)
+    return redirect(f"/today?saved=edit#entry-{entry_id}")
+
+
+@router.post(
+    "/entries/{entry_id}/delete", include_in_schema=False, dependencies=[Depends(check_csrf)]
+)
+def delete_entry(entry_id: str, ctx: Annotated[Context, Depends(person)]) -> Response:
+    ctx.journal.delete(entry_id)
+    return redirect("/today?saved=deleted")

@@ -1,0 +1,58 @@
+// flarewise progressive enhancement: every page works without this file.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  // Body map: the SVG regions toggle the labelled checkboxes (the real form controls).
+  document.querySelectorAll(".bodymap").forEach(function (box) {
+    function sync() {
+      box.querySelectorAll(".site").forEach(function (shape) {
+        var input = box.querySelector('input[name="sites"][value="' + shape.dataset.site + '"]');
+        shape.classList.toggle("on", !!(input && input.checked));
+      });
+    }
+    box.querySelectorAll(".site").forEach(function (shape) {
+      shape.addEventListener("click", function () {
+        var input = box.querySelector('input[name="sites"][value="' + shape.dataset.site + '"]');
+        if (input) { input.checked = !input.checked; sync(); }
+      });
+    });
+    box.addEventListener("change", sync);
+    sync();
+  });
+
+  // Choosing a lab test shows its units without a second click.
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (sel) {
+    sel.addEventListener("change", function () { if (sel.value) { sel.form.submit(); } });
+  });
+
+  // Charts: Vega-Lite specs built on the server, drawn here without eval (CSP-safe).
+  if (window.vegaEmbed) {
+    document.querySelectorAll(".chart[data-spec-id]").forEach(function (div) {
+      var spec = JSON.parse(document.getElementById(div.dataset.specId).textContent);
+      window.vegaEmbed(div, spec, {
+        actions: false, renderer: "svg", defaultStyle: false,
+        ast: true, expr: window.vegaInterpreter.expressionInterpreter
+      }).catch(function (err) { div.textContent = "The chart could not be drawn (" + err + "); the tables below hold the same data."; });
+    });
+  }
+
+  // Import progress without reloading the page.
+  var job = document.getElementById("import-job");
+  if (job && job.dataset.status === "running") {
+    var meta = document.querySelector('meta[http-equiv="refresh"]');
+    if (meta) { meta.remove(); }
+    var timer = setInterval(function () {
+      fetch("/api/import/" + job.dataset.job, { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (j) {
+          if (j.status !== "running") { clearInterval(timer); location.reload(); return; }
+          var pct = Math.min(100, Math.round(100 * j.done_bytes / Math.max(1, j.total_bytes)));
+          var bar = document.getElementById("import-progress");
+          if (bar) { bar.value = pct; bar.textContent = pct + "%"; }
+          var status = document.getElementById("import-status");
+          if (status) { status.textContent = j.records + " records read, " + j.rate + " per second (" + pct + "% of the file)."; }
+        });
+    }, 700);
+  }
+})();

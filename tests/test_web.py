@@ -1,0 +1,251 @@
+"""The web app through HTTP (in-process): accounts, every page as HTML and as JSON, the check-in,
+labs, assessments, plan, experiments, import and export, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import SHARED
+from .webkit import PASSWORD, app_on, client, csrf_of, post, signed_up
+
+PAGES = [
+    "/today",
+    "/timeline",
+    "/labs",
+    "/assessments",
+    "/plan",
+    "/experiments",
+    "/insights",
+    "/data",
+    "/account",
+]
+
+
+@pytest.fixture
+def app(db_url: str) -> Any:
+    a = app_on(db_url)
+    yield a
+    a.state.db.close()
+
+
+def test_sign_up_sign_out_sign_in(app: Any) -> None:
+    c = signed_up(app, "alice")
+    assert c.get("/today").status_code == 200
+    session = c.cookies.get("fw_session")
+    assert session
+    header = [h for h in c.get("/today").headers.get_list("set-cookie")]
+    r = post(c, "/signout")
+    assert r.status_code == 303 and c.get("/today").status_code == 303
+    c2 = client(app)
+    token = csrf_of(c2)
+    bad = c2.post("/signin", data={"handle": "alice", "password": "wrong password!", "csrf": token})
+    assert bad.status_code == 401 and "do not match" in bad.text
+    good = c2.post("/signin", data={"handle": "alice", "password": PASSWORD, "csrf": token})
+    assert good.status_code == 303
+    cookie = good.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=lax" in cookie
+    assert header == [] or all("fw_session" not in h for h in header)
+
+
+def test_every_page_answers_as_html_and_json(app: Any) -> None:
+    c = signed_up(app, "alice", demo_days=120)
+    for page in PAGES:
+        html = c.get(page)
+        assert html.status_code == 200, (page, html.text[:500])
+        assert "text/html" in html.headers["content-type"]
+        assert "Content-Security-Policy" in html.headers
+        data = c.get("/api" + page)
+        assert data.status_code == 200, (page, data.text[:500])
+        assert isinstance(data.json(), dict)
+    timeline = c.get("/api/timeline?range=90").json()
+    assert timeline["symptoms"] and timeline["medicines"] and timeline["spec"]["vconcat"]
+    schema = c.get("/api/openapi.json").json()
+    documented = set(schema["paths"])
+    assert {"/api" + p for p in PAGES} <= documented
+
+
+def test_a_check_in_with_the_body_map_and_doses(app: Any) -> None:
+    c = signed_up(app, "alice")
+    form = {
+        "pain": "6",
+        "fatigue": "7",
+        "sites": ["neck", "lower_back", "upper_leg_left"],
+        "foods": ["coffee"],
+        "activity": "walking",
+        "minutes": "20",
+        "note": "=cmd|' /C calc'!A0",
+    }
+    r = post(c, "/today", form)
+    assert r.status_code == 303, r.text
+    today = c.get("/api/today").json()
+    kinds = sorted(e["kind"] for e in today["entries"])
+    assert kinds == ["activity", "checkin", "meal", "note"]
+    checkin = next(e for e in today["entries"] if e["kind"] == "checkin")
+    page = c.get("/today").text
+    assert "pain 6" in page and "neck" in page.lower()
+    entry = c.get(f"/api/entries/{checkin['id']}").json()["entry"]
+    assert entry["pain_sites"] == ["upper_leg_left", "neck", "lower_back"]
+    # edit, then delete
+    r = post(c, f"/entries/{checkin['id']}", {"pain": "3", "sites": ["neck"], "at": ""})
+    assert r.status_code == 303
+    assert c.get(f"/api/entries/{checkin['id']}").json()["entry"]["scores"] == {"pain": 3.0}
+    assert post(c, f"/entries/{checkin['id']}/delete").status_code == 303
+    assert c.get(f"/api/entries/{checkin['id']}").status_code == 404
+
+
+def test_yesterdays_doses_are_offered_and_dose_unknown_is_kept(app: Any) -> None:
+    from datetime import datetime, timedelta
+
+    from flarewise import Intake
+    from flarewise.journal import Journal
+
+    c = signed_up(app, "alice")
+    j = Journal.for_person(app.state.db, "alice", create=False)
+    yesterday = datetime.now(j.timezone()) - timedelta(days=1)
+    j.add(Intake(at=yesterday, substance="magnesium", amount=300, unit="mg"))
+    offered = c.get("/api/today").json()["offered"]
+    assert [o["dose"] for o in offered] == ["300 mg"]
+    key = offered[0]["key"]
+    post(c, "/today", {"dose": [key], f"dose_status:{key}": "unknown"})
+    today = [
+        e
+        for e in j.entries()
+        if isinstance(e, Intake) and e.at.date() == datetime.now(j.timezone()).date()
+    ]
+    assert [(e.status, e.amount) for e in today] == [("taken_dose_unknown", None)]
+
+
+def test_a_lab_result_with_a_red_flag(app: Any) -> None:
+    c = signed_up(app, "alice")
+    page = c.get("/labs?loinc=1988-5").text  # CRP: only its valid units offered
+    assert "<option>mg/L</option>" in page and "<option>ng/mL</option>" not in page
+    bad = post(c, "/labs", {"loinc": "1988-5", "value": "5", "unit": "ng/mL", "day": "2026-01-02"})
+    assert bad.status_code == 422 and "not a unit" in bad.text
+    ok = post(
+        c,
+        "/labs",
+        {"loinc": "1988-5", "value": "65", "unit": "mg/L", "day": "2026-01-02", "ref_high": "5"},
+    )
+    assert ok.status_code == 303
+    data = c.get("/api/labs").json()
+    assert data["results"][0]["flag"] == "high"
+    assert any(f["rule"] == "RF-CRP" for f in data["red_flags"])
+    assert "clinician" in c.get("/labs").text
+    assert c.get("/api/labs/trend/1988-5").json()["rows"]
+
+
+def test_assessments_and_their_history(app: Any) -> None:
+    c = signed_up(app, "alice")
+    acr = {
+        "sites": [
+            "neck",
+            "upper_back",
+            "lower_back",
+            "hip_left",
+            "hip_right",
+            "upper_arm_left",
+            "upper_arm_right",
+            "lower_leg_left",
+        ],
+        "fatigue": "3",
+        "waking_unrefreshed": "2",
+        "cognitive_symptoms": "2",
+        "headaches": "yes",
+        "symptoms_3_months": "yes",
+    }
+    assert post(c, "/assessments/acr2016", acr).status_code == 303
+    fiqr = {k: "5" for k in ("brush_hair", "walk_20_minutes", "prevented_goals", "pain", "energy")}
+    assert post(c, "/assessments/fiqr", fiqr).status_code == 303
+    post(c, "/assessments/fiqr", {**fiqr, "pain": "3"})
+    history = c.get("/api/assessments").json()["history"]
+    assert [h["instrument"] for h in history] == ["fiqr", "fiqr", "acr2016"]
+    assert history[2]["met"] is True and "diagnosis needs a clinician" in history[2]["label"]
+    assert history[0]["change"] is not None and history[0]["change"] < 0
+
+
+def test_the_plan_with_a_warning(app: Any) -> None:
+    from datetime import date
+
+    from flarewise import DoseStep, Regimen
+    from flarewise.journal import Journal
+
+    c = signed_up(app, "alice")
+    j = Journal.for_person(app.state.db, "alice", create=False)
+    j.add_regimen(
+        Regimen(
+            substance="duloxetine", steps=[DoseStep(start=date(2025, 1, 1), amount=60, unit="mg")]
+        )
+    )
+    page = c.get("/plan")
+    assert page.status_code == 200 and "Evidence" in page.text
+    r = post(c, "/plan/check", {"item": ["tramadol"]})
+    assert r.status_code == 200 and "serotonin" in r.text.lower()
+
+
+def test_start_an_experiment_from_a_template(app: Any) -> None:
+    c = signed_up(app, "alice", demo_days=90)
+    r = post(c, "/experiments", {"intervention": "magnesium", "outcome": "sleep_quality"})
+    assert r.status_code == 303, r.text
+    eid = r.headers["location"].rsplit("/", 1)[-1]
+    assert post(c, f"/experiments/{eid}/status", {"status": "running"}).status_code == 303
+    data = c.get(f"/api/experiments/{eid}").json()
+    assert data["status"]["status"] == "running" and "Today" in c.get(f"/experiments/{eid}").text
+    assert data["result"]["enough_data"] is False
+    assert "Not enough data" in data["result"]["message"]
+
+
+def test_import_a_corpus_file_and_export_restore(app: Any, tmp_path: Path) -> None:
+    fhir = SHARED / "corpora/fhir/hl7-spec-examples/observation-example-f001-glucose.json"
+    if not fhir.exists():
+        pytest.skip(f"shared corpora not found at {fhir}")
+    c = signed_up(app, "alice")
+    token = csrf_of(c, "/data")
+    with fhir.open("rb") as fh:
+        r = c.post(
+            "/import", data={"csrf": token}, files={"file": (fhir.name, fh, "application/json")}
+        )
+    assert r.status_code == 303, r.text
+    job = r.headers["location"].rsplit("/", 1)[-1]
+    import time
+
+    for _ in range(100):
+        state = c.get(f"/api/import/{job}").json()
+        if state["status"] != "running":
+            break
+        time.sleep(0.05)
+    assert state["status"] == "done" and state["report"]["entries_added"] == 1
+    backup = c.get("/export/json")
+    assert backup.status_code == 200 and "attachment" in backup.headers["content-disposition"]
+    csv_text = c.get("/export/csv").text
+    assert csv_text.startswith("id,kind,date")
+    bundle = c.get("/export/fhir").json()
+    assert bundle["resourceType"] == "Bundle"
+    other = signed_up(app, "bob")
+    token = csrf_of(other, "/data")
+    r = other.post("/restore", data={"csrf": token}, files={"file": ("b.json", backup.content)})
+    assert r.status_code == 303 and other.get("/api/labs").json()["results"]
+
+
+def test_change_password_and_delete_account(app: Any) -> None:
+    c = signed_up(app, "alice", demo_days=30)
+    other = client(app)
+    token = csrf_of(other)
+    other.post("/signin", data={"handle": "alice", "password": PASSWORD, "csrf": token})
+    assert other.get("/today").status_code == 200
+    r = post(
+        c, "/account/password", {"current_password": PASSWORD, "new_password": "a brand new secret"}
+    )
+    assert r.status_code == 303
+    assert other.get("/today").status_code == 303  # other sessions ended
+    refused = post(c, "/account/delete", {"password": "a brand new secret", "confirm": "no"})
+    assert refused.status_code == 422
+    assert (
+        post(
+            c, "/account/delete", {"password": "a brand new secret", "confirm": "delete everything"}
+        ).status_code
+        == 303
+    )
+    assert app.state.db.person_id("alice") is None
