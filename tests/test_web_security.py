@@ -18,6 +18,7 @@ from flarewise.journal import Journal
 from .webkit import PASSWORD, app_on, client, csrf_of, post, signed_up
 
 PUBLIC = {
+    "/favicon.ico",
     "/",
     "/signin",
     "/signup",

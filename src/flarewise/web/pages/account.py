@@ -44,6 +44,11 @@ def home(ctx: Annotated[Context, Depends(context)]) -> Response:
     return redirect("/today" if ctx.session else "/signin")
 
 
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    return redirect("/static/favicon.svg")
+
+
 @router.get("/signin", include_in_schema=False)
 def signin_page(ctx: Annotated[Context, Depends(context)]) -> Response:
     demo = ctx.request.app.state.settings.demo_handle
