@@ -97,7 +97,8 @@ class Visit:
         violations = page.evaluate(
             "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
             ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-            ".map(v => v.id + ': ' + v.help + ' @ ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
+            ".map(v => v.id + ': ' + v.help + ' @ '"
+            " + v.nodes.map(n => n.target.join(' ')).join(', '))"
         )
         assert violations == [], f"{label}: {violations}"
         OUT.mkdir(parents=True, exist_ok=True)

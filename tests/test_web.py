@@ -249,3 +249,62 @@ def test_change_password_and_delete_account(app: Any) -> None:
         == 303
     )
     assert app.state.db.person_id("alice") is None
+
+
+def test_the_readme_run_command_serves_the_demo(tmp_path: Path) -> None:
+    """`./run demo` is `flarewise serve --demo`: it prints the URL and the demo sign-in, and the
+    demo journal is there behind it."""
+    import re
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**__import__("os").environ, "FLAREWISE_HOME": str(tmp_path)}
+    env.pop("FLAREWISE_DATABASE_URL", None)
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "flarewise"), "serve", "--demo", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    try:
+        assert proc.stdout is not None
+        lines = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any("Demo sign-in" in x for x in lines):
+            lines.append(proc.stdout.readline())
+        text = "".join(lines)
+        assert f"http://127.0.0.1:{port}/" in text and "demo" in text, text
+        password = re.search(r"password (\S+)", text)
+        assert password
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", follow_redirects=False) as c:
+            for _ in range(50):
+                try:
+                    page = c.get("/signin")
+                    break
+                except httpx.ConnectError:
+                    time.sleep(0.1)
+            token = re.search(r'name="csrf" value="([^"]*)"', page.text)
+            assert token and "Demo: sign in as" in page.text
+            # the cookies are Secure; a browser sends them to 127.0.0.1, httpx needs telling
+            c.headers["cookie"] = f"fw_csrf={page.cookies['fw_csrf']}"
+            r = c.post(
+                "/signin",
+                data={"handle": "demo", "password": password.group(1), "csrf": token.group(1)},
+            )
+            assert r.status_code == 303
+            session = r.cookies.get("fw_session")
+            assert session
+            c.headers["cookie"] = f"fw_session={session}"
+            data = c.get("/api/timeline?range=90").json()
+            assert len(data["symptoms"]) > 100
+    finally:
+        proc.terminate()
+        proc.wait(10)
