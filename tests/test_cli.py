@@ -242,7 +242,9 @@ def test_profile_regimens_and_vocab(cli) -> None:  # type: ignore[no-untyped-def
 def test_db_commands(cli) -> None:  # type: ignore[no-untyped-def]
     assert cli("db", "upgrade")[0] == 0
     code, out, _ = cli("db", "current")
-    assert code == 0 and "schema 0002_experiments" in out
+    from flarewise.storage.database import HEAD
+
+    assert code == 0 and f"schema {HEAD}" in out
 
 
 def test_demo_command_small(cli) -> None:  # type: ignore[no-untyped-def]

@@ -19,6 +19,7 @@ from .webkit import PASSWORD, app_on, client, csrf_of, post, signed_up
 
 PUBLIC = {
     "/favicon.ico",
+    "/healthz",
     "/",
     "/signin",
     "/signup",

@@ -142,7 +142,7 @@ def tidy_row(e: EntryBase) -> list[str | float]:
 
 def write_tidy_csv(entries: Iterable[EntryBase], out: IO[str]) -> int:
     """Write the header and one row per entry; returns the number of rows."""
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180; cells with \r or \n are quoted
     writer.writerow(COLUMNS)
     n = 0
     for e in entries:

@@ -158,6 +158,9 @@ def create_app(url: str | None = None, *, secure_cookies: bool = True) -> FastAP
         return response
 
     _error_handlers(app)
+    # A server pays once at start for what the experiment and insight pages need (numpy,
+    # scipy: about a second), rather than the first person to open one of them.
+    import flarewise.experiments  # noqa: F401
     from flarewise.web.pages import register
 
     register(app)

@@ -44,6 +44,11 @@ def home(ctx: Annotated[Context, Depends(context)]) -> Response:
     return redirect("/today" if ctx.session else "/signin")
 
 
+@router.get("/healthz", summary="Liveness: the app answers (the load benchmark's floor)")
+def healthz() -> dict[str, bool]:
+    return {"ok": True}
+
+
 @router.get("/favicon.ico", include_in_schema=False)
 def favicon() -> Response:
     return redirect("/static/favicon.svg")

@@ -20,7 +20,7 @@ RANGES = {"30": 30, "90": 90, "365": 365, "all": None}
 
 
 def _phases(j: Journal, start: date, end: date) -> list[dict[str, Any]]:
-    from flarewise.experiments import planned_schedule
+    from flarewise.experiments.schedule import planned_schedule
 
     out: list[dict[str, Any]] = []
     for p in j.experiments():
@@ -50,11 +50,13 @@ def timeline_data(j: Journal, span: str) -> dict[str, Any]:
     first, _last = j.date_span()
     days = RANGES[span]
     start = (first or end) if days is None else end - timedelta(days=days - 1)
+    names = {f"symptom:{name}": v.name_of("symptom", name) for name in CHECKIN}
     symptoms = [
-        {"date": s.day.isoformat(), "symptom": v.name_of("symptom", name), "value": round(mean, 2)}
+        {"date": day, "symptom": label, "value": round(stats.mean, 2)}
         for s in j.daily_summaries(start, end)
-        for name in CHECKIN
-        if (mean := s.mean(f"symptom:{name}")) is not None
+        for day in (s.day.isoformat(),)
+        for measure, label in names.items()
+        if (stats := s.measures.get(measure)) is not None
     ]
     medicines = []
     for r in j.regimens():

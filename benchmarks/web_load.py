@@ -1,0 +1,217 @@
+"""Web app under a bounded mixed load: 20 concurrent people checking in, reading the timeline
+and the plan, against the same app's trivial endpoint as the floor.
+
+The app runs in its own process (`flarewise serve`, one uvicorn worker) on 127.0.0.1, first on
+SQLite, then on PostgreSQL. Each of 20 clients is its own person with 365 days of demo data,
+signs in, then for the measured 30 s repeats: one request (check-in 40 %, timeline of 90 days
+40 %, plan 20 %), then a think time of 0.5-1.5 s (bounded load: about 20 requests/s offered,
+a busy clinic's worth). The floor phase runs the same clients against `/healthz` for 10 s.
+Prints per kind: requests, throughput, p50/p95/p99 latency, errors.
+Targets (issue #6): p99 under 150 ms for the check-in and the timeline, zero errors.
+
+    python benchmarks/web_load.py [--seconds 30] [--clients 20] [--backend sqlite|postgresql|both]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from _machine import describe
+
+PG_URL = os.environ.get(
+    "FLAREWISE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+CSRF = re.compile(r'name="csrf" value="([^"]*)"')
+PASSWORD = "load test password"
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _prepare(url: str, clients: int) -> None:
+    """People with a year of demo data each, and passwords (outside the measured time)."""
+    from datetime import date, timedelta
+
+    from flarewise.accounts import Accounts
+    from flarewise.journal import Journal, open_database
+
+    db = open_database(url)
+    try:
+        for i in range(clients):
+            j = Journal.for_person(db, f"load{i}")
+            j.write_demo(start=date.today() - timedelta(days=365), days=365, replace=True, seed=i)
+            Accounts(db).set_password(f"load{i}", PASSWORD)
+    finally:
+        db.close()
+
+
+class Client:
+    def __init__(self, base: str, handle: str) -> None:
+        self.http = httpx.AsyncClient(base_url=base, timeout=30, follow_redirects=False)
+        self.handle = handle
+        self.csrf = ""
+
+    async def sign_in(self) -> None:
+        page = await self.http.get("/signin")
+        token = CSRF.search(page.text)
+        assert token
+        r = await self.http.post(
+            "/signin", data={"handle": self.handle, "password": PASSWORD, "csrf": token.group(1)}
+        )
+        assert r.status_code == 303, r.text[:200]
+        account = await self.http.get("/account")
+        found = CSRF.search(account.text)
+        assert found
+        self.csrf = found.group(1)
+
+    async def one(self, kind: str) -> tuple[float, bool]:
+        start = time.perf_counter()
+        if kind == "check-in":
+            r = await self.http.post(
+                "/today",
+                data={
+                    "pain": str(random.randint(2, 8)),
+                    "fatigue": "5",
+                    "sites": ["neck"],
+                    "csrf": self.csrf,
+                },
+            )
+            ok = r.status_code == 303
+        elif kind == "timeline":
+            r = await self.http.get("/timeline?range=90")
+            ok = r.status_code == 200 and "vconcat" in r.text
+        elif kind == "plan":
+            r = await self.http.get("/plan")
+            ok = r.status_code == 200
+        else:
+            r = await self.http.get("/healthz")
+            ok = r.status_code == 200
+        return (time.perf_counter() - start) * 1000, ok
+
+
+async def _drive(base: str, clients: int, seconds: float, floor: bool) -> dict[str, list[Any]]:
+    people = [Client(base, f"load{i}") for i in range(clients)]
+    await asyncio.gather(*(p.sign_in() for p in people))
+    results: dict[str, list[Any]] = {}
+    end = time.monotonic() + seconds
+
+    async def run(p: Client) -> None:
+        rng = random.Random(p.handle)
+        await asyncio.sleep(rng.uniform(0, 1))
+        while time.monotonic() < end:
+            kind = "floor" if floor else rng.choices(["check-in", "timeline", "plan"], [4, 4, 2])[0]
+            try:
+                ms, ok = await p.one(kind)
+            except httpx.HTTPError:
+                ms, ok = float("nan"), False
+            results.setdefault(kind, []).append((ms, ok))
+            await asyncio.sleep(rng.uniform(0.5, 1.5))
+
+    await asyncio.gather(*(run(p) for p in people))
+    await asyncio.gather(*(p.http.aclose() for p in people))
+    return results
+
+
+def _pct(values: list[float], q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, round(q / 100 * (len(s) - 1)))]
+
+
+def _report(results: dict[str, list[Any]], seconds: float) -> None:
+    for kind in ("check-in", "timeline", "plan", "floor"):
+        rows = results.get(kind)
+        if not rows:
+            continue
+        ms = [m for m, ok in rows if ok]
+        errors = sum(1 for _, ok in rows if not ok)
+        line = f"  {kind:9s} {len(rows):5d} requests {len(rows) / seconds:6.1f}/s  "
+        if ms:
+            p50, p95, p99 = (_pct(ms, q) for q in (50, 95, 99))
+            line += f"p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  p99 {p99:6.1f} ms"
+        print(line + f"  errors {errors}")
+
+
+def run_backend(name: str, url: str, clients: int, seconds: float) -> None:
+    print(f"\n{name}: preparing {clients} people with 365 days each...", flush=True)
+    _prepare(url, clients)
+    port = _port()
+    exe = str(Path(sys.executable).parent / "flarewise")
+    env = {**os.environ, "FLAREWISE_DATABASE_URL": url}
+    server = subprocess.Popen(
+        [exe, "serve", "--port", str(port), "--insecure-cookies"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                httpx.get(base + "/healthz", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        floor = asyncio.run(_drive(base, clients, 10, floor=True))
+        mixed = asyncio.run(_drive(base, clients, seconds, floor=False))
+    finally:
+        server.terminate()
+        server.wait(10)
+    print(
+        f"{name}: {clients} clients, think time 0.5-1.5 s; mixed load {seconds:.0f} s, floor 10 s"
+    )
+    _report(mixed, seconds)
+    _report(floor, 10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    args = parser.parse_args()
+    print(f"Machine: {describe()}")
+    if args.backend in ("sqlite", "both"):
+        folder = Path(tempfile.mkdtemp(prefix="flarewise-load-"))
+        try:
+            run_backend("SQLite", f"sqlite:///{folder / 'load.db'}", args.clients, args.seconds)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    if args.backend in ("postgresql", "both"):
+        import sqlalchemy as sa
+
+        schema = f"load_{uuid.uuid4().hex[:8]}"
+        admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        try:
+            run_backend(
+                "PostgreSQL",
+                f"{PG_URL}?options=-csearch_path%3D{schema}",
+                args.clients,
+                args.seconds,
+            )
+        finally:
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+if __name__ == "__main__":
+    main()
