@@ -308,3 +308,22 @@ def test_the_readme_run_command_serves_the_demo(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_an_experiment_from_an_insight_and_from_the_plan(app: Any) -> None:
+    c = signed_up(app, "alice", demo_days=365)
+    triggers = c.get("/api/insights").json()["triggers"]
+    testable = [t for t in triggers if t["testable"]]
+    assert testable, triggers
+    t = testable[0]
+    r = post(
+        c,
+        "/experiments/from-insight",
+        {"exposure": t["exposure"], "outcome": t["outcome"], "lag": str(t["lag"])},
+    )
+    assert r.status_code == 303, r.text
+    eid = r.headers["location"].rsplit("/", 1)[-1]
+    assert "Insight" in (c.get(f"/api/experiments/{eid}").json()["protocol"]["why"] or "")
+    r = post(c, "/experiments/from-plan", {"intervention": "magnesium"})
+    assert r.status_code == 303, r.text
+    assert len(c.get("/api/experiments").json()["experiments"]) == 2
