@@ -63,6 +63,7 @@ def _alice_ids(app: Any) -> dict[str, str]:
         "rate": 0,
         "report": None,
         "error": None,
+        "at": 0.0,
     }
     return {
         "entry_id": entry.id,

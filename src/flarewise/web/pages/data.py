@@ -116,6 +116,9 @@ def start_import(
         shutil.rmtree(folder, ignore_errors=True)
         raise
     jobs: dict[str, Any] = ctx.request.app.state.settings.jobs
+    now = time.monotonic()
+    for old in [k for k, v in jobs.items() if v["status"] != "running" and now - v["at"] > 3600]:
+        del jobs[old]  # finished jobs are kept an hour, for their report
     job_id = secrets.token_urlsafe(16)
     jobs[job_id] = {
         "id": job_id,
@@ -128,6 +131,7 @@ def start_import(
         "rate": 0,
         "report": None,
         "error": None,
+        "at": now,
     }
     threading.Thread(
         target=_run, args=(jobs, job_id, ctx.journal, path, options), daemon=True
@@ -141,7 +145,7 @@ def _job(ctx: Context, job_id: str) -> dict[str, Any]:
     job = ctx.request.app.state.settings.jobs.get(job_id)
     if job is None or job["person"] != ctx.handle:
         raise NotFound(job_id)
-    return {k: v for k, v in job.items() if k != "person"}
+    return {k: v for k, v in job.items() if k not in ("person", "at")}
 
 
 @router.get("/import/{job_id}", include_in_schema=False)
