@@ -133,7 +133,7 @@ class AppleHealthError(FlarewiseError):
 
 
 _ZONES: dict[str, timezone] = {}
-_DAYS: dict[str, date] = {}
+_PLACED: dict[str, tuple[date, int]] = {}
 
 
 def _zone(text: str) -> timezone:
@@ -172,25 +172,25 @@ def parse_when(text: str | None) -> datetime | None:
 
 def local_day(text: str) -> tuple[date, int] | None:
     """The local date and UTC offset (minutes) of a timestamp, without building a datetime
-    (most records only count towards a day)."""
-    s = text.strip()
-    if len(s) != 25 or s[10] != " " or s[20] not in "+-":
-        when = parse_when(s)
+    (most records only count towards a day). Cached per date and zone: an export has a few
+    thousand of those and hundreds of thousands of records."""
+    if len(text) == 25 and text[10] == " " and text[20] in "+-":
+        key = text[:10] + text[20:]
+        hit = _PLACED.get(key)
+        if hit is not None:
+            return hit
+        when = parse_when(text)
         if when is None:
             return None
         offset = when.utcoffset()
-        return when.date(), int(offset.total_seconds() // 60) if offset else 0
-    day = _DAYS.get(s[:10])
-    if day is None:
-        try:
-            day = date.fromisoformat(s[:10])
-            int(s[11:13]), int(s[14:16]), int(s[17:19])
-        except ValueError:
-            return None
-        _DAYS[s[:10]] = day
-    tz = _zone(s[20:])
-    offset = tz.utcoffset(None)
-    return day, int(offset.total_seconds() // 60)
+        placed = (when.date(), int(offset.total_seconds() // 60) if offset else 0)
+        _PLACED[key] = placed
+        return placed
+    when = parse_when(text)
+    if when is None:
+        return None
+    offset = when.utcoffset()
+    return when.date(), int(offset.total_seconds() // 60) if offset else 0
 
 
 def wake_date(end: datetime) -> date:

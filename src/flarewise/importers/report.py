@@ -62,6 +62,7 @@ class ImportBatch:
     on_progress: Callable[[ImportBatch], None] | None = None
     progress_every: int = 2000
     chunk_size: int = CHUNK
+    _next_progress: int = 2000
 
     def add(self, entry: EntryBase) -> None:
         self.entries.append(entry)
@@ -77,11 +78,9 @@ class ImportBatch:
 
     def count(self, n: int = 1) -> None:
         """``n`` more source records visited (data points, rows, XML records)."""
-        before = self.records
         self.records += n
-        if self.on_progress is not None and (
-            before // self.progress_every != self.records // self.progress_every
-        ):
+        if self.records >= self._next_progress and self.on_progress is not None:
+            self._next_progress = self.records + self.progress_every
             self.on_progress(self)
 
     def problem(self, record: str, field_: str, reason: str) -> None:
