@@ -191,3 +191,15 @@ def test_logging_todays_planned_dose(journal: Journal) -> None:
     assert journal.log_experiment_dose(on.id, skipped=True).status == "skipped"
     with pytest.raises(InvalidInput, match="not a day to take anything"):
         journal.log_experiment_dose("off-period")
+
+
+def test_a_newcomer_can_plan_a_trial_without_a_baseline(journal) -> None:  # type: ignore[no-untyped-def]
+    from flarewise import FlarewiseError
+
+    with pytest.raises(FlarewiseError):
+        journal.design_experiment("magnesium", "sleep_quality")
+    protocol, advice = journal.design_experiment(
+        "magnesium", "sleep_quality", without_baseline=True
+    )
+    assert advice is None and len(protocol.order) == 6 and protocol.run_in_days == 14
+    assert "Sized without your baseline" in (protocol.why or "")

@@ -379,8 +379,14 @@ class Journal:
         seed: int | None = None,
         meaningful_percent: float | None = None,
         timing: str | None = None,
+        without_baseline: bool = False,
     ) -> tuple[Protocol, trials.DesignAdvice | None]:
-        """A protocol sized from the person's own baseline (the last 60 days of the outcome)."""
+        """A protocol sized from the person's own baseline (the last 60 days of the outcome).
+
+        When that baseline cannot size a randomised trial (too few days, too noisy) the design
+        is refused with the reason, unless ``without_baseline``: then it plans the fewest
+        blocks that can answer (6) after a 14-day run-in that collects the baseline, and the
+        protocol says so (a newcomer can start at once, knowing the trial may be too small)."""
         import secrets
 
         vocab = self.vocabulary
@@ -393,16 +399,28 @@ class Journal:
             iid = substance
         start = start or self.today()
         advice = None
+        run_in = 0
         order: tuple[str, ...] = ()
         if design == "randomised_blocks":
             if blocks is None:
                 base = self._grid(
                     start - timedelta(days=60), start - timedelta(days=1), [f"symptom:{outcome_id}"]
                 )
-                advice = _trials().advise(
-                    base.values[:, 0], meaningful_change, period_days, washout_days
-                )
-                blocks = advice.blocks
+                try:
+                    advice = _trials().advise(
+                        base.values[:, 0], meaningful_change, period_days, washout_days
+                    )
+                    blocks = advice.blocks
+                except InvalidInput as exc:
+                    if not without_baseline:
+                        raise
+                    blocks, run_in = 6, 14
+                    note = (
+                        f"Sized without your baseline ({exc.reason}): 6 blocks, the fewest "
+                        "that can give an answer, after a 14-day run-in that collects it. This "
+                        "may be too few to detect a small change."
+                    )
+                    why = f"{why}. {note}" if why else note
             if blocks < _trials().design.MIN_BLOCKS_RANDOMISATION:
                 raise InvalidInput(
                     "blocks",
@@ -423,6 +441,7 @@ class Journal:
             lower_is_better=vocab.symptoms[outcome_id].higher_is_worse,
             meaningful_change=meaningful_change,
             start=start,
+            run_in_days=run_in,
             period_days=period_days,
             washout_days=washout_days if design != "reintroduction" else 0,
             order=order,

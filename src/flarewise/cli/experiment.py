@@ -65,6 +65,14 @@ def experiment_new(
     timing: Annotated[
         str | None, typer.Option(help="When to take it, e.g. 'with the evening meal'.")
     ] = None,
+    without_baseline: Annotated[
+        bool,
+        typer.Option(
+            "--without-baseline",
+            help="If your data cannot size the trial yet, plan 6 blocks after a 14-day run-in "
+            "instead of refusing.",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Design an experiment (its length computed from your own baseline) and save it."""
@@ -95,6 +103,7 @@ def experiment_new(
         why=why,
         meaningful_percent=meaningful_percent,
         timing=timing,
+        without_baseline=without_baseline,
     )
     j.add_experiment(protocol)
     if as_json:

@@ -68,21 +68,9 @@ def experiments(ctx: Annotated[Context, Depends(person)]) -> Response:
 
 
 def _start(j: Journal, intervention: str, outcome: str, design: str, why: str | None) -> str:
-    """Design from the person's own baseline; when the design tool cannot size it (too little
-    data yet), fall back to the fewest blocks that can answer, after a 14-day run-in that
-    collects the baseline, and say so in the protocol."""
-    try:
-        protocol, _advice = j.design_experiment(intervention, outcome, design=design, why=why)
-    except InvalidInput as exc:
-        if design != "randomised_blocks":
-            raise
-        protocol, _ = j.design_experiment(intervention, outcome, design=design, blocks=6)
-        note = (
-            f"Sized without your baseline ({exc.reason}): 6 blocks, the fewest that can give "
-            "an answer, after a 14-day run-in that collects it. This may be too few to detect "
-            "a small change."
-        )
-        protocol = protocol.replace(run_in_days=14, why=f"{why}. {note}" if why else note)
+    protocol, _advice = j.design_experiment(
+        intervention, outcome, design=design, why=why, without_baseline=True
+    )
     saved = j.add_experiment(protocol)
     return saved.id
 
