@@ -159,10 +159,16 @@ def test_newcomer_path_in_chromium(server: str, browser: Any, db_url: str) -> No
     assert "clinician" in page.inner_text(".redflags")
     v.check("labs")
 
-    # the plan, and a combination that triggers a warning
+    # a medicine, then the plan: a combination with it triggers a warning
+    v.go("/medicines")
+    page.fill("#substance", "Duloxetine")
+    page.fill("#amount", "60")
+    page.click("button:has-text('Add')")
+    page.wait_for_selector("table")
+    assert "60 mg" in page.inner_text("table")
+    v.check("medicines")
     v.go("/plan")
     page.check("#i-tramadol")
-    page.check("#i-duloxetine")
     page.click("text=Check for warnings")
     page.wait_for_selector(".checked .warning")
     assert "serotonin" in page.inner_text(".checked").lower()

@@ -13,6 +13,7 @@ from .webkit import PASSWORD, app_on, client, csrf_of, post, signed_up
 
 PAGES = [
     "/today",
+    "/medicines",
     "/timeline",
     "/labs",
     "/assessments",
@@ -327,3 +328,27 @@ def test_an_experiment_from_an_insight_and_from_the_plan(app: Any) -> None:
     r = post(c, "/experiments/from-plan", {"intervention": "magnesium"})
     assert r.status_code == 303, r.text
     assert len(c.get("/api/experiments").json()["experiments"]) == 2
+
+
+def test_medicines_their_doses_and_the_plan(app: Any) -> None:
+    c = signed_up(app, "alice")
+    r = post(
+        c,
+        "/medicines",
+        {"substance": "Duloxetine", "amount": "30", "unit": "mg", "start": "2026-01-01"},
+    )
+    assert r.status_code == 303, r.text
+    (med,) = c.get("/api/medicines").json()["medicines"]
+    assert med["dose"] == "30 mg" and med["active"]
+    post(c, f"/medicines/{med['id']}/dose", {"amount": "60", "unit": "mg", "start": "2026-02-01"})
+    (med,) = c.get("/api/medicines").json()["medicines"]
+    assert [h["dose"] for h in med["history"]] == ["30 mg", "60 mg"]
+    assert [o["dose"] for o in c.get("/api/today").json()["offered"]] == ["60 mg"]
+    checked = post(c, "/plan/check", {"item": ["tramadol"]})
+    assert "serotonin" in checked.text.lower()  # the recorded duloxetine is taken into account
+    bad = post(c, "/medicines", {"substance": "unicorn dust", "start": "2026-01-01"})
+    assert bad.status_code == 422 and "unicorn dust" in bad.text
+    post(c, f"/medicines/{med['id']}/stop", {"on": "2026-03-01"})
+    assert c.get("/api/medicines").json()["medicines"][0]["active"] is False
+    post(c, f"/medicines/{med['id']}/delete")
+    assert c.get("/api/medicines").json()["medicines"] == []

@@ -50,6 +50,11 @@ def _alice_ids(app: Any) -> dict[str, str]:
             at=datetime(2025, 3, 2, 9, 0).astimezone(), loinc="1988-5", value=3.0, unit="mg/L"
         )
     )
+    from flarewise import DoseStep, Regimen
+
+    med = j.add_regimen(
+        Regimen(substance="duloxetine", steps=[DoseStep(start=datetime(2025, 1, 1).date())])
+    )
     protocol, _ = j.design_experiment("magnesium", "pain", design="ab")
     exp = j.add_experiment(protocol)
     app.state.settings.jobs["alicejob"] = {
@@ -72,6 +77,7 @@ def _alice_ids(app: Any) -> dict[str, str]:
         "loinc": "1988-5",
         "fmt": "json",
         "instrument": "fiqr",
+        "rid": med.id,
     }
 
 

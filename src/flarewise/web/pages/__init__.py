@@ -10,6 +10,7 @@ from flarewise.web.pages import (
     data,
     experiments,
     labs,
+    medicines,
     plan,
     timeline,
     today,
@@ -17,5 +18,5 @@ from flarewise.web.pages import (
 
 
 def register(app: FastAPI) -> None:
-    for module in (account, today, timeline, labs, assessments, plan, experiments, data):
+    for module in (account, today, medicines, timeline, labs, assessments, plan, experiments, data):
         app.include_router(module.router)
