@@ -193,3 +193,34 @@ def test_newline_delimited_points_and_units(journal: Journal, tmp_path: Path) ->
     (night,) = [e for e in journal.entries() if isinstance(e, Sleep)]
     assert night.asleep_minutes == 420 and night.awakenings == 2
     assert str(night.local_date) == "2024-03-01"
+
+
+def test_the_shipped_schemas_are_the_corpus_schemas() -> None:
+    """The schemas shipped in the package are unmodified copies of the official ones."""
+    shipped = Path(__file__).resolve().parents[1] / "src/flarewise/importers/omh_schemas"
+    files = sorted(shipped.glob("*.json"))
+    assert len(files) > 40
+    for f in files:
+        assert f.read_bytes() == (OMH / "schema" / "omh" / f.name).read_bytes(), f.name
+
+
+def test_every_other_corpus_sample_is_refused_cleanly() -> None:
+    """Samples of schemas flarewise does not read (other omh schemas, granola, ieee), wrapped
+    in a data point, are skipped with the schema named: never an error, never an entry."""
+    from collections import Counter
+
+    reader = OmhReader(load_vocabulary())
+    batch = ImportBatch("others")
+    skipped: Counter[str] = Counter()
+    seen = 0
+    for f in sorted((OMH / "test-data").glob("*/*/*/*/*.json")):
+        namespace, name, version = f.parts[-5], f.parts[-4], f.parts[-3]
+        if namespace == "omh" and name in (*SUPPORTED, "data-point", "header"):
+            continue
+        point = _point(name, version, json.loads(f.read_text()), seen)
+        point["header"]["schema_id"]["namespace"] = namespace  # type: ignore[index]
+        reader.read_point(batch, f.name, point, skipped)
+        seen += 1
+    assert seen > 500
+    assert batch.entries == [] and batch.problems == []
+    assert sum(skipped.values()) == seen
