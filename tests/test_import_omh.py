@@ -206,7 +206,8 @@ def test_the_shipped_schemas_are_the_corpus_schemas() -> None:
 
 def test_every_other_corpus_sample_is_refused_cleanly() -> None:
     """Samples of schemas flarewise does not read (other omh schemas, granola, ieee), wrapped
-    in a data point, are skipped with the schema named: never an error, never an entry."""
+    in a data point, are skipped with the schema named, or (a body that is not even a JSON
+    object) refused by the data-point check with its reason: never a crash, never an entry."""
     from collections import Counter
 
     reader = OmhReader(load_vocabulary())
@@ -222,5 +223,6 @@ def test_every_other_corpus_sample_is_refused_cleanly() -> None:
         reader.read_point(batch, f.name, point, skipped)
         seen += 1
     assert seen > 500
-    assert batch.entries == [] and batch.problems == []
-    assert sum(skipped.values()) == seen
+    assert batch.entries == []
+    assert all("not valid omh:data-point:1.0: body" in p.reason for p in batch.problems)
+    assert sum(skipped.values()) + len(batch.problems) == seen
