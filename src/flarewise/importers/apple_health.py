@@ -33,13 +33,13 @@ from typing import IO, Any
 
 from flarewise.domain.entries import Activity, Measurement, MindBody, Sleep
 from flarewise.errors import FlarewiseError, InvalidInput
+from flarewise.importers.archive import zip_bomb
 from flarewise.importers.fhir import FhirReader
 from flarewise.importers.fhir import parse as fhir_parse
 from flarewise.importers.report import ImportBatch
 
 SOURCE = "apple_health"
 MAX_MEMBER_BYTES = 8 * 1024**3
-MAX_RATIO = 200
 MAX_CLINICAL_BYTES = 64 * 1024 * 1024
 _BAD = bytes(range(0, 32)).replace(b"\t", b"").replace(b"\n", b"").replace(b"\r", b"")
 
@@ -288,16 +288,10 @@ class AppleHealthReader:
         except zipfile.BadZipFile as exc:
             raise AppleHealthError(f"{path.name}: not a readable zip file ({exc})") from None
         with zf:
+            bomb = zip_bomb(zf, path.name, MAX_MEMBER_BYTES)
+            if bomb is not None:
+                raise AppleHealthError(bomb)
             members = [i for i in zf.infolist() if not i.is_dir()]
-            for info in members:
-                ratio = info.file_size / max(1, info.compress_size)
-                if info.file_size > MAX_MEMBER_BYTES or (
-                    info.file_size > 1 << 20 and ratio > MAX_RATIO
-                ):
-                    raise AppleHealthError(
-                        f"{path.name}: {info.filename} would unpack to {info.file_size:,} bytes "
-                        f"(ratio {ratio:.0f}:1); refused as a possible zip bomb"
-                    )
             xml = [i for i in members if i.filename.rsplit("/", 1)[-1] == "export.xml"]
             if not xml:
                 raise AppleHealthError(

@@ -124,6 +124,12 @@ def _code(concept: Any, system: str) -> str | None:
     return None
 
 
+def _note(res: dict[str, Any]) -> str | None:
+    """The first annotation's text (flarewise's export keeps an entry's comment there)."""
+    note = (res.get("note") or [{}])[0].get("text")
+    return note if isinstance(note, str) else None
+
+
 def _text(concept: Any) -> list[str]:
     out = []
     if isinstance(concept, dict):
@@ -235,8 +241,7 @@ class FhirReader:
             batch.problem(label, "valueQuantity.value", f"{value!r} is not a number")
             return True
         common: dict[str, Any] = {"at": at, "source": SOURCE, "source_key": f"obs:{key}"}
-        note = (res.get("note") or [{}])[0].get("text")
-        if isinstance(note, str):
+        if (note := _note(res)) is not None:
             common["comment"] = note
         if symptom is not None:
             batch.add(SymptomCheckin(scores={symptom: float(value)}, **common))
@@ -270,8 +275,7 @@ class FhirReader:
         if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
             batch.problem(label, "valueQuantity.value", f"{value!r} is not a number")
             return
-        note = (res.get("note") or [{}])[0].get("text")
-        comment = note if isinstance(note, str) else None
+        comment = _note(res)
         if code == PAIN and value is not None:
             batch.add(
                 SymptomCheckin(
@@ -471,7 +475,6 @@ class FhirReader:
         status = "skipped" if res["status"] == "not-taken" else "taken"
         if status == "taken" and amount is None:
             status = "taken_dose_unknown"
-        note = (res.get("note") or [{}])[0].get("text")
         batch.add(
             Intake(
                 at=at,
@@ -479,7 +482,7 @@ class FhirReader:
                 status=status,
                 amount=float(amount) if amount is not None and status != "skipped" else None,
                 unit=str(unit) if unit and status != "skipped" else None,
-                comment=note if isinstance(note, str) else None,
+                comment=_note(res),
                 source=SOURCE,
                 source_key=f"med:{res.get('id') or label}",
                 **self._how(res, dosage),

@@ -18,12 +18,10 @@ The research export holds many people; the reader imports one (``user``) and ref
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import IO
 
 from flarewise.domain.entries import CustomValue, Intake, Meal, Note, SymptomCheckin
 from flarewise.domain.profile import Condition
@@ -31,7 +29,7 @@ from flarewise.domain.trackables import Trackable
 from flarewise.domain.units import parse_unit
 from flarewise.errors import FlarewiseError, InvalidInput
 from flarewise.importers.report import ImportBatch
-from flarewise.importers.text import LineReader
+from flarewise.importers.text import csv_rows
 from flarewise.knowledge.vocabulary import Vocabulary
 
 SOURCE = "flaredown"
@@ -102,6 +100,7 @@ class FlaredownReader:
     def __init__(self, vocab: Vocabulary, user: str | None = None) -> None:
         self.vocab = vocab
         self.user = user
+        self.empty_cells = 0  # wide-export treatment cells left empty, in the current read
 
     # -- shared mapping ----------------------------------------------------------------------
 
@@ -179,8 +178,7 @@ class FlaredownReader:
                 return
             if kind == "condition":
                 found = self._resolve("condition", name)
-                if found is not None and found not in batch.condition_ids:
-                    batch.condition_ids.add(found)
+                if found is not None and all(c.condition != found for c in batch.conditions):
                     batch.conditions.append(Condition(condition=found))
             tid = self._trackable(batch, kind, name, "scale", maximum=4, worse=True)
             batch.add(CustomValue(trackable=tid, value=severity, **common))
@@ -207,7 +205,7 @@ class FlaredownReader:
         wide: bool,
     ) -> None:
         if wide and value == "":
-            batch.empty_treatment_cells += 1
+            self.empty_cells += 1
             return
         found = self._substance(name)
         if found is None:
@@ -272,6 +270,7 @@ class FlaredownReader:
     def read(self, path: Path, batch: ImportBatch | None = None) -> ImportBatch:
         batch = batch or ImportBatch(path.name)
         batch.total_bytes = path.stat().st_size
+        self.empty_cells = 0
         with path.open("rb") as raw:
             rows = csv_rows(raw, batch)
             header = next(rows, None)
@@ -290,9 +289,9 @@ class FlaredownReader:
                     "in-app export"
                 )
         batch.done_bytes = batch.total_bytes
-        if batch.empty_treatment_cells:
+        if self.empty_cells:
             batch.problem(
-                f"{batch.empty_treatment_cells} empty treatment cells",
+                f"{self.empty_cells} empty treatment cells",
                 "",
                 "not recorded: in this export an empty cell means either 'not tracked' or "
                 "'taken without a dose', and flarewise will not guess which",
@@ -387,25 +386,6 @@ class FlaredownReader:
             return
         kind = "symptom" if self._resolve("condition", name) is None else "condition"
         self.one(batch, where, at, kind, name, cell, key)
-
-
-def csv_rows(raw: IO[bytes], batch: ImportBatch | None) -> Iterator[tuple[int, list[str]]]:
-    """(line number, cells) of a CSV file read safely (see :mod:`flarewise.importers.text`);
-    a row the csv module cannot read is reported and skipped."""
-    lines = LineReader(raw, batch)
-    reader = csv.reader(lines)
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            if batch is not None:
-                batch.problem(f"line {lines.line}", "", f"not readable CSV ({exc}); skipped")
-            continue
-        if batch is not None:
-            batch.done_bytes = raw.tell()
-        yield lines.line, row
 
 
 __all__ = ["FlaredownError", "FlaredownReader", "parse_dose"]

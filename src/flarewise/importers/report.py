@@ -53,8 +53,6 @@ class ImportBatch:
     problems_dropped: int = 0
     #: custom trackables the records refer to (created by the journal if missing)
     trackables: dict[str, Trackable] = field(default_factory=dict)
-    condition_ids: set[str] = field(default_factory=set)
-    empty_treatment_cells: int = 0
     entries_seen: int = 0
     done_bytes: int = 0
     total_bytes: int = 0

@@ -29,13 +29,13 @@ from flarewise.domain.entries import (
     SymptomCheckin,
 )
 from flarewise.errors import FlarewiseError, InvalidInput
+from flarewise.importers.archive import zip_bomb
 from flarewise.importers.report import ImportBatch
-from flarewise.importers.text import LineReader, head_text
+from flarewise.importers.text import csv_rows, head_text
 from flarewise.knowledge.vocabulary import Vocabulary
 
 SOURCE = "table"
 MAX_XLSX_MEMBER = 512 * 1024 * 1024
-MAX_RATIO = 200
 TargetKind = Literal["symptom", "measurement", "intake", "custom", "note", "ignore"]
 YES = {"1", "yes", "y", "true", "x", "taken", "ja", "oui", "si", "sí"}
 NO = {"0", "no", "n", "false", "", "-", "not taken"}
@@ -125,13 +125,9 @@ def is_xlsx(path: Path) -> bool:
 
 def _check_zip(path: Path) -> None:
     with zipfile.ZipFile(path) as zf:
-        for info in zf.infolist():
-            ratio = info.file_size / max(1, info.compress_size)
-            if info.file_size > MAX_XLSX_MEMBER or (info.file_size > 1 << 20 and ratio > MAX_RATIO):
-                raise TabularError(
-                    f"{path.name}: {info.filename} would unpack to {info.file_size:,} bytes "
-                    f"(ratio {ratio:.0f}:1); refused as a possible zip bomb"
-                )
+        bomb = zip_bomb(zf, path.name, MAX_XLSX_MEMBER)
+    if bomb is not None:
+        raise TabularError(bomb)
 
 
 def table_rows(
@@ -151,20 +147,7 @@ def _csv_rows(path: Path, batch: ImportBatch | None) -> Iterator[tuple[int, list
     except csv.Error:
         dialect = csv.excel
     with path.open("rb") as raw:
-        lines = LineReader(raw, batch)
-        reader = csv.reader(lines, dialect)
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                if batch is not None:
-                    batch.problem(f"line {lines.line}", "", f"not readable CSV ({exc}); skipped")
-                continue
-            if batch is not None:
-                batch.done_bytes = raw.tell()
-            yield lines.line, row
+        yield from csv_rows(raw, batch, dialect)
 
 
 def _xlsx_rows(

@@ -9,10 +9,11 @@ than ``max_line`` bytes is skipped and reported without ever being held whole in
 from __future__ import annotations
 
 import codecs
+import csv
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from flarewise.importers.report import ImportBatch
 
@@ -133,3 +134,24 @@ def head_text(path: Path, size: int = 65536) -> str:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return head.decode("utf-16", errors="replace")
     return head.decode("utf-8-sig", errors="replace")
+
+
+def csv_rows(
+    raw: IO[bytes], batch: ImportBatch | None, dialect: Any = csv.excel
+) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) of a CSV file read through :class:`LineReader`; a row the csv
+    module cannot read is reported and skipped, and ``batch.done_bytes`` follows the file."""
+    lines = LineReader(raw, batch)
+    reader = csv.reader(lines, dialect)
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if batch is not None:
+                batch.problem(f"line {lines.line}", "", f"not readable CSV ({exc}); skipped")
+            continue
+        if batch is not None:
+            batch.done_bytes = raw.tell()
+        yield lines.line, row
