@@ -202,3 +202,23 @@ def test_replace_revalidates() -> None:
     e = SymptomCheckin(at=T, scores={"pain": 3})
     with pytest.raises(InvalidInput):
         e.replace(scores={"pain": 12})
+
+
+def test_regimen_spans_give_each_dose_step_its_days() -> None:
+    from datetime import date
+
+    from flarewise import DoseStep, Regimen
+
+    r = Regimen(
+        substance="duloxetine",
+        steps=[
+            DoseStep(start=date(2025, 1, 1), amount=30, unit="mg"),
+            DoseStep(start=date(2025, 2, 1), amount=60, unit="mg"),
+        ],
+        stop=date(2025, 6, 30),
+    )
+    assert [(s.amount, a, b) for s, a, b in r.spans()] == [
+        (30.0, date(2025, 1, 1), date(2025, 1, 31)),
+        (60.0, date(2025, 2, 1), date(2025, 6, 30)),
+    ]
+    assert r.replace(stop=None).spans()[-1][2] is None

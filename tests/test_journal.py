@@ -321,3 +321,22 @@ def test_assessments_are_scored_from_their_answers(journal: Journal, t0: datetim
     assert [r.met for _, r in history] == [True]
     [day] = journal.daily_summaries(t0.date(), t0.date())
     assert day.mean("acr2016:psd") == 13 and day.mean("fiqr:total") == pytest.approx(13.0)
+
+
+def test_doses_to_offer_yesterdays_and_todays_regimen(journal: Journal, t0) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from flarewise import DoseStep, Intake, Regimen
+
+    day = t0.date()
+    journal.add(Intake(at=t0 - timedelta(days=1), substance="magnesium", amount=300, unit="mg"))
+    journal.add(Intake(at=t0 - timedelta(days=1), substance="magnesium", amount=300, unit="mg"))
+    journal.add_regimen(
+        Regimen(substance="duloxetine", steps=[DoseStep(start=day, amount=60, unit="mg")])
+    )
+    journal.add(Intake(at=t0, substance="duloxetine", amount=60, unit="mg"))
+    offered = journal.doses_to_offer(day)
+    assert [(d.substance, d.amount, d.taken_today) for d in offered] == [
+        ("magnesium", 300.0, False),
+        ("duloxetine", 60.0, True),
+    ]

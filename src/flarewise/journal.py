@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 import pydantic
@@ -72,6 +72,14 @@ def build_grid(*args: Any, **kwargs: Any) -> DailyGrid:
 
 E = TypeVar("E", bound=EntryBase)
 Progress = Callable[[int], None]
+
+
+class DoseToOffer(NamedTuple):
+    substance: str
+    form: str | None
+    amount: float | None
+    unit: str | None
+    taken_today: bool
 
 
 class Journal:
@@ -272,6 +280,30 @@ class Journal:
 
     def day(self, day: date) -> list[EntryBase]:
         return self.entries(day, day)
+
+    def doses_to_offer(self, day: date) -> list[DoseToOffer]:
+        """Doses a check-in offers to confirm with one tap: yesterday's intakes, then the
+        regimen steps in force on ``day`` not already among them (one per substance and dose),
+        each saying whether the substance was already taken that day."""
+        taken_today = {
+            e.substance for e in self.day(day) if isinstance(e, Intake) and e.status != "skipped"
+        }
+        candidates = [
+            (e.substance, e.form, e.amount, e.unit)
+            for e in self.day(day - timedelta(days=1))
+            if isinstance(e, Intake) and e.status != "skipped"
+        ]
+        for r in self.regimens(active_on=day):
+            step = r.step_on(day)
+            if step is not None:
+                candidates.append((r.substance, r.form, step.amount, step.unit))
+        offered: dict[tuple[str, float | None, str | None], DoseToOffer] = {}
+        for substance, form, amount, unit in candidates:
+            offered.setdefault(
+                (substance, amount, unit),
+                DoseToOffer(substance, form, amount, unit, substance in taken_today),
+            )
+        return list(offered.values())
 
     def count(self) -> int:
         with self.db.begin() as conn:

@@ -7,7 +7,7 @@ when, at which dose" has one answer.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from itertools import pairwise
 from typing import Annotated
 
@@ -73,6 +73,14 @@ class Regimen(Record):
             if step.start <= day:
                 current = step
         return current
+
+    def spans(self) -> list[tuple[DoseStep, date, date | None]]:
+        """Each dose step with the first and last day it was in force (None: still ongoing),
+        the dose history the timeline draws and the FHIR export writes."""
+        out: list[tuple[DoseStep, date, date | None]] = []
+        for step, nxt in zip(self.steps, [*self.steps[1:], None], strict=True):
+            out.append((step, step.start, nxt.start - timedelta(days=1) if nxt else self.stop))
+        return out
 
     def with_dose_change(self, step: DoseStep) -> Regimen:
         """A copy with a new dose from ``step.start`` on (replacing a step on the same date)."""

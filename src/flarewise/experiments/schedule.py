@@ -86,6 +86,27 @@ def planned_schedule(p: Protocol) -> list[PlannedDay]:
     return _days(p)
 
 
+@dataclass(frozen=True)
+class Phase:
+    """A run of planned days in one phase of one block (what a timeline shades)."""
+
+    phase: str
+    block: int
+    start: date
+    end: date  # the last day, inclusive
+
+
+def phases(p: Protocol) -> list[Phase]:
+    out: list[Phase] = []
+    for d in _days(p):
+        last = out[-1] if out else None
+        if last is not None and (last.phase, last.block) == (d.phase, d.block):
+            out[-1] = Phase(last.phase, last.block, last.start, d.day)
+        else:
+            out.append(Phase(d.phase, d.block, d.day, d.day))
+    return out
+
+
 def executed_schedule(p: Protocol, today: date) -> list[PlannedDay]:
     """The planned days that have happened: up to today, or to the stop date; paused days are
     dropped from the comparison."""

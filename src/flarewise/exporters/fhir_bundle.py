@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from flarewise.domain.entries import EntryBase, Intake, LabResult, Measurement, SymptomCheckin
@@ -165,12 +165,11 @@ def _intake(e: Intake, names: dict[str, str]) -> dict[str, Any]:
 
 def _regimen(r: Regimen, names: dict[str, str]) -> list[dict[str, Any]]:
     out = []
-    for i, step in enumerate(r.steps):
-        nxt = r.steps[i + 1].start - timedelta(days=1) if i + 1 < len(r.steps) else r.stop
+    for i, (step, first, last) in enumerate(r.spans()):
         key = r.id if len(r.steps) == 1 else f"{r.id}.{i}"
-        period: dict[str, str] = {"start": step.start.isoformat()}
-        if nxt is not None:
-            period["end"] = nxt.isoformat()
+        period: dict[str, str] = {"start": first.isoformat()}
+        if last is not None:
+            period["end"] = last.isoformat()
         dosage = _dosage(step.amount, step.unit, r.route, r.basis)
         dosage["timing"] = {"repeat": _repeat(step.times_per_day)}
         dosage["asNeededBoolean"] = r.as_needed
@@ -178,7 +177,7 @@ def _regimen(r: Regimen, names: dict[str, str]) -> list[dict[str, Any]]:
             "resourceType": "MedicationStatement",
             "id": fhir_id(f"regimen:{key}"),
             "identifier": [{"system": FLAREWISE_ENTRY, "value": f"regimen:{key}"}],
-            "status": "active" if nxt is None or nxt >= date.today() else "completed",
+            "status": "active" if last is None or last >= date.today() else "completed",
             "medicationCodeableConcept": _medication(r.substance, r.form, names),
             "subject": {"display": "the journal's person"},
             "effectivePeriod": period,

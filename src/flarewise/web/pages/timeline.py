@@ -20,26 +20,22 @@ RANGES = {"30": 30, "90": 90, "365": 365, "all": None}
 
 
 def _phases(j: Journal, start: date, end: date) -> list[dict[str, Any]]:
-    from flarewise.experiments.schedule import planned_schedule
+    """Experiment phases overlapping the range; ``end`` is the day after the last, so a
+    one-day phase is drawn one day wide."""
+    from flarewise.experiments.schedule import phases
 
-    out: list[dict[str, Any]] = []
-    for p in j.experiments():
-        current: dict[str, Any] | None = None
-        for d in planned_schedule(p):
-            if d.day < start or d.day > end:
-                continue
-            if current is not None and current["phase"] == d.phase and current["block"] == d.block:
-                current["end"] = (d.day + timedelta(days=1)).isoformat()
-                continue
-            current = {
-                "experiment": p.title,
-                "phase": d.phase,
-                "block": d.block,
-                "start": d.day.isoformat(),
-                "end": (d.day + timedelta(days=1)).isoformat(),
-            }
-            out.append(current)
-    return out
+    return [
+        {
+            "experiment": p.title,
+            "phase": ph.phase,
+            "block": ph.block,
+            "start": max(ph.start, start).isoformat(),
+            "end": (min(ph.end, end) + timedelta(days=1)).isoformat(),
+        }
+        for p in j.experiments()
+        for ph in phases(p)
+        if ph.end >= start and ph.start <= end
+    ]
 
 
 def timeline_data(j: Journal, span: str) -> dict[str, Any]:
@@ -60,9 +56,9 @@ def timeline_data(j: Journal, span: str) -> dict[str, Any]:
     ]
     medicines = []
     for r in j.regimens():
-        for i, step in enumerate(r.steps):
-            stop = r.steps[i + 1].start if i + 1 < len(r.steps) else (r.stop or end)
-            if stop < start or step.start > end:
+        for step, first, last in r.spans():
+            stop = last or end
+            if stop < start or first > end:
                 continue
             dose = (
                 f"{step.amount:g} {step.unit}" if step.amount is not None else "dose not recorded"
@@ -73,7 +69,7 @@ def timeline_data(j: Journal, span: str) -> dict[str, Any]:
                 {
                     "medicine": v.name_of("substance", r.substance),
                     "dose": dose,
-                    "start": max(step.start, start).isoformat(),
+                    "start": max(first, start).isoformat(),
                     "end": min(stop, end).isoformat(),
                 }
             )

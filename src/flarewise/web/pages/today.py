@@ -34,38 +34,20 @@ def _now(j: Journal) -> datetime:
 
 
 def _offered(j: Journal, day: date) -> list[dict[str, Any]]:
-    """Doses to confirm with one tap: yesterday's, then today's regimen steps not yet among them."""
-    v = j.vocabulary
-    seen: set[tuple[str, float | None, str | None]] = set()
-    out = []
-    taken_today = {
-        e.substance for e in j.day(day) if isinstance(e, Intake) and e.status != "skipped"
-    }
-    candidates: list[tuple[str, str | None, float | None, str | None]] = [
-        (e.substance, e.form, e.amount, e.unit)
-        for e in j.day(day - timedelta(days=1))
-        if isinstance(e, Intake) and e.status != "skipped"
+    """The journal's doses to offer, as form choices (the key carries the dose back)."""
+    return [
+        {
+            "key": f"{d.substance}|{d.form or ''}|{'' if d.amount is None else d.amount}|"
+            f"{d.unit or ''}",
+            "substance": d.substance,
+            "name": j.vocabulary.name_of("substance", d.substance),
+            "dose": f"{d.amount:g} {d.unit}"
+            if d.amount is not None and d.unit
+            else "dose not recorded",
+            "done_today": d.taken_today,
+        }
+        for d in j.doses_to_offer(day)
     ]
-    for r in j.regimens(active_on=day):
-        step = r.step_on(day)
-        if step is not None:
-            candidates.append((r.substance, r.form, step.amount, step.unit))
-    for substance, form, amount, unit in candidates:
-        key = (substance, amount, unit)
-        if key in seen:
-            continue
-        seen.add(key)
-        dose = f"{amount:g} {unit}" if amount is not None and unit else "dose not recorded"
-        out.append(
-            {
-                "key": f"{substance}|{form or ''}|{'' if amount is None else amount}|{unit or ''}",
-                "substance": substance,
-                "name": v.name_of("substance", substance),
-                "dose": dose,
-                "done_today": substance in taken_today,
-            }
-        )
-    return out
 
 
 def today_data(j: Journal, shown: date | None = None) -> dict[str, Any]:
