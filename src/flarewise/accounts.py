@@ -113,23 +113,29 @@ class Accounts:
                 "with `flarewise account password`)"
             )
         pid = self.db.person_id(handle) if len(handle) <= 100 else None
+        stored = self._verified(pid, password)
+        if stored is None or pid is None:
+            with self.db.begin() as conn:
+                rows.add_failure(conn, handle, client, now)
+            raise SignInFailed("that name and password do not match")
+        with self.db.begin() as conn:
+            rows.clear_failures(conn, handle)
+            if _hasher.check_needs_rehash(stored):
+                rows.put_account(conn, pid, _hasher.hash(password), now)
+        return self._new_session(pid, handle)
+
+    def _verified(self, pid: int | None, password: str) -> str | None:
+        """The stored hash when ``password`` is this person's, else None; it costs the same
+        time whether or not the person exists."""
         stored = None
         if pid is not None:
             with self.db.begin() as conn:
                 stored = rows.password_hash(conn, pid)
         try:
             _hasher.verify(stored or _DUMMY, password)
-            if stored is None or pid is None:
-                raise VerificationError
         except (VerificationError, InvalidHashError):
-            with self.db.begin() as conn:
-                rows.add_failure(conn, handle, client, now)
-            raise SignInFailed("that name and password do not match") from None
-        with self.db.begin() as conn:
-            rows.clear_failures(conn, handle)
-            if _hasher.check_needs_rehash(stored):
-                rows.put_account(conn, pid, _hasher.hash(password), now)
-        return self._new_session(pid, handle)
+            return None
+        return stored
 
     def _new_session(self, pid: int, handle: str) -> Session:
         token = secrets.token_urlsafe(32)
@@ -158,12 +164,8 @@ class Accounts:
         """Change the password (the old one is required); every other session ends."""
         pid = self.db.person_id(session.handle)
         assert pid is not None
-        with self.db.begin() as conn:
-            stored = rows.password_hash(conn, pid)
-        try:
-            _hasher.verify(stored or _DUMMY, old)
-        except (VerificationError, InvalidHashError):
-            raise InvalidInput("current_password", "is not your current password") from None
+        if self._verified(pid, old) is None:
+            raise InvalidInput("current_password", "is not your current password")
         check_password(new, session.handle)
         with self.db.begin() as conn:
             rows.put_account(conn, pid, _hasher.hash(new), _now())
@@ -171,12 +173,6 @@ class Accounts:
 
     def delete_account(self, session: Session, password: str) -> None:
         """Remove the person and every row of theirs (journal, medicines, experiments, sessions)."""
-        pid = self.db.person_id(session.handle)
-        assert pid is not None
-        with self.db.begin() as conn:
-            stored = rows.password_hash(conn, pid)
-        try:
-            _hasher.verify(stored or _DUMMY, password)
-        except (VerificationError, InvalidHashError):
-            raise InvalidInput("password", "is not your password; nothing was deleted") from None
+        if self._verified(self.db.person_id(session.handle), password) is None:
+            raise InvalidInput("password", "is not your password; nothing was deleted")
         self.db.delete_person(session.handle)

@@ -17,11 +17,11 @@ import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -90,18 +90,17 @@ def context(request: Request) -> Context:
     return Context(request, session, session.csrf if session else str(pre or ""))
 
 
-def person(request: Request) -> Context:
+def person(ctx: Annotated[Context, Depends(context)]) -> Context:
     """Dependency of every route that shows or changes data: refused without a session."""
-    ctx = context(request)
     if ctx.session is None:
         raise NeedsSignIn
     return ctx
 
 
-async def check_csrf(request: Request) -> None:
+async def check_csrf(request: Request, ctx: Annotated[Context, Depends(context)]) -> None:
     """Every POST must carry the session's (or, before sign-in, the cookie's) CSRF token, as
-    the form field ``csrf`` or the header ``X-CSRF-Token``."""
-    ctx = context(request)
+    the form field ``csrf`` or the header ``X-CSRF-Token``. (``context`` is resolved once per
+    request and shared with the route's own dependency.)"""
     sent = request.headers.get("x-csrf-token")
     if sent is None:
         form = await request.form()
@@ -249,4 +248,4 @@ def _error_handlers(app: FastAPI) -> None:
         return page(request, 404, "Not found", "There is nothing here.")
 
 
-__all__ = ["Context", "HTMLResponse", "create_app", "person", "redirect", "render"]
+__all__ = ["Context", "create_app", "person", "redirect", "render"]

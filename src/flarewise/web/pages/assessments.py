@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from flarewise.errors import InvalidInput
 from flarewise.journal import Journal
-from flarewise.web import bodymap
+from flarewise.web import bodymap, forms
 from flarewise.web.app import Context, check_csrf, person, redirect, render
 
 router = APIRouter()
@@ -139,12 +139,9 @@ def fiqr_answers(form: Any) -> dict[str, Any]:
     answers: dict[str, Any] = {}
     for _, items in FIQR_DOMAINS:
         for key, _label in items:
-            raw = form.get(key)
-            if raw not in (None, ""):
-                try:
-                    answers[key] = float(str(raw))
-                except ValueError:
-                    raise InvalidInput(key, f"{raw!r} is not a number from 0 to 10") from None
+            value = forms.number(form.get(key), key)
+            if value is not None:
+                answers[key] = value
     return answers
 
 

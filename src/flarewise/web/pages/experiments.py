@@ -176,13 +176,11 @@ def log_dose(eid: str, ctx: Annotated[Context, Depends(person)], skipped: Text =
 
 
 def _name(j: Journal, measure: str) -> str:
+    """A grid measure ("intake:magnesium") in words; the vocabulary gives back unknown ids."""
     family, _, item = measure.partition(":")
     kinds = {"symptom": "symptom", "intake": "substance", "food": "food", "activity": "activity"}
     if family in kinds:
-        try:
-            return j.vocabulary.name_of(kinds[family], item)  # type: ignore[arg-type]
-        except Exception:
-            return item.replace("_", " ")
+        return j.vocabulary.name_of(kinds[family], item)  # type: ignore[arg-type]
     return measure.replace(":", " ").replace("_", " ")
 
 

@@ -3,7 +3,7 @@ categories, red flags first, and one test's trend with its reference band."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form
@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from flarewise.domain.entries import LabResult
 from flarewise.errors import InvalidInput, NotFound
 from flarewise.journal import Journal
-from flarewise.web import charts
+from flarewise.web import charts, forms
 from flarewise.web.app import Context, check_csrf, person, redirect, render
 
 router = APIRouter()
@@ -93,26 +93,15 @@ def add_lab(
             "unit", f"{unit!r} is not a unit for {analyte.name}; use {', '.join(analyte.units)}"
         )
 
-    def number(text: str, field: str) -> float | None:
-        if not text.strip():
-            return None
-        try:
-            return float(text.replace(",", "."))
-        except ValueError:
-            raise InvalidInput(field, f"{text!r} is not a number") from None
-
-    try:
-        when = datetime.combine(date.fromisoformat(day), time(12), tzinfo=j.timezone())
-    except ValueError:
-        raise InvalidInput("day", f"{day!r} is not a date") from None
+    when = datetime.combine(forms.day(day, "day"), time(12), tzinfo=j.timezone())
     result = j.add(
         LabResult(
             at=when,
             loinc=loinc,
-            value=number(value, "value"),
+            value=forms.number(value, "value"),
             unit=unit,
-            ref_low=number(ref_low, "ref_low"),
-            ref_high=number(ref_high, "ref_high"),
+            ref_low=forms.number(ref_low, "ref_low"),
+            ref_high=forms.number(ref_high, "ref_high"),
         )
     )
     return redirect(f"/labs?saved={result.id}")

@@ -3,7 +3,6 @@ are offered on Today, drawn as bands on the timeline and checked by the plan's s
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form
@@ -13,26 +12,11 @@ from flarewise.domain.regimens import DoseStep, Regimen
 from flarewise.domain.units import known_units
 from flarewise.errors import InvalidInput
 from flarewise.journal import Journal
+from flarewise.web import forms
 from flarewise.web.app import Context, check_csrf, person, redirect, render
 
 router = APIRouter()
 Text = Annotated[str, Form()]
-
-
-def _day(text: str, field: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(field, f"{text!r} is not a date like 2026-03-01") from None
-
-
-def _number(text: str, field: str) -> float | None:
-    if not text.strip():
-        return None
-    try:
-        return float(text.replace(",", "."))
-    except ValueError:
-        raise InvalidInput(field, f"{text!r} is not a number") from None
 
 
 def medicines_data(j: Journal) -> dict[str, Any]:
@@ -92,15 +76,15 @@ def add_medicine(
 ) -> Response:
     j = ctx.journal
     found, form = j.vocabulary.resolve_substance(substance.strip(), "substance")
-    dose = _number(amount, "amount")
-    per_day = _number(times_per_day, "times_per_day") or 1.0
+    dose = forms.number(amount, "amount")
+    per_day = forms.number(times_per_day, "times_per_day") or 1.0
     j.add_regimen(
         Regimen(
             substance=found,
             form=form,
             steps=(
                 DoseStep(
-                    start=_day(start, "start"),
+                    start=forms.day(start, "start"),
                     amount=dose,
                     unit=unit if dose is not None else None,
                     times_per_day=per_day,
@@ -122,16 +106,16 @@ def change_dose(
     unit: Text,
     times_per_day: Text = "1",
 ) -> Response:
-    dose = _number(amount, "amount")
+    dose = forms.number(amount, "amount")
     if dose is None:
         raise InvalidInput("amount", "give the new dose")
     ctx.journal.change_dose(
         rid,
         DoseStep(
-            start=_day(start, "start"),
+            start=forms.day(start, "start"),
             amount=dose,
             unit=unit,
-            times_per_day=_number(times_per_day, "times_per_day") or 1.0,
+            times_per_day=forms.number(times_per_day, "times_per_day") or 1.0,
         ),
     )
     return redirect("/medicines")
@@ -139,7 +123,7 @@ def change_dose(
 
 @router.post("/medicines/{rid}/stop", include_in_schema=False, dependencies=[Depends(check_csrf)])
 def stop(rid: str, ctx: Annotated[Context, Depends(person)], on: Text) -> Response:
-    ctx.journal.stop_regimen(rid, _day(on, "on"))
+    ctx.journal.stop_regimen(rid, forms.day(on, "on"))
     return redirect("/medicines")
 
 

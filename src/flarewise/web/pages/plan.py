@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from flarewise.errors import InvalidInput
+from flarewise.web import forms
 from flarewise.web.app import Context, check_csrf, person, render
 
 router = APIRouter()
@@ -43,12 +44,9 @@ async def check(request: Request, ctx: Annotated[Context, Depends(person)]) -> R
     items: list[dict[str, Any]] = []
     for item in form.getlist("item"):
         entry: dict[str, Any] = {"item": str(item)}
-        dose = str(form.get(f"dose:{item}") or "").strip()
-        if dose:
-            try:
-                entry["dose"] = float(dose)
-            except ValueError:
-                raise InvalidInput(f"dose:{item}", f"{dose!r} is not a number") from None
+        dose = forms.number(form.get(f"dose:{item}"), f"dose:{item}")
+        if dose is not None:
+            entry["dose"] = dose
             entry["unit"] = str(form.get(f"unit:{item}") or "mg")
         items.append(entry)
     if not items:

@@ -21,7 +21,7 @@ from flarewise.domain.entries import (
 )
 from flarewise.errors import InvalidInput
 from flarewise.journal import Journal
-from flarewise.web import bodymap
+from flarewise.web import bodymap, forms
 from flarewise.web.app import Context, check_csrf, person, redirect, render
 
 router = APIRouter()
@@ -97,10 +97,7 @@ def today_data(j: Journal, shown: date | None = None) -> dict[str, Any]:
 @router.get("/api/today", summary="Today's check-in form data and entries")
 def today(ctx: Annotated[Context, Depends(person)]) -> Response:
     raw = ctx.request.query_params.get("day")
-    try:
-        shown = date.fromisoformat(raw) if raw else None
-    except ValueError:
-        raise InvalidInput("day", f"{raw!r} is not a date like 2026-03-01") from None
+    shown = forms.day(raw, "day") if raw else None
     data = today_data(ctx.journal, shown)
     data["welcome"] = ctx.request.query_params.get("welcome") == "1"
     data["saved"] = ctx.request.query_params.get("saved")
@@ -109,14 +106,7 @@ def today(ctx: Annotated[Context, Depends(person)]) -> Response:
 
 
 def _score(form: Any, name: str) -> float | None:
-    raw = form.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        value = float(str(raw))
-    except ValueError:
-        raise InvalidInput(name, f"{raw!r} is not a number from 0 to 10") from None
-    return value
+    return forms.number(form.get(name), name)
 
 
 def checkin_entries(j: Journal, form: Any, at: datetime) -> list[EntryBase]:
