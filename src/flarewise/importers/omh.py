@@ -3,8 +3,10 @@
 Accepted files: one data point (``{"header": ..., "body": ...}``), a JSON array of them, or
 newline-delimited JSON (one per line). A bare body has no schema id, so its schema must be
 named (``schema="step-count:3.0"``). Every body is validated against the Open mHealth schema its
-header names (shipped in ``omh_schemas/``, Apache-2.0, see its NOTICE) before anything is read
-from it; a body that fails is reported with the schema's own reason and the path of the field.
+header names (shipped in ``omh_schemas/``, Apache-2.0, see its NOTICE; the IEEE 1752.1
+definitions the newest versions use are stated in :mod:`~flarewise.importers.ieee1752`) before
+anything is read from it; a body that fails is reported with the schema's own reason and the
+path of the field.
 
 Mapping: step-count, heart-rate, body-weight and body-temperature become measurements;
 physical-activity becomes an activity; sleep-duration and sleep-episode become a night. A body
@@ -26,12 +28,14 @@ from typing import Any
 
 from flarewise.domain.entries import Activity, EntryBase, Measurement, Sleep
 from flarewise.errors import FlarewiseError, InvalidInput
+from flarewise.importers import ieee1752
 from flarewise.importers.report import ImportBatch
 from flarewise.knowledge.vocabulary import Vocabulary
 
 SOURCE = "open_mhealth"
 MAX_BYTES = 512 * 1024 * 1024
 MAX_LINE = 16 * 1024 * 1024
+OMH_BASE = "https://w3id.org/openmhealth/schemas/omh/"
 #: Schemas flarewise maps to journal entries (namespace omh).
 SUPPORTED = (
     "step-count",
@@ -42,8 +46,6 @@ SUPPORTED = (
     "sleep-duration",
     "sleep-episode",
 )
-#: Versions whose schemas reference IEEE 1752.1 schemas that cannot be validated offline.
-NOT_SHIPPED = {("body-weight", "3"): "3.x", ("body-temperature", "4"): "4.x"}
 DURATION_MIN = {
     "ps": 1 / 6e13,
     "ns": 1 / 6e10,
@@ -90,6 +92,9 @@ class OmhInvalid(FlarewiseError):
 
 @cache
 def _registry() -> Any:
+    """Every shipped Open mHealth schema, at ``file:///omh/<file>`` and at its official
+    address (so relative references from either resolve), and the IEEE 1752.1 definitions the
+    newest versions point to (:mod:`flarewise.importers.ieee1752`)."""
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT4
 
@@ -100,17 +105,15 @@ def _registry() -> Any:
             contents = json.loads(item.read_text(encoding="utf-8"))
             resource = Resource.from_contents(contents, default_specification=DRAFT4)
             pairs.append((f"file:///omh/{item.name}", resource))
+            pairs.append((f"{OMH_BASE}{item.name}", resource))
+    for address, contents in ieee1752.definitions().items():
+        pairs.append((address, Resource.from_contents(contents)))
     return Registry().with_resources(pairs)
 
 
 def _pick_version(name: str, version: str) -> str:
     """The schema file for ``name`` at ``version`` ("3.0", "3" or "3.x")."""
     major = version.split(".")[0]
-    if (name, major) in NOT_SHIPPED:
-        raise OmhInvalid(
-            f"omh:{name} version {version} is defined with IEEE 1752.1 schemas that flarewise "
-            "cannot check offline; export this data with an earlier schema version"
-        )
     wanted = f"{name}-{version}.json" if version.count(".") == 1 else f"{name}-{major}.x.json"
     registry = _registry()
     if f"file:///omh/{wanted}" in registry:
@@ -174,18 +177,42 @@ def validate(name: str, version: str, body: Any) -> None:
     if errors:
         reasons = []
         for err in errors[:3]:
-            best = _deepest(err)
+            best, reason = _explain(err)
             where = "/".join(str(p) for p in best.absolute_path) or "(the whole body)"
-            reasons.append(f"{where}: {_reason(best)}")
+            reasons.append(f"{where}: {reason}")
         more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
         raise OmhInvalid(f"not valid omh:{name}:{version}: " + "; ".join(reasons) + more)
 
 
-def _deepest(err: Any) -> Any:
-    """The most specific error under a oneOf/allOf failure."""
-    while err.context:
+def _explain(err: Any) -> tuple[Any, str]:
+    """The most specific error under a oneOf/allOf failure, and why, in words."""
+    while True:
+        alternatives = _missing_alternatives(err)
+        if alternatives:
+            return err, alternatives
+        if not err.context:
+            break
         err = max(err.context, key=lambda e: len(list(e.absolute_path)))
-    return err
+    if err.validator == "oneOf":
+        return err, "fits more than one of the allowed forms; it must fit exactly one"
+    return err, _reason(err)
+
+
+def _missing_alternatives(err: Any) -> str | None:
+    """For a ``oneOf`` whose every branch only misses properties right there (a time frame
+    with neither ``date_time`` nor ``time_interval``), say which properties would do."""
+    if err.validator != "oneOf" or not err.context:
+        return None
+    branches: dict[Any, list[str]] = {}
+    for sub in err.context:
+        if sub.validator != "required" or list(sub.relative_path):
+            return None
+        missing = [p for p in sub.validator_value if p not in (err.instance or {})]
+        branches.setdefault(sub.relative_schema_path[0], []).extend(missing)
+    sets = [frozenset(names) for names in branches.values() if names]
+    smallest = list(dict.fromkeys(m for m in sets if not any(o < m for o in sets)))
+    options = [" and ".join(sorted(m)) for m in smallest]
+    return "needs " + " or ".join(options) if options else None
 
 
 def _reason(err: Any) -> str:
