@@ -113,6 +113,67 @@ def test_watch_and_phone_steps_are_not_summed(journal: Journal, tmp_path: Path) 
     assert metrics(journal, "steps") == {"2024-03-01": 5000.0}
 
 
+def test_modern_workouts_take_totals_from_their_statistics(
+    journal: Journal, tmp_path: Path
+) -> None:
+    """Since iOS 16 a watch workout has no total attributes: energy and distance are in
+    WorkoutStatistics children (sum + unit). Attributes, where present, still win."""
+    stamp = 'startDate="2024-03-01 10:00:00 +0000" endDate="2024-03-01 10:40:00 +0000"'
+    modern = (
+        f'<Workout workoutActivityType="HKWorkoutActivityTypeWalking" duration="40" '
+        f'durationUnit="min" sourceName="Watch" {stamp}>'
+        '<MetadataEntry key="HKIndoorWorkout" value="0"/>'
+        f'<WorkoutStatistics type="HKQuantityTypeIdentifierHeartRate" {stamp} average="101" '
+        'minimum="90" maximum="117" unit="count/min"/>'
+        f'<WorkoutStatistics type="HKQuantityTypeIdentifierDistanceWalkingRunning" {stamp} '
+        'sum="2" unit="mi"/>'
+        f'<WorkoutStatistics type="HKQuantityTypeIdentifierActiveEnergyBurned" {stamp} '
+        'sum="418.4" unit="kJ"/>'
+        "</Workout>"
+    )
+    older = (
+        modern.replace("Walking", "Running", 1)
+        .replace("10:", "17:")
+        .replace(
+            'durationUnit="min"',
+            'durationUnit="min" totalEnergyBurned="250" '
+            'totalEnergyBurnedUnit="kcal" totalDistance="5" totalDistanceUnit="km"',
+        )
+    )
+    f = tmp_path / "export.xml"
+    f.write_text(f"<HealthData>{modern}{older}</HealthData>")
+    report = journal.import_file(f)
+    assert report.problems == ()
+    walk, run = sorted((e for e in journal.entries() if e.kind == "activity"), key=lambda e: e.at)
+    assert walk.energy_kcal == pytest.approx(100.0)
+    assert walk.distance_km == pytest.approx(3.218688)
+    assert (run.energy_kcal, run.distance_km) == (250.0, 5.0)
+
+
+def test_types_not_read_are_listed_and_dose_events_reported(
+    journal: Journal, tmp_path: Path
+) -> None:
+    """Nothing is left behind silently: types flarewise does not read are counted per type;
+    medication dose events, which a person would expect to arrive, get a sentence."""
+    stamp = 'startDate="2024-03-01 10:00:00 +0000" endDate="2024-03-01 10:00:00 +0000"'
+    rows = [
+        f'<Record type="HKQuantityTypeIdentifierFlightsClimbed" sourceName="Phone" unit="count" '
+        f'{stamp} value="{n}"/>'
+        for n in (3, 4)
+    ] + [
+        f'<Record type="HKMedicationDoseEventTypeIdentifierMedicationDoseEvent" '
+        f'sourceName="Health" unit="count" {stamp} value="1"/>',
+        record("1200"),
+    ]
+    f = tmp_path / "export.xml"
+    f.write_text("<HealthData>" + "".join(rows) + "</HealthData>")
+    report = journal.import_file(f)
+    assert report.entries_added == 1
+    assert report.not_read == (("Apple Health FlightsClimbed", 2),)
+    (dose,) = report.problems
+    assert dose.record == "1 medication dose event" and "not imported" in dose.reason
+
+
 _ENTITIES = "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
 HOSTILE = {
     "xxe.xml": (

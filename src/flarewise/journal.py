@@ -679,6 +679,7 @@ class Journal:
             tuple(batch.problems),
             dry_run,
             batch.problems_dropped,
+            tuple(sorted(batch.not_read.items(), key=lambda kv: (-kv[1], kv[0]))),
         )
 
     def _reader(

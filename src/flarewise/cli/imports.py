@@ -139,6 +139,14 @@ def _print_report(report: importers.ImportReport) -> None:
         out.print(table)
         if total > 50:
             out.print(f"... and {total - 50:,} more (use --json to see the first 1,000).")
+    if report.not_read:
+        kinds = "; ".join(f"{kind} ({n:,})" for kind, n in report.not_read[:20])
+        more = len(report.not_read) - 20
+        out.print(
+            f"Not imported, because flarewise does not read these kinds of record: {kinds}"
+            + (f"; and {more} more kinds." if more > 0 else "."),
+            markup=False,
+        )
 
 
 def _interactive_mapping(j: Journal, path: Path) -> importers.ColumnMapping:

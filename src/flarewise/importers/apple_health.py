@@ -16,8 +16,11 @@ Mapping (documented in docs/imports.md):
 - sleep analysis: one night per wake date (records ending after 18:00 local time belong to the
   night ending next morning; bed = earliest start, wake = latest end; asleep = core + deep +
   REM + unspecified; awake and in-bed stages kept);
-- mindful sessions: mind-body minutes; workouts: activities with minutes, energy, distance;
+- mindful sessions: mind-body minutes; workouts: activities with minutes, energy, distance
+  (attributes in older exports, ``WorkoutStatistics`` children since iOS 16);
 - records nested in a Correlation are skipped (they also appear at top level);
+- records of other types are counted per type in the report's "not read" list; medication
+  dose events are reported as not imported (how the export names their medicine is unknown);
 - clinical records (``clinical-records/*.json`` in the zip) are read as FHIR.
 """
 
@@ -43,6 +46,9 @@ MAX_MEMBER_BYTES = 8 * 1024**3
 MAX_CLINICAL_BYTES = 64 * 1024 * 1024
 _BAD = bytes(range(0, 32)).replace(b"\t", b"").replace(b"\n", b"").replace(b"\r", b"")
 
+#: Energy and distance units of workouts, to kcal and km (the first is the default unit).
+KCAL = {"kcal": 1.0, "Cal": 1.0, "kJ": 1 / 4.184}
+KM = {"km": 1.0, "m": 0.001, "mi": 1.609344, "yd": 0.0009144, "ft": 0.0003048}
 #: Day-summed quantities: type -> (metric, {unit: factor to the metric's unit}).
 DAILY_SUM = {
     "HKQuantityTypeIdentifierStepCount": ("steps", {"count": 1.0}),
@@ -264,6 +270,41 @@ class _State:
         return datetime.combine(day, time(23, 59), tzinfo=tz)
 
     nights: dict[date, dict[str, Any]] = field(default_factory=dict)
+    #: medication dose events seen (reported once, see ``_finish``)
+    doses: int = 0
+
+
+def workout_totals(elem: Any) -> tuple[float | None, float | None]:
+    """(kcal, km) of a workout. Older exports carry them as attributes; since iOS 16 a watch
+    workout carries them only in ``WorkoutStatistics`` children (``sum`` with its unit), so
+    those are read when the attributes are absent. Raises ValueError for a non-number or an
+    unknown unit."""
+    energy = _amount(elem.get("totalEnergyBurned"), elem.get("totalEnergyBurnedUnit"), KCAL)
+    distance = _amount(elem.get("totalDistance"), elem.get("totalDistanceUnit"), KM)
+    for stat in elem.iterchildren("WorkoutStatistics"):
+        kind = stat.get("type", "")
+        if energy is None and kind == "HKQuantityTypeIdentifierActiveEnergyBurned":
+            energy = _amount(stat.get("sum"), stat.get("unit"), KCAL)
+        elif distance is None and kind.startswith("HKQuantityTypeIdentifierDistance"):
+            distance = _amount(stat.get("sum"), stat.get("unit"), KM)
+    return energy, distance
+
+
+def _amount(value: str | None, unit: str | None, factors: dict[str, float]) -> float | None:
+    if not value:
+        return None
+    factor = factors.get(unit or next(iter(factors)))
+    if factor is None:
+        raise ValueError(f"{unit!r} is not a unit flarewise reads for a workout")
+    return float(value) * factor
+
+
+def readable_type(kind: str) -> str:
+    """ "Apple Health FlightsClimbed" for ``HKQuantityTypeIdentifierFlightsClimbed``."""
+    for prefix in ("HKQuantityTypeIdentifier", "HKCategoryTypeIdentifier", "HKDataType"):
+        if kind.startswith(prefix):
+            return f"Apple Health {kind[len(prefix) :] or kind}"
+    return f"Apple Health {kind or '(a record without a type)'}"
 
 
 class AppleHealthReader:
@@ -467,6 +508,10 @@ class AppleHealthReader:
                     source_key=f"mindful:{elem.get('startDate')}",
                 )
             )
+        elif kind.startswith("HKMedicationDoseEvent"):
+            state.doses += 1
+        else:
+            batch.skip(readable_type(kind))
 
     def _workout(self, elem: Any, name: str, batch: ImportBatch) -> None:
         line = f"line {elem.sourceline}"
@@ -486,19 +531,15 @@ class AppleHealthReader:
         except ValueError:
             batch.problem(line, "duration", f"{elem.get('duration')!r} is not a number")
             return
-        energy = elem.get("totalEnergyBurned")
-        distance = elem.get("totalDistance")
-        factor = {"km": 1.0, "mi": 1.609344, "m": 0.001}.get(
-            elem.get("totalDistanceUnit", "km"), 1.0
-        )
         try:
+            energy, distance = workout_totals(elem)
             batch.add(
                 Activity(
                     at=end,
                     activity=WORKOUTS.get(kind, "other_exercise"),
                     minutes=max(1.0, min(minutes, 24 * 60)),
-                    energy_kcal=float(energy) if energy else None,
-                    distance_km=float(distance) * factor if distance else None,
+                    energy_kcal=energy,
+                    distance_km=distance,
                     comment=None if kind in WORKOUTS else f"Apple Health workout: {kind}",
                     source=SOURCE,
                     source_key=f"workout:{elem.get('startDate')}",
@@ -508,6 +549,14 @@ class AppleHealthReader:
             batch.problem(line, getattr(exc, "field", ""), str(exc))
 
     def _finish(self, state: _State, batch: ImportBatch) -> None:
+        if state.doses:
+            batch.problem(
+                f"{state.doses:,} medication dose event{'s' if state.doses > 1 else ''}",
+                "type",
+                "not imported: no Apple Health export seen so far shows how it names the "
+                "medicine of each dose, and flarewise does not guess; log these doses in "
+                "flarewise, or import your medicines from a FHIR file",
+            )
         best: dict[tuple[str, date], tuple[float, str]] = {}
         for (metric, day, src), total in state.daily.items():
             if (metric, day) not in best or total > best[(metric, day)][0]:

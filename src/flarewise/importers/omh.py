@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -451,25 +450,16 @@ class OmhReader:
             raise OmhError(f"{path.name}: {size / 1e6:.0f} MB is more than flarewise reads")
         batch.total_bytes = size
         raw = path.read_bytes()
-        skipped: Counter[str] = Counter()
         for label, doc in _documents(raw, path.name):
             batch.count()
             if isinstance(doc, OmhInvalid):
                 batch.problem(label, "", str(doc))
                 continue
-            self.read_point(batch, label, doc, skipped)
+            self.read_point(batch, label, doc)
         batch.done_bytes = size
-        for schema, n in sorted(skipped.items()):
-            batch.problem(
-                f"{n} data point{'s' if n > 1 else ''}",
-                "header.schema_id",
-                f"{schema} is not a schema flarewise imports; skipped",
-            )
         return batch
 
-    def read_point(
-        self, batch: ImportBatch, label: str, doc: Any, skipped: Counter[str] | None = None
-    ) -> None:
+    def read_point(self, batch: ImportBatch, label: str, doc: Any) -> None:
         """Validate and map one data point (or bare body, when the reader has a schema)."""
         try:
             if self.schema is not None:
@@ -482,8 +472,7 @@ class OmhReader:
                 sid = header["schema_id"]
                 name, version = sid["name"], sid["version"]
                 if sid["namespace"] != "omh" or name not in SUPPORTED:
-                    if skipped is not None:
-                        skipped[f"{sid['namespace']}:{name}:{version}"] += 1
+                    batch.skip(f"Open mHealth {sid['namespace']}:{name}:{version}")
                     return
             validate(name, version, body)
             key = str(header.get("id") or "") or _body_key(name, body)

@@ -51,6 +51,10 @@ class ImportBatch:
     conditions: list[Condition] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     problems_dropped: int = 0
+    #: records of kinds flarewise does not import (an Apple Health type, an Open mHealth
+    #: schema), counted per kind: nothing wrong with them, but the person should see what
+    #: stayed behind rather than wonder
+    not_read: dict[str, int] = field(default_factory=dict)
     #: custom trackables the records refer to (created by the journal if missing)
     trackables: dict[str, Trackable] = field(default_factory=dict)
     entries_seen: int = 0
@@ -87,6 +91,10 @@ class ImportBatch:
         else:
             self.problems_dropped += 1
 
+    def skip(self, kind: str, n: int = 1) -> None:
+        """``n`` records of ``kind`` were left out because flarewise does not read that kind."""
+        self.not_read[kind] = self.not_read.get(kind, 0) + n
+
     def merge(self, other: ImportBatch) -> None:
         """Take over what a nested reader found (a FHIR file inside an Apple Health zip)."""
         self.count(other.records)
@@ -98,6 +106,8 @@ class ImportBatch:
         for p in other.problems:
             self.problem(p.record, p.field, p.reason)
         self.problems_dropped += other.problems_dropped
+        for kind, n in other.not_read.items():
+            self.skip(kind, n)
 
 
 @dataclass(frozen=True)
@@ -112,6 +122,8 @@ class ImportReport:
     problems: tuple[Problem, ...]
     dry_run: bool
     problems_dropped: int = 0
+    #: (kind, count) of records flarewise does not import, most frequent first
+    not_read: tuple[tuple[str, int], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -124,6 +136,7 @@ class ImportReport:
             "conditions_added": self.conditions_added,
             "dry_run": self.dry_run,
             "problems_not_listed": self.problems_dropped,
+            "not_read": [{"kind": kind, "records": n} for kind, n in self.not_read],
             "problems": [
                 {"file": p.file, "record": p.record, "field": p.field, "reason": p.reason}
                 for p in self.problems
