@@ -11,7 +11,11 @@ measures, each in its own fresh process, wall time and peak resident memory (the
 Targets (issue #4): (c) within 2.5x of (a); (c) at least 5x faster than (b); peak RSS of (c)
 under 200 MB and flat in file size.
 
-    python benchmarks/import_apple_health.py [--sizes 100 300] [--skip-healthkit]
+Each size runs ``--rounds`` rounds (default 3), the contenders back to back within a round; the
+figures are medians with their range, and the ratios are also given round by round, because on a
+shared machine a single run can be off by half.
+
+    python benchmarks/import_apple_health.py [--sizes 100 300] [--rounds 3] [--skip-healthkit]
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import tempfile
 import textwrap
 import time
 from pathlib import Path
+from statistics import median
 
 from _machine import describe
 from apple_health_export import generate
@@ -82,12 +87,14 @@ def measure(cmd: list[str]) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=float, nargs="+", default=[100.0, 300.0])
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per size")
     parser.add_argument("--skip-healthkit", action="store_true")
     args = parser.parse_args()
     hk = shutil.which("healthkit-to-sqlite") or str(
         Path(sys.executable).parent / "healthkit-to-sqlite"
     )
     print(f"Machine: {describe()}")
+    print(f"Each figure: median of {args.rounds} rounds [min-max]; contenders interleaved.")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for mb in args.sizes:
@@ -95,34 +102,67 @@ def main() -> None:
             days = generate(xml, mb)
             size = xml.stat().st_size / 1e6
             print(f"\nSynthetic export: {size:.0f} MB, {days} days ({xml.name})")
-            rows: dict[str, dict[str, object]] = {}
-            rows["a floor: lxml iterparse"] = measure([sys.executable, "-c", FLOOR, str(xml)])
-            if not args.skip_healthkit:
-                rows["b healthkit-to-sqlite"] = measure(
-                    [hk, "--xml", "--silent", str(xml), str(folder / f"hk-{mb:.0f}.db")]
-                )
-            journal = folder / f"fw-{mb:.0f}.db"
-            open_journal(f"sqlite:///{journal}", "bench").close()  # `flarewise init`
-            rows["c flarewise import"] = measure(
-                [sys.executable, "-c", FLAREWISE, str(xml), str(journal)]
-            )
-            rows["c' same, creating the schema"] = measure(
-                [sys.executable, "-c", FLAREWISE, str(xml), str(folder / f"fw-new-{mb:.0f}.db")]
-            )
-            for name, r in rows.items():
-                wall = float(r["wall"])  # type: ignore[arg-type]
-                rss = int(r["rss_kb"]) / 1024  # type: ignore[call-overload]
+            rows: dict[str, list[dict[str, object]]] = {}
+            for n in range(args.rounds):
+                contenders = {"a floor: lxml iterparse": [sys.executable, "-c", FLOOR, str(xml)]}
+                if not args.skip_healthkit:
+                    contenders["b healthkit-to-sqlite"] = [
+                        hk,
+                        "--xml",
+                        "--silent",
+                        str(xml),
+                        str(folder / f"hk-{mb:.0f}-{n}.db"),
+                    ]
+                journal = folder / f"fw-{mb:.0f}-{n}.db"
+                open_journal(f"sqlite:///{journal}", "bench").close()  # `flarewise init`
+                contenders["c flarewise import"] = [
+                    sys.executable,
+                    "-c",
+                    FLAREWISE,
+                    str(xml),
+                    str(journal),
+                ]
+                contenders["c' same, creating the schema"] = [
+                    sys.executable,
+                    "-c",
+                    FLAREWISE,
+                    str(xml),
+                    str(folder / f"fw-new-{n}.db"),
+                ]
+                for name, cmd in contenders.items():
+                    rows.setdefault(name, []).append(measure(cmd))
+                    time.sleep(1)
+                for db in folder.glob("*.db"):
+                    db.unlink()
+            walls = {name: sorted(float(r["wall"]) for r in rs) for name, rs in rows.items()}  # type: ignore[arg-type]
+            for name, rs in rows.items():
+                w = walls[name]
+                rss = max(int(r["rss_kb"]) for r in rs) / 1024  # type: ignore[call-overload]
                 print(
-                    f"  {name:28s} {wall:7.1f} s  {size / wall:6.1f} MB/s  "
-                    f"peak RSS {rss:6.0f} MB   {r['out']}"
+                    f"  {name:28s} {median(w):7.1f} s [{w[0]:.1f}-{w[-1]:.1f}]  "
+                    f"{size / median(w):6.1f} MB/s  peak RSS {rss:6.0f} MB   {rs[-1]['out']}"
                 )
-            floor = float(rows["a floor: lxml iterparse"]["wall"])  # type: ignore[arg-type]
-            ours = float(rows["c flarewise import"]["wall"])  # type: ignore[arg-type]
-            print(f"  flarewise / floor: {ours / floor:.2f}x (target <= 2.5x)")
+            floor, ours = walls["a floor: lxml iterparse"], walls["c flarewise import"]
+            print(
+                f"  flarewise / floor: {median(ours) / median(floor):.2f}x "
+                f"(target <= 2.5x){_paired(rows, 'c flarewise import', 'a floor: lxml iterparse')}"
+            )
             if "b healthkit-to-sqlite" in rows:
-                theirs = float(rows["b healthkit-to-sqlite"]["wall"])  # type: ignore[arg-type]
-                print(f"  healthkit-to-sqlite / flarewise: {theirs / ours:.1f}x (target >= 5x)")
-            time.sleep(1)
+                theirs = walls["b healthkit-to-sqlite"]
+                print(
+                    f"  healthkit-to-sqlite / flarewise: {median(theirs) / median(ours):.1f}x "
+                    f"(target >= 5x){_paired(rows, 'b healthkit-to-sqlite', 'c flarewise import')}"
+                )
+
+
+def _paired(rows: dict[str, list[dict[str, object]]], top: str, bottom: str) -> str:
+    """The ratio round by round (each round's contenders ran back to back, so a busy spell of
+    the machine weighs on both), as a range."""
+    ratios = sorted(
+        float(t["wall"]) / float(b["wall"])  # type: ignore[arg-type]
+        for t, b in zip(rows[top], rows[bottom], strict=True)
+    )
+    return f"; round by round {ratios[0]:.2f}-{ratios[-1]:.2f}x" if len(ratios) > 1 else ""
 
 
 if __name__ == "__main__":

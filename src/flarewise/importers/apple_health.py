@@ -272,6 +272,8 @@ class _State:
     nights: dict[date, dict[str, Any]] = field(default_factory=dict)
     #: medication dose events seen (reported once, see ``_finish``)
     doses: int = 0
+    #: records of types flarewise does not read, per type (listed in the report at the end)
+    other: dict[str, int] = field(default_factory=dict)
 
 
 def workout_totals(elem: Any) -> tuple[float | None, float | None]:
@@ -511,7 +513,7 @@ class AppleHealthReader:
         elif kind.startswith("HKMedicationDoseEvent"):
             state.doses += 1
         else:
-            batch.skip(readable_type(kind))
+            state.other[kind] = state.other.get(kind, 0) + 1
 
     def _workout(self, elem: Any, name: str, batch: ImportBatch) -> None:
         line = f"line {elem.sourceline}"
@@ -549,6 +551,8 @@ class AppleHealthReader:
             batch.problem(line, getattr(exc, "field", ""), str(exc))
 
     def _finish(self, state: _State, batch: ImportBatch) -> None:
+        for kind, n in state.other.items():
+            batch.skip(readable_type(kind), n)
         if state.doses:
             batch.problem(
                 f"{state.doses:,} medication dose event{'s' if state.doses > 1 else ''}",
