@@ -25,6 +25,37 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 BACKENDS = ("sqlite", "postgresql")
 
 
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _untracked() -> set[str] | None:
+    """Files in the checkout that git neither tracks nor ignores (None without git)."""
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "ls-files", "--others", "--exclude-standard"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return set(done.stdout.splitlines())
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tests_leave_the_checkout_alone() -> Iterator[None]:
+    """No test may write into the checkout (a bundle written to the current directory once
+    ended up committed): a file the run leaves behind that git would offer to add is an error."""
+    before = _untracked()
+    yield
+    after = _untracked()
+    if before is not None and after is not None:
+        assert after <= before, f"tests wrote into the checkout: {sorted(after - before)}"
+
+
 def _pg_problem() -> str | None:
     try:
         engine = sa.create_engine(PG_URL)

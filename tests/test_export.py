@@ -82,10 +82,10 @@ def test_tidy_csv_round_trip(items: list[EntryBase]) -> None:
             assert isinstance(details, dict)
 
 
-def test_fhir_bundle_validates_as_fhir(journal: Journal) -> None:
+def test_fhir_bundle_validates_as_fhir(journal: Journal, tmp_path: Path) -> None:
     resources = pytest.importorskip("fhir.resources.R4B.bundle")
     journal.write_demo(days=60)
-    path = Path(journal.db.engine.url.database or "/tmp/x").parent / "bundle.fhir.json"
+    path = tmp_path / "bundle.fhir.json"
     n = journal.export_fhir(path)
     doc = json.loads(path.read_text())
     assert n == len(doc["entry"]) > 100
