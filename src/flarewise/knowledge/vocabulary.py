@@ -97,10 +97,15 @@ class VocabularyError(FlarewiseError):
     """A vocabulary data file is invalid (a defect in flarewise's package data)."""
 
 
+#: libyaml's loader where PyYAML was built with it (about ten times faster than the pure-Python
+#: one; every process that opens a journal reads the vocabulary once, so this is start-up time).
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _load(filename: str, model: type[M]) -> M:
     text = resources.files("flarewise.knowledge").joinpath("data", filename).read_text("utf-8")
     try:
-        return model.model_validate(yaml.safe_load(text))
+        return model.model_validate(yaml.load(text, Loader=_SAFE_LOADER))
     except (pydantic.ValidationError, yaml.YAMLError) as exc:
         raise VocabularyError(f"knowledge/data/{filename} is invalid: {exc}") from None
 
