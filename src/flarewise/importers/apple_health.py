@@ -551,8 +551,8 @@ class AppleHealthReader:
             batch.problem(line, getattr(exc, "field", ""), str(exc))
 
     def _finish(self, state: _State, batch: ImportBatch) -> None:
-        for kind, n in state.other.items():
-            batch.skip(readable_type(kind), n)
+        for kind, records in state.other.items():
+            batch.skip(readable_type(kind), records)
         if state.doses:
             batch.problem(
                 f"{state.doses:,} medication dose event{'s' if state.doses > 1 else ''}",
