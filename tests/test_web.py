@@ -218,6 +218,26 @@ def test_import_a_corpus_file_and_export_restore(app: Any, tmp_path: Path) -> No
             break
         time.sleep(0.05)
     assert state["status"] == "done" and state["report"]["entries_added"] == 1
+    # the answer is what the OpenAPI document says it is, field by field
+    from flarewise.web.schemas import ImportJob
+
+    assert ImportJob.model_validate(state).model_dump(mode="json") == state
+    paths = c.get("/api/openapi.json").json()["paths"]
+    documented = paths["/api/import/{job_id}"]["get"]["responses"]["200"]["content"]
+    assert documented["application/json"]["schema"]["$ref"].endswith("/ImportJob")
+    with fhir.open("rb") as fh:
+        started = c.post(
+            "/api/import",
+            data={"csrf": csrf_of(c, "/data"), "dry_run": "yes"},
+            files={"file": (fhir.name, fh, "application/json")},
+        )
+    assert started.status_code == 200 and set(started.json()) == {"job"}
+    for _ in range(100):
+        dry = c.get(f"/api/import/{started.json()['job']}").json()
+        if dry["status"] != "running":
+            break
+        time.sleep(0.05)
+    assert dry["report"]["dry_run"] is True and dry["report"]["entries_added"] == 0
     backup = c.get("/export/json")
     assert backup.status_code == 200 and "attachment" in backup.headers["content-disposition"]
     csv_text = c.get("/export/csv").text

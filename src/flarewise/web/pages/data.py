@@ -25,6 +25,7 @@ from flarewise import importers
 from flarewise.errors import FlarewiseError, InvalidInput, NotFound
 from flarewise.journal import Journal
 from flarewise.web.app import Context, check_csrf, person, redirect, render
+from flarewise.web.schemas import ImportJob, ImportStarted
 
 router = APIRouter()
 MAX_UPLOAD = 2 * 1024**3  # 2 GB: the largest Apple Health exports seen are around 1 GB
@@ -93,7 +94,12 @@ def _run(
 
 
 @router.post("/import", include_in_schema=False, dependencies=[Depends(check_csrf)])
-@router.post("/api/import", summary="Upload a file to import", dependencies=[Depends(check_csrf)])
+@router.post(
+    "/api/import",
+    summary="Upload a file to import",
+    dependencies=[Depends(check_csrf)],
+    responses={200: {"model": ImportStarted, "description": "the job to poll"}},
+)
 def start_import(
     ctx: Annotated[Context, Depends(person)],
     file: UploadFile,
@@ -149,7 +155,11 @@ def _job(ctx: Context, job_id: str) -> dict[str, Any]:
 
 
 @router.get("/import/{job_id}", include_in_schema=False)
-@router.get("/api/import/{job_id}", summary="An import's progress and report")
+@router.get(
+    "/api/import/{job_id}",
+    summary="An import's progress and report",
+    responses={200: {"model": ImportJob, "description": "progress; the report once done"}},
+)
 def import_job(job_id: str, ctx: Annotated[Context, Depends(person)]) -> Response:
     job = _job(ctx, job_id)
     total = job["total_bytes"] or 1
@@ -157,8 +167,8 @@ def import_job(job_id: str, ctx: Annotated[Context, Depends(person)]) -> Respons
     return render(
         ctx,
         "import_job.html",
-        {**job, "title": "Import", "percent": percent},
-        view={"job": job},
+        {**job, "percent": percent},
+        view={"job": job, "title": "Import"},
     )
 
 

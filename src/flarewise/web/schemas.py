@@ -1,0 +1,69 @@
+"""The shapes of the JSON the import API answers with, declared for the OpenAPI document.
+
+Pages build their JSON as plain dicts (one dict serves the HTML and the JSON); for the routes an
+integrator scripts against (start an import, poll it, read its report) the shape is declared here
+so ``/api/openapi.json`` describes it field by field. A test checks real answers against these
+models, so the document cannot drift from what the server sends.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class ImportProblem(BaseModel):
+    """One record that could not be imported, and why (the good records were kept)."""
+
+    file: str = Field(description="the file, or the member of a zip, the record is in")
+    record: str = Field(description='where: "line 12", "item 3", a FHIR resource id...')
+    field: str = Field(description="the field at fault, empty when the whole record is")
+    reason: str = Field(description="a sentence saying what is wrong")
+
+
+class NotRead(BaseModel):
+    """Records of a kind flarewise does not import (nothing wrong with them)."""
+
+    kind: str = Field(description='e.g. "Apple Health FlightsClimbed"')
+    records: int
+
+
+class ImportReportModel(BaseModel):
+    """What an import did (or, for a dry run, would do)."""
+
+    file: str
+    format: str = Field(description="the format detected from the content")
+    records: int = Field(description="source records visited")
+    entries_read: int
+    entries_added: int = Field(description="new entries; the rest were already in the journal")
+    regimens_added: int = Field(description="medicines added")
+    conditions_added: int
+    dry_run: bool = Field(description="true: nothing was kept, the counts are what would be")
+    problems_not_listed: int = Field(description="problems past the first 1,000, only counted")
+    not_read: list[NotRead]
+    problems: list[ImportProblem]
+
+
+class ImportStarted(BaseModel):
+    """The answer to an upload: poll ``/api/import/{job}`` for progress and the report."""
+
+    job: str
+
+
+class ImportJob(BaseModel):
+    """An import's progress and, once done, its report."""
+
+    id: str
+    file: str
+    status: Literal["running", "done", "failed"]
+    records: int = Field(description="source records read so far")
+    done_bytes: int
+    total_bytes: int
+    percent: int = Field(description="of the file read, 0-100")
+    rate: int = Field(description="records per second so far")
+    report: ImportReportModel | None = Field(description="set when status is done")
+    error: str | None = Field(description="a sentence, set when status is failed")
+
+
+__all__ = ["ImportJob", "ImportProblem", "ImportReportModel", "ImportStarted", "NotRead"]
