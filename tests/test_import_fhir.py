@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,29 @@ def test_unreadable_files_fail_with_one_clear_sentence(
     with pytest.raises(FlarewiseError, match=needle):
         journal.import_file(f)
     assert journal.count() == 0
+
+
+def test_egfr_labelled_ml_per_min_is_kept_and_reaches_the_safety_rules(
+    journal: Journal, tmp_path: Path
+) -> None:
+    """Synthea (like many lab systems) labels eGFR "mL/min"; the code says per 1.73 m2, so the
+    result is kept (as reported; the catalogue reads it as mL/min/1.73 m2). It matters:
+    SAF-MG-RENAL keys on eGFR < 60."""
+    path = FHIR / "synthea" / "Lean294_Davis923_3e36b31d-3c32-43b4-b016-b46a90c2e50f.json"
+    report = journal.import_file(path)
+    assert not [p for p in report.problems if "eGFR" in p.reason], report.problems
+    egfr = [r for r in journal.lab_results() if r.loinc == "33914-3"]
+    assert len(egfr) >= 10 and {r.unit for r in egfr} == {"mL/min"}  # kept as reported
+    low = {
+        "resourceType": "Observation",
+        "id": "egfr-low",
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "33914-3"}]},
+        "effectiveDateTime": "2024-06-01T09:00:00+00:00",
+        "valueQuantity": {"value": 45, "unit": "mL/min/1.73 m²"},
+    }
+    f = tmp_path / "egfr.json"
+    f.write_text(json.dumps(low))
+    assert journal.import_file(f).problems == ()
+    rules = {w.rule for w in journal.check_plan([{"item": "magnesium"}], on=date(2024, 6, 2))}
+    assert "SAF-MG-RENAL" in rules

@@ -88,6 +88,10 @@ def normalise_lab_unit(text: str) -> str:
         "meq/l": "meq/l",
         "titer": "{titer}",
         "titre": "{titer}",
+        # eGFR as printed on reports: mL/min/1.73m2, mL/min/1.73 m², mL/min/1.73m^2
+        "ml/min/1.73m2": "ml/min/{1.73_m2}",
+        "ml/min/1.73m²": "ml/min/{1.73_m2}",
+        "ml/min/1.73m^2": "ml/min/{1.73_m2}",
     }
     low = t.lower()
     return aliases.get(low, low)
