@@ -250,6 +250,37 @@ def test_import_a_corpus_file_and_export_restore(app: Any, tmp_path: Path) -> No
     assert r.status_code == 303 and other.get("/api/labs").json()["results"]
 
 
+def test_the_import_page_lists_what_was_not_read(app: Any, tmp_path: Path) -> None:
+    """Kinds flarewise does not import are shown on the job page, apart from problems."""
+    import time
+
+    stamp = 'startDate="2024-03-01 10:00:00 +0000" endDate="2024-03-01 10:00:00 +0000"'
+    xml = (
+        "<HealthData>"
+        f'<Record type="HKQuantityTypeIdentifierStepCount" sourceName="Phone" unit="count" '
+        f'{stamp} value="900"/>'
+        f'<Record type="HKQuantityTypeIdentifierFlightsClimbed" sourceName="Phone" unit="count" '
+        f'{stamp} value="3"/>'
+        "</HealthData>"
+    )
+    c = signed_up(app, "alice")
+    r = c.post(
+        "/import",
+        data={"csrf": csrf_of(c, "/data")},
+        files={"file": ("export.xml", xml.encode(), "text/xml")},
+    )
+    job = r.headers["location"].rsplit("/", 1)[-1]
+    for _ in range(100):
+        state = c.get(f"/api/import/{job}").json()
+        if state["status"] != "running":
+            break
+        time.sleep(0.05)
+    assert state["report"]["not_read"] == [{"kind": "Apple Health FlightsClimbed", "records": 1}]
+    page = c.get(f"/import/{job}").text
+    assert "Kinds of record flarewise does not read" in page
+    assert "Apple Health FlightsClimbed: 1" in page and "records not imported" not in page
+
+
 def test_change_password_and_delete_account(app: Any) -> None:
     c = signed_up(app, "alice", demo_days=30)
     other = client(app)
