@@ -148,6 +148,11 @@ def test_modern_workouts_take_totals_from_their_statistics(
     assert walk.energy_kcal == pytest.approx(100.0)
     assert walk.distance_km == pytest.approx(3.218688)
     assert (run.energy_kcal, run.distance_km) == (250.0, 5.0)
+    odd = modern.replace("10:", "12:").replace('unit="mi"', 'unit="furlong"')
+    f.write_text(f"<HealthData>{odd}</HealthData>")
+    (problem,) = journal.import_file(f).problems
+    assert problem.field == "WorkoutStatistics (distance)"
+    assert problem.reason == "'furlong' is not a unit flarewise reads here"
 
 
 def test_types_not_read_are_listed_and_dose_events_reported(

@@ -279,26 +279,33 @@ class _State:
 def workout_totals(elem: Any) -> tuple[float | None, float | None]:
     """(kcal, km) of a workout. Older exports carry them as attributes; since iOS 16 a watch
     workout carries them only in ``WorkoutStatistics`` children (``sum`` with its unit), so
-    those are read when the attributes are absent. Raises ValueError for a non-number or an
-    unknown unit."""
-    energy = _amount(elem.get("totalEnergyBurned"), elem.get("totalEnergyBurnedUnit"), KCAL)
-    distance = _amount(elem.get("totalDistance"), elem.get("totalDistanceUnit"), KM)
+    those are read when the attributes are absent. Raises InvalidInput, naming the field, for a
+    value that is not a number or a unit flarewise does not know."""
+    energy = _amount(elem, "totalEnergyBurned", KCAL)
+    distance = _amount(elem, "totalDistance", KM)
     for stat in elem.iterchildren("WorkoutStatistics"):
         kind = stat.get("type", "")
         if energy is None and kind == "HKQuantityTypeIdentifierActiveEnergyBurned":
-            energy = _amount(stat.get("sum"), stat.get("unit"), KCAL)
+            energy = _amount(stat, "sum", KCAL, "WorkoutStatistics (active energy)")
         elif distance is None and kind.startswith("HKQuantityTypeIdentifierDistance"):
-            distance = _amount(stat.get("sum"), stat.get("unit"), KM)
+            distance = _amount(stat, "sum", KM, "WorkoutStatistics (distance)")
     return energy, distance
 
 
-def _amount(value: str | None, unit: str | None, factors: dict[str, float]) -> float | None:
+def _amount(elem: Any, attribute: str, factors: dict[str, float], where: str = "") -> float | None:
+    """``elem``'s ``attribute`` in the unit of ``factors`` (its unit attribute is
+    ``<attribute>Unit``, or ``unit`` on a statistics element; the first factor's unit if none)."""
+    value = elem.get(attribute)
     if not value:
         return None
-    factor = factors.get(unit or next(iter(factors)))
-    if factor is None:
-        raise ValueError(f"{unit!r} is not a unit flarewise reads for a workout")
-    return float(value) * factor
+    unit = elem.get(f"{attribute}Unit") or elem.get("unit") or next(iter(factors))
+    field_ = where or attribute
+    if unit not in factors:
+        raise InvalidInput(field_, f"{unit!r} is not a unit flarewise reads here")
+    try:
+        return float(value) * factors[unit]
+    except ValueError:
+        raise InvalidInput(field_, f"{value!r} is not a number") from None
 
 
 def readable_type(kind: str) -> str:
@@ -547,8 +554,10 @@ class AppleHealthReader:
                     source_key=f"workout:{elem.get('startDate')}",
                 )
             )
-        except (InvalidInput, ValueError) as exc:
-            batch.problem(line, getattr(exc, "field", ""), str(exc))
+        except InvalidInput as exc:
+            batch.problem(line, exc.field, exc.reason)
+        except ValueError as exc:
+            batch.problem(line, "", str(exc))
 
     def _finish(self, state: _State, batch: ImportBatch) -> None:
         for kind, records in state.other.items():
