@@ -40,30 +40,22 @@ from flarewise.importers.archive import zip_bomb
 from flarewise.importers.fhir import FhirReader
 from flarewise.importers.fhir import parse as fhir_parse
 from flarewise.importers.report import ImportBatch
+from flarewise.importers.units import ENERGY_KCAL, LENGTH_KM, LENGTH_M, MASS_KG
 
 SOURCE = "apple_health"
 MAX_MEMBER_BYTES = 8 * 1024**3
 MAX_CLINICAL_BYTES = 64 * 1024 * 1024
 _BAD = bytes(range(0, 32)).replace(b"\t", b"").replace(b"\n", b"").replace(b"\r", b"")
 
-#: Energy and distance units of workouts, to kcal and km (the first is the default unit).
-KCAL = {"kcal": 1.0, "Cal": 1.0, "kJ": 1 / 4.184}
-KM = {"km": 1.0, "m": 0.001, "mi": 1.609344, "yd": 0.0009144, "ft": 0.0003048}
 #: Day-summed quantities: type -> (metric, {unit: factor to the metric's unit}).
 DAILY_SUM = {
     "HKQuantityTypeIdentifierStepCount": ("steps", {"count": 1.0}),
     "HKQuantityTypeIdentifierDistanceWalkingRunning": (
         "distance_walking_running",
-        {"km": 1000.0, "m": 1.0, "mi": 1609.344},
+        LENGTH_M,
     ),
-    "HKQuantityTypeIdentifierActiveEnergyBurned": (
-        "active_energy",
-        {"kcal": 1.0, "Cal": 1.0, "kJ": 1 / 4.184},
-    ),
-    "HKQuantityTypeIdentifierDietaryEnergyConsumed": (
-        "dietary_energy",
-        {"kcal": 1.0, "Cal": 1.0, "kJ": 1 / 4.184},
-    ),
+    "HKQuantityTypeIdentifierActiveEnergyBurned": ("active_energy", ENERGY_KCAL),
+    "HKQuantityTypeIdentifierDietaryEnergyConsumed": ("dietary_energy", ENERGY_KCAL),
     "HKQuantityTypeIdentifierDietaryWater": (
         "water",
         {"mL": 1.0, "L": 1000.0, "fl_oz_us": 29.5735},
@@ -74,7 +66,7 @@ DAILY_SUM = {
 SAMPLES = {
     "HKQuantityTypeIdentifierRestingHeartRate": ("resting_heart_rate", {"count/min": 1.0}),
     "HKQuantityTypeIdentifierHeartRateVariabilitySDNN": ("hrv_sdnn", {"ms": 1.0}),
-    "HKQuantityTypeIdentifierBodyMass": ("body_mass", {"kg": 1.0, "lb": 0.45359237, "g": 0.001}),
+    "HKQuantityTypeIdentifierBodyMass": ("body_mass", MASS_KG),
     "HKQuantityTypeIdentifierBodyTemperature": ("body_temperature", {"degC": 1.0}),
     "HKQuantityTypeIdentifierRespiratoryRate": ("respiratory_rate", {"count/min": 1.0}),
     "HKQuantityTypeIdentifierOxygenSaturation": ("oxygen_saturation", {"%": 100.0}),
@@ -281,24 +273,26 @@ def workout_totals(elem: Any) -> tuple[float | None, float | None]:
     workout carries them only in ``WorkoutStatistics`` children (``sum`` with its unit), so
     those are read when the attributes are absent. Raises InvalidInput, naming the field, for a
     value that is not a number or a unit flarewise does not know."""
-    energy = _amount(elem, "totalEnergyBurned", KCAL)
-    distance = _amount(elem, "totalDistance", KM)
+    energy = _amount(elem, "totalEnergyBurned", ENERGY_KCAL, "kcal")
+    distance = _amount(elem, "totalDistance", LENGTH_KM, "km")
     for stat in elem.iterchildren("WorkoutStatistics"):
         kind = stat.get("type", "")
         if energy is None and kind == "HKQuantityTypeIdentifierActiveEnergyBurned":
-            energy = _amount(stat, "sum", KCAL, "WorkoutStatistics (active energy)")
+            energy = _amount(stat, "sum", ENERGY_KCAL, "kcal", "WorkoutStatistics (active energy)")
         elif distance is None and kind.startswith("HKQuantityTypeIdentifierDistance"):
-            distance = _amount(stat, "sum", KM, "WorkoutStatistics (distance)")
+            distance = _amount(stat, "sum", LENGTH_KM, "km", "WorkoutStatistics (distance)")
     return energy, distance
 
 
-def _amount(elem: Any, attribute: str, factors: dict[str, float], where: str = "") -> float | None:
-    """``elem``'s ``attribute`` in the unit of ``factors`` (its unit attribute is
-    ``<attribute>Unit``, or ``unit`` on a statistics element; the first factor's unit if none)."""
+def _amount(
+    elem: Any, attribute: str, factors: dict[str, float], default: str, where: str = ""
+) -> float | None:
+    """``elem``'s ``attribute`` converted with ``factors`` (its unit attribute is
+    ``<attribute>Unit``, or ``unit`` on a statistics element; ``default`` when there is none)."""
     value = elem.get(attribute)
     if not value:
         return None
-    unit = elem.get(f"{attribute}Unit") or elem.get("unit") or next(iter(factors))
+    unit = elem.get(f"{attribute}Unit") or elem.get("unit") or default
     field_ = where or attribute
     if unit not in factors:
         raise InvalidInput(field_, f"{unit!r} is not a unit flarewise reads here")

@@ -29,6 +29,7 @@ from flarewise.domain.entries import Activity, EntryBase, Measurement, Sleep
 from flarewise.errors import FlarewiseError, InvalidInput
 from flarewise.importers import ieee1752
 from flarewise.importers.report import ImportBatch
+from flarewise.importers.units import DURATION_MIN, LENGTH_KM, MASS_KG
 from flarewise.knowledge.vocabulary import Vocabulary
 
 SOURCE = "open_mhealth"
@@ -45,38 +46,6 @@ SUPPORTED = (
     "sleep-duration",
     "sleep-episode",
 )
-DURATION_MIN = {
-    "ps": 1 / 6e13,
-    "ns": 1 / 6e10,
-    "us": 1 / 6e7,
-    "ms": 1 / 6e4,
-    "sec": 1 / 60,
-    "min": 1.0,
-    "h": 60.0,
-    "d": 1440.0,
-    "wk": 10080.0,
-}
-MASS_KG = {
-    "ug": 1e-9,
-    "mg": 1e-6,
-    "g": 1e-3,
-    "kg": 1.0,
-    "Metric Ton": 1000.0,
-    "gr": 6.479891e-5,
-    "oz": 0.028349523125,
-    "lb": 0.45359237,
-    "Ton": 907.18474,
-}
-LENGTH_KM = {
-    "mm": 1e-6,
-    "cm": 1e-5,
-    "m": 1e-3,
-    "km": 1.0,
-    "in": 2.54e-5,
-    "ft": 3.048e-4,
-    "yd": 9.144e-4,
-    "mi": 1.609344,
-}
 #: Parts of the day (time-interval ``date`` + ``part_of_day``) as (start hour, end hour).
 PART_OF_DAY = {"morning": (6, 12), "afternoon": (12, 18), "evening": (18, 24), "night": (0, 6)}
 
