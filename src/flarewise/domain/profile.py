@@ -66,6 +66,11 @@ class Profile(Record):
     conditions: tuple[Condition, ...] = ()
     allergies: tuple[Annotated[str, Field(min_length=1, max_length=200)], ...] = ()
     clinical_findings: tuple[Slug, ...] = ()
+    # Populations of clinical-rules.md D.5.5: None = not recorded (SAF-PREG-UNKNOWN may apply),
+    # False = recorded as no (no warning of that family), True = the D.5.5 table applies.
+    pregnant: bool | None = None
+    planning_pregnancy: bool | None = None
+    breastfeeding: bool | None = None
     preferences: Preferences = Preferences()
     overrides: tuple[Override, ...] = ()
 

@@ -35,12 +35,22 @@ class DoseStep(Record):
         return None if self.amount is None else self.amount * self.times_per_day
 
 
+class UnitStrength(Record):
+    """What one product unit holds ("120 mg elemental per capsule"), so a dose counted in
+    tablets, capsules, drops or scoops can be converted and checked (clinical-rules.md D.5.6)."""
+
+    amount: Annotated[float, Field(gt=0, le=1e9)]
+    unit: DoseUnit
+    per: DoseUnit  # the product unit: tablet, capsule, drop, scoop, ...
+
+
 class Regimen(Record):
     id: Annotated[str, Field(min_length=1, max_length=64)] = Field(default_factory=new_id)
     substance: Slug
     form: Slug | None = None
     route: Route = "oral"
     basis: DoseBasis | None = None
+    strength: UnitStrength | None = None
     steps: Annotated[tuple[DoseStep, ...], Field(min_length=1, max_length=500)]
     stop: date | None = None
     as_needed: bool = False
