@@ -26,6 +26,7 @@ from .diary import THREE_EFFECTS, write_diary
 from .life import Planted
 from .nof1 import TrialOutcome, run_trial
 
+DISPERSION = 2.0  # variance / mean of false triggers per diary assumed for a tolerance
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -47,7 +48,10 @@ class Figure:
             return math.inf
         if self.kind == "share":
             return math.sqrt(max(target * (1 - target), 1e-12) / self.n)
-        return max(self.se, math.sqrt(max(target, 1e-12) / self.n))
+        # false hits come in clusters (one weekday-patterned factor against several symptoms):
+        # a count with twice the Poisson variance at the target, not the observed spread (an
+        # engine far off target would otherwise widen its own tolerance)
+        return math.sqrt(DISPERSION * max(target, 1e-12) / self.n)
 
     def passes(self, slack: float = 0.0) -> bool:
         """Meets the target, allowing ``slack`` Monte Carlo SEs (taken at the target)."""
@@ -216,13 +220,20 @@ def null_study(seeds: list[int], workers: int) -> tuple[Study, list[DiaryRun]]:
 
 
 def _false_breakdown(runs: list[DiaryRun]) -> list[str]:
+    reverse = [s.trigger for r in runs for s in r.scored if s.kind == "reverse"]
+    out = [
+        f"reverse-effect hits (steps with pain): {len(reverse)} in {len(runs)} diaries; flagged "
+        f"as possibly reverse by the library: {sum(t.flagged_reverse for t in reverse)}; "
+        f'offered "Test this": {sum(t.test_this for t in reverse)}'
+    ]
     false = [s.trigger for r in runs for s in r.scored if s.kind == "false"]
     if not false:
-        return []
+        return out
     sleep0 = sum(t.outcome == "sleep:hours" and t.lag == 0 for t in false)
     fam = Counter(t.exposure.split(":", 1)[0] for t in false)
     pairs = Counter(f"{t.exposure} -> {t.outcome} lag {t.lag}" for t in false).most_common(6)
     return [
+        *out,
         f"false hits: {len(false)}; with sleep:hours at lag 0: {sleep0}; by exposure family "
         f"{dict(fam.most_common())}",
         "most frequent false pairs: " + "; ".join(f"{p} ({c})" for p, c in pairs),
