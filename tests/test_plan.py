@@ -59,18 +59,28 @@ def test_red_flags_come_first_and_suppress_supplements_for_that_value() -> None:
     assert "RF-CA" in reason(plan, "vitamin_d")
 
 
-def test_contraindicated_with_current_medicines_is_not_suggested() -> None:
+def test_contraindicated_with_current_medicines_is_not_offered() -> None:
     plan = build_plan(context(meds=[regimen("tramadol", 50, "mg")]), V)
     assert "low_dose_naltrexone" not in ids(plan)
-    assert "SAF-LDN-OPIOID" in next(
-        n.rules for n in plan.not_suggested if n.intervention == "low_dose_naltrexone"
-    )
+    [n] = [n for n in plan.not_offered if n.intervention == "low_dose_naltrexone"]
+    assert n.rule == "SAF-LDN-OPIOID" and "[SAF-LDN-OPIOID]" in n.reason
+    assert "low_dose_naltrexone" not in {n.intervention for n in plan.not_suggested}
 
 
 def test_contraindicated_between_two_options_keeps_only_one() -> None:
     plan = build_plan(context(), V)
     assert not {"low_dose_naltrexone", "tramadol"} <= set(ids(plan))
-    assert any("another option of this plan" in n.reason for n in plan.not_suggested)
+    assert any("another option of this plan" in n.reason for n in plan.not_offered)
+
+
+def test_issue_phenelzine_blocks_milnacipran_amitriptyline_and_tramadol() -> None:
+    # clinical-rules.md D.5.3 SAF-MAOI-SERO: MAOI + SERO-S1 (SNRI, TCA, tramadol) contraindicated
+    plan = build_plan(context(meds=[regimen("phenelzine", 45, "mg")]), V)
+    blocked = {n.intervention: n.rule for n in plan.not_offered}
+    for option in ("milnacipran", "amitriptyline", "tramadol"):
+        assert option not in ids(plan)
+        assert blocked[option] == "SAF-MAOI-SERO", option
+    assert blocked["duloxetine"] == "SAF-DLX-MAOI"  # P4: the D.4 drug rule wins for duloxetine
 
 
 def test_doses_stay_within_the_upper_limit_with_what_is_already_taken() -> None:

@@ -34,7 +34,7 @@ TIERS = {
     "supplement": 3,
 }
 #: Classes where a second medicine of the same kind is a duplication, not an option.
-SAME_KIND = frozenset({"snri", "ssri", "tca", "gabapentinoid", "opioid", "maoi"})
+SAME_KIND = frozenset({"snri", "ssri", "tca", "gaba", "opioid", "maoi"})
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,19 @@ class NotSuggested:
 
 
 @dataclass(frozen=True)
+class NotOffered:
+    """An option a contraindicated warning blocks for this person: never offered, and shown
+    with the rule and its reason so the person and their clinician can see why."""
+
+    intervention: str
+    name: str
+    grade: str
+    rule: str  # the first contraindicating rule
+    reason: str  # the reasons in words, each with its rule id
+    rules: tuple[str, ...] = ()  # every contraindicating rule
+
+
+@dataclass(frozen=True)
 class Plan:
     on: date
     statement: str
@@ -91,6 +104,7 @@ class Plan:
     options: tuple[PlanOption, ...]
     not_suggested: tuple[NotSuggested, ...]
     popular_advice: tuple[tuple[str, str], ...] = field(default=())
+    not_offered: tuple[NotOffered, ...] = field(default=())
 
 
 def _low_lab(ctx: PlanContext, i: InterventionDef) -> tuple[bool, str]:
@@ -162,14 +176,20 @@ def _how_to_try(i: InterventionDef) -> str:
 
 def build_plan(ctx: PlanContext, vocab: Vocabulary | None = None) -> Plan:
     vocab = vocab or load_vocabulary()
-    avoid = set(ctx.profile.preferences.avoid)
+    avoid = {vocab.class_id(a) for a in ctx.profile.preferences.avoid}
     suppressed = {s: f for f in ctx.red_flags for s in f.suppresses}
     current = {a.substance for a in ctx.current}
     candidates: list[tuple[tuple[float, ...], PlanOption]] = []
     not_suggested: list[NotSuggested] = []
+    not_offered: list[NotOffered] = []
 
     def skip(i: InterventionDef, reason: str, rules: tuple[str, ...] = ()) -> None:
         not_suggested.append(NotSuggested(i.id, i.name, i.grade, reason, rules))
+
+    def block(i: InterventionDef, lead: str, blocking: list[Warning]) -> None:
+        rules = tuple(dict.fromkeys(w.rule for w in blocking))
+        reason = lead + " ".join(f"{w.message} [{w.rule}]" for w in blocking)
+        not_offered.append(NotOffered(i.id, i.name, i.grade, rules[0], reason, rules))
 
     for i in vocab.interventions.values():
         if i.grade == "X":
@@ -249,11 +269,7 @@ def build_plan(ctx: PlanContext, vocab: Vocabulary | None = None) -> Plan:
         mine = tuple(w for w in warnings if i.substance in w.involves or i.id in w.involves)
         blocking = [w for w in mine if w.blocks]
         if blocking:
-            skip(
-                i,
-                "Contraindicated for you: " + " ".join(w.message for w in blocking),
-                tuple(w.rule for w in blocking),
-            )
+            block(i, "Contraindicated for you: ", blocking)
             continue
         option = _with_warnings(option, mine)
         tier = TIERS[i.category] if i.grade in ("A", "B") else 4
@@ -270,23 +286,20 @@ def build_plan(ctx: PlanContext, vocab: Vocabulary | None = None) -> Plan:
             if w.blocks and option.intervention in _items_of(w, trial, vocab)
         ]
         if clash:
-            skip(
+            block(
                 vocab.interventions[option.intervention],
-                "Contraindicated with another option of this plan: " + clash[0].message,
-                tuple(w.rule for w in clash),
+                "Contraindicated with another option of this plan: ",
+                clash,
             )
             continue
         chosen.append(option)
     # warnings that only arise between options (e.g. two bleeding supplements with an anticoagulant)
     combined = check_plan(ctx, [o.as_item(vocab) for o in chosen], vocab)
-    final = []
-    for o in chosen:
-        extra = tuple(
-            w
-            for w in combined
-            if o.intervention in _items_of(w, [o], vocab) and w not in o.warnings
-        )
-        final.append(_with_warnings(o, o.warnings + extra))
+    # one warning per hazard across the whole plan: the combined check is the final word
+    final = [
+        _with_warnings(o, tuple(w for w in combined if o.intervention in _items_of(w, [o], vocab)))
+        for o in chosen
+    ]
     current_warnings = tuple(w for w in check_plan(ctx, [], vocab))
     popular = tuple(
         (i.name, i.popular_advice) for i in vocab.interventions.values() if i.popular_advice
@@ -299,6 +312,7 @@ def build_plan(ctx: PlanContext, vocab: Vocabulary | None = None) -> Plan:
         tuple(final),
         tuple(not_suggested),
         popular,
+        tuple(not_offered),
     )
 
 
