@@ -43,7 +43,9 @@ class PlanItem:
             origin="proposed",
             daily_amount=daily,
             unit=dose[1] if dose else None,
-            label=self.label,
+            label=self.intervention.name
+            if self.intervention
+            else vocab.name_of("substance", self.substance),
             item=self.item,
         )
 
