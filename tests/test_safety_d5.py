@@ -294,7 +294,7 @@ def test_sero_pair_duloxetine_gives_way_to_dlx_sero_for_s1_only() -> None:
     assert "SAF-DLX-SERO" not in ids(dlx, {"item": "same"})
 
 
-# -- SAF-TCA-TRAMADOL-SEIZURE, SAF-SEIZURE-HX ---------------------------------------------------------
+# -- SAF-TCA-TRAMADOL-SEIZURE, SAF-SEIZURE-HX ------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -616,7 +616,7 @@ def test_p4_dlx_maoi_supersedes_maoi_rules_for_duloxetine() -> None:
     assert not [w for w in check_plan(old, items({"item": "duloxetine"}), V) if w.blocks]
 
 
-# -- inputs that were missing -----------------------------------------------------------------------
+# -- inputs that were missing ----------------------------------------------------------------
 
 
 def test_missing_inputs_are_named() -> None:
