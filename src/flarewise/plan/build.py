@@ -265,34 +265,39 @@ def build_plan(ctx: PlanContext, vocab: Vocabulary | None = None) -> Plan:
             popular_advice=i.popular_advice,
             needs_sign_off=False,
         )
+        # alone, with the person's medicines, conditions and labs
         warnings = check_plan(ctx, [option.as_item(vocab)], vocab) if i.substance else []
-        mine = tuple(w for w in warnings if i.substance in w.involves or i.id in w.involves)
-        blocking = [w for w in mine if w.blocks]
+        blocking = [
+            w for w in warnings if w.blocks and (i.substance in w.involves or i.id in w.involves)
+        ]
         if blocking:
             block(i, "Contraindicated for you: ", blocking)
             continue
-        option = _with_warnings(option, mine)
         tier = TIERS[i.category] if i.grade in ("A", "B") else 4
         rank = (tier, GRADE_ORDER[i.grade], -fit)
         candidates.append((rank, option))
 
     candidates.sort(key=lambda c: c[0])
+    # options that exclude each other: one check of them all together (a contraindicated pair
+    # stays contraindicated whatever else is in the check: precedence only replaces it with
+    # another contraindicated warning on the same pair); the better-ranked option is kept
+    options = [o for _, o in candidates]
+    together = check_plan(ctx, [o.as_item(vocab) for o in options], vocab)
+    conflicts = [
+        (w, found) for w in together if w.blocks and len(found := _items_of(w, options, vocab)) > 1
+    ]
     chosen: list[PlanOption] = []
-    for _, option in candidates:
-        trial = [*chosen, option]
-        clash = [
-            w
-            for w in check_plan(ctx, [o.as_item(vocab) for o in trial], vocab)
-            if w.blocks and option.intervention in _items_of(w, trial, vocab)
-        ]
+    chosen_ids: set[str] = set()
+    for option in options:
+        me = option.intervention
+        clash = [w for w, found in conflicts if me in found and (found - {me}) & chosen_ids]
         if clash:
             block(
-                vocab.interventions[option.intervention],
-                "Contraindicated with another option of this plan: ",
-                clash,
+                vocab.interventions[me], "Contraindicated with another option of this plan: ", clash
             )
             continue
         chosen.append(option)
+        chosen_ids.add(me)
     # warnings that only arise between options (e.g. two bleeding supplements with an anticoagulant)
     combined = check_plan(ctx, [o.as_item(vocab) for o in chosen], vocab)
     # one warning per hazard across the whole plan: the combined check is the final word

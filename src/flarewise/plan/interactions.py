@@ -53,11 +53,21 @@ class Scene:
             [a for a in agents if a.origin == "stopped"],
         )
 
+    def __post_init__(self) -> None:
+        self.pool = [*self.current, *self.proposed]
+        self._partners: dict[int, list[Agent]] = {}
+
     def partners(self, p: Agent) -> list[Agent]:
         """What a plan item is compared with: current medicines and the other plan items."""
-        return [
-            q for q in (*self.current, *self.proposed) if q is not p and q.substance != p.substance
-        ]
+        found = self._partners.get(id(p))
+        if found is None:
+            found = [q for q in self.pool if q is not p and q.substance != p.substance]
+            self._partners[id(p)] = found
+        return found
+
+    def matching(self, s: Selector | None) -> set[int]:
+        """Ids of the current and proposed agents a selector matches."""
+        return {id(a) for a in self.pool if matches(a, s)}
 
     def start(self, a: Agent) -> date:
         """A plan item starts on the plan day, as does a medicine whose start is unknown."""
@@ -181,14 +191,17 @@ def _conditions(scene: Scene, ids: Iterable[str]) -> list[str]:
 def eval_pair(r: SafetyRuleDef, scene: Scene, out: Collector) -> None:
     """``item`` with ``partner``, either side the plan item (unless ``item_only``); plus the
     rule's conditions on a plan item of the ``item`` side."""
+    side_a, side_b = scene.matching(r.item), scene.matching(r.partner)
     for p in scene.proposed:
-        for q in scene.partners(p):
-            for x, y in ((p, q), (q, p)):
-                if r.item_only and x is not p:
-                    continue
-                if matches(x, r.item) and matches(y, r.partner):
-                    out.pair(r.id, p, x, y, _severity_for(r, y))
-        if r.conditions and matches(p, r.item):
+        mine = id(p)
+        if (mine in side_a and side_b) or (mine in side_b and side_a and not r.item_only):
+            for q in scene.partners(p):
+                other = id(q)
+                if mine in side_a and other in side_b:
+                    out.pair(r.id, p, p, q, _severity_for(r, q))
+                elif not r.item_only and mine in side_b and other in side_a:
+                    out.pair(r.id, p, q, p, _severity_for(r, p))
+        if r.conditions and mine in side_a:
             found = _conditions(scene, r.conditions)
             if found:
                 names = ", ".join(name_of(scene.vocab, c) for c in found)
