@@ -223,7 +223,12 @@ def test_demo_journal_plan_shows_a_warning_and_a_red_flag(tmp_path: Path) -> Non
     rules = {w.rule for w in plan.current_warnings} | {
         w.rule for o in plan.options for w in o.warnings
     }
-    assert "SAF-DLX-SERO" in rules  # duloxetine with tramadol
+    # duloxetine with tramadol, both recorded, is the prescriber's remit (D.5.0 item 2b); what
+    # the plan would add is checked against them: a serotonergic option gets SAF-DLX-SERO with
+    # the recorded duloxetine, and naltrexone is not offered (SAF-LDN-OPIOID with tramadol)
+    assert plan.current_warnings == ()
+    assert "SAF-DLX-SERO" in rules
+    assert "SAF-LDN-OPIOID" in {n.rule for n in plan.not_offered}
     assert "iron" not in ids(plan)
 
 
