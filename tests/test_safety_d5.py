@@ -644,3 +644,21 @@ def test_every_rule_has_an_evaluator() -> None:
             assert r.evaluator is not None, r.id
         if r.evaluator == "custom":
             assert r.id in CUSTOM or r.id in ELSEWHERE, r.id
+
+
+def test_every_intervention_names_the_rules_that_can_apply_to_it() -> None:
+    # `flarewise kb show milnacipran` lists SAF-MAOI-SERO, SAF-SERO-PAIR, ... (read from the
+    # rules' own item and partner sides, so a new class rule cannot be missed there)
+    from flarewise.plan.context import agent_classes
+    from flarewise.plan.interactions import matches
+
+    for i in V.interventions.values():
+        if i.substance is None:
+            continue
+        a = Agent(i.substance, agent_classes(V, i.substance, None), "proposed")
+        applies = {
+            r.id
+            for r in V.safety_rules.values()
+            if r.evaluator and (matches(a, r.item) or matches(a, r.partner))
+        }
+        assert applies <= set(i.safety_rules), (i.id, sorted(applies - set(i.safety_rules)))
