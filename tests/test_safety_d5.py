@@ -662,3 +662,18 @@ def test_every_intervention_names_the_rules_that_can_apply_to_it() -> None:
             if r.evaluator and (matches(a, r.item) or matches(a, r.partner))
         }
         assert applies <= set(i.safety_rules), (i.id, sorted(applies - set(i.safety_rules)))
+
+
+def test_an_old_class_id_in_avoid_still_works() -> None:
+    # "gabapentinoid" was the class id before D.5.1's GABA: a profile that avoids it still avoids
+    # gabapentinoids, and the profile check accepts it
+    from flarewise.knowledge.checks import check_profile
+    from flarewise.plan import build_plan
+
+    ctx = context(avoid=["gabapentinoid"])
+    check_profile(V, ctx.profile)
+    plan = build_plan(ctx, V)
+    assert "pregabalin" not in {o.intervention for o in plan.options}
+    assert "asked not to" in next(
+        n.reason for n in plan.not_suggested if n.intervention == "pregabalin"
+    )
