@@ -13,7 +13,7 @@ from flarewise.knowledge.vocabulary import Vocabulary, load_vocabulary
 from flarewise.labs.redflags import RedFlag
 from flarewise.plan.context import PlanContext
 from flarewise.plan.items import PlanItem
-from flarewise.plan.safety import UL_RULES, Warning, check_plan, counts_toward
+from flarewise.plan.safety import UL_RULES, Warning, check_plan, contraindications, counts_toward
 
 STATEMENT = (
     "This plan is information to discuss with your clinician, not a prescription. "
@@ -187,6 +187,7 @@ def build_plan(ctx: PlanContext, vocab: Vocabulary | None = None) -> Plan:
         not_suggested.append(NotSuggested(i.id, i.name, i.grade, reason, rules))
 
     def block(i: InterventionDef, lead: str, blocking: list[Warning]) -> None:
+        blocking = sorted(blocking, key=lambda w: -(w.rank or 0))  # the most specific first
         rules = tuple(dict.fromkeys(w.rule for w in blocking))
         reason = lead + " ".join(f"{w.message} [{w.rule}]" for w in blocking)
         not_offered.append(NotOffered(i.id, i.name, i.grade, rules[0], reason, rules))
@@ -265,31 +266,30 @@ def build_plan(ctx: PlanContext, vocab: Vocabulary | None = None) -> Plan:
             popular_advice=i.popular_advice,
             needs_sign_off=False,
         )
-        # alone, with the person's medicines, conditions and labs
-        warnings = check_plan(ctx, [option.as_item(vocab)], vocab) if i.substance else []
-        blocking = [
-            w for w in warnings if w.blocks and (i.substance in w.involves or i.id in w.involves)
-        ]
-        if blocking:
-            block(i, "Contraindicated for you: ", blocking)
-            continue
         tier = TIERS[i.category] if i.grade in ("A", "B") else 4
         rank = (tier, GRADE_ORDER[i.grade], -fit)
         candidates.append((rank, option))
 
     candidates.sort(key=lambda c: c[0])
-    # options that exclude each other: one check of them all together (a contraindicated pair
-    # stays contraindicated whatever else is in the check: precedence only replaces it with
-    # another contraindicated warning on the same pair); the better-ranked option is kept
+    # one pass over every option together: a contraindication that involves one option (with
+    # the person's medicines, conditions, labs) blocks it; one that involves two options
+    # keeps the better-ranked of them
     options = [o for _, o in candidates]
-    together = check_plan(ctx, [o.as_item(vocab) for o in options], vocab)
-    conflicts = [
-        (w, found) for w in together if w.blocks and len(found := _items_of(w, options, vocab)) > 1
-    ]
+    alone: dict[str, list[Warning]] = {}
+    conflicts: list[tuple[Warning, set[str]]] = []
+    for w in contraindications(ctx, [o.as_item(vocab) for o in options], vocab):
+        found = _items_of(w, options, vocab)
+        if len(found) == 1:
+            alone.setdefault(found.pop(), []).append(w)
+        elif found:
+            conflicts.append((w, found))
     chosen: list[PlanOption] = []
     chosen_ids: set[str] = set()
     for option in options:
         me = option.intervention
+        if me in alone:
+            block(vocab.interventions[me], "Contraindicated for you: ", alone[me])
+            continue
         clash = [w for w, found in conflicts if me in found and (found - {me}) & chosen_ids]
         if clash:
             block(

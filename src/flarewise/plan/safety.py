@@ -35,6 +35,7 @@ __all__ = [
     "calcium_high",
     "check_plan",
     "check_safety",
+    "contraindications",
     "counts_toward",
 ]
 
@@ -105,13 +106,31 @@ def check_safety(
     """The warnings ``items`` trigger with the person's medicines, conditions and labs, one per
     hazard, and what was missing to evaluate every rule that could apply."""
     vocab = vocab or load_vocabulary()
+    agents = _agents(ctx, items, vocab)
+    kept = apply_precedence(_candidates(ctx, agents, vocab), vocab)
+    return SafetyCheck(tuple(sort_warnings(kept)), tuple(missing_inputs(ctx, agents, vocab)))
+
+
+def _agents(ctx: PlanContext, items: Sequence[PlanItem], vocab: Vocabulary) -> list[Agent]:
     proposed = [a for i in items if (a := i.agent(vocab)) is not None]
-    agents = [*ctx.current, *ctx.recently_stopped, *proposed]
+    return [*ctx.current, *ctx.recently_stopped, *proposed]
+
+
+def _candidates(ctx: PlanContext, agents: list[Agent], vocab: Vocabulary) -> list[Warning]:
     found: list[Warning] = []
     for family in (*RULE_FAMILIES, *DOSE_AND_POPULATION_FAMILIES):
         found.extend(family(ctx, agents, vocab))
-    kept = apply_precedence(found, vocab)
-    return SafetyCheck(tuple(sort_warnings(kept)), tuple(missing_inputs(ctx, agents, vocab)))
+    return found
+
+
+def contraindications(
+    ctx: PlanContext, items: Sequence[PlanItem], vocab: Vocabulary | None = None
+) -> list[Warning]:
+    """Every contraindicated warning of every rule family, before precedence: what must never
+    be offered. Precedence only chooses which warning to show; a contraindication it folds into
+    another is still one, so the plan decides on these."""
+    vocab = vocab or load_vocabulary()
+    return [w for w in _candidates(ctx, _agents(ctx, items, vocab), vocab) if w.blocks]
 
 
 def check_plan(
