@@ -634,16 +634,151 @@ def test_missing_inputs_are_named() -> None:
     assert {m.input for m in known.missing} == set()
 
 
+ENGINE_RULES = [
+    # clinical-rules.md D.4, read through the D.5.1 classes
+    "SAF-MG-UL", "SAF-MG-RENAL", "SAF-MG-CHELATE", "SAF-VITD-UL", "SAF-VITD-CA", "SAF-VITD-THZ",
+    "SAF-BLEED", "SAF-BLEED-STACK", "SAF-COQ10-WARF", "SAF-OMEGA3-DOSE", "SAF-CURC-LIVER",
+    "SAF-LDN-OPIOID", "SAF-DLX-MAOI", "SAF-DLX-SERO", "SAF-DLX-BLEED", "SAF-DLX-LIVER",
+    "SAF-PGB-CNS", "SAF-PROBIOTIC-IMMUNO", "SAF-NSAID-CKD", "SAF-NSAID-BLEED", "SAF-NSAID-FM",
+    "SAF-TCZ", "SAF-DMARD",
+    # clinical-rules.md D.5.3, interaction and condition rules
+    "SAF-MAOI-SERO", "SAF-MAOI-WASHOUT", "SAF-SERO-PAIR", "SAF-TCA-TRAMADOL-SEIZURE",
+    "SAF-SEIZURE-HX", "SAF-GABA-OPIOID", "SAF-GABA-CNS", "SAF-CNS-DEPRESS", "SAF-SRI-BLEED",
+    "SAF-BLEED-DISORDER", "SAF-NSAID-RENAL-EGFR", "SAF-RENAL-DOSE", "SAF-LDN-OPIOID-DEP",
+    "SAF-SJW-INDUCER",
+]  # fmt: skip
+
+
 def test_every_rule_has_an_evaluator() -> None:
-    # a rule in the data with no code behind it would be silent: each custom rule has its
-    # function, every other rule of this engine names a generic evaluator
+    # a rule in the data with no code behind it would be silent: each custom rule of this engine
+    # has its function, every other one names a generic evaluator
     from flarewise.plan.interactions import CUSTOM, ELSEWHERE
 
-    for r in V.safety_rules.values():
-        if r.section in ("D.4", "D.5.3"):
-            assert r.evaluator is not None, r.id
+    for rule in ENGINE_RULES:
+        r = V.safety_rules[rule]
+        assert r.evaluator is not None, r.id
         if r.evaluator == "custom":
             assert r.id in CUSTOM or r.id in ELSEWHERE, r.id
+
+
+def test_d51_every_member_of_every_class_as_the_document_lists_it() -> None:
+    # clinical-rules.md D.5.1, row by row (generic names as substance ids); open groups
+    # ("antipsychotics", "other antiepileptics", "hormonal contraceptives", "HIV protease
+    # inhibitors/NNRTIs") are checked by the examples in the test above
+    ssri = [
+        "citalopram",
+        "escitalopram",
+        "fluoxetine",
+        "fluvoxamine",
+        "paroxetine",
+        "sertraline",
+        "vilazodone",
+        "vortioxetine",
+    ]
+    snri = ["duloxetine", "venlafaxine", "desvenlafaxine", "milnacipran", "levomilnacipran"]
+    tca = [
+        "amitriptyline",
+        "nortriptyline",
+        "imipramine",
+        "clomipramine",
+        "desipramine",
+        "doxepin",
+        "trimipramine",
+        "protriptyline",
+    ]
+    triptans = [
+        "sumatriptan",
+        "rizatriptan",
+        "zolmitriptan",
+        "eletriptan",
+        "naratriptan",
+        "almotriptan",
+        "frovatriptan",
+    ]
+    amphetamines = ["amphetamine", "dexamfetamine", "lisdexamfetamine", "methamphetamine"]
+    opioid = [
+        "tramadol",
+        "tapentadol",
+        "codeine",
+        "dihydrocodeine",
+        "hydrocodone",
+        "oxycodone",
+        "oxymorphone",
+        "morphine",
+        "hydromorphone",
+        "fentanyl",
+        "methadone",
+        "buprenorphine",
+        "meperidine",
+        "levorphanol",
+    ]
+    relaxants = [
+        "cyclobenzaprine",
+        "carisoprodol",
+        "methocarbamol",
+        "metaxalone",
+        "tizanidine",
+        "baclofen",
+        "orphenadrine",
+        "chlorzoxazone",
+    ]
+    bzd_z = [
+        "alprazolam",
+        "chlordiazepoxide",
+        "clobazam",
+        "clonazepam",
+        "clorazepate",
+        "diazepam",
+        "lorazepam",
+        "midazolam",
+        "oxazepam",
+        "temazepam",
+        "triazolam",
+        "zolpidem",
+        "zopiclone",
+        "eszopiclone",
+        "zaleplon",
+    ]
+    gaba = ["gabapentin", "gabapentin_enacarbil", "pregabalin", "mirogabalin"]
+    table = {
+        "sero_s1": [*ssri, *snri, *tca, "cyclobenzaprine", "tramadol", "tapentadol", "meperidine",
+                    "methadone", "fentanyl", "dextromethorphan", *triptans, "lithium", "buspirone",
+                    *amphetamines, "trazodone", "mirtazapine", "st_johns_wort", "tryptophan",
+                    "five_htp"],
+        "sero_s2": ["sam_e", "rhodiola"],
+        "maoi": ["phenelzine", "tranylcypromine", "isocarboxazid", "selegiline", "rasagiline",
+                 "safinamide", "moclobemide", "procarbazine", "linezolid", "methylene_blue"],
+        "tca": tca,
+        "tricyclic": [*tca, "cyclobenzaprine", "promethazine"],
+        "opioid": opioid,
+        "gaba": gaba,
+        "bzd_z": bzd_z,
+        "cns_dep": [*relaxants, "phenobarbital", "butalbital", "diphenhydramine", "hydroxyzine",
+                    "promethazine", "doxylamine", *tca, "mirtazapine", "trazodone",
+                    "sodium_oxybate", "quetiapine"],
+        "cns_active": [*opioid, *gaba, *bzd_z, *tca, *ssri, *snri, "mirtazapine", "trazodone",
+                       *relaxants, "quetiapine"],
+        "sri": [*ssri, *snri],
+        "anticoagulant": ["warfarin", "acenocoumarol", "phenprocoumon", "fluindione", "apixaban",
+                          "rivaroxaban", "edoxaban", "dabigatran", "heparin", "enoxaparin",
+                          "fondaparinux"],
+        "antiplatelet": ["aspirin", "clopidogrel", "prasugrel", "ticagrelor", "dipyridamole",
+                         "cilostazol"],
+        "nsaid": ["ibuprofen", "naproxen", "diclofenac", "celecoxib", "meloxicam", "ketorolac",
+                  "indomethacin", "etodolac", "nabumetone", "piroxicam", "ketoprofen", "aspirin"],
+        "bleed_supp": ["curcumin", "omega_3", "resveratrol", "ginger"],
+        "cyp_induced": ["warfarin", "acenocoumarol", "phenprocoumon", "fluindione", "apixaban",
+                        "rivaroxaban", "edoxaban", "dabigatran", "ciclosporin", "tacrolimus",
+                        "sirolimus", "digoxin", "irinotecan"],
+    }  # fmt: skip
+    for cls, members in table.items():
+        missing = sorted(set(members) - V.class_members[cls])
+        assert missing == [], (cls, missing)
+    # and nothing outside the document's rows, apart from the open groups' examples
+    exact = ["sero_s2", "maoi", "tca", "tricyclic", "opioid", "gaba", "bzd_z", "sri",
+             "antiplatelet", "nsaid", "bleed_supp"]  # fmt: skip
+    for cls in exact:
+        assert V.class_members[cls] == set(table[cls]), cls
 
 
 def test_every_intervention_names_the_rules_that_can_apply_to_it() -> None:
@@ -677,3 +812,21 @@ def test_an_old_class_id_in_avoid_still_works() -> None:
     assert "asked not to" in next(
         n.reason for n in plan.not_suggested if n.intervention == "pregabalin"
     )
+
+
+def test_mg_renal_egfr_boundary() -> None:
+    # D.4 SAF-MG-RENAL: "eGFR < 60 (design choice)": 59 fires, 60 does not
+    assert ("SAF-MG-RENAL", "major") in rules(context(labs=[egfr(59)]), {"item": "magnesium"})
+    assert "SAF-MG-RENAL" not in ids(context(labs=[egfr(60)]), {"item": "magnesium"})
+
+
+def test_p1_multi_partner_branches_make_one_warning_at_the_highest_severity() -> None:
+    # D.5.0 P1: "if a rule id fires on the same plan item through several branches, keep one
+    # warning at the highest severity": (a) with oxycodone (major), (d) with diphenhydramine
+    ctx = context(meds=[regimen("oxycodone", 5, "mg"), regimen("diphenhydramine", 25, "mg")])
+    w = warning(ctx, "SAF-CNS-DEPRESS", {"item": "lorazepam"})
+    assert w.severity == "major"
+    assert dict(zip(w.partners, w.partner_severities, strict=True)) == {
+        "oxycodone": "major",
+        "diphenhydramine": "caution",
+    }
