@@ -268,9 +268,15 @@ def test_d4_tocilizumab_and_dmards() -> None:
     )
 
 
-def test_d4_current_medicines_are_checked_among_themselves() -> None:
+def test_d50_medicine_pairs_are_the_prescribers_remit_except_maoi() -> None:
+    # clinical-rules.md D.5.0 item 2b: between two recorded medicines only SAF-MAOI-SERO and
+    # SAF-MAOI-WASHOUT are evaluated (profile-level); other pairs are the prescriber's remit
     ctx = context(meds=[regimen("duloxetine", 60, "mg"), regimen("tramadol", 50, "mg")])
-    assert ("SAF-DLX-SERO", "major") in {(w.rule, w.severity) for w in check_plan(ctx, [], V)}
+    assert check_plan(ctx, [], V) == []
+    ctx = context(meds=[regimen("phenelzine", 45, "mg"), regimen("tramadol", 50, "mg")])
+    assert {(w.rule, w.severity) for w in check_plan(ctx, [], V)} == {
+        ("SAF-MAOI-SERO", "contraindicated")
+    }
 
 
 def test_typed_in_items_are_checked_against_the_vocabulary() -> None:
@@ -286,6 +292,7 @@ def test_typed_in_items_are_checked_against_the_vocabulary() -> None:
 def test_every_catalogue_rule_is_exercised_by_this_file() -> None:
     import pathlib
 
-    text = pathlib.Path(__file__).read_text()
+    here = pathlib.Path(__file__).parent
+    text = "".join(p.read_text() for p in here.glob("test_safety*.py"))
     missing = [r for r in V.safety_rules if r not in text]
     assert missing == []

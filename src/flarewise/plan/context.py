@@ -12,8 +12,9 @@ from flarewise.knowledge.checks import canonical_dose
 from flarewise.knowledge.vocabulary import Vocabulary
 from flarewise.labs.redflags import RedFlag
 
-#: How far back a stopped medicine still counts (MAOIs need 14 days: SAF-DLX-MAOI).
-RECENT_DAYS = 30
+#: How far back a stopped medicine still counts: the longest washout of clinical-rules.md D.5.4
+#: (fluoxetine, 35 days; MAOIs need 14 days). A longer washout in the data widens it.
+RECENT_DAYS = 35
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,23 @@ class Agent:
     label: str = ""
     stopped_on: date | None = None
     item: str | None = None  # the plan item (intervention or substance id) it comes from
+    started_on: date | None = None  # None: a plan item, or a start not recorded (= plan day)
+
+    def is_a(self, *classes: str) -> bool:
+        return not self.classes.isdisjoint(classes)
+
+
+def agent_classes(vocab: Vocabulary, substance: str, daily_amount: float | None) -> frozenset[str]:
+    """The substance's classes for this dose: a dose-dependent member (aspirin is an NSAID only
+    above 325 mg/day, clinical-rules.md D.5.1) leaves the class when its known daily dose is at
+    or below the threshold; an unknown dose keeps it (the safer reading)."""
+    classes = set(vocab.substances[substance].classes)
+    if daily_amount is not None:
+        for cls, limits in vocab.dose_dependent.items():
+            limit = limits.get(substance)
+            if limit is not None and daily_amount <= limit:
+                classes.discard(cls)
+    return frozenset(classes)
 
 
 @dataclass(frozen=True)
@@ -60,26 +78,30 @@ def agent_from_regimen(vocab: Vocabulary, r: Regimen, on: date, origin: str) -> 
     dose = None
     if step.daily_amount is not None and step.unit is not None and not r.as_needed:
         dose = canonical_dose(vocab, r.substance, r.form, step.daily_amount, step.unit, r.basis)
-    s = vocab.substances[r.substance]
+    daily = dose[0] if dose else None
     return Agent(
         substance=r.substance,
-        classes=frozenset(s.classes),
+        classes=agent_classes(vocab, r.substance, daily),
         origin=origin,
-        daily_amount=dose[0] if dose else None,
+        daily_amount=daily,
         unit=dose[1] if dose else None,
         label=vocab.name_of("substance", r.substance),
         stopped_on=r.stop,
+        started_on=r.start,
     )
 
 
 def agents_from_regimens(
     vocab: Vocabulary, regimens: list[Regimen], on: date
 ) -> tuple[tuple[Agent, ...], tuple[Agent, ...]]:
-    """(current, recently stopped) agents on ``on``."""
+    """(current, recently stopped) agents on ``on``, each with its start and stop day. Stopped
+    means stopped before ``on`` within the longest washout (at least 35 days)."""
     current = tuple(
         agent_from_regimen(vocab, r, on, "current") for r in regimens if r.active_on(on)
     )
-    since = on - timedelta(days=RECENT_DAYS)
+    w = vocab.washouts
+    lookback = max(RECENT_DAYS, w.maoi_stopped, w.partner_default, *w.partner.values())
+    since = on - timedelta(days=lookback)
     stopped = tuple(
         agent_from_regimen(vocab, r, on, "stopped")
         for r in regimens

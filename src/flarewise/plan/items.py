@@ -11,7 +11,7 @@ from flarewise.errors import InvalidInput, UnknownTerm
 from flarewise.knowledge.checks import canonical_dose, check_dose
 from flarewise.knowledge.schema import InterventionDef
 from flarewise.knowledge.vocabulary import Vocabulary
-from flarewise.plan.context import Agent
+from flarewise.plan.context import Agent, agent_classes
 
 
 @dataclass(frozen=True)
@@ -36,13 +36,16 @@ class PlanItem:
             dose = canonical_dose(
                 vocab, self.substance, self.form, self.daily_amount, self.unit, self.basis
             )
+        daily = dose[0] if dose else None
         return Agent(
             substance=self.substance,
-            classes=frozenset(vocab.substances[self.substance].classes),
+            classes=agent_classes(vocab, self.substance, daily),
             origin="proposed",
-            daily_amount=dose[0] if dose else None,
+            daily_amount=daily,
             unit=dose[1] if dose else None,
-            label=self.label,
+            label=self.intervention.name
+            if self.intervention
+            else vocab.name_of("substance", self.substance),
             item=self.item,
         )
 
