@@ -102,7 +102,9 @@ def test_d4_rule_catalogue_matches_clinical_rules() -> None:
         "SAF-TCZ": "contraindicated",
         "SAF-DMARD": "contraindicated",
     }
-    assert {r.id: r.severity for r in V.safety_rules.values()} == expected
+    # D.5 rules are checked beside their tests (test_safety_doses.py, test_safety_populations.py)
+    d4 = {r.id: r.severity for r in V.safety_rules.values() if r.id in expected}
+    assert d4 == expected
 
 
 def test_e_red_flag_catalogue() -> None:

@@ -256,7 +256,8 @@ class InterventionDef(Strict):
 
 
 class SafetyRuleDef(Strict):
-    id: Annotated[str, Field(pattern=r"^SAF-[A-Z0-9-]+$")]
+    # LAB-: lab notes of clinical-rules.md D.5.3 (LAB-ESR-UNRATED), kept with the rule catalogue
+    id: Annotated[str, Field(pattern=r"^(SAF|LAB)-[A-Z0-9-]+$")]
     severity: Literal["contraindicated", "major", "caution", "info", "review"]
     source: Name
     says: Annotated[str, Field(min_length=20)]

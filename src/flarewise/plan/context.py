@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from flarewise.domain.entries import LabResult
 from flarewise.domain.profile import Profile
 from flarewise.domain.regimens import Regimen
-from flarewise.knowledge.checks import canonical_dose
 from flarewise.knowledge.vocabulary import Vocabulary
 from flarewise.labs.redflags import RedFlag
+from flarewise.plan.amounts import read_dose
 
 #: How far back a stopped medicine still counts (MAOIs need 14 days: SAF-DLX-MAOI).
 RECENT_DAYS = 30
@@ -28,6 +28,11 @@ class Agent:
     label: str = ""
     stopped_on: date | None = None
     item: str | None = None  # the plan item (intervention or substance id) it comes from
+    # What the dose rules of clinical-rules.md D.5.6 need (plan/doses.py):
+    raw_amount: float | str | None = None  # the daily dose as entered (may be NaN or text)
+    raw_unit: str | None = None
+    invalid_dose: str | None = None  # why the dose or its strength is not a usable number
+    unconvertible: str | None = None  # why a given dose cannot be put in the canonical unit
 
 
 @dataclass(frozen=True)
@@ -57,18 +62,31 @@ class PlanContext:
 
 def agent_from_regimen(vocab: Vocabulary, r: Regimen, on: date, origin: str) -> Agent:
     step = r.step_on(on) or r.steps[-1]
-    dose = None
-    if step.daily_amount is not None and step.unit is not None and not r.as_needed:
-        dose = canonical_dose(vocab, r.substance, r.form, step.daily_amount, step.unit, r.basis)
+    amount = None if r.as_needed else step.daily_amount
+    strength = (r.strength.amount, r.strength.unit) if r.strength else None
+    dose = read_dose(
+        vocab,
+        r.substance,
+        r.form,
+        amount,
+        step.unit,
+        r.basis,
+        strength,
+        r.strength.per if r.strength else None,
+    )
     s = vocab.substances[r.substance]
     return Agent(
         substance=r.substance,
         classes=frozenset(s.classes),
         origin=origin,
-        daily_amount=dose[0] if dose else None,
-        unit=dose[1] if dose else None,
+        daily_amount=dose.amount,
+        unit=dose.unit,
         label=vocab.name_of("substance", r.substance),
         stopped_on=r.stop,
+        raw_amount=amount,
+        raw_unit=step.unit if amount is not None else None,
+        invalid_dose=dose.invalid,
+        unconvertible=dose.unconvertible,
     )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from flarewise.knowledge.vocabulary import Vocabulary, load_vocabulary
+from flarewise.labs.limits import calcium_above_limit
 from flarewise.plan.context import Agent, PlanContext
 from flarewise.plan.items import PlanItem
 
@@ -92,17 +93,7 @@ class _Checker:
 
     def run(self) -> list[Warning]:
         ctx = self.ctx
-        # -- upper limits (summed over every current and proposed source) -------------------
-        for rule, (sid, limit) in UL_RULES.items():
-            sources = [a for a in self.agents if a.origin != "stopped" and counts_toward(a, sid)]
-            total = sum(a.daily_amount or 0 for a in sources)
-            if total > limit:
-                unit = self.vocab.substances[sid].canonical_unit
-                self.warn(
-                    rule,
-                    f"Total: {total:g} {unit}/day from {len(sources)} source(s).",
-                    [sid, *self.involved(sources)],
-                )
+        # upper limits: plan/doses.py (with the D.5.6 dose rules, precedence P3)
         mg = self.having("magnesium_source")
         if mg:
             egfr = ctx.latest(*EGFR)
@@ -118,10 +109,7 @@ class _Checker:
         vitd = self.having("vitamin_d")
         if vitd:
             ca = ctx.latest(*CALCIUM)
-            high_ca = ca is not None and (
-                (ca.value is not None and ca.ref_high is not None and ca.value > ca.ref_high)
-                or ca.flag in ("H", "HH")
-            )
+            high_ca = ca is not None and calcium_above_limit(ca, ctx.age)  # lab range or E.1
             if high_ca or ctx.has_condition(
                 "hypercalcaemia", "primary_hyperparathyroidism", "sarcoidosis"
             ):
@@ -251,4 +239,9 @@ def check_plan(
     vocab = vocab or load_vocabulary()
     proposed = [a for i in items if (a := i.agent(vocab)) is not None]
     agents = [*ctx.current, *ctx.recently_stopped, *proposed]
-    return _Checker(ctx, agents, vocab).run()
+    from flarewise.plan.doses import dose_warnings  # they build on Warning: import at call
+    from flarewise.plan.populations import population_warnings
+
+    found = [*_Checker(ctx, agents, vocab).run(), *dose_warnings(ctx, agents, vocab)]
+    found += population_warnings(ctx, agents, vocab)
+    return sorted(found, key=lambda w: (SEVERITY_ORDER[w.severity], w.rule, w.involves))
