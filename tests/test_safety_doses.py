@@ -280,9 +280,7 @@ def test_p3_each_tier() -> None:
     assert dose_rules(person(**both), vit_d(10001)) == ["SAF-DOSE-IMPLAUSIBLE"]
     assert dose_rules(person(**both), vit_d(4001)) == ["SAF-PREG-UL"]
     assert dose_rules(person(breastfeeding=True), vit_d(4001)) == ["SAF-LACT-UL"]
-    assert dose_rules(person(pregnant=False, breastfeeding=False), vit_d(4001)) == [
-        "SAF-VITD-UL"
-    ]
+    assert dose_rules(person(pregnant=False, breastfeeding=False), vit_d(4001)) == ["SAF-VITD-UL"]
     # SAF-PREG-UL / SAF-LACT-UL are for true ULs only: omega-3 keeps SAF-OMEGA3-DOSE
     o3 = {"item": "omega_3", "dose": 5001, "unit": "mg"}
     assert dose_rules(person(**both), o3) == ["SAF-OMEGA3-DOSE"]
@@ -324,7 +322,9 @@ def test_d5_dose_rule_catalogue() -> None:
 
 
 @pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str], db_url: str):  # type: ignore[no-untyped-def]
+def cli(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str], db_url: str
+):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("FLAREWISE_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("FLAREWISE_DATABASE_URL", db_url)
     monkeypatch.setenv("COLUMNS", "120")

@@ -146,9 +146,7 @@ def test_preg_ul_and_lact_ul() -> None:
     assert pop(person(pregnant=True), {**vit_d, "dose": 4001}) == {("SAF-PREG-UL", "major")}
     assert pop(person(breastfeeding=True), {**vit_d, "dose": 4001}) == {("SAF-LACT-UL", "major")}
     both = person(pregnant=True, breastfeeding=True)
-    assert pop(both, {"item": "magnesium", "dose": 351, "unit": "mg"}) == {
-        ("SAF-PREG-UL", "major")
-    }
+    assert pop(both, {"item": "magnesium", "dose": 351, "unit": "mg"}) == {("SAF-PREG-UL", "major")}
 
 
 def test_planning_pregnancy_is_read_as_if_you_become_pregnant() -> None:

@@ -104,7 +104,9 @@ def parse_populations(data: Any, vocab: Vocabulary) -> Populations:
             by_substance[sid] = row
         for cls in row.classes:
             if cls not in vocab.substance_classes:
-                raise VocabularyError(f"populations.yaml: {row.label!r} names unknown class {cls!r}")
+                raise VocabularyError(
+                    f"populations.yaml: {row.label!r} names unknown class {cls!r}"
+                )
             if cls in by_class:
                 raise VocabularyError(f"populations.yaml: class {cls!r} is listed twice")
             by_class[cls] = row

@@ -112,8 +112,7 @@ def read_dose(
         per = parse_unit(strength_per).code if strength_per else src.code
         if per != src.code:
             return DoseReading(
-                unconvertible=f"{shown}, but the strength recorded is per {per}, "
-                f"not per {src.code}"
+                unconvertible=f"{shown}, but the strength recorded is per {per}, not per {src.code}"
             )
         s_amount, s_unit = as_number(strength[0]), strength[1]
         try:

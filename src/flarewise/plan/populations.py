@@ -55,9 +55,7 @@ def _unknown_applies(ctx: PlanContext) -> bool:
     return age is None or FERTILE_AGES[0] <= age <= FERTILE_AGES[1]
 
 
-def population_warnings(
-    ctx: PlanContext, agents: list[Agent], vocab: Vocabulary
-) -> list[Warning]:
+def population_warnings(ctx: PlanContext, agents: list[Agent], vocab: Vocabulary) -> list[Warning]:
     """SAF-PREG-ITEM, SAF-PREG-UNKNOWN and SAF-LACT-ITEM for every proposed agent."""
     pops = load_populations(vocab)
     p = ctx.profile
