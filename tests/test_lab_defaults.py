@@ -3,11 +3,13 @@ limit winning, LAB-ESR-UNRATED, and SAF-VITD-CA using the same calcium limit as 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from flarewise import Profile
+from flarewise.cli import run
 from flarewise.labs import red_flags
 from flarewise.labs.limits import calcium_above_limit
 from flarewise.plan import build_plan, check_plan
@@ -171,3 +173,18 @@ def test_esr_lab_range_wins_and_under_18() -> None:
 def test_lab_esr_unrated_catalogue_entry() -> None:
     # D.5.3: LAB-ESR-UNRATED, info ("cannot compute, enter age/sex")
     assert V.safety_rules["LAB-ESR-UNRATED"].severity == "info"
+
+
+def test_cli_shows_an_unrated_esr_as_a_note_not_a_red_flag(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str], db_url: str
+) -> None:
+    monkeypatch.setenv("FLAREWISE_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("FLAREWISE_DATABASE_URL", db_url)
+    monkeypatch.setenv("COLUMNS", "200")
+    assert run(["log", "lab", "esr", "30", "mm/h", "--at", "2025-01-20"]) == 0
+    assert run(["log", "lab", "calcium", "12.5", "mg/dL", "--at", "2025-01-20"]) == 0
+    capsys.readouterr()
+    assert run(["labs"]) == 0
+    out = capsys.readouterr().out
+    assert "NOTE LAB-ESR-UNRATED" in out and "RED FLAG LAB-ESR-UNRATED" not in out
+    assert "RED FLAG RF-CA" in out
