@@ -10,7 +10,7 @@ import pytest
 
 from flarewise import Profile
 from flarewise.cli import run
-from flarewise.labs import red_flags
+from flarewise.labs import interpret, red_flags
 from flarewise.labs.limits import calcium_above_limit
 from flarewise.plan import build_plan, check_plan
 
@@ -188,3 +188,12 @@ def test_cli_shows_an_unrated_esr_as_a_note_not_a_red_flag(
     out = capsys.readouterr().out
     assert "NOTE LAB-ESR-UNRATED" in out and "RED FLAG LAB-ESR-UNRATED" not in out
     assert "RED FLAG RF-CA" in out
+
+
+def test_interpretation_shows_the_same_default_as_the_red_flag() -> None:
+    # E.1 / D.5.0 item 4: the reading of a result agrees with its red flag
+    i = interpret(lab("17861-6", 12.5, "mg/dL"), Profile(), V)
+    assert i.flag == "high" and i.interval == (None, 10.0)
+    assert i.interval_source is not None and "the lab gave no range" in i.interval_source
+    i = interpret(lab("17861-6", 10.1, "mg/dL"), Profile(birth_year=1960), V)
+    assert i.flag == "normal" and i.interval == (None, 10.2)
