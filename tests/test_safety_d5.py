@@ -316,7 +316,8 @@ def test_tca_tramadol_seizure_both_ways(tricyclic: str) -> None:
 def test_p2_tca_tramadol_absorbs_sero_pair_and_cns_depress_and_says_so() -> None:
     # D.5.3: "absorbs SAF-SERO-PAIR and SAF-CNS-DEPRESS for this pair"; D.5.0 P2: the kept
     # warning's text names the hazards it absorbed
-    ctx = context(meds=[regimen("amitriptyline", 25, "mg")])
+    # (a man: pregnancy rules, independent of these by P4, stay out of the comparison)
+    ctx = context(meds=[regimen("amitriptyline", 25, "mg")], sex="male")
     ws = check_plan(ctx, items({"item": "tramadol"}), V)
     assert [w.rule for w in ws] == ["SAF-TCA-TRAMADOL-SEIZURE"]
     assert set(ws[0].absorbed) == {"SAF-SERO-PAIR", "SAF-CNS-DEPRESS"}
@@ -467,7 +468,10 @@ def test_cns_depress_d_other_sedative_pairs_caution_never_gabapentinoids() -> No
         context(meds=[regimen("hydroxyzine", 25, "mg")]), {"item": "cyclobenzaprine"}
     )
     # D.5.0 P2: where a pair also has a major serotonin warning, the caution goes into it
-    got = rules(context(meds=[regimen("trazodone", 50, "mg")]), {"item": "cyclobenzaprine"})
+    # (a man: pregnancy rules, independent of these by P4, stay out of the comparison)
+    got = rules(
+        context(meds=[regimen("trazodone", 50, "mg")], sex="male"), {"item": "cyclobenzaprine"}
+    )
     assert got == {("SAF-SERO-PAIR", "major")}
     # gabapentinoid pairs never use (a), (b), (d)
     assert "SAF-CNS-DEPRESS" not in ids(

@@ -61,8 +61,9 @@ def plan_show(
     out.print(p.statement, style="bold")
     for f in p.red_flags:
         out.print(
-            f"RED FLAG {f.rule} - {f.title}: {f.evidence}. {f.why} {f.action}",
-            style="bold red",
+            f"{'RED FLAG' if f.severity == 'review' else 'NOTE'} {f.rule} - {f.title}: "
+            f"{f.evidence}. {f.why} {f.action}",
+            style="bold red" if f.severity == "review" else "cyan",
             markup=False,
         )
     if p.current_warnings:

@@ -256,7 +256,8 @@ class InterventionDef(Strict):
 
 
 Severity = Literal["contraindicated", "major", "caution", "info", "review"]
-RuleId = Annotated[str, Field(pattern=r"^SAF-[A-Z0-9-]+$")]
+#: SAF- safety rules; LAB- lab notes of clinical-rules.md D.5.3 (LAB-ESR-UNRATED)
+RuleId = Annotated[str, Field(pattern=r"^(SAF|LAB)-[A-Z0-9-]+$")]
 
 
 class Selector(Strict):

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from flarewise.domain.entries import LabResult
 from flarewise.domain.profile import Profile
 from flarewise.domain.regimens import Regimen
-from flarewise.knowledge.checks import canonical_dose
 from flarewise.knowledge.vocabulary import Vocabulary
 from flarewise.labs.redflags import RedFlag
+from flarewise.plan.amounts import read_dose
 
 #: How far back a stopped medicine still counts: the longest washout of clinical-rules.md D.5.4
 #: (fluoxetine, 35 days; MAOIs need 14 days). A longer washout in the data widens it.
@@ -30,6 +30,11 @@ class Agent:
     stopped_on: date | None = None
     item: str | None = None  # the plan item (intervention or substance id) it comes from
     started_on: date | None = None  # None: a plan item, or a start not recorded (= plan day)
+    # What the dose rules of clinical-rules.md D.5.6 need (plan/doses.py):
+    raw_amount: float | str | None = None  # the daily dose as entered (may be NaN or text)
+    raw_unit: str | None = None
+    invalid_dose: str | None = None  # why the dose or its strength is not a usable number
+    unconvertible: str | None = None  # why a given dose cannot be put in the canonical unit
 
     def is_a(self, *classes: str) -> bool:
         return not self.classes.isdisjoint(classes)
@@ -75,18 +80,30 @@ class PlanContext:
 
 def agent_from_regimen(vocab: Vocabulary, r: Regimen, on: date, origin: str) -> Agent:
     step = r.step_on(on) or r.steps[-1]
-    dose = None
-    if step.daily_amount is not None and step.unit is not None and not r.as_needed:
-        dose = canonical_dose(vocab, r.substance, r.form, step.daily_amount, step.unit, r.basis)
-    daily = dose[0] if dose else None
+    amount = None if r.as_needed else step.daily_amount
+    strength = (r.strength.amount, r.strength.unit) if r.strength else None
+    dose = read_dose(
+        vocab,
+        r.substance,
+        r.form,
+        amount,
+        step.unit,
+        r.basis,
+        strength,
+        r.strength.per if r.strength else None,
+    )
     return Agent(
         substance=r.substance,
-        classes=agent_classes(vocab, r.substance, daily),
+        classes=agent_classes(vocab, r.substance, dose.amount),
         origin=origin,
-        daily_amount=daily,
-        unit=dose[1] if dose else None,
+        daily_amount=dose.amount,
+        unit=dose.unit,
         label=vocab.name_of("substance", r.substance),
         stopped_on=r.stop,
+        raw_amount=amount,
+        raw_unit=step.unit if amount is not None else None,
+        invalid_dose=dose.invalid,
+        unconvertible=dose.unconvertible,
         started_on=r.start,
     )
 

@@ -22,6 +22,7 @@ from datetime import date
 
 from flarewise.knowledge.schema import SafetyRuleDef, Selector
 from flarewise.knowledge.vocabulary import Vocabulary
+from flarewise.labs.limits import calcium_above_limit
 from flarewise.plan.context import Agent, PlanContext
 from flarewise.plan.warnings import SEVERITY_ORDER, Warning, make_warning
 
@@ -251,13 +252,10 @@ def latest_egfr(ctx: PlanContext) -> float | None:
 
 
 def calcium_high(ctx: PlanContext) -> bool:
-    """Whether the latest calcium is above the reporting lab's upper limit (or flagged high).
-    The one place SAF-VITD-CA reads calcium; E.1 default limits plug in here."""
+    """Whether the latest calcium is above the reporting lab's upper limit or, when the lab gave
+    none, the E.1 default: the one place SAF-VITD-CA reads calcium (the same test as RF-CA)."""
     ca = ctx.latest(*CALCIUM)
-    return ca is not None and (
-        (ca.value is not None and ca.ref_high is not None and ca.value > ca.ref_high)
-        or ca.flag in ("H", "HH")
-    )
+    return ca is not None and calcium_above_limit(ca, ctx.age)
 
 
 def _mg_renal(r: SafetyRuleDef, scene: Scene, out: Collector) -> None:

@@ -14,14 +14,16 @@ from dataclasses import dataclass
 
 from flarewise.knowledge.vocabulary import Vocabulary, load_vocabulary
 from flarewise.plan.context import Agent, PlanContext
+from flarewise.plan.doses import dose_warnings
 from flarewise.plan.inputs import MissingInput, missing_inputs
 from flarewise.plan.interactions import CALCIUM, EGFR, calcium_high, interaction_warnings
 from flarewise.plan.items import PlanItem
+from flarewise.plan.limits import UL_RULES, counts_toward
+from flarewise.plan.populations import population_warnings
 from flarewise.plan.precedence import apply_precedence
-from flarewise.plan.warnings import SEVERITY_ORDER, Warning, make_warning, sort_warnings
+from flarewise.plan.warnings import SEVERITY_ORDER, Warning, sort_warnings
 
 __all__ = [
-    "BLEEDING_AGENTS",
     "CALCIUM",
     "DOSE_AND_POPULATION_FAMILIES",
     "EGFR",
@@ -39,53 +41,18 @@ __all__ = [
     "counts_toward",
 ]
 
-BLEEDING_AGENTS = ("curcumin", "omega_3", "resveratrol", "ginger")
-UL_RULES = {
-    "SAF-MG-UL": ("magnesium", 350.0),
-    "SAF-VITD-UL": ("vitamin_d", 4000.0),
-    "SAF-OMEGA3-DOSE": ("omega_3", 5000.0),
-}
-
 #: A rule family: every warning its rules give for a context and its agents (current, stopped
 #: and proposed), before precedence.
 RuleFamily = Callable[[PlanContext, list[Agent], Vocabulary], list[Warning]]
 
 
-def counts_toward(agent: Agent, substance: str) -> bool:
-    """Whether an agent adds to a substance's upper limit: magnesium counts every magnesium
-    source (supplements, antacids, laxatives), the others only themselves."""
-    return agent.substance == substance or (
-        substance == "magnesium" and "magnesium_source" in agent.classes
-    )
+#: The interaction and condition rules (clinical-rules.md D.4, D.5.3).
+RULE_FAMILIES: tuple[RuleFamily, ...] = (interaction_warnings,)
 
-
-def upper_limit_warnings(ctx: PlanContext, agents: list[Agent], vocab: Vocabulary) -> list[Warning]:
-    """SAF-MG-UL, SAF-VITD-UL, SAF-OMEGA3-DOSE: summed over every current and proposed source."""
-    out = []
-    for rule, (sid, limit) in UL_RULES.items():
-        sources = [a for a in agents if a.origin != "stopped" and counts_toward(a, sid)]
-        total = sum(a.daily_amount or 0 for a in sources)
-        if total > limit:
-            unit = vocab.substances[sid].canonical_unit
-            out.append(
-                make_warning(
-                    ctx,
-                    vocab,
-                    rule,
-                    f"Total: {total:g} {unit}/day from {len(sources)} source(s).",
-                    [sid, *(a.substance for a in sources)],
-                )
-            )
-    return out
-
-
-#: The interaction, condition and upper-limit rules (clinical-rules.md D.4, D.5.3).
-RULE_FAMILIES: tuple[RuleFamily, ...] = (upper_limit_warnings, interaction_warnings)
-
-#: Dose and population rule families (D.5.5 pregnancy/lactation, D.5.6 dose validation, E.1 lab
-#: limits) plug in here: each is a ``RuleFamily`` returning ``Warning`` objects; their warnings go
-#: through the same precedence step (their own P3 order is theirs to keep).
-DOSE_AND_POPULATION_FAMILIES: list[RuleFamily] = []
+#: Dose and population rule families: D.5.6 dose validation with the upper limits (their own P3
+#: order is kept inside ``dose_warnings``) and D.5.5 pregnancy and lactation. Their warnings go
+#: through the same precedence step as the others.
+DOSE_AND_POPULATION_FAMILIES: tuple[RuleFamily, ...] = (dose_warnings, population_warnings)
 
 
 @dataclass(frozen=True)

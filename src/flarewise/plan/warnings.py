@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flarewise.knowledge.vocabulary import Vocabulary
-from flarewise.plan.context import PlanContext
+from flarewise.plan.context import Agent, PlanContext
 
 SEVERITY_ORDER = {"contraindicated": 0, "major": 1, "caution": 2, "review": 3, "info": 4}
 
@@ -79,3 +79,14 @@ def make_warning(
 
 def sort_warnings(warnings: Iterable[Warning]) -> list[Warning]:
     return sorted(warnings, key=lambda w: (SEVERITY_ORDER[w.severity], w.rule, w.involves))
+
+
+def ids_of(agent: Agent) -> list[str]:
+    """What a warning about an agent names: its plan item (if any) and its substance, so the
+    plan can match the warning to the option by either."""
+    return list(dict.fromkeys(x for x in (agent.item, agent.substance) if x))
+
+
+def unique(warnings: Iterable[Warning]) -> list[Warning]:
+    """Drop exact repeats (two identical plan items give one warning)."""
+    return list(dict.fromkeys(warnings))
