@@ -50,8 +50,8 @@ def amount(raw: object, field: str = "amount") -> float:
     if value <= 0:
         raise InvalidInput(
             field,
-            f"a dose must be more than 0 (got {_show(raw)}); leave the dose empty if you do "
-            "not know it",
+            f"a dose must be more than 0 (got {_show(raw)}); if you do not know the dose, "
+            "record it as taken with the dose unknown",
         )
     return value
 
