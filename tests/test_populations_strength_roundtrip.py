@@ -171,3 +171,34 @@ def test_a_referenced_medications_ingredient_strength_is_read(tmp_path: Path) ->
     j.import_file(path)
     (r,) = j.regimens()
     assert r.strength == UnitStrength(amount=120, unit="mg", per="capsule")
+
+
+def test_values_stored_before_the_new_rules_still_open_and_export(
+    journal: Journal, tmp_path: Path
+) -> None:
+    # A journal written by an older flarewise may hold a regimen from 0001-01-01 or a lab value
+    # below 0; reading it back must not lock the person out of their data (PRODUCT.md 4).
+    from datetime import UTC, datetime
+
+    from flarewise.domain.entries import LabResult
+
+    old_regimen = Regimen.model_construct(
+        **{
+            **_regimen(("magnesium", "capsule", 120.0, "mg"), 1).__dict__,
+            "steps": (DoseStep.model_construct(start=date(1, 1, 1), amount=1.0, unit="capsule"),),
+        }
+    )
+    old_lab = LabResult.model_construct(
+        **{
+            **LabResult(
+                at=datetime(2025, 1, 1, tzinfo=UTC), loinc="62292-8", value=5, unit="ng/mL"
+            ).__dict__,
+            "value": -5.0,
+        }
+    )
+    with journal.db.begin() as conn:
+        journal._repo.put_regimen(conn, old_regimen)
+        journal._repo.insert_entries(conn, [(old_lab, [])])
+    assert journal.regimens()[0].start == date(1, 1, 1)
+    assert [e.value for e in journal.lab_results()] == [-5.0]
+    assert journal.export_json(tmp_path / "backup.json") == 1

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -240,7 +243,30 @@ class Note(EntryBase):
 LabFlag = Literal["LL", "L", "N", "H", "HH", "A"]
 
 
+_READING_STORED: ContextVar[bool] = ContextVar("reading_stored", default=False)
+
+
+@contextmanager
+def reading_stored() -> Iterator[None]:
+    """Within this block, records are being read back from storage: rules added after a value
+    may have been stored (a lab value below 0, a regimen date outside the window) are not
+    re-applied, so an old journal still opens and exports. New entries and restores are
+    checked in full. (A context variable, not pydantic's validation context: records with
+    their own ``__init__`` do not pass that context on to nested records.)"""
+    token = _READING_STORED.set(True)
+    try:
+        yield
+    finally:
+        _READING_STORED.reset(token)
+
+
+def stored() -> bool:
+    return _READING_STORED.get()
+
+
 def _lab_number(value: float) -> float:
+    if stored():
+        return value
     # Every analyte flarewise reads is an amount, a concentration, a rate or a count: none can be
     # below 0, so a negative number is a typing or unit mistake (vitamin D -5 ng/mL must not be
     # read as "at risk of deficiency"). 0 is kept: laboratories report an undetectable amount

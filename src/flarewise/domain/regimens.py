@@ -15,12 +15,14 @@ from pydantic import AfterValidator, Field, model_validator
 
 from flarewise.domain.base import Record
 from flarewise.domain.doses import regimen_day
-from flarewise.domain.entries import DoseBasis, DoseUnit, Route, Slug, new_id
+from flarewise.domain.entries import DoseBasis, DoseUnit, Route, Slug, new_id, stored
 from flarewise.domain.units import is_product_unit
 from flarewise.errors import InvalidInput
 
 
 def _sane_day(day: date) -> date:
+    if stored():
+        return day
     try:
         return regimen_day(day, "")
     except InvalidInput as exc:
