@@ -96,7 +96,7 @@ def test_bad_doses_are_refused_on_every_cli_path(cli, amount: str, says: str) ->
 
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1899-12-31"])
 def test_regimen_dates_outside_the_sane_window_are_refused(cli, day: str) -> None:  # type: ignore[no-untyped-def]
-    # docs/medicines.md: from 1900-01-01 to a year from today
+    # docs/input-rules.md: from 1900-01-01 to a year from today
     cli("init")
     code, _, err = cli("regimen", "add", "magnesium", "200", "mg", "--start", day)
     assert code == 1 and "--start" in err and "check the year" in err

@@ -92,7 +92,7 @@ def test_negative_reference_limits_are_refused() -> None:
 
 
 def test_zero_is_kept_as_an_undetectable_amount() -> None:
-    # design choice (docs/labs.md): labs report undetectable CRP as 0; C: hs-CRP < 1 is "low"
+    # design choice (docs/input-rules.md): labs report undetectable CRP as 0; C: hs-CRP < 1 is "low"
     reading = interpret(LabResult(at=AT, loinc="30522-7", value=0, unit="mg/L"), None, V)
     assert reading.categories[0].label == "low cardiovascular risk stratum"
 

@@ -18,7 +18,7 @@ from flarewise.errors import InvalidInput
 #: Larger than any real dose in any unit (1e15 CFU is already absurd), the domain's ceiling.
 MAX_AMOUNT = 1e15
 #: Regimen dates: none before 1900 (no one now alive started a medicine earlier) and none more
-#: than a year ahead (a planned start, not a typo for 9999); see docs/medicines.md.
+#: than a year ahead (a planned start, not a typo for 9999); see docs/input-rules.md.
 EARLIEST_DAY = date(1900, 1, 1)
 DAYS_AHEAD = 366
 
