@@ -199,3 +199,23 @@ def test_pregnancy_and_breastfeeding_on_the_account_page(app: Any) -> None:
     api = _json(c, "/api/account/profile", {"breastfeeding": True})
     assert api.status_code == 200 and api.json()["breastfeeding"] is True
     assert _json(c, "/api/account/profile", {"breastfeeding": 3}).status_code == 422
+
+
+def test_a_dose_change_refuses_bad_doses_on_the_form_and_the_api(app: Any) -> None:
+    c = signed_up(app, "alice")
+    post(
+        c,
+        "/medicines",
+        {"substance": "duloxetine", "amount": "30", "unit": "mg", "start": "2026-01-01"},
+    )
+    (med,) = c.get("/api/medicines").json()["medicines"]
+    path = f"/medicines/{med['id']}/dose"
+    for amount in ("nan", "-30", "abc", "0"):
+        r = post(c, path, {"amount": amount, "unit": "mg", "start": "2026-02-01"})
+        assert r.status_code == 422 and "amount:" in _text(r), amount
+        api = _json(c, "/api" + path, {"amount": amount, "unit": "mg", "start": "2026-02-01"})
+        assert api.status_code == 422 and api.json()["error"].startswith("amount:")
+    far = _json(c, "/api" + path, {"amount": 60, "unit": "mg", "start": "9999-12-31"})
+    assert far.status_code == 422 and "start:" in far.json()["error"]
+    ok = _json(c, "/api" + path, {"amount": 60, "unit": "mg", "start": "2026-02-01"})
+    assert ok.status_code == 200 and [s["amount"] for s in ok.json()["saved"]["steps"]] == [30, 60]

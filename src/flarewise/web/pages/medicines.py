@@ -135,25 +135,33 @@ async def add_medicine(request: Request, ctx: Annotated[Context, Depends(person)
 
 
 @router.post("/medicines/{rid}/dose", include_in_schema=False, dependencies=[Depends(check_csrf)])
-def change_dose(
-    rid: str,
-    ctx: Annotated[Context, Depends(person)],
-    start: Text,
-    amount: Text,
-    unit: Text,
-    times_per_day: Text = "1",
+@router.post(
+    "/api/medicines/{rid}/dose",
+    summary="Change a medicine's dose from a date (form fields or a JSON object)",
+    dependencies=[Depends(check_csrf)],
+)
+async def change_dose(
+    rid: str, request: Request, ctx: Annotated[Context, Depends(person)]
 ) -> Response:
-    if not amount.strip():
+    form = await forms.fields(request)
+    amount = _text(form.get("amount")).strip()
+    if not amount:
         raise InvalidInput("amount", "give the new dose")
-    ctx.journal.change_dose(
+    unit = _text(form.get("unit")).strip()
+    if not unit:
+        raise InvalidInput("unit", "give the dose's unit, e.g. mg or capsule")
+    regimen = ctx.journal.change_dose(
         rid,
         DoseStep(
-            start=doses.regimen_day(forms.day(start, "start"), "start"),
+            start=doses.regimen_day(forms.day(form.get("start"), "start"), "start"),
             amount=doses.amount(amount, "amount"),
             unit=unit,
-            times_per_day=doses.optional_amount(times_per_day, "times_per_day") or 1.0,
+            times_per_day=doses.optional_amount(_text(form.get("times_per_day")), "times_per_day")
+            or 1.0,
         ),
     )
+    if wants_json(request):
+        return render(ctx, "", {"saved": regimen.model_dump(mode="json")})
     return redirect("/medicines")
 
 
