@@ -28,7 +28,7 @@ from flarewise.domain.backup import Backup, StoredEntry
 from flarewise.domain.base import translate
 from flarewise.domain.entries import Assessment, EntryBase, Intake, LabResult
 from flarewise.domain.experiments import Challenge, DoseLevel, Protocol
-from flarewise.domain.profile import Profile
+from flarewise.domain.profile import POPULATIONS, Profile
 from flarewise.domain.regimens import DoseStep, Regimen
 from flarewise.domain.summaries import DaySummary
 from flarewise.domain.trackables import Trackable
@@ -738,10 +738,18 @@ class Journal:
         unique = list(
             {c.condition: c for c in batch.conditions if c.condition not in have}.values()
         )
+        changes: dict[str, Any] = {}
         if unique:
-            updated = profile.replace(conditions=[*profile.conditions, *unique])
-            self._repo.put_profile(conn, updated.model_dump(mode="json", exclude_none=True))
+            changes["conditions"] = [*profile.conditions, *unique]
             conditions_added = len(unique)
+        # Pregnancy and breastfeeding from a document fill only what the person has not
+        # recorded: their own answer is newer than any file they import.
+        for name, value in batch.populations.items():
+            if getattr(profile, name) is None:
+                changes[name] = value
+        if changes:
+            updated = profile.replace(**changes)
+            self._repo.put_profile(conn, updated.model_dump(mode="json", exclude_none=True))
         return regimens_added, conditions_added
 
     # -- insights ---------------------------------------------------------------------------
@@ -939,6 +947,7 @@ class Journal:
             backup.profile.conditions,
             names,
             timestamp=backup.exported_at.isoformat(),
+            populations={n: getattr(backup.profile, n) for n in POPULATIONS},
         )
         _write_atomically(path, lambda fh: fh.write(json.dumps(bundle, indent=1)))
         return len(bundle["entry"])
