@@ -70,7 +70,11 @@ def test_randomised_experiment_runs_and_is_analysed(journal: Journal) -> None:
     _log_pain(journal, [d.day for d in days if d.day <= mid], pain[: 2 * 2 * 14])
     early = journal.analyze_experiment(protocol.id, today=mid)
     assert not early.enough_data and early.verdict is None
-    assert "Not enough data yet" in early.message and "of the 6 alternating blocks" in early.message
+    # the real reason (analysis-methods.md 4.2: 3 pairs and 20 effective days per condition)
+    # and the way out, with the range only as wide as it really is
+    assert "Not enough data yet" in early.message and "at least 3 are needed" in early.message
+    assert "more logged days" in early.message and "would be enough" in early.message
+    assert "alternating blocks" not in early.message
     status = journal.experiment_status(protocol.id, today=days[5].day)
     assert status["today"].startswith("Today you are in")
     # the rest of the schedule, with doses logged on most intervention days
@@ -92,7 +96,11 @@ def test_randomised_experiment_runs_and_is_analysed(journal: Journal) -> None:
     assert a.primary.ci_low < -1.5 < a.primary.ci_high
     assert a.randomisation_p is not None and a.paired is not None and len(a.paired.diffs) == 6
     assert result.adherence is not None and 0.85 < (result.adherence.rate or 0) < 0.95
-    assert "Probability of any improvement" in result.message
+    assert result.probabilities is not None
+    assert "probability of any improvement" in result.probabilities
+    assert "improvement of at least 1.0 point" in result.probabilities
+    assert result.randomisation is not None and "p =" not in result.randomisation
+    assert any(c.startswith("Open-label trial") for c in result.caveats)
     assert any("washout" in c for c in result.caveats)
     stopped = journal.set_experiment_status(protocol.id, "finished", on=days[-1].day)
     assert stopped.status == "finished" and journal.experiments()[0].status == "finished"
