@@ -211,3 +211,31 @@ def test_a_newcomer_can_plan_a_trial_without_a_baseline(journal) -> None:  # typ
     )
     assert advice is None and len(protocol.order) == 6 and protocol.run_in_days == 14
     assert "Sized without your baseline" in (protocol.why or "")
+
+
+def test_design_uses_the_adherence_this_person_has_shown(journal: Journal) -> None:
+    """Issue 12 part 3: sized with the doses actually logged, not ideal ones, and it says so."""
+    from flarewise.domain.regimens import DoseStep, Regimen
+
+    _baseline(journal, np.random.default_rng(5))
+    journal.add_regimen(
+        Regimen(
+            substance="vitamin_d",
+            steps=(DoseStep(start=START - timedelta(days=60), amount=1000, unit="IU"),),
+        )
+    )
+    journal.add_many(
+        Intake(
+            at=datetime.combine(START - timedelta(days=i), time(9), tzinfo=UTC),
+            substance="vitamin_d",
+            amount=1000,
+            unit="IU",
+        )
+        for i in range(1, 61)
+        if i % 2
+    )
+    protocol, advice = journal.design_experiment("magnesium", "pain", start=START, seed=1)
+    assert advice is not None and advice.adherence == pytest.approx(0.5, abs=0.02)
+    assert "daily medicines" in advice.adherence_source
+    assert protocol.why is not None and "Sized for your diary as it is" in protocol.why
+    assert "50% of planned doses" in protocol.why

@@ -140,8 +140,9 @@ def open_label(name: str, what: str) -> str:
     )
 
 
-def _period_label(p: int, arm: int) -> str:
-    return f"period {p + 1} ({'with it' if arm == TREATED else 'without it'})"
+def _period_label(p: int, arm: int, start: date | None = None) -> str:
+    when = f", from {start}" if start is not None else ""
+    return f"period {p + 1} ({'with it' if arm == TREATED else 'without it'}{when})"
 
 
 def refusal_words(
@@ -207,7 +208,7 @@ def _way_out(ad: Adequacy, period_start: dict[int, date], finished: bool, period
     if ad.plan and not ad.extra_pairs:
         where = _where(ad, period_start)
         n = ad.more_days
-        return f"{n} more logged day{'s' if n != 1 else ''} {where} would be enough."
+        return f"{n} more logged day{'s' if n != 1 else ''} would be enough: {where}."
     extra = max(ad.extra_pairs, 1)
     days = extra * 2 * period_days
     pairs = f"{extra} more block pair{'s' if extra != 1 else ''} ({days} days)"
@@ -224,14 +225,13 @@ def _way_out(ad: Adequacy, period_start: dict[int, date], finished: bool, period
 
 def _where(ad: Adequacy, period_start: dict[int, date]) -> str:
     shown: Sequence[str] = [
-        f"{n.days} in {_period_label(n.period, n.arm)}"
-        + (f" from {period_start[n.period]}" if n.period in period_start else "")
-        for n in ad.plan
+        f"{n.days} in {_period_label(n.period, n.arm, period_start.get(n.period))}" for n in ad.plan
     ]
     if len(shown) <= 3:
-        return "(" + ", ".join(shown) + ")"
+        return ", ".join(shown[:-1]) + (" and " if len(shown) > 1 else "") + shown[-1]
     first, last = ad.plan[0].period + 1, ad.plan[-1].period + 1
-    return f"in periods {first} to {last}"
+    start = period_start.get(ad.plan[0].period)
+    return f"in periods {first} to {last}" + (f", from {start}" if start else "")
 
 
 def so_far(a: Nof1Analysis, lower_is_better: bool) -> str:
@@ -266,7 +266,9 @@ def thin_caveat(ad: Adequacy, period_arm: dict[int, int]) -> str | None:
         f"{_period_label(p, period_arm.get(p, 0))} had {n} scored day{'s' if n != 1 else ''}"
         for p, n in ad.thin_periods
     ] + [f"{_period_label(p, period_arm.get(p, 0))} had none" for p in ad.empty_periods]
+    text = "; ".join(named)
     return (
-        "; ".join(named).capitalize()
+        text[0].upper()
+        + text[1:]
         + ". Periods with few scores count for less in the estimate; they do not void it."
     )
