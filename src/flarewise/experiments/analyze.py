@@ -89,9 +89,9 @@ def adherence(
         return None
     x = grid.column(taken_measure)
 
-    def taken(d: PlannedDay) -> bool:
+    def taken(d: PlannedDay) -> int:
         r = grid.row_of(d.day)
-        return 0 <= r < grid.days and np.isfinite(x[r]) and x[r] > 0
+        return int(0 <= r < grid.days and bool(np.isfinite(x[r])) and bool(x[r] > 0))
 
     on = [d for d in days if d.dose is not None and d.phase != "paused"]
     off = [d for d in days if d.arm == CONTROL]
