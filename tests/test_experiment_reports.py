@@ -228,3 +228,33 @@ def test_the_design_is_sized_with_this_persons_missed_days_and_doses() -> None:
     assert "70% of planned doses" in real.assumptions and "as logged" in real.assumptions
     assumed = advise(holey, 0.7, 14, 3)
     assert assumed.adherence == 0.8 and "assumed" in assumed.assumptions
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "lower_is_better", "expected"),
+    [
+        # analysis-methods.md 4.2 / issue 12: the verdict is a function of the interval and
+        # the meaningful change (1 point here) only
+        (-1.6, -0.2, True, "helped"),
+        (0.2, 1.6, True, "worsened"),
+        (0.2, 1.6, False, "helped"),  # higher is better (e.g. sleep quality)
+        (-1.6, -0.2, False, "worsened"),
+        (-0.6, 0.7, True, "no meaningful effect"),
+        (-1.6, 0.8, True, "unclear"),
+        (-0.4, 1.2, False, "unclear"),
+    ],
+)
+def test_verdict_follows_the_interval(
+    lo: float, hi: float, lower_is_better: bool, expected: str
+) -> None:
+    from flarewise.analysis.ar1 import AR1Fit
+    from flarewise.experiments.wording import range_clause, verdict_words
+
+    fit = AR1Fit((lo + hi) / 2, (hi - lo) / 4, lo, hi, 0.3, 100)
+    verdict = verdict_of(fit, 1.0, lower_is_better)
+    assert verdict == expected
+    words = verdict_words(verdict, "magnesium", "pain", fit, 1.0, lower_is_better)
+    assert (SPANS in words) == (expected == "unclear")
+    assert f"{lo:+.1f} to {hi:+.1f}" in words
+    if expected in ("helped", "worsened"):
+        assert range_clause(lo, hi, lower_is_better).startswith("all on the side of")

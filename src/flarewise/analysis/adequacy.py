@@ -101,9 +101,10 @@ def assess(
         counts[p] = int((scored & (period == p) & (arm != EXCLUDED)).sum())
     running = future_period is not None and len(future_period) > 0
     last = max(counts) if counts else -1
-    thin = tuple((p, n) for p, n in counts.items() if 0 < n < THIN_PERIOD)
-    # the period under way is not "empty" yet: it can still get scores
-    empty = tuple(p for p, n in counts.items() if n == 0 and not (running and p == last))
+    # the period under way is neither thin nor empty yet: it can still get scores
+    done = {p: n for p, n in counts.items() if not (running and p == last)}
+    thin = tuple((p, n) for p, n in done.items() if 0 < n < THIN_PERIOD)
+    empty = tuple(p for p, n in done.items() if n == 0)
     enough = has_fit and _met(pairs, eff_c, eff_t)
     plan: list[PeriodNeed] = []
     extra = 0
