@@ -97,6 +97,7 @@ def realistic(effect: float, trials: int, seed: int, carryover: int = 3) -> dict
         ("refused", "done", "answered", "helped", "covered", "with_fit", "ans_cov"), 0
     )
     blocks: list[int] = []
+    promised: list[float] = []
     estimates: list[float] = []
     times: list[float] = []
     for _ in range(trials):
@@ -104,8 +105,9 @@ def realistic(effect: float, trials: int, seed: int, carryover: int = 3) -> dict
         if sim is None:
             c["refused"] += 1
             continue
-        protocol, grid, truth = sim
+        protocol, grid, truth, advice = sim
         blocks.append(protocol.blocks)
+        promised.append(advice.power)
         last = grid.date_of(grid.days - 1)
         t = time.perf_counter()
         r = analyze_experiment(protocol, grid, last, taken_measure="intake:magnesium")
@@ -121,6 +123,7 @@ def realistic(effect: float, trials: int, seed: int, carryover: int = 3) -> dict
             c["ans_cov"] += hit and r.enough_data
             estimates.append(a.primary.effect)
     c["blocks_median"] = int(np.median(blocks)) if blocks else 0
+    c["promised_x1000"] = round(1000 * float(np.mean(promised))) if promised else 0
     c["mean_estimate_x1000"] = round(1000 * float(np.mean(estimates))) if estimates else 0
     c["ms_median_x10"] = round(1e4 * float(np.median(times))) if times else 0
     return c
@@ -141,7 +144,10 @@ def print_realistic(trials: int) -> None:
             f"{c['blocks_median']} blocks; analysis {c['ms_median_x10'] / 10:.1f} ms median"
         )
         print(f"    completed trials that answer: {share(c['answered'], c['done'])}")
-        print(f"    verdict 'helped': {share(c['helped'], c['done'])}")
+        print(
+            f"    verdict 'helped': {share(c['helped'], c['done'])}; the design step "
+            f"promised {c['promised_x1000'] / 10:.1f} % power on average"
+        )
         print(
             f"    95 % interval covers the truth: all {share(c['covered'], c['with_fit'])}; "
             f"answered {share(c['ans_cov'], c['answered'])}"

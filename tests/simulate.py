@@ -62,16 +62,16 @@ def realistic_experiment(
     sd: float = 0.8,
     meaningful: float = 1.0,
     baseline_days: int = 60,
-) -> tuple[Any, Any, float] | None:
+) -> tuple[Any, Any, float, Any] | None:
     """A person's diary through a randomised experiment designed by flarewise from their own
     baseline, as real diaries look (issue 12): daily pain 0-10 integers from an AR(1) latent
     state with a weekly cycle and a slow trend; ``missing`` of days unscored (baseline and
     trial); each planned dose taken with probability ``adherence``; a dose acts over the day
     and the next ``carryover`` days with linearly falling weights (wash-in and carry-over).
 
-    Returns (protocol, grid, truth) with truth the effect of following the schedule as done,
-    ``effect * adherence`` (exact while carry-over fits in the washout), or None when the
-    design step refuses (the change cannot be detected within 12 blocks).
+    Returns (protocol, grid, truth, design advice) with truth the effect of following the
+    schedule as done, ``effect * adherence`` (exact while carry-over fits in the washout), or
+    None when the design step refuses (the change cannot be detected within 12 blocks).
     """
     from flarewise.analysis.grid import DailyGrid
     from flarewise.domain.experiments import DoseLevel, Protocol
@@ -119,4 +119,4 @@ def realistic_experiment(
         [np.concatenate([base, trial]), np.concatenate([np.zeros(baseline_days), taken])]
     )
     grid = DailyGrid(first, ("symptom:pain", "intake:magnesium"), values)
-    return protocol, grid, effect * adherence
+    return protocol, grid, effect * adherence, advice

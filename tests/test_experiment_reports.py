@@ -69,7 +69,7 @@ def test_no_report_contradicts_its_interval_over_many_simulated_trials() -> None
         sim = realistic_experiment(rng, effect=effect)
         if sim is None:
             continue
-        protocol, grid, _ = sim
+        protocol, grid, _, _ = sim
         last = grid.date_of(grid.days - 1)
         for today in (last, protocol.start + timedelta(days=int(rng.integers(20, 200)))):
             p = protocol if today >= last else protocol.replace(status="running")
@@ -92,7 +92,7 @@ def test_answer_rate_and_error_rates_at_20_percent_missing_days() -> None:
         sim = realistic_experiment(rng, effect=effect)
         if sim is None:
             continue
-        protocol, grid, truth = sim
+        protocol, grid, truth, _ = sim
         r = analyze_experiment(
             protocol, grid, grid.date_of(grid.days - 1), taken_measure="intake:magnesium"
         )
