@@ -75,6 +75,8 @@ def test_no_report_contradicts_its_interval_over_many_simulated_trials() -> None
             p = protocol if today >= last else protocol.replace(status="running")
             r = analyze_experiment(p, grid, min(today, last), taken_measure="intake:magnesium")
             _check_report(r)
+            interim = any(c.startswith("Interim result") for c in r.caveats)
+            assert interim == (r.enough_data and today < last)
             verdicts.add(r.verdict)
             refusals += not r.enough_data
     # the property was exercised on every kind of answer, refusals included

@@ -166,6 +166,12 @@ def analyze_experiment(
         enough, message = _enough_before_after(result, arm, y, name, what, p.lower_is_better)
     caveats = _caveats(p, result, adh, ad, period_arm, name, what)
     verdict = None
+    if enough and not finished:
+        caveats.insert(
+            0,
+            f"Interim result: day {len(days)} of {len(planned)}. Deciding as soon as a result "
+            "looks good makes chance findings more likely; finish the plan before you decide.",
+        )
     if enough and result.primary is not None:
         verdict = wording.verdict_of(result.primary, meaningful, p.lower_is_better)
         message = wording.verdict_words(
