@@ -22,6 +22,7 @@ A sensitivity row gives a 6-day carry-over, longer than the washout, where the e
 expected to shrink towards zero.
 
     python benchmarks/nof1_simulation.py [--trials 1000] [--realistic 1000]
+        [--phi 0.5] [--sd 0.8] [--missing 0.2]   (the realistic person's diary)
 """
 
 from __future__ import annotations
@@ -91,7 +92,9 @@ def share(k: int, n: int) -> str:
     return f"{p:.1%} +/- {np.sqrt(p * (1 - p) / n):.1%} (of {n})"
 
 
-def realistic(effect: float, trials: int, seed: int, carryover: int = 3) -> dict[str, int]:
+def realistic(
+    effect: float, trials: int, seed: int, carryover: int = 3, **person: float
+) -> dict[str, int]:
     rng = np.random.default_rng(seed)
     c = dict.fromkeys(
         ("refused", "done", "answered", "helped", "covered", "with_fit", "ans_cov"), 0
@@ -101,7 +104,7 @@ def realistic(effect: float, trials: int, seed: int, carryover: int = 3) -> dict
     estimates: list[float] = []
     times: list[float] = []
     for _ in range(trials):
-        sim = realistic_experiment(rng, effect=effect, carryover=carryover)
+        sim = realistic_experiment(rng, effect=effect, carryover=carryover, **person)
         if sim is None:
             c["refused"] += 1
             continue
@@ -129,15 +132,17 @@ def realistic(effect: float, trials: int, seed: int, carryover: int = 3) -> dict
     return c
 
 
-def print_realistic(trials: int) -> None:
+def print_realistic(trials: int, phi: float, sd: float, missing: float) -> None:
     print(
-        f"realistic diaries, designed from each person's baseline: 20 % missing days, 80 % "
-        f"adherence, 3-day carry-over, {trials} people per row"
+        f"realistic diaries, designed from each person's baseline: {missing:.0%} missing days, "
+        f"80 % adherence, 3-day carry-over, latent AR(1) phi {phi}, innovation SD {sd}, "
+        f"{trials} people per row"
     )
     t = time.perf_counter()
-    null = realistic(0.0, trials, seed=2024)
-    real = realistic(-1.0, trials, seed=2025)
-    long = realistic(-1.0, trials, seed=2026, carryover=6)
+    person = {"phi": phi, "sd": sd, "missing": missing}
+    null = realistic(0.0, trials, seed=2024, **person)
+    real = realistic(-1.0, trials, seed=2025, **person)
+    long = realistic(-1.0, trials, seed=2026, carryover=6, **person)
     for label, c in (("zero effect", null), ("effect -1 when taken", real)):
         print(
             f"  {label}: design refused {share(c['refused'], trials)}; median "
@@ -165,10 +170,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--trials", type=int, default=1000)
     parser.add_argument("--realistic", type=int, default=1000)
+    parser.add_argument("--phi", type=float, default=0.5, help="latent AR(1) of the realistic run")
+    parser.add_argument("--sd", type=float, default=0.8, help="its innovation SD")
+    parser.add_argument("--missing", type=float, default=0.2, help="share of unscored days")
     args = parser.parse_args()
     print(f"machine: {describe()}")
     if args.realistic:
-        print_realistic(args.realistic)
+        print_realistic(args.realistic, args.phi, args.sd, args.missing)
     for blocks in (6, 3) if args.trials else ():
         t = time.perf_counter()
         null = run(blocks, 0.0, args.trials, seed=blocks)

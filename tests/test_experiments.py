@@ -36,8 +36,19 @@ def test_design_is_sized_from_the_baseline_and_refuses_what_cannot_answer(journa
     with pytest.raises(InvalidInput, match="at least 14 days"):
         journal.design_experiment("magnesium", "pain", start=START)
     _baseline(journal, np.random.default_rng(0))
+    # this baseline looks strongly autocorrelated (lag-1 r 0.70): 12 blocks of 14-day periods
+    # cannot give the 20 effective days per condition the analysis needs (analysis-methods.md
+    # 4.2), and the refusal says so rather than blaming the size of the change
+    with pytest.raises(InvalidInput, match="change slowly from day to day") as refused:
+        journal.design_experiment("magnesium", "pain", start=START)
+    assert refused.value.field == "period_days" and "longer periods" in refused.value.reason
     protocol, advice = journal.design_experiment(
-        "magnesium", "pain", start=START, seed=7, dose=DoseLevel(amount=200, unit="mg", days=14)
+        "magnesium",
+        "pain",
+        start=START,
+        seed=7,
+        period_days=28,
+        dose=DoseLevel(amount=200, unit="mg", days=28),
     )
     assert advice is not None and advice.blocks >= 6 and protocol.blocks == advice.blocks
     assert set(protocol.order) <= {"AB", "BA"} and protocol.outcome == "pain"
@@ -234,7 +245,9 @@ def test_design_uses_the_adherence_this_person_has_shown(journal: Journal) -> No
         for i in range(1, 61)
         if i % 2
     )
-    protocol, advice = journal.design_experiment("magnesium", "pain", start=START, seed=1)
+    protocol, advice = journal.design_experiment(
+        "magnesium", "pain", start=START, seed=1, period_days=28, meaningful_change=2
+    )
     assert advice is not None and advice.adherence == pytest.approx(0.5, abs=0.02)
     assert "daily medicines" in advice.adherence_source
     assert protocol.why is not None and "Sized for your diary as it is" in protocol.why

@@ -33,6 +33,8 @@ DEFAULT_ADHERENCE = 0.8
 #: that a trial run as planned meets the rule despite chance in which days go missing.
 EFFECTIVE_MARGIN = 1.3
 TARGET_POWER = 0.8
+#: Standard errors added to the baseline's autocorrelation when sizing (see ``advise``).
+PHI_SE_MARGIN = 0.5
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,10 @@ def advise(
         )
     sd = float(np.std(y, ddof=1)) or 0.5
     raw_phi = max(0.0, ar1_phi(baseline))
-    phi = float(min(raw_phi + (1 + 3 * raw_phi) / y.size, 0.95))
+    # bias-corrected (Marriott & Pope 1954), then half a standard error up: a short baseline
+    # underestimates phi, and an underestimate sizes the trial too small to answer
+    phi = raw_phi + (1 + 3 * raw_phi) / y.size
+    phi = float(min(phi + PHI_SE_MARGIN * np.sqrt(max(1 - phi * phi, 0.0) / y.size), 0.95))
     missing = missing_share(baseline)
     if adherence is None:
         adherence, source = DEFAULT_ADHERENCE, "assumed: no earlier record of planned doses"
@@ -132,6 +137,18 @@ def advise(
             return DesignAdvice(
                 k, k * 2 * period_days, sd, phi, power, why, missing, adherence, source, eff
             )
+    most = MAX_BLOCKS * per_period
+    if model_power(most, sd, change) >= TARGET_POWER:
+        # power is within reach: what cannot be reached is enough independent days
+        raise InvalidInput(
+            "period_days",
+            f"your scores change slowly from day to day (day-to-day correlation about "
+            f"{phi:.2f}), so even {MAX_BLOCKS} blocks of {period_days}-day periods, with "
+            f"{missing:.0%} of days unscored, would be worth only about {most:.0f} independent "
+            f"days with and without it; a trial needs {MIN_EFFECTIVE:.0f} of each, planned with "
+            f"a margin ({MIN_EFFECTIVE * EFFECTIVE_MARGIN:.0f}); choose longer periods, or log "
+            "more days",
+        )
     raise InvalidInput(
         "meaningful_change",
         f"a change of {meaningful:g} points is too small to detect against your day-to-day "
