@@ -41,16 +41,19 @@ def test_design_is_sized_from_the_baseline_and_refuses_what_cannot_answer(journa
     # 4.2), and the refusal says so rather than blaming the size of the change
     with pytest.raises(InvalidInput, match="change slowly from day to day") as refused:
         journal.design_experiment("magnesium", "pain", start=START)
-    assert refused.value.field == "period_days" and "longer periods" in refused.value.reason
+    assert refused.value.field == "period_days"
+    assert "21-day periods would do (9 blocks, 378 days)" in refused.value.reason
+    # the way out is real: with 21-day periods the same baseline gives 9 blocks
     protocol, advice = journal.design_experiment(
         "magnesium",
         "pain",
         start=START,
         seed=7,
-        period_days=28,
-        dose=DoseLevel(amount=200, unit="mg", days=28),
+        period_days=21,
+        dose=DoseLevel(amount=200, unit="mg", days=21),
     )
-    assert advice is not None and advice.blocks >= 6 and protocol.blocks == advice.blocks
+    assert advice is not None and advice.blocks == 9
+    assert protocol.blocks == advice.blocks and protocol.period_days == 21
     assert set(protocol.order) <= {"AB", "BA"} and protocol.outcome == "pain"
     with pytest.raises(InvalidInput, match="at least 6"):
         journal.design_experiment("magnesium", "pain", start=START, blocks=4)

@@ -33,6 +33,8 @@ DEFAULT_ADHERENCE = 0.8
 #: that a trial run as planned meets the rule despite chance in which days go missing.
 EFFECTIVE_MARGIN = 1.3
 TARGET_POWER = 0.8
+#: Period lengths offered when the chosen one cannot answer within MAX_BLOCKS.
+LONGER_PERIODS = (21, 28, 42)
 #: Standard errors added to the baseline's autocorrelation when sizing (see ``advise``).
 PHI_SE_MARGIN = 0.5
 
@@ -121,23 +123,35 @@ def advise(
     else:
         source = adherence_source or "from your diary"
     adherence = float(np.clip(adherence, 0.05, 1.0))
-    m = period_days - washout_days
-    per_period = period_effective(m, missing, phi)
     change = adherence * meaningful
     floor = MIN_BLOCKS_RANDOMISATION if randomisation_test else MIN_BLOCKS_MODEL
-    for k in range(max(2, floor), MAX_BLOCKS + 1):
-        eff = k * per_period
-        power = model_power(eff, sd, change)
-        if power >= TARGET_POWER and eff >= MIN_EFFECTIVE * EFFECTIVE_MARGIN:
-            why = (
-                "6 pairs is the least a randomisation test can use"
-                if k == floor and randomisation_test
-                else "80% power for your chosen change with your missed days and doses"
-            )
-            return DesignAdvice(
-                k, k * 2 * period_days, sd, phi, power, why, missing, adherence, source, eff
-            )
-    most = MAX_BLOCKS * per_period
+    found = _blocks(sd, phi, missing, change, period_days - washout_days, floor)
+    if found is not None:
+        k, eff, power = found
+        why = (
+            "6 pairs is the least a randomisation test can use"
+            if k == floor and randomisation_test
+            else "80% power for your chosen change with your missed days and doses"
+        )
+        return DesignAdvice(
+            k, k * 2 * period_days, sd, phi, power, why, missing, adherence, source, eff
+        )
+    longer = next(
+        (
+            (days, hit[0])
+            for days in LONGER_PERIODS
+            if days > period_days
+            and (hit := _blocks(sd, phi, missing, change, days - washout_days, floor))
+        ),
+        None,
+    )
+    way_out = (
+        f"{longer[0]}-day periods would do ({longer[1]} blocks, {2 * longer[0] * longer[1]} "
+        "days), or log more days"
+        if longer
+        else "choose a larger change, or log more days"
+    )
+    most = MAX_BLOCKS * period_effective(period_days - washout_days, missing, phi)
     if model_power(most, sd, change) >= TARGET_POWER:
         # power is within reach: what cannot be reached is enough independent days
         raise InvalidInput(
@@ -146,16 +160,28 @@ def advise(
             f"{phi:.2f}), so even {MAX_BLOCKS} blocks of {period_days}-day periods, with "
             f"{missing:.0%} of days unscored, would be worth only about {most:.0f} independent "
             f"days with and without it; a trial needs {MIN_EFFECTIVE:.0f} of each, planned with "
-            f"a margin ({MIN_EFFECTIVE * EFFECTIVE_MARGIN:.0f}); choose longer periods, or log "
-            "more days",
+            f"a margin ({MIN_EFFECTIVE * EFFECTIVE_MARGIN:.0f}); {way_out}",
         )
     raise InvalidInput(
         "meaningful_change",
         f"a change of {meaningful:g} points is too small to detect against your day-to-day "
-        f"variation (SD {sd:.1f}) within {MAX_BLOCKS} blocks, with {missing:.0%} of days "
-        f"unscored and {adherence:.0%} of doses taken; choose a larger change, longer "
-        "periods, or log more days",
+        f"variation (SD {sd:.1f}) within {MAX_BLOCKS} blocks of {period_days}-day periods, "
+        f"with {missing:.0%} of days unscored and {adherence:.0%} of doses taken; {way_out}",
     )
+
+
+def _blocks(
+    sd: float, phi: float, missing: float, change: float, compared_days: int, floor: int
+) -> tuple[int, float, float] | None:
+    """The fewest blocks (from ``floor``) meeting the power target and the planned effective
+    days, with their effective days per condition and power; None beyond MAX_BLOCKS."""
+    per_period = period_effective(compared_days, missing, phi)
+    for k in range(max(2, floor), MAX_BLOCKS + 1):
+        eff = k * per_period
+        power = model_power(eff, sd, change)
+        if power >= TARGET_POWER and eff >= MIN_EFFECTIVE * EFFECTIVE_MARGIN:
+            return k, eff, power
+    return None
 
 
 def random_order(blocks: int, seed: int) -> tuple[Literal["AB", "BA"], ...]:
