@@ -18,7 +18,7 @@ from flarewise.analysis.nof1 import EXCLUDED, effective_days
 from flarewise.domain.experiments import DoseLevel, Protocol
 from flarewise.experiments import advise, analyze_experiment, planned_schedule
 from flarewise.experiments.analyze import ExperimentResult
-from flarewise.experiments.wording import verdict_of
+from flarewise.experiments.wording import interval, verdict_of
 
 from .simulate import ar1, realistic_experiment
 
@@ -42,7 +42,7 @@ def _check_report(r: ExperimentResult, meaningful: float = 1.0) -> None:
         assert r.verdict is None and r.message.startswith("Not enough data yet")
         return
     assert r.verdict == verdict_of(f, meaningful, lower_is_better=True)
-    assert f"{f.ci_low:+.1f} to {f.ci_high:+.1f}" in r.message
+    assert interval(f.ci_low, f.ci_high) in r.message
     p_any = a.p_any_improvement
     assert p_any is not None and r.probabilities is not None
     if r.verdict == "helped":
@@ -244,6 +244,7 @@ def test_the_design_is_sized_with_this_persons_missed_days_and_doses() -> None:
         (-0.6, 0.7, True, "no meaningful effect"),
         (-1.6, 0.8, True, "unclear"),
         (-0.4, 1.2, False, "unclear"),
+        (-1.2, -0.03, True, "helped"),  # shown as "-1.2 to -0.03", never "-1.2 to -0.0"
     ],
 )
 def test_verdict_follows_the_interval(
@@ -257,6 +258,6 @@ def test_verdict_follows_the_interval(
     assert verdict == expected
     words = verdict_words(verdict, "magnesium", "pain", fit, 1.0, lower_is_better)
     assert (SPANS in words) == (expected == "unclear")
-    assert f"{lo:+.1f} to {hi:+.1f}" in words
+    assert interval(lo, hi) in words
     if expected in ("helped", "worsened"):
         assert range_clause(lo, hi, lower_is_better).startswith("all on the side of")

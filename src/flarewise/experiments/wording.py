@@ -44,6 +44,18 @@ def pct(p: float) -> str:
     return f"{p:.0%}"
 
 
+def num(x: float) -> str:
+    """A signed value with one decimal, or two when one would show a non-zero end of an
+    interval as 0.0 (a "helped" beside "-1.2 to -0.0" would read as a contradiction)."""
+    if x != 0 and abs(x) < 0.05:
+        return f"{x:+.2f}"
+    return f"{x:+.1f}"
+
+
+def interval(lo: float, hi: float) -> str:
+    return f"{num(lo)} to {num(hi)}"
+
+
 def points(x: float) -> str:
     return f"{x:+.1f} point" + ("" if abs(round(x, 1)) == 1 else "s")
 
@@ -65,9 +77,9 @@ def range_clause(lo: float, hi: float, lower_is_better: bool) -> str:
 def verdict_words(
     verdict: str, name: str, what: str, fit: AR1Fit, meaningful: float, lower_is_better: bool
 ) -> str:
-    interval = (
-        f"{points(fit.effect)} on average (95% interval {fit.ci_low:+.1f} to "
-        f"{fit.ci_high:+.1f}; {'lower' if lower_is_better else 'higher'} is better)"
+    shown = (
+        f"{points(fit.effect)} on average (95% interval {interval(fit.ci_low, fit.ci_high)}; "
+        f"{'lower' if lower_is_better else 'higher'} is better)"
     )
     gain = -fit.effect if lower_is_better else fit.effect
     worst_gain = -fit.ci_high if lower_is_better else fit.ci_low
@@ -79,16 +91,16 @@ def verdict_words(
             size = f"The improvement may or may not reach the {m} you chose."
         else:
             size = f"The improvement is probably smaller than the {m} you chose."
-        return f"{name.capitalize()} improved your {what}: {interval}. {size}"
+        return f"{name.capitalize()} improved your {what}: {shown}. {size}"
     if verdict == "worsened":
-        return f"{name.capitalize()} made your {what} worse: {interval}."
+        return f"{name.capitalize()} made your {what} worse: {shown}."
     if verdict == "no meaningful effect":
         return (
-            f"{name.capitalize()} made no meaningful difference to your {what}: {interval}. "
+            f"{name.capitalize()} made no meaningful difference to your {what}: {shown}. "
             f"The whole range is smaller than the {m} you chose, either way."
         )
     return (
-        f"It is not clear whether {name} changes your {what}: {interval}, "
+        f"It is not clear whether {name} changes your {what}: {shown}, "
         f"{range_clause(fit.ci_low, fit.ci_high, lower_is_better)}."
     )
 
@@ -246,7 +258,7 @@ def so_far(a: Nof1Analysis, lower_is_better: bool) -> str:
     )
     return (
         f"With what you have, the estimate is {points(f.effect)}, and the range of plausible "
-        f"values runs from {f.ci_low:+.1f} to {f.ci_high:+.1f}, {clause}{tail}."
+        f"values runs from {interval(f.ci_low, f.ci_high)}, {clause}{tail}."
     )
 
 
