@@ -261,3 +261,26 @@ def test_verdict_follows_the_interval(
     assert interval(lo, hi) in words
     if expected in ("helped", "worsened"):
         assert range_clause(lo, hi, lower_is_better).startswith("all on the side of")
+
+
+def test_a_before_after_refusal_only_asks_for_days_that_can_still_be_logged() -> None:
+    """A before/after comparison needs 14 scored days each side (analysis-methods.md 4.2);
+    once the before phase is over, its missing days cannot be made up, and the report says
+    what would answer instead."""
+    p = Protocol(
+        title="coq10 and fatigue",
+        design="ab",
+        intervention="coq10",
+        substance="coq10",
+        outcome="pain",
+        start=date(2025, 3, 3),
+        status="running",
+    )
+    days = planned_schedule(p)
+    y = 5 + ar1(len(days), 0.3, 0.8, np.random.default_rng(5))
+    y[:5] = np.nan  # 9 of the 14 baseline days scored
+    r = analyze_experiment(p, _grid(p, y), days[-1].day)
+    assert not r.enough_data and "you have 9 and 11" in r.message
+    assert "The before phase is over" in r.message and "more before" not in r.message
+    early = analyze_experiment(p, _grid(p, y), days[10].day)  # day 11 of the before phase
+    assert "you have 6 and 0. 8 more before and 14 more after would be enough" in early.message

@@ -255,3 +255,23 @@ def test_design_uses_the_adherence_this_person_has_shown(journal: Journal) -> No
     assert "daily medicines" in advice.adherence_source
     assert protocol.why is not None and "Sized for your diary as it is" in protocol.why
     assert "50% of planned doses" in protocol.why
+
+
+def test_a_before_after_design_plans_enough_days_to_answer(journal: Journal) -> None:
+    """14 scored days before and 14 after are needed (analysis-methods.md 4.2); with 14-day
+    phases and 3 washout days that could never happen (11 days after), and every missed day
+    made it worse. The phases are planned for the share of days this person scores."""
+    rng = np.random.default_rng(6)
+    ds = [START - timedelta(days=60 - i) for i in range(60)]
+    pain = 5 + ar1(60, 0.4, 0.8, rng)
+    pain[rng.random(60) < 0.25] = np.nan
+    _log_pain(journal, ds, pain)
+    protocol, _ = journal.design_experiment("coq10", "pain", design="ab", start=START)
+    assert protocol.baseline_days >= 17 and protocol.period_days >= 17 + protocol.washout_days
+    from flarewise.experiments import planned_schedule
+
+    days = planned_schedule(protocol)
+    journal.add_experiment(protocol.replace(status="finished", stopped_on=days[-1].day))
+    _log_pain(journal, [d.day for d in days], 5 + ar1(len(days), 0.4, 0.8, rng))
+    result = journal.analyze_experiment(protocol.id, today=days[-1].day)
+    assert result.enough_data and result.verdict is not None

@@ -11,6 +11,7 @@ transaction: a refused record leaves the journal exactly as it was.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -468,6 +469,19 @@ class Journal:
                 )
             seed = seed if seed is not None else secrets.randbelow(2**31)
             order = _trials().random_order(blocks, seed)
+        baseline_days = 14
+        if design in ("ab", "titration"):
+            # the comparison needs 14 scored days before and 14 after (analysis-methods.md
+            # 4.2): plan enough calendar days for that at the share of days this person scores
+            base = self._grid(
+                start - timedelta(days=60), start - timedelta(days=1), [f"symptom:{outcome_id}"]
+            )
+            missing = _trials().design.missing_share(base.values[:, 0])
+            missing = 0.2 if missing >= 1.0 else missing  # no baseline yet: a realistic share
+            needed = math.ceil(14 / max(1.0 - missing, 0.3))
+            baseline_days = max(14, needed)
+            if design == "ab":
+                period_days = max(period_days, needed + washout_days)
         foods = tuple(Challenge(food=self._challenge_food(f)) for f in challenges)
         protocol = Protocol(
             title=f"{vocab.name_of('intervention', iid) if iid in vocab.interventions else iid} "
@@ -481,6 +495,7 @@ class Journal:
             meaningful_change=meaningful_change,
             start=start,
             run_in_days=run_in,
+            baseline_days=baseline_days,
             period_days=period_days,
             washout_days=washout_days if design != "reintroduction" else 0,
             order=order,

@@ -163,7 +163,16 @@ def analyze_experiment(
         enough = ad.enough
         message = "" if enough else _refusal(p, result, ad, future, period_arm, finished)
     else:
-        enough, message = _enough_before_after(result, arm, y, name, what, p.lower_is_better)
+        enough, message = _enough_before_after(
+            result,
+            arm,
+            y,
+            name,
+            what,
+            p.lower_is_better,
+            before_over=finished or any(d.period >= 1 or d.phase == "titration" for d in days),
+            finished=finished,
+        )
     caveats = _caveats(p, result, adh, ad, period_arm, name, what)
     verdict = None
     if enough and not finished:
@@ -280,29 +289,40 @@ def _caveats(
 
 
 def _enough_before_after(
-    a: Nof1Analysis, arm: np.ndarray, y: np.ndarray, name: str, what: str, lower_is_better: bool
+    a: Nof1Analysis,
+    arm: np.ndarray,
+    y: np.ndarray,
+    name: str,
+    what: str,
+    lower_is_better: bool,
+    *,
+    before_over: bool,
+    finished: bool,
 ) -> tuple[bool, str]:
-    """AB and titration: 14 scored days before and 14 after (analysis-methods.md 4.2)."""
+    """AB and titration: 14 scored days before and 14 after (analysis-methods.md 4.2). The way
+    out only asks for days that can still be logged: once the before phase is over its missing
+    days cannot be made up."""
     base = int(np.isfinite(y[arm == CONTROL]).sum())
     post = int(np.isfinite(y[arm == TREATED]).sum())
     if base >= 14 and post >= 14 and a.primary is not None:
         return True, ""
-    need = []
-    if base < 14:
-        need.append(f"{14 - base} more before")
-    if post < 14:
-        need.append(f"{14 - post} more after")
-    more = " and ".join(need) or "a few more"
-    return False, " ".join(
-        s
-        for s in (
-            f"Not enough data yet to say whether {name} changes your {what}: the comparison "
-            f"needs 14 scored days before and 14 after; you have {base} and {post}, so "
-            f"{more} would be enough.",
-            wording.so_far(a, lower_is_better),
-        )
-        if s
+    head = (
+        f"Not enough data yet to say whether {name} changes your {what}: the comparison "
+        f"needs 14 scored days before and 14 after; you have {base} and {post}."
     )
+    if base < 14 and before_over:
+        way = (
+            "The before phase is over, so this comparison cannot get there; a randomised "
+            f"on/off schedule of {name} would answer instead."
+        )
+    elif post < 14 and finished:
+        way = "The schedule is over; extending it would be the way to an answer."
+    else:
+        need = [f"{14 - base} more before"] if base < 14 else []
+        need += [f"{14 - post} more after"] if post < 14 else []
+        way = f"{' and '.join(need) or 'A few more'} would be enough."
+        way = way[0].upper() + way[1:]
+    return False, " ".join(s for s in (head, way, wording.so_far(a, lower_is_better)) if s)
 
 
 def _reintroduction(
