@@ -81,16 +81,18 @@ def verdict_words(
         f"{points(fit.effect)} on average (95% interval {interval(fit.ci_low, fit.ci_high)}; "
         f"{'lower' if lower_is_better else 'higher'} is better)"
     )
-    gain = -fit.effect if lower_is_better else fit.effect
     worst_gain = -fit.ci_high if lower_is_better else fit.ci_low
+    best_gain = -fit.ci_low if lower_is_better else fit.ci_high
     m = f"{meaningful:.1f} point" + ("" if meaningful == 1 else "s")
     if verdict == "helped":
+        # said from the interval's ends, not the point estimate, so rounding can never make
+        # "-1.0 on average" sit beside "smaller than the 1.0 point you chose"
         if worst_gain >= meaningful:
             size = f"Even the least favourable end of that range is at least the {m} you chose."
-        elif gain >= meaningful:
-            size = f"The improvement may or may not reach the {m} you chose."
+        elif best_gain < meaningful:
+            size = f"The whole range is smaller than the {m} you chose: real, but modest."
         else:
-            size = f"The improvement is probably smaller than the {m} you chose."
+            size = f"It may or may not reach the {m} you chose."
         return f"{name.capitalize()} improved your {what}: {shown}. {size}"
     if verdict == "worsened":
         return f"{name.capitalize()} made your {what} worse: {shown}."
