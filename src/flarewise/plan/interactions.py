@@ -253,9 +253,12 @@ def latest_egfr(ctx: PlanContext) -> float | None:
 
 def calcium_high(ctx: PlanContext) -> bool:
     """Whether the latest calcium is above the reporting lab's upper limit or, when the lab gave
-    none, the E.1 default: the one place SAF-VITD-CA reads calcium (the same test as RF-CA)."""
+    none, the E.1 default: the one place SAF-VITD-CA reads calcium (the same test as RF-CA).
+    The default depends on age (10.0 mg/dL to 59, 10.2 from 60), so it is read at the age on
+    the day of the result, as RF-CA reads it: otherwise a result flagged at 59 could stop
+    blocking vitamin D once the person turns 60 (E.1: "the same calcium limit as RF-CA")."""
     ca = ctx.latest(*CALCIUM)
-    return ca is not None and calcium_above_limit(ca, ctx.age)
+    return ca is not None and calcium_above_limit(ca, ctx.profile.age_on(ca.at.date()))
 
 
 def _mg_renal(r: SafetyRuleDef, scene: Scene, out: Collector) -> None:
