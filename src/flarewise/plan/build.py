@@ -13,6 +13,7 @@ from flarewise.knowledge.vocabulary import Vocabulary, load_vocabulary
 from flarewise.labs.redflags import RedFlag
 from flarewise.plan.context import PlanContext
 from flarewise.plan.items import PlanItem
+from flarewise.plan.precedence import apply_precedence
 from flarewise.plan.safety import UL_RULES, Warning, check_plan, contraindications, counts_toward
 
 STATEMENT = (
@@ -187,9 +188,11 @@ def build_plan(ctx: PlanContext, vocab: Vocabulary | None = None) -> Plan:
         not_suggested.append(NotSuggested(i.id, i.name, i.grade, reason, rules))
 
     def block(i: InterventionDef, lead: str, blocking: list[Warning]) -> None:
-        blocking = sorted(blocking, key=lambda w: -(w.rank or 0))  # the most specific first
-        rules = tuple(dict.fromkeys(w.rule for w in blocking))
-        reason = lead + " ".join(f"{w.message} [{w.rule}]" for w in blocking)
+        # the reason is read by the person: one hazard said once (D.5.0 P2/P4, e.g. SAF-DLX-MAOI
+        # names the SAF-MAOI-SERO it covers); every rule id stays in ``rules``
+        shown = sorted(apply_precedence(blocking, vocab), key=lambda w: -(w.rank or 0))
+        rules = tuple(dict.fromkeys(w.rule for w in [*shown, *blocking]))
+        reason = lead + " ".join(f"{w.message} [{w.rule}]" for w in shown)
         not_offered.append(NotOffered(i.id, i.name, i.grade, rules[0], reason, rules))
 
     for i in vocab.interventions.values():
@@ -205,13 +208,15 @@ def build_plan(ctx: PlanContext, vocab: Vocabulary | None = None) -> Plan:
             continue
         same = classes & SAME_KIND & {c for a in ctx.current for c in a.classes}
         if same:
-            skip(i, f"You already take a medicine of the same kind ({', '.join(sorted(same))}).")
+            kinds = ", ".join(vocab.name_of("substance_class", c) for c in sorted(same))
+            skip(i, f"You already take a medicine of the same kind: {kinds}.")
             continue
         if i.substance in suppressed:
             f = suppressed[i.substance]
             skip(
                 i,
-                f"Not suggested while {f.rule} ({f.title.lower()}) is unexplained: "
+                f"Not suggested while {f.rule} ({f.title[:1].lower()}{f.title[1:]}) is "
+                "unexplained: "
                 "a clinician should look at the cause first.",
                 (f.rule,),
             )
