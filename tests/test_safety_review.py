@@ -657,9 +657,9 @@ def test_d50_2c_an_uncountable_recorded_dose_is_said_to_be_missing() -> None:
     ctx = person(pregnant=False, breastfeeding=False, meds=[regimen("magnesium", 2, "tablet")])
     check = check_safety(ctx, items({"item": "magnesium", "dose": 300, "unit": "mg"}), V)
     assert check.warnings == ()
-    [m] = [m for m in check.missing if m.input == "strength"]
+    [m] = [m for m in check.missing if m.input == "uncounted"]
     assert "SAF-MG-UL" in m.rules and "magnesium" in m.items
-    assert "per tablet" in m.message and "at least 300 mg" in m.message
+    assert "no amount per tablet" in m.message and "at least 300 mg/day" in m.message
 
 
 # -- E.1 default limits ----------------------------------------------------------------------
