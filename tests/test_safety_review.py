@@ -875,3 +875,26 @@ def test_web_plan_check_reads_each_items_dose_in_its_own_unit(tmp_path: Path) ->
     for bad in ("0", "-3"):
         r = post(c, "/api/plan/check", {"item": ["magnesium"], "dose:magnesium": bad})
         assert next(w["rule"] for w in r.json()["checked"]["warnings"]) == "SAF-DOSE-INVALID"
+
+
+def test_d50_overlapping_medicines_are_described_in_words_not_a_negative_gap() -> None:
+    # D.5.0 item 3: gap = start of the later - stop of the earlier; phenelzine started 100 days
+    # ago, sertraline stopped 3 days ago: gap -97 < 14 fires (SAF-MAOI-WASHOUT, profile-level).
+    # The person must read that the two overlapped, not "started -97 day(s) later".
+    ctx = context(
+        meds=[
+            regimen("sertraline", 50, "mg", start=days_ago(200), stop=days_ago(3)),
+            regimen("phenelzine", 45, "mg", start=days_ago(100)),
+        ]
+    )
+    [w] = check_safety(ctx, [], V).warnings
+    assert (w.rule, w.severity, w.subject) == ("SAF-MAOI-WASHOUT", "contraindicated", "phenelzine")
+    assert "-97" not in w.message and "overlapped" in w.message
+    assert "at least 14 days" in w.message
+    same_day = context(meds=[regimen("phenelzine", 45, "mg", stop=days_ago(0 + 1))])
+    [w] = [
+        w
+        for w in check_safety(same_day, items({"item": "tramadol"}), V).warnings
+        if w.rule == "SAF-MAOI-WASHOUT"
+    ]
+    assert "1 day later" in w.message
