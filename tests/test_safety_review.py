@@ -898,3 +898,17 @@ def test_d50_overlapping_medicines_are_described_in_words_not_a_negative_gap() -
         if w.rule == "SAF-MAOI-WASHOUT"
     ]
     assert "1 day later" in w.message
+
+
+def test_cli_warnings_name_what_they_involve_in_words(cli: Any, tmp_path: Path) -> None:
+    # a warning line is read by a person: "[St John's wort, Sertraline]", not raw ids such as
+    # "[st_johns_wort, sertraline]" or "[low_dose_naltrexone, naltrexone]"
+    cli("init")
+    cli("profile", "set", "--birth-year", "1980", "--sex", "female", "--pregnant", "no")
+    cli("regimen", "add", "sertraline", "50", "mg", "--start", "2025-01-01")
+    path = tmp_path / "items.json"
+    path.write_text('[{"item": "st johns wort"}, {"item": "ldn"}]')
+    code, out, _ = cli("plan", "check", str(path))
+    assert code == 0 and "SAF-SERO-PAIR" in out
+    assert "st_johns_wort" not in out and "low_dose_naltrexone" not in out
+    assert "[St John's wort, Sertraline]" in out
