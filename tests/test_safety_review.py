@@ -912,3 +912,44 @@ def test_cli_warnings_name_what_they_involve_in_words(cli: Any, tmp_path: Path) 
     assert code == 0 and "SAF-SERO-PAIR" in out
     assert "st_johns_wort" not in out and "low_dose_naltrexone" not in out
     assert "[St John's wort, Sertraline]" in out
+
+
+@pytest.mark.parametrize(
+    ("meds", "conditions", "item", "expected"),
+    # clinical-rules.md D.4, rule by rule, read through the D.5.1 classes (D.5.0 item 6)
+    [(["ibuprofen"], [], "duloxetine", {("SAF-DLX-BLEED", "caution")}),  # SRI-BLEED: DLX wins
+     (["aspirin"], [], "duloxetine", {("SAF-DLX-BLEED", "caution")}),  # aspirin "any dose"
+     (["ibuprofen"], [], "sertraline", {("SAF-SRI-BLEED", "caution")}),
+     (["amitriptyline"], [], "gabapentin", {("SAF-GABA-CNS", "major")}),  # never CNS-DEPRESS
+     (["cyclobenzaprine"], [], "zolpidem", {("SAF-CNS-DEPRESS", "caution")}),  # (d)
+     (["oxycodone"], [], "tramadol", {("SAF-CNS-DEPRESS", "major")}),  # (b) another OPIOID
+     (["hydrochlorothiazide"], [], "vitamin d", {("SAF-VITD-THZ", "caution")}),
+     (["tacrolimus"], [], "probiotic", {("SAF-PROBIOTIC-IMMUNO", "major")}),
+     ([], ["organ_transplant"], "probiotic", {("SAF-PROBIOTIC-IMMUNO", "major")}),
+     ([], ["gallstones"], "curcumin", {("SAF-CURC-LIVER", "major")}),
+     ([], ["alcohol_use_disorder"], "duloxetine", {("SAF-DLX-LIVER", "major")}),
+     ([], ["liver_disease"], "duloxetine", {("SAF-DLX-LIVER", "major")}),
+     ([], [], "tocilizumab", {("SAF-TCZ", "contraindicated")}),
+     ([], [], "methotrexate", {("SAF-DMARD", "contraindicated")}),
+     ([], ["rheumatoid_arthritis"], "methotrexate", set()),
+     (["warfarin"], [], "ibuprofen", {("SAF-NSAID-BLEED", "major")}),
+     (["aspirin"], [], "omega-3", {("SAF-BLEED", "caution")}),
+     ([], ["respiratory_impairment"], "pregabalin", {("SAF-PGB-CNS", "major")}),
+     ([], ["history_of_seizures"], "tramadol", {("SAF-SEIZURE-HX", "major")}),
+     (["promethazine"], [], "tramadol", {("SAF-TCA-TRAMADOL-SEIZURE", "major")}),
+     (["ethinylestradiol"], [], "st johns wort", {("SAF-SJW-INDUCER", "major")})],
+)  # fmt: skip
+def test_d4_rules_through_the_classes(
+    meds: list[str], conditions: list[str], item: str, expected: set[tuple[str, str]]
+) -> None:
+    ctx = context(meds=[regimen(m, 10, "mg") for m in meds], conditions=conditions)
+    assert interaction(ctx, {"item": item}) == expected
+
+
+def test_d4_magnesium_chelation_is_one_warning_per_interacting_drug() -> None:
+    # SAF-MG-CHELATE: "caution (one per interacting drug)"
+    drugs = ["alendronate", "doxycycline", "ciprofloxacin"]
+    ctx = context(meds=[regimen(d, 100, "mg") for d in drugs])
+    check = check_safety(ctx, items({"item": "magnesium", "dose": 200, "unit": "mg"}), V)
+    chelate = [w for w in check.warnings if w.rule == "SAF-MG-CHELATE"]
+    assert sorted(p for w in chelate for p in w.involves if p != "magnesium") == sorted(drugs)
