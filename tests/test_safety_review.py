@@ -953,3 +953,26 @@ def test_d4_magnesium_chelation_is_one_warning_per_interacting_drug() -> None:
     check = check_safety(ctx, items({"item": "magnesium", "dose": 200, "unit": "mg"}), V)
     chelate = [w for w in check.warnings if w.rule == "SAF-MG-CHELATE"]
     assert sorted(p for w in chelate for p in w.involves if p != "magnesium") == sorted(drugs)
+
+
+D55_ITEMS = ["nad", "curcumin", "coq10", "ginger", "5-htp", "ldn", "duloxetine", "milnacipran",
+             "amitriptyline", "pregabalin", "gabapentin", "cyclobenzaprine", "tramadol", "ibuprofen",
+             "melatonin"]  # fmt: skip
+
+
+@pytest.mark.parametrize("item", D55_ITEMS)
+def test_d55_each_state_gives_its_own_reason(item: str) -> None:
+    # D.5.5 has one row per item with a pregnancy and a lactation column; a pregnant person reads
+    # why the item matters in pregnancy, not what LactMed says about milk ("Amitriptyline in
+    # pregnancy: major (LactMed: low milk levels ...)" answers another question)
+    def message(rule: str, **status: bool) -> str:
+        check = check_safety(person(**status), items({"item": item}), V)
+        return " ".join(w.message.split(" Source: ")[0] for w in check.warnings if w.rule == rule)
+
+    pregnant = message("SAF-PREG-ITEM", pregnant=True, breastfeeding=False)
+    assert pregnant and not {"milk", "breastfeeding", "LactMed"} & set(
+        pregnant.replace(".", " ").replace(",", " ").replace(";", " ").replace(":", " ").split()
+    ), pregnant
+    nursing = message("SAF-LACT-ITEM", pregnant=False, breastfeeding=True)
+    for word in ("malformations", "postpartum", "amniotic", "nausea of pregnancy"):
+        assert word not in nursing, nursing
