@@ -976,3 +976,12 @@ def test_d55_each_state_gives_its_own_reason(item: str) -> None:
     nursing = message("SAF-LACT-ITEM", pregnant=False, breastfeeding=True)
     for word in ("malformations", "postpartum", "amniotic", "nausea of pregnancy"):
         assert word not in nursing, nursing
+
+
+def test_web_plan_check_heading_names_the_items(tmp_path: Path) -> None:
+    # what people read says "Check of St John's wort", not the id "st_johns_wort"
+    app = app_on(f"sqlite:///{tmp_path / 'w.db'}")
+    c = signed_up(app, "rev")
+    page = post(c, "/plan/check", {"item": ["omega_3", "low_dose_naltrexone"]}).text
+    assert "Check of Omega-3 (EPA+DHA), Low-dose naltrexone" in page
+    assert "low_dose_naltrexone," not in page and "Check of omega_3" not in page
