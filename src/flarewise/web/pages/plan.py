@@ -18,6 +18,12 @@ from flarewise.web.app import Context, check_csrf, person, render
 router = APIRouter()
 
 
+def _name(vocab: Vocabulary, item: str) -> str:
+    """An item's name as people read it (an intervention, else a substance)."""
+    i = vocab.interventions.get(item)
+    return i.name if i is not None else vocab.name_of("substance", item)
+
+
 def _unit(vocab: Vocabulary, item: str) -> str | None:
     """The unit a daily dose of ``item`` is typed in on the form: its substance's canonical unit
     (clinical-rules.md D.5.6: IU for vitamin D, CFU for probiotics, mg otherwise). A form that
@@ -67,8 +73,10 @@ async def check(request: Request, ctx: Annotated[Context, Depends(person)]) -> R
         raise InvalidInput("item", "tick at least one item to check")
     check = ctx.journal.safety_check(items)
     data = _plan(ctx)
+    vocab = ctx.journal.vocabulary
     data["checked"] = {
         "items": items,
+        "names": [_name(vocab, str(i["item"])) for i in items],
         "warnings": [asdict(w) for w in check.warnings],
         "blocked": check.blocked,
         "missing": [asdict(m) for m in check.missing],
