@@ -985,3 +985,15 @@ def test_web_plan_check_heading_names_the_items(tmp_path: Path) -> None:
     page = post(c, "/plan/check", {"item": ["omega_3", "low_dose_naltrexone"]}).text
     assert "Check of Omega-3 (EPA+DHA), Low-dose naltrexone" in page
     assert "low_dose_naltrexone," not in page and "Check of omega_3" not in page
+
+
+def test_already_taken_points_to_current_warnings_only_when_there_are_some() -> None:
+    # "You already take it; see the warnings on your current medicines" sent the person to a
+    # list that had nothing about it
+    quiet = build_plan(context(meds=[regimen("coq10", 100, "mg")]), V)
+    reason = next(n.reason for n in quiet.not_suggested if n.intervention == "coq10")
+    assert reason == "You already take it."
+    loud = build_plan(context(meds=[regimen("magnesium", 500, "mg")]), V)
+    reason = next(n.reason for n in loud.not_suggested if n.intervention == "magnesium")
+    assert "SAF-MG-UL" in {w.rule for w in loud.current_warnings}
+    assert reason == "You already take it; see the warnings on your current medicines."
