@@ -180,6 +180,7 @@ def build_plan(ctx: PlanContext, vocab: Vocabulary | None = None) -> Plan:
     avoid = {vocab.class_id(a) for a in ctx.profile.preferences.avoid}
     suppressed = {s: f for f in ctx.red_flags for s in f.suppresses}
     current = {a.substance for a in ctx.current}
+    current_warnings = tuple(check_plan(ctx, [], vocab))
     candidates: list[tuple[tuple[float, ...], PlanOption]] = []
     not_suggested: list[NotSuggested] = []
     not_offered: list[NotOffered] = []
@@ -204,7 +205,9 @@ def build_plan(ctx: PlanContext, vocab: Vocabulary | None = None) -> Plan:
             skip(i, "You asked not to have this suggested.")
             continue
         if i.substance in current:
-            skip(i, "You already take it; see the warnings on your current medicines.")
+            warned = any(i.substance in w.involves for w in current_warnings)
+            see = "; see the warnings on your current medicines" if warned else ""
+            skip(i, f"You already take it{see}.")
             continue
         same = classes & SAME_KIND & {c for a in ctx.current for c in a.classes}
         if same:
@@ -310,7 +313,6 @@ def build_plan(ctx: PlanContext, vocab: Vocabulary | None = None) -> Plan:
         _with_warnings(o, tuple(w for w in combined if o.intervention in _items_of(w, [o], vocab)))
         for o in chosen
     ]
-    current_warnings = tuple(w for w in check_plan(ctx, [], vocab))
     popular = tuple(
         (i.name, i.popular_advice) for i in vocab.interventions.values() if i.popular_advice
     )
