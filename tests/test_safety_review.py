@@ -997,3 +997,16 @@ def test_already_taken_points_to_current_warnings_only_when_there_are_some() -> 
     reason = next(n.reason for n in loud.not_suggested if n.intervention == "magnesium")
     assert "SAF-MG-UL" in {w.rule for w in loud.current_warnings}
     assert reason == "You already take it; see the warnings on your current medicines."
+
+
+def test_cli_a_product_unit_without_strength_is_pointed_out_at_entry(cli: Any) -> None:
+    # issue 11 item 5: "product units ... need the product's strength per unit, kept with the
+    # regimen"; without it the safety checks can only say the dose was not counted, so the
+    # person is told when entering it
+    cli("init")
+    code, out, _ = cli("regimen", "add", "magnesium", "2", "tablet", "--start", "2025-01-01")
+    assert code == 0 and "--strength" in out and "one tablet" in out
+    code, out, _ = cli("regimen", "add", "vitamin-d", "2", "capsule", "--strength", "1000 IU")
+    assert code == 0 and "--strength" not in out
+    code, out, _ = cli("regimen", "add", "duloxetine", "60", "mg")
+    assert code == 0 and "--strength" not in out
