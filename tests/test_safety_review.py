@@ -1010,3 +1010,19 @@ def test_cli_a_product_unit_without_strength_is_pointed_out_at_entry(cli: Any) -
     assert code == 0 and "--strength" not in out
     code, out, _ = cli("regimen", "add", "duloxetine", "60", "mg")
     assert code == 0 and "--strength" not in out
+
+
+@pytest.mark.parametrize(
+    ("loinc", "value", "unit", "birth_year", "rule"),
+    # E.1 limits hold in every unit of the analyte: ferritin 15 ng/mL = 33.7 pmol/L, CK 192 U/L
+    # = 3.2 ukat/L, WBC 11.0 x 10^9/L = 11.0 x 10^3/uL; "age < 18: no default" (17 on the day
+    # of the result), 18: the adult default
+    [("2276-4", 33.0, "pmol/L", 1980, "RF-FERRITIN"), ("2276-4", 34.0, "pmol/L", 1980, None),
+     ("2157-6", 3.3, "ukat/L", 1980, "RF-CK"), ("2157-6", 3.1, "ukat/L", 1980, None),
+     ("6690-2", 11.5, "10*3/uL", 1980, "RF-WBC"),
+     (CALCIUM, 10.1, "mg/dL", 2007, None), (CALCIUM, 10.1, "mg/dL", 2006, "RF-CA")],
+)  # fmt: skip
+def test_e1_defaults_in_other_units_and_at_18(
+    loinc: str, value: float, unit: str, birth_year: int, rule: str | None
+) -> None:
+    assert flags(loinc, value, unit, birth_year=birth_year) == ({rule} if rule else set())
