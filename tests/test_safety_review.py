@@ -956,8 +956,8 @@ def test_d4_magnesium_chelation_is_one_warning_per_interacting_drug() -> None:
 
 
 D55_ITEMS = ["nad", "curcumin", "coq10", "ginger", "5-htp", "ldn", "duloxetine", "milnacipran",
-             "amitriptyline", "pregabalin", "gabapentin", "cyclobenzaprine", "tramadol", "ibuprofen",
-             "melatonin"]  # fmt: skip
+             "amitriptyline", "pregabalin", "gabapentin", "cyclobenzaprine", "tramadol",
+             "ibuprofen", "melatonin"]  # fmt: skip
 
 
 @pytest.mark.parametrize("item", D55_ITEMS)
