@@ -323,8 +323,8 @@ def regimen_add(
             f"Started {j.vocabulary.name_of('substance', sid)} {dose:g} {r.steps[0].unit}{holds} "
             f"from {day} (id {r.id[:8]})"
         )
-        if r.strength is None and is_product_unit(r.steps[0].unit):
-            one = r.steps[0].unit
+        one = r.steps[0].unit
+        if r.strength is None and one is not None and is_product_unit(one):
             out.print(
                 f"Safety checks cannot count a dose taken by the {one} without what one "
                 f"{one} holds: add --strength, e.g. --strength '120 mg' (see the product label).",
