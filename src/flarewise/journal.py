@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from flarewise import experiments as trials
     from flarewise.analysis.grid import DailyGrid
     from flarewise.analysis.insights import Insights
+    from flarewise.reports import VisitReport
 
 
 def _trials() -> ModuleType:
@@ -394,6 +395,60 @@ class Journal:
         on record", "age not recorded", "pregnancy not recorded")."""
         resolved = planning.resolve_items(self.vocabulary, items)
         return planning.check_safety(self.plan_context(on), resolved, self.vocabulary)
+
+    # -- visit report -----------------------------------------------------------------------
+
+    def visit_questions(self) -> str | None:
+        """The person's note of questions for their next visit (page 1 of the report)."""
+        return self.profile().visit_questions
+
+    def set_visit_questions(self, text: str | None) -> str | None:
+        """Keep (or, with None or blank text, clear) the questions for the next visit."""
+        cleaned = (text or "").strip() or None
+        if cleaned is not None and len(cleaned) > 2000:
+            raise InvalidInput(
+                "questions", f"keep the questions under 2000 characters (this is {len(cleaned)})"
+            )
+        self.update_profile(visit_questions=cleaned)
+        return cleaned
+
+    def visit_report(self, start: date | None = None, end: date | None = None) -> VisitReport:
+        """The visit report for ``start`` .. ``end`` (default: the 90 days up to the last
+        entry). Refuses a reversed period or one wholly outside the journal."""
+        from flarewise import reports
+
+        first, last = self.date_span()
+        end = end or last or self.today()
+        start = start or end - timedelta(days=reports.DEFAULT_DAYS - 1)
+        reports.check_period(start, end, first, last)
+        experiments: list[tuple[Protocol, trials.ExperimentResult | None]] = []
+        for p in self.experiments():
+            if p.status == "planned" or p.start > end:
+                continue
+            try:
+                experiments.append((p, self.analyze_experiment(p.id, today=end)))
+            except FlarewiseError:
+                experiments.append((p, None))
+        trigger_start = max(start, end - timedelta(days=reports.TRIGGER_DAYS - 1))
+        triggers = self.insights(trigger_start, end).triggers if last is not None else ()
+        return reports.assemble(
+            reports.ReportInputs(
+                person=self.profile().display_name or self.handle,
+                profile=self.profile(),
+                start=start,
+                end=end,
+                made_on=self.today(),
+                days=self.daily_summaries(start, end),
+                regimens=self.regimens(),
+                assessments=self.assessments(),
+                labs=self.interpret_labs(),
+                plan=self.plan(end),
+                experiments=experiments,
+                triggers=tuple(triggers)[: reports.TRIGGERS_SHOWN],
+                questions=self.visit_questions(),
+            ),
+            self.vocabulary,
+        )
 
     # -- experiments --------------------------------------------------------------------------
 

@@ -1,0 +1,247 @@
+"""Typesetting the visit report: Typst for the PDF, Jinja2 for the HTML view, vl-convert for
+the figure (the same Vega-Lite spec builder the web pages use).
+
+Why Typst (docs/report.md): it installs from PyPI as one wheel with no system libraries, embeds
+(subsets) every font it uses, writes tagged PDF by default, and compiles a report in tens of
+milliseconds. Both faces read one :func:`view` of the report, so the PDF, the HTML view and the
+JSON answer show the same figures with the same rounding.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+from flarewise.errors import InvalidInput
+from flarewise.reports import charts
+from flarewise.reports.model import LabRow, SymptomTrend, VisitReport
+
+Paper = Literal["a4", "us-letter"]
+PAPERS: dict[str, Paper] = {"a4": "a4", "letter": "us-letter", "us-letter": "us-letter"}
+#: Fonts in order of preference: Liberation Sans (metric-compatible with Arial, narrow enough
+#: for a dense page; Debian's fonts-liberation, which Chromium pulls in), then DejaVu Sans, then
+#: Typst's own embedded Libertinus Serif, so a machine without either still renders.
+FONTS = ("Liberation Sans", "DejaVu Sans", "Libertinus Serif")
+FIGURE_WIDTH_PX = 600  # drawn at its natural size: 600 px = 450 pt, text stays >= 9 pt
+
+
+def _num(x: float | None, digits: int = 1) -> str:
+    if x is None:
+        return "-"
+    return f"{x:.{digits}f}"
+
+
+def _trend_line(t: SymptomTrend) -> dict[str, str]:
+    good = "higher is better" if t.higher_is_better else "lower is better"
+    value = "no scores" if t.last7_mean is None else f"{_num(t.last7_mean)} ± {_num(t.last7_sd)}"
+    change = ""
+    if t.first7_mean is not None and t.last7_mean is not None:
+        change = f"first week {_num(t.first7_mean)}"
+    return {
+        "name": t.name,
+        "value": value,
+        "n": f"{t.last7_n} of 7 days",
+        "good": good,
+        "change": change,
+    }
+
+
+def _lab(r: LabRow) -> dict[str, str]:
+    return {
+        "on": r.on.isoformat(),
+        "name": r.name,
+        "value": r.value,
+        "unit": r.unit,
+        "range": r.range,
+        "flag": r.flag,
+        "lab_flag": r.lab_flag or "",
+        "note": r.note or "",
+    }
+
+
+def view(report: VisitReport) -> dict[str, Any]:
+    """The report as display strings, shared by the PDF and the HTML templates."""
+    p = report.period
+    fiqr = None
+    if report.fiqr is not None:
+        f = report.fiqr
+        change = "first on record"
+        if f.change is not None and f.previous_on is not None:
+            change = f"{f.change:+.1f} since {f.previous_on.isoformat()} ({f.previous:.1f})"
+        fiqr = {
+            "total": f"{f.total:.1f}",
+            "band": f.band or "",
+            "on": f.on.isoformat(),
+            "change": change,
+        }
+    criteria = None
+    if report.criteria is not None:
+        c = report.criteria
+        criteria = {
+            "psd": f"{c.psd:.0f}",
+            "wpi": f"{c.wpi:.0f}",
+            "sss": f"{c.sss:.0f}",
+            "band": c.band or "",
+            "on": c.on.isoformat(),
+            "instrument": c.instrument.upper(),
+            "label": c.label or "",
+        }
+    medicines = [
+        {
+            "name": m.medicine,
+            "dose": m.dose,
+            "since": m.since.isoformat(),
+            "adherence": "as needed"
+            if m.as_needed
+            else (
+                "not logged"
+                if m.adherence is None
+                else f"{m.adherence:.0%} ({m.adherence_days} of last 28 d)"
+            ),
+        }
+        for m in report.medicines
+    ]
+    return {
+        "person": report.person,
+        "details": report.details,
+        "made_on": report.made_on.isoformat(),
+        "start": p.start.isoformat(),
+        "end": p.end.isoformat(),
+        "days": str(p.days),
+        "logged": str(p.days_logged),
+        "completeness": f"{p.completeness:.0%}",
+        "empty": report.empty,
+        "fiqr": fiqr,
+        "criteria": criteria,
+        "trends": [_trend_line(t) for t in report.trends],
+        "changes": [
+            {"on": c.on.isoformat(), "medicine": c.medicine, "kind": c.kind, "text": c.text}
+            for c in report.changes
+        ],
+        "medicines": medicines,
+        "alerts": [
+            {
+                "rule": a.rule,
+                "kind": a.kind,
+                "severity": a.severity,
+                "title": a.title,
+                "message": a.message,
+            }
+            for a in report.alerts
+        ],
+        "labs_out": [_lab(r) for r in report.labs_out_of_range],
+        "questions": report.questions or "",
+        "experiments": [
+            {
+                "title": x.title,
+                "status": x.status,
+                "start": x.start.isoformat(),
+                "verdict": x.verdict or "not enough data yet",
+                "message": x.message,
+                "interval": x.interval or "",
+                "caveats": list(x.caveats),
+            }
+            for x in report.experiments
+        ],
+        "triggers": [
+            {
+                "text": f"{t.exposure} and {t.outcome}"
+                + (f" {t.lag} day{'s' if t.lag != 1 else ''} later" if t.lag else " same day"),
+                "direction": t.direction,
+                "effect": t.effect,
+                "n": str(t.n),
+                "q": f"{t.q:.2g}",
+            }
+            for t in report.triggers
+        ],
+        "labs": [_lab(r) for r in report.labs],
+        "assessments": [
+            {
+                "on": a.on.isoformat(),
+                "instrument": a.instrument.upper(),
+                "summary": a.summary,
+                "band": a.band or "",
+            }
+            for a in report.assessments
+        ],
+        "plan": [
+            {
+                "name": o.name,
+                "grade": o.grade,
+                "evidence": o.evidence,
+                "dose": o.dose or "",
+                "sources": "; ".join(o.sources),
+                "warnings": list(o.warnings),
+            }
+            for o in report.plan
+        ],
+        "notes": list(report.notes),
+    }
+
+
+def trend_spec(report: VisitReport, width: int | str, font: str | None = None) -> dict[str, Any]:
+    """The page-1 figure's Vega-Lite spec (the web draws it at container width)."""
+    rows: list[dict[str, Any]] = []
+    for t in report.trends:
+        label = f"{t.name} (0-10, {'higher' if t.higher_is_better else 'lower'} is better)"
+        for pt in t.points:
+            row: dict[str, Any] = {"series": label, "date": pt.on.isoformat()}
+            row["value"] = pt.value
+            row["mean"] = pt.mean7
+            if pt.mean7 is not None and pt.sd7 is not None:
+                row["low"] = max(0.0, pt.mean7 - pt.sd7)
+                row["high"] = min(10.0, pt.mean7 + pt.sd7)
+            rows.append(row)
+    changes = [
+        {"date": c.on.isoformat(), "label": f"{c.on:%d %b} {c.medicine}: {c.text}"}
+        for c in report.changes
+    ]
+    return charts.visit_trend(
+        rows, changes, report.period.start.isoformat(), report.period.end.isoformat(), width, font
+    )
+
+
+def figure_svg(report: VisitReport) -> str:
+    """The page-1 figure as SVG, drawn by vl-convert from :func:`trend_spec`."""
+    import vl_convert
+
+    spec = trend_spec(report, FIGURE_WIDTH_PX, FONTS[0])
+    svg: str = vl_convert.vegalite_to_svg(spec)
+    return svg
+
+
+@cache
+def _template(name: str) -> str:
+    return resources.files("flarewise.reports").joinpath("templates", name).read_text("utf-8")
+
+
+def pdf(report: VisitReport, paper: str = "a4", svg: str | None = None) -> bytes:
+    """The report as a tagged PDF with embedded fonts on A4 or US Letter."""
+    import typst
+
+    size = PAPERS.get(paper.lower())
+    if size is None:
+        raise InvalidInput("paper", f"choose a4 or letter, not {paper!r}")
+    data = view(report)
+    data["paper"] = size
+    data["fonts"] = list(FONTS)
+    out: bytes = typst.compile(
+        _template("visit.typ").encode("utf-8"),
+        format="pdf",
+        sys_inputs={
+            "data": json.dumps(data),
+            "figure": svg if svg is not None else figure_svg(report),
+        },
+    )
+    return out
+
+
+def html(report: VisitReport, *, standalone: bool = True) -> str:
+    """The print-friendly HTML view (the figure inline as SVG, no script needed)."""
+    import jinja2
+
+    env = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    template = env.from_string(_template("visit.html"))
+    return template.render(v=view(report), figure=figure_svg(report), standalone=standalone)
