@@ -443,12 +443,24 @@ class Journal:
                 assessments=self.assessments(),
                 labs=self.interpret_labs(),
                 plan=self.plan(end),
+                medicine_warnings=self._medicine_warnings(end),
                 experiments=experiments,
                 triggers=tuple(triggers)[: reports.TRIGGERS_SHOWN],
                 questions=self.visit_questions(),
             ),
             self.vocabulary,
         )
+
+    def _medicine_warnings(self, on: date) -> list[planning.Warning]:
+        """Warnings among the medicines in force on ``on``: each is checked as if proposed
+        against all the others (the plan's own check of current medicines looks only at each
+        medicine's dose and the person's labs and conditions, not at pairs of them)."""
+        ctx = self.plan_context(on)
+        found: list[planning.Warning] = []
+        for r in self.regimens(active_on=on):
+            items = planning.resolve_items(self.vocabulary, [{"item": r.substance}])
+            found.extend(planning.check_safety(ctx, items, self.vocabulary).warnings)
+        return found
 
     # -- experiments --------------------------------------------------------------------------
 

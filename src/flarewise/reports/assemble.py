@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from flarewise.domain.experiments import Protocol
     from flarewise.experiments import ExperimentResult
     from flarewise.labs import Interpretation
-    from flarewise.plan import Plan
+    from flarewise.plan import Plan, Warning
 
 #: The three series of the page-1 figure: (measure, label). Sleep quality is a 0-10 score where
 #: higher is better; pain and fatigue are 0-10 where lower is better (design note 3).
@@ -74,6 +74,7 @@ class ReportInputs:
     assessments: Sequence[tuple[Assessment, InstrumentResult]]
     labs: Sequence[tuple[LabResult, Interpretation]]
     plan: Plan | None
+    medicine_warnings: Sequence[Warning] = ()
     experiments: Sequence[tuple[Protocol, ExperimentResult | None]] = ()
     triggers: Sequence[Trigger] = ()
     questions: str | None = None
@@ -123,7 +124,7 @@ def assemble(inputs: ReportInputs, vocab: Vocabulary) -> VisitReport:
         trends=tuple(_trend(by_day, m, label, inputs, vocab) for m, label in TREND_MEASURES),
         changes=_changes(inputs.regimens, inputs.start, inputs.end, vocab),
         medicines=_medicines(inputs.regimens, by_day, inputs.end, vocab),
-        alerts=_alerts(inputs.plan),
+        alerts=_alerts(inputs.plan, inputs.medicine_warnings, vocab),
         labs_out_of_range=out_of_range,
         questions=(inputs.questions or "").strip() or None,
         experiments=tuple(_experiment(p, r) for p, r in inputs.experiments),
@@ -254,12 +255,18 @@ def _mean_sd(values: Sequence[float]) -> tuple[float, float]:
 
 def dose_text(amount: float | None, unit: str | None, per_day: float = 1.0) -> str:
     """``60 mg once a day``; "dose not recorded" when the step has no amount."""
-    text = "dose not recorded" if amount is None or unit is None else f"{_num(amount)} {unit}"
+    if amount is None or unit is None:
+        return "dose not recorded"
+    text = f"{_num(amount)} {unit}"
     if per_day == 1:
         return f"{text} once a day"
     if per_day == int(per_day):
         return f"{text} {int(per_day)} times a day"
     return f"{text} every {_num(1 / per_day)} days"
+
+
+def _amount(amount: float | None, unit: str | None) -> str:
+    return "" if amount is None or unit is None else f"{_num(amount)} {unit}"
 
 
 def _name(vocab: Vocabulary, substance: str) -> str:
@@ -278,14 +285,17 @@ def _changes(
             if start <= first <= end:
                 if previous is None:
                     text = f"started {dose_text(step.amount, step.unit, step.times_per_day)}"
-                    out.append(MedicineChange(first, name, "started", text))
+                    short = f"started {_amount(step.amount, step.unit)}"
+                    out.append(MedicineChange(first, name, "started", text, short))
                 else:
                     before = dose_text(previous.amount, previous.unit, previous.times_per_day)
                     after = dose_text(step.amount, step.unit, step.times_per_day)
-                    out.append(MedicineChange(first, name, "dose changed", f"{before} to {after}"))
+                    text = f"{before} to {after}"
+                    short = f"to {_amount(step.amount, step.unit)}"
+                    out.append(MedicineChange(first, name, "dose changed", text, short))
             previous = step
         if r.stop is not None and start <= r.stop <= end:
-            out.append(MedicineChange(r.stop, name, "stopped", "stopped"))
+            out.append(MedicineChange(r.stop, name, "stopped", "stopped", "stopped"))
     return tuple(sorted(out, key=lambda c: (c.on, c.medicine)))
 
 
@@ -311,7 +321,8 @@ def _medicines(
         adherence = taken / len(window) if window and ever and not r.as_needed else None
         dose = dose_text(step.amount, step.unit, step.times_per_day)
         if r.as_needed:
-            dose = f"{dose.rsplit(' ', 3)[0] if step.amount else 'dose not recorded'} as needed"
+            amount = _amount(step.amount, step.unit)
+            dose = f"{amount} as needed" if amount else "as needed, dose not recorded"
         out.append(
             CurrentMedicine(
                 medicine=_name(vocab, r.substance),
@@ -325,19 +336,33 @@ def _medicines(
     return tuple(sorted(out, key=lambda m: (m.as_needed, m.medicine.lower())))
 
 
-def _alerts(plan: Plan | None) -> tuple[Alert, ...]:
-    if plan is None:
-        return ()
-    flags = [
-        Alert(f.rule, "red flag", f.severity, f.title, f"{f.evidence}. {f.why}".strip())
-        for f in plan.red_flags
-    ]
-    warnings = [
-        Alert(w.rule, "warning", w.severity, w.subject or w.rule, w.message)
-        for w in plan.current_warnings
-        if w.overridden_by is None
-    ]
-    return (*flags, *warnings)
+#: Warning severities, most serious first (clinical-rules.md D.4/D.5 "severity" column).
+SEVERITY_ORDER = ("contraindicated", "major", "caution", "minor", "info")
+
+
+def _alerts(
+    plan: Plan | None, medicine_warnings: Sequence[Warning], vocab: Vocabulary
+) -> tuple[Alert, ...]:
+    """Red flags first, then every warning that applies now, one per rule and set of
+    medicines involved, most serious first."""
+    flags = []
+    warnings: dict[tuple[str, frozenset[str]], Alert] = {}
+    if plan is not None:
+        flags = [
+            Alert(f.rule, "red flag", f.severity, f.title, f"{f.evidence}. {f.why}".strip())
+            for f in plan.red_flags
+        ]
+    for w in (*(plan.current_warnings if plan else ()), *medicine_warnings):
+        if w.overridden_by is not None:
+            continue
+        key = (w.rule, frozenset(w.involves))
+        if key not in warnings:
+            names = [_name(vocab, i) for i in w.involves if i in vocab.substances]
+            title = " with ".join(dict.fromkeys(names)) or " with ".join(w.involves)
+            warnings[key] = Alert(w.rule, "warning", w.severity, title, w.message)
+    rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
+    ordered = sorted(warnings.values(), key=lambda a: (rank.get(a.severity, 9), a.rule))
+    return (*flags, *ordered)
 
 
 def _range(low: float | None, high: float | None, text: str | None) -> str:

@@ -80,6 +80,7 @@ class MedicineChange:
     medicine: str
     kind: str  # "started", "stopped", "dose changed"
     text: str
+    short: str = ""  # for the figure's marks: "started 30 mg", "to 60 mg", "stopped"
 
 
 @dataclass(frozen=True)

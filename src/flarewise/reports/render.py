@@ -25,6 +25,13 @@ PAPERS: dict[str, Paper] = {"a4": "a4", "letter": "us-letter", "us-letter": "us-
 #: Typst's own embedded Libertinus Serif, so a machine without either still renders.
 FONTS = ("Liberation Sans", "DejaVu Sans", "Libertinus Serif")
 FIGURE_WIDTH_PX = 600  # drawn at its natural size: 600 px = 450 pt, text stays >= 9 pt
+#: Page 1 must fit one page on A4 and on Letter whatever the journal holds: longer lists show
+#: their first rows there (red flags and the most serious warnings come first) and say how
+#: many more follow on the next pages, where every row is listed.
+PAGE1_ALERTS = 4
+PAGE1_MEDICINES = 8
+PAGE1_LABS = 5
+PAGE1_QUESTIONS_CHARS = 400
 
 
 def _num(x: float | None, digits: int = 1) -> str:
@@ -36,15 +43,19 @@ def _num(x: float | None, digits: int = 1) -> str:
 def _trend_line(t: SymptomTrend) -> dict[str, str]:
     good = "higher is better" if t.higher_is_better else "lower is better"
     value = "no scores" if t.last7_mean is None else f"{_num(t.last7_mean)} ± {_num(t.last7_sd)}"
-    change = ""
+    notes = []
     if t.first7_mean is not None and t.last7_mean is not None:
-        change = f"first week {_num(t.first7_mean)}"
+        notes.append(f"first week {_num(t.first7_mean)}")
+    if 0 < t.last7_n < 7:
+        notes.append(f"{t.last7_n} of 7 days")
+    if t.higher_is_better:
+        notes.append(good)
     return {
         "name": t.name,
         "value": value,
         "n": f"{t.last7_n} of 7 days",
         "good": good,
-        "change": change,
+        "note": f"({'; '.join(notes)})" if notes else "",
     }
 
 
@@ -69,7 +80,7 @@ def view(report: VisitReport) -> dict[str, Any]:
         f = report.fiqr
         change = "first on record"
         if f.change is not None and f.previous_on is not None:
-            change = f"{f.change:+.1f} since {f.previous_on.isoformat()} ({f.previous:.1f})"
+            change = f"was {f.previous:.1f} on {f.previous_on.isoformat()} ({f.change:+.1f})"
         fiqr = {
             "total": f"{f.total:.1f}",
             "band": f.band or "",
@@ -133,6 +144,7 @@ def view(report: VisitReport) -> dict[str, Any]:
         ],
         "labs_out": [_lab(r) for r in report.labs_out_of_range],
         "questions": report.questions or "",
+        "page1": _page1(report),
         "experiments": [
             {
                 "title": x.title,
@@ -181,6 +193,45 @@ def view(report: VisitReport) -> dict[str, Any]:
     }
 
 
+def _first_sentence(text: str) -> str:
+    """The first sentence of a warning: page 1 states the hazard, the next pages explain it."""
+    for end in (". ", "? "):
+        at = text.find(end)
+        if 0 < at < len(text) - 2:
+            return text[: at + 1]
+    return text
+
+
+def _page1(report: VisitReport) -> dict[str, Any]:
+    """How much of each list page 1 shows (the rest is on the following pages)."""
+    q = report.questions or ""
+    cut = q if len(q) <= PAGE1_QUESTIONS_CHARS else q[:PAGE1_QUESTIONS_CHARS].rsplit(" ", 1)[0]
+    serious = [a for a in report.alerts if a.severity != "info"]
+    shown = serious[:PAGE1_ALERTS]
+    info = [a for a in report.alerts if a.severity == "info"]
+    return {
+        "alerts": [
+            {
+                "title": a.title,
+                "kind": a.kind,
+                "severity": a.severity,
+                "rule": a.rule,
+                "message": _first_sentence(a.message),
+            }
+            for a in shown
+        ],
+        "alerts_more": len(serious) - len(shown),
+        "info": ", ".join(dict.fromkeys(a.rule for a in info)),
+        "info_count": len(info),
+        "medicines": PAGE1_MEDICINES,
+        "medicines_more": max(0, len(report.medicines) - PAGE1_MEDICINES),
+        "labs": PAGE1_LABS,
+        "labs_more": max(0, len(report.labs_out_of_range) - PAGE1_LABS),
+        "questions": cut + (" ... (continued on the next pages)" if cut != q else ""),
+        "questions_cut": cut != q,
+    }
+
+
 def trend_spec(report: VisitReport, width: int | str, font: str | None = None) -> dict[str, Any]:
     """The page-1 figure's Vega-Lite spec (the web draws it at container width)."""
     rows: list[dict[str, Any]] = []
@@ -194,13 +245,36 @@ def trend_spec(report: VisitReport, width: int | str, font: str | None = None) -
                 row["low"] = max(0.0, pt.mean7 - pt.sd7)
                 row["high"] = min(10.0, pt.mean7 + pt.sd7)
             rows.append(row)
-    changes = [
-        {"date": c.on.isoformat(), "label": f"{c.on:%d %b} {c.medicine}: {c.text}"}
-        for c in report.changes
-    ]
     return charts.visit_trend(
-        rows, changes, report.period.start.isoformat(), report.period.end.isoformat(), width, font
+        rows,
+        _change_marks(report),
+        report.period.start.isoformat(),
+        report.period.end.isoformat(),
+        width,
+        font,
     )
+
+
+#: The figure labels at most this many medicine-change rows (each a date); a busier period
+#: says how many more there are (they are all in the table on the next pages).
+CHANGE_ROWS = 6
+
+
+def _change_marks(report: VisitReport) -> list[dict[str, Any]]:
+    """One labelled mark per date with medicine changes: two changes on a day are named, more
+    are counted, so the figure keeps its height on page 1."""
+    by_day: dict[str, list[str]] = {}
+    for c in report.changes:
+        by_day.setdefault(c.on.isoformat(), []).append(f"{c.medicine} {c.short or c.kind}".strip())
+    marks = []
+    for day, labels in by_day.items():
+        label = "; ".join(labels) if len(labels) <= 2 else f"{len(labels)} medicine changes"
+        marks.append({"date": day, "label": label})
+    if len(marks) > CHANGE_ROWS:
+        rest = len(marks) - CHANGE_ROWS + 1
+        marks = marks[: CHANGE_ROWS - 1]
+        marks.append({"date": marks[-1]["date"], "label": f"and {rest} more dates with changes"})
+    return marks
 
 
 def figure_svg(report: VisitReport) -> str:
