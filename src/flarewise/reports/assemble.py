@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from flarewise.domain.entries import Assessment, LabResult
 from flarewise.domain.profile import Profile
 from flarewise.domain.regimens import Regimen
@@ -216,22 +218,41 @@ def _trend(
     inputs: ReportInputs,
     vocab: Vocabulary,
 ) -> SymptomTrend:
+    """The day's scores and, for each day, the mean and SD (n - 1) of the scores logged in the
+    7 days ending that day (at least 3 of them: fewer say little about a week)."""
     key = measure.removeprefix("symptom:")
     spec = vocab.symptoms.get(key)
     higher_is_better = spec is not None and not spec.higher_is_worse
-    days = [inputs.start + timedelta(days=i) for i in range((inputs.end - inputs.start).days + 1)]
-    values: list[float | None] = []
-    for d in days:
-        s = by_day.get(d)
-        stats = s.measures.get(measure) if s else None
-        values.append(stats.mean if stats else None)
-    points = []
-    for i, d in enumerate(days):
-        window = [v for v in values[max(0, i - 6) : i + 1] if v is not None]
-        mean, sd = _mean_sd(window) if len(window) >= 3 else (None, None)
-        points.append(TrendPoint(d, values[i], mean, sd))
-    last = [v for v in values[-7:] if v is not None]
-    first = [v for v in values[:7] if v is not None]
+    n_days = (inputs.end - inputs.start).days + 1
+    days = [inputs.start + timedelta(days=i) for i in range(n_days)]
+    values = np.full(n_days, np.nan)
+    for d, s in by_day.items():
+        stats = s.measures.get(measure)
+        if stats is not None:
+            values[(d - inputs.start).days] = stats.mean
+    seen = ~np.isnan(values)
+    filled = np.where(seen, values, 0.0)
+
+    def window(a: np.ndarray) -> np.ndarray:  # sums over the 7 days ending each day
+        c = np.concatenate(([0.0], np.cumsum(a)))
+        return c[1:] - c[np.maximum(np.arange(1, n_days + 1) - 7, 0)]
+
+    n, total, squares = window(seen.astype(float)), window(filled), window(filled**2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = total / n
+        var = np.maximum(squares - n * mean**2, 0.0) / (n - 1)
+    ok = n >= 3
+    points = tuple(
+        TrendPoint(
+            d,
+            float(values[i]) if seen[i] else None,
+            float(mean[i]) if ok[i] else None,
+            float(np.sqrt(var[i])) if ok[i] else None,
+        )
+        for i, d in enumerate(days)
+    )
+    last = [float(v) for v in values[-7:] if not np.isnan(v)]
+    first = [float(v) for v in values[:7] if not np.isnan(v)]
     last_mean, last_sd = _mean_sd(last) if last else (None, None)
     return SymptomTrend(
         measure=measure,
@@ -240,8 +261,8 @@ def _trend(
         last7_mean=last_mean,
         last7_sd=last_sd,
         last7_n=len(last),
-        first7_mean=_mean_sd(first)[0] if first and len(days) > 14 else None,
-        points=tuple(points),
+        first7_mean=_mean_sd(first)[0] if first and n_days > 14 else None,
+        points=points,
     )
 
 

@@ -144,6 +144,7 @@ def view(report: VisitReport) -> dict[str, Any]:
         ],
         "labs_out": [_lab(r) for r in report.labs_out_of_range],
         "questions": report.questions or "",
+        "figure_title": figure_title(report),
         "page1": _page1(report),
         "experiments": [
             {
@@ -232,14 +233,28 @@ def _page1(report: VisitReport) -> dict[str, Any]:
     }
 
 
+#: Over a longer period the figure draws one value a week (the 7-day mean and spread of each
+#: week) and leaves out the daily dots: 3,650 dots a panel say nothing a weekly line does not,
+#: and cost seconds to draw.
+WEEKLY_AFTER_DAYS = 366
+
+
+def figure_title(report: VisitReport) -> str:
+    if report.period.days > WEEKLY_AFTER_DAYS:
+        return "Pain, fatigue and sleep: 7-day mean of each week (line) and its spread (band)"
+    return "Pain, fatigue and sleep: 7-day mean (line), its spread (band), daily scores (dots)"
+
+
 def trend_spec(report: VisitReport, width: int | str, font: str | None = None) -> dict[str, Any]:
     """The page-1 figure's Vega-Lite spec (the web draws it at container width)."""
+    weekly = report.period.days > WEEKLY_AFTER_DAYS
     rows: list[dict[str, Any]] = []
     for t in report.trends:
         label = f"{t.name} (0-10, {'higher' if t.higher_is_better else 'lower'} is better)"
-        for pt in t.points:
+        points = t.points[6::7] if weekly else t.points
+        for pt in points:
             row: dict[str, Any] = {"series": label, "date": pt.on.isoformat()}
-            row["value"] = pt.value
+            row["value"] = None if weekly else pt.value
             row["mean"] = pt.mean7
             if pt.mean7 is not None and pt.sd7 is not None:
                 row["low"] = max(0.0, pt.mean7 - pt.sd7)
@@ -286,6 +301,19 @@ def figure_svg(report: VisitReport) -> str:
     return svg
 
 
+#: PDF/UA-1 (accessible: tagged structure, alt text, document title, language) and PDF/A-2a
+#: (archival: fonts embedded, no external content); Typst checks both when it writes the file.
+PDF_STANDARDS = ("a-2a", "ua-1")
+
+
+@cache
+def _fonts() -> Any:
+    """The machine's fonts plus Typst's own, scanned once per process (not per report)."""
+    import typst
+
+    return typst.Fonts()
+
+
 @cache
 def _template(name: str) -> str:
     return resources.files("flarewise.reports").joinpath("templates", name).read_text("utf-8")
@@ -304,6 +332,8 @@ def pdf(report: VisitReport, paper: str = "a4", svg: str | None = None) -> bytes
     out: bytes = typst.compile(
         _template("visit.typ").encode("utf-8"),
         format="pdf",
+        font_paths=_fonts(),
+        pdf_standards=["a-2a", "ua-1"],  # see PDF_STANDARDS
         sys_inputs={
             "data": json.dumps(data),
             "figure": svg if svg is not None else figure_svg(report),
