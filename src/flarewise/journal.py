@@ -431,10 +431,12 @@ class Journal:
                 experiments.append((p, None))
         trigger_start = max(start, end - timedelta(days=reports.TRIGGER_DAYS - 1))
         triggers = self.insights(trigger_start, end).triggers if last is not None else ()
+        profile = self.profile()
+        ctx = self.plan_context(end)
         return reports.assemble(
             reports.ReportInputs(
-                person=self.profile().display_name or self.handle,
-                profile=self.profile(),
+                person=profile.display_name or self.handle,
+                profile=profile,
                 start=start,
                 end=end,
                 made_on=self.today(),
@@ -442,20 +444,19 @@ class Journal:
                 regimens=self.regimens(),
                 assessments=self.assessments(),
                 labs=self.interpret_labs(),
-                plan=self.plan(end),
-                medicine_warnings=self._medicine_warnings(end),
+                plan=planning.build_plan(ctx, self.vocabulary),
+                medicine_warnings=self._medicine_warnings(ctx, end),
                 experiments=experiments,
                 triggers=tuple(triggers)[: reports.TRIGGERS_SHOWN],
-                questions=self.visit_questions(),
+                questions=profile.visit_questions,
             ),
             self.vocabulary,
         )
 
-    def _medicine_warnings(self, on: date) -> list[planning.Warning]:
+    def _medicine_warnings(self, ctx: planning.PlanContext, on: date) -> list[planning.Warning]:
         """Warnings among the medicines in force on ``on``: each is checked as if proposed
         against all the others (the plan's own check of current medicines looks only at each
         medicine's dose and the person's labs and conditions, not at pairs of them)."""
-        ctx = self.plan_context(on)
         found: list[planning.Warning] = []
         for r in self.regimens(active_on=on):
             items = planning.resolve_items(self.vocabulary, [{"item": r.substance}])
@@ -1056,8 +1057,10 @@ class Journal:
         return rows
 
     def export_fhir(self, path: str | os.PathLike[str]) -> int:
-        """A FHIR R4 collection Bundle of the clinical content (labs, measurements, symptom
-        scores, intakes, medicines, conditions); returns the number of resources."""
+        """A FHIR R4 document Bundle of the clinical content (labs, measurements, symptom
+        scores, assessments, intakes, medicines with their dose steps, conditions) with a
+        Composition and the Patient (exporters/fhir_document.py); returns the number of
+        resources."""
         backup = self.export_backup()
         v = self.vocabulary
         names = {
@@ -1065,13 +1068,17 @@ class Journal:
             **{k: d.name for k, d in v.conditions.items()},
             **{k: d.name for k, d in v.analytes.items()},
         }
-        bundle = exporters.fhir_bundle(
+        profile = backup.profile
+        bundle = exporters.fhir_document(
             (s.entry for s in backup.entries),
             backup.regimens,
-            backup.profile.conditions,
+            profile.conditions,
             names,
+            person=exporters.Person(
+                self.handle, profile.display_name, profile.birth_year, profile.sex
+            ),
             timestamp=backup.exported_at.isoformat(),
-            populations={n: getattr(backup.profile, n) for n in POPULATIONS},
+            populations={n: getattr(profile, n) for n in POPULATIONS},
         )
         _write_atomically(path, lambda fh: fh.write(json.dumps(bundle, indent=1)))
         return len(bundle["entry"])
