@@ -12,16 +12,12 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from flarewise import open_journal
+from flarewise.instruments import ITEMS
 from flarewise.reports import render
 
 HERE = Path(__file__).resolve().parent
 TZ = timezone(timedelta(hours=1))
-FIQR = (
-    "brush_hair walk_20_minutes prepare_meal vacuum_scrub_sweep lift_groceries climb_stairs "
-    "change_sheets sit_45_minutes shop_groceries prevented_goals overwhelmed pain energy "
-    "stiffness sleep_quality depression memory anxiety tenderness balance "
-    "environmental_sensitivity"
-).split()
+FIQR = ITEMS["fiqr"]  # the 21 FIQR items (Bennett 2009)
 ACR2016 = {
     "painful_sites": ["neck", "lower_back", "hip_left", "hip_right", "shoulder_girdle_left",
                       "shoulder_girdle_right", "upper_back"],

@@ -23,6 +23,7 @@ from flarewise.cli import run
 from flarewise.domain.entries import Intake, SymptomCheckin
 from flarewise.domain.regimens import DoseStep, Regimen
 from flarewise.errors import InvalidInput, NotFound
+from flarewise.instruments import ITEMS
 from flarewise.journal import Journal
 from flarewise.reports import render
 
@@ -32,29 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "test-output"  # git-ignored: page 1 as PNG for a person to look at
 TZ = timezone(timedelta(hours=1))
 START, END = date(2025, 1, 15), date(2025, 6, 30)
-FIQR_ITEMS = [
-    "brush_hair",
-    "walk_20_minutes",
-    "prepare_meal",
-    "vacuum_scrub_sweep",
-    "lift_groceries",
-    "climb_stairs",
-    "change_sheets",
-    "sit_45_minutes",
-    "shop_groceries",
-    "prevented_goals",
-    "overwhelmed",
-    "pain",
-    "energy",
-    "stiffness",
-    "sleep_quality",
-    "depression",
-    "memory",
-    "anxiety",
-    "tenderness",
-    "balance",
-    "environmental_sensitivity",
-]
+FIQR_ITEMS = ITEMS["fiqr"]  # the 21 FIQR items (Bennett 2009)
 QUESTIONS = "Could the duloxetine go back to 30 mg?\nIs the low ferritin why I am so tired?"
 
 
@@ -288,9 +267,13 @@ def test_bad_periods_are_refused(demo: Journal) -> None:
     with pytest.raises(InvalidInput, match="after the end"):
         demo.visit_report(date(2025, 6, 1), date(2025, 5, 1))
     with pytest.raises(InvalidInput, match="holds entries from 2025-01-01 to 2025-12-31"):
-        demo.visit_report(date(2030, 1, 1), date(2030, 3, 1))
+        demo.visit_report(date(2026, 1, 1), date(2026, 3, 1))
     with pytest.raises(InvalidInput, match="outside"):
         demo.visit_report(date(2020, 1, 1), date(2020, 2, 1))
+    tomorrow = demo.today() + timedelta(days=1)
+    with pytest.raises(InvalidInput, match="in the future") as info:
+        demo.visit_report(date(2025, 6, 1), tomorrow)
+    assert info.value.field == "to"
 
 
 def _cli(db: str, *args: str) -> int:
@@ -324,7 +307,7 @@ def test_cli_writes_pdf_html_and_json_and_refuses_bad_input(
     assert _cli(db, "--person", "demo", "report", "--from", "2025-06-01", "--to", "2025-05-01",
                 "-o", str(bad)) == 1  # fmt: skip
     assert "after the end" in capsys.readouterr().err
-    assert _cli(db, "--person", "demo", "report", "--from", "2031-01-01", "--to", "2031-02-01",
+    assert _cli(db, "--person", "demo", "report", "--from", "2019-01-01", "--to", "2019-02-01",
                 "-o", str(bad)) == 1  # fmt: skip
     assert "Choose dates within that span" in capsys.readouterr().err
     assert _cli(db, "--person", "nobody", "report", "-o", str(bad)) == 1

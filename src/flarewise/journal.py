@@ -420,7 +420,7 @@ class Journal:
         first, last = self.date_span()
         end = end or last or self.today()
         start = start or end - timedelta(days=reports.DEFAULT_DAYS - 1)
-        reports.check_period(start, end, first, last)
+        reports.check_period(start, end, first, last, self.today())
         experiments: list[tuple[Protocol, trials.ExperimentResult | None]] = []
         for p in self.experiments():
             if p.status == "planned" or p.start > end:

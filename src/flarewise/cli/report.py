@@ -13,7 +13,6 @@ from flarewise.cli.app import JsonOpt, emit_json, out, state
 from flarewise.cli.when import parse_day
 from flarewise.errors import InvalidInput
 from flarewise.journal import Journal, open_journal
-from flarewise.reports import render
 
 report_app = typer.Typer(
     help="The visit report: a PDF a clinician reads in 60 seconds (also HTML and JSON).",
@@ -74,6 +73,8 @@ def report(
     if as_json:
         emit_json(visit.to_json())
         return
+    from flarewise.reports import render  # numpy, Typst and vl-convert: only for a report
+
     target = output or Path(f"visit-{j.handle}-{visit.period.end}.pdf")
     suffix = target.suffix.lower()
     if suffix == ".html":

@@ -83,11 +83,19 @@ class ReportInputs:
     extra_notes: tuple[str, ...] = field(default=())
 
 
-def check_period(start: date, end: date, first: date | None, last: date | None) -> None:
-    """Refuse a period that cannot be reported: reversed, or wholly outside the journal."""
+def check_period(
+    start: date, end: date, first: date | None, last: date | None, today: date | None = None
+) -> None:
+    """Refuse a period that cannot be reported: reversed, ending in the future, or wholly
+    outside the journal. A period that overlaps the journal is kept as asked (the diary's
+    completeness line then says how much of it was logged)."""
     if start > end:
         raise InvalidInput(
             "from", f"the start ({start}) is after the end ({end}); give the earlier date first"
+        )
+    if today is not None and end > today:
+        raise InvalidInput(
+            "to", f"the end ({end}) is in the future; choose today ({today}) or earlier"
         )
     if first is None or last is None:
         return  # an empty journal: the report says "no entries in this period"
