@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from flarewise import experiments as trials
     from flarewise.analysis.grid import DailyGrid
     from flarewise.analysis.insights import Insights
+    from flarewise.reports import VisitReport
 
 
 def _trials() -> ModuleType:
@@ -394,6 +395,73 @@ class Journal:
         on record", "age not recorded", "pregnancy not recorded")."""
         resolved = planning.resolve_items(self.vocabulary, items)
         return planning.check_safety(self.plan_context(on), resolved, self.vocabulary)
+
+    # -- visit report -----------------------------------------------------------------------
+
+    def visit_questions(self) -> str | None:
+        """The person's note of questions for their next visit (page 1 of the report)."""
+        return self.profile().visit_questions
+
+    def set_visit_questions(self, text: str | None) -> str | None:
+        """Keep (or, with None or blank text, clear) the questions for the next visit."""
+        cleaned = (text or "").strip() or None
+        if cleaned is not None and len(cleaned) > 2000:
+            raise InvalidInput(
+                "questions", f"keep the questions under 2000 characters (this is {len(cleaned)})"
+            )
+        self.update_profile(visit_questions=cleaned)
+        return cleaned
+
+    def visit_report(self, start: date | None = None, end: date | None = None) -> VisitReport:
+        """The visit report for ``start`` .. ``end`` (default: the 90 days up to the last
+        entry). Refuses a reversed period or one wholly outside the journal."""
+        from flarewise import reports
+
+        first, last = self.date_span()
+        end = end or last or self.today()
+        start = start or end - timedelta(days=reports.DEFAULT_DAYS - 1)
+        reports.check_period(start, end, first, last, self.today())
+        experiments: list[tuple[Protocol, trials.ExperimentResult | None]] = []
+        for p in self.experiments():
+            if p.status == "planned" or p.start > end:
+                continue
+            try:
+                experiments.append((p, self.analyze_experiment(p.id, today=end)))
+            except FlarewiseError:
+                experiments.append((p, None))
+        trigger_start = max(start, end - timedelta(days=reports.TRIGGER_DAYS - 1))
+        triggers = self.insights(trigger_start, end).triggers if last is not None else ()
+        profile = self.profile()
+        ctx = self.plan_context(end)
+        return reports.assemble(
+            reports.ReportInputs(
+                person=profile.display_name or self.handle,
+                profile=profile,
+                start=start,
+                end=end,
+                made_on=self.today(),
+                days=self.daily_summaries(start, end),
+                regimens=self.regimens(),
+                assessments=self.assessments(),
+                labs=self.interpret_labs(),
+                plan=planning.build_plan(ctx, self.vocabulary),
+                medicine_warnings=self._medicine_warnings(ctx, end),
+                experiments=experiments,
+                triggers=tuple(triggers)[: reports.TRIGGERS_SHOWN],
+                questions=profile.visit_questions,
+            ),
+            self.vocabulary,
+        )
+
+    def _medicine_warnings(self, ctx: planning.PlanContext, on: date) -> list[planning.Warning]:
+        """Warnings among the medicines in force on ``on``: each is checked as if proposed
+        against all the others (the plan's own check of current medicines looks only at each
+        medicine's dose and the person's labs and conditions, not at pairs of them)."""
+        found: list[planning.Warning] = []
+        for r in self.regimens(active_on=on):
+            items = planning.resolve_items(self.vocabulary, [{"item": r.substance}])
+            found.extend(planning.check_safety(ctx, items, self.vocabulary).warnings)
+        return found
 
     # -- experiments --------------------------------------------------------------------------
 
@@ -989,8 +1057,10 @@ class Journal:
         return rows
 
     def export_fhir(self, path: str | os.PathLike[str]) -> int:
-        """A FHIR R4 collection Bundle of the clinical content (labs, measurements, symptom
-        scores, intakes, medicines, conditions); returns the number of resources."""
+        """A FHIR R4 document Bundle of the clinical content (labs, measurements, symptom
+        scores, assessments, intakes, medicines with their dose steps, conditions) with a
+        Composition and the Patient (exporters/fhir_document.py); returns the number of
+        resources."""
         backup = self.export_backup()
         v = self.vocabulary
         names = {
@@ -998,13 +1068,17 @@ class Journal:
             **{k: d.name for k, d in v.conditions.items()},
             **{k: d.name for k, d in v.analytes.items()},
         }
-        bundle = exporters.fhir_bundle(
+        profile = backup.profile
+        bundle = exporters.fhir_document(
             (s.entry for s in backup.entries),
             backup.regimens,
-            backup.profile.conditions,
+            profile.conditions,
             names,
+            person=exporters.Person(
+                self.handle, profile.display_name, profile.birth_year, profile.sex
+            ),
             timestamp=backup.exported_at.isoformat(),
-            populations={n: getattr(backup.profile, n) for n in POPULATIONS},
+            populations={n: getattr(profile, n) for n in POPULATIONS},
         )
         _write_atomically(path, lambda fh: fh.write(json.dumps(bundle, indent=1)))
         return len(bundle["entry"])

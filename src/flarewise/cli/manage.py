@@ -95,8 +95,8 @@ def export(
         typer.Option(
             "--format",
             help="json: the full, restorable backup; csv: tidy CSV, one row per entry; "
-            "fhir: a FHIR R4 Bundle of labs, measurements, symptom scores, medicines and "
-            "conditions.",
+            "fhir: a FHIR R4 document (Composition, Patient) of labs, measurements, symptom "
+            "scores, assessments, medicines with their dose steps and conditions.",
         ),
     ] = "json",
 ) -> None:

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from flarewise.domain.entries import Intake, LabResult, Measurement, SymptomCheckin
+from flarewise.domain.entries import Assessment, Intake, LabResult, Measurement, SymptomCheckin
 from flarewise.domain.profile import Condition
 from flarewise.domain.regimens import DoseStep, Regimen
 from flarewise.domain.units import is_product_unit, parse_unit
@@ -51,6 +51,8 @@ FLAREWISE_ROUTE = "urn:flarewise:route"
 FLAREWISE_BASIS = "urn:flarewise:dose-basis"
 FLAREWISE_STRENGTH = "urn:flarewise:strength-per-unit"
 FLAREWISE_POPULATION = "urn:flarewise:population"
+FLAREWISE_INSTRUMENT = "urn:flarewise:instrument"
+FLAREWISE_ANSWERS = "urn:flarewise:answers"
 SNOMED = "http://snomed.info/sct"
 #: Status observations read into the profile (codes as in exporters/fhir_bundle.py):
 #: question LOINC -> (profile field, {(answer system, code): value}).
@@ -257,6 +259,8 @@ class FhirReader:
             return
         if self._population(batch, label, res):
             return
+        if self._assessment(batch, label, res, at):
+            return
         key = str(res.get("id") or label)
         parts = [(res, key)]
         if "valueQuantity" not in res and "valueString" not in res and res.get("component"):
@@ -269,6 +273,46 @@ class FhirReader:
                 batch.problem(label, "code", "no LOINC code; flarewise stores lab results by LOINC")
                 continue
             self._one(batch, label, res, part, code, at, part_key)
+
+    def _assessment(
+        self, batch: ImportBatch, label: str, res: dict[str, Any], at: datetime
+    ) -> bool:
+        """A completed instrument of flarewise's export: its answers (the journal scores them
+        again when it stores them; the exported scores are not trusted)."""
+        instrument = _code(res.get("code"), FLAREWISE_INSTRUMENT)
+        if instrument is None:
+            return False
+        raw = next(
+            (
+                x.get("valueString")
+                for x in res.get("extension") or []
+                if isinstance(x, dict) and x.get("url") == FLAREWISE_ANSWERS
+            ),
+            None,
+        )
+        try:
+            answers = json.loads(raw) if isinstance(raw, str) else None
+        except json.JSONDecodeError:
+            answers = None
+        if not isinstance(answers, dict):
+            batch.problem(label, "extension", "the answers are missing; the result was not kept")
+            return True
+        performers = res.get("performer") or []
+        by_clinician = any(
+            isinstance(p, dict) and p.get("display") == "clinician" for p in performers
+        )
+        batch.add(
+            Assessment(
+                at=at,
+                instrument=instrument,
+                answers=answers,
+                entered_by="clinician" if by_clinician else "self",
+                comment=_note(res),
+                source=SOURCE,
+                source_key=f"obs:{res.get('id') or label}",
+            )
+        )
+        return True
 
     def _population(self, batch: ImportBatch, label: str, res: dict[str, Any]) -> bool:
         """Pregnancy status, breastfeeding status and flarewise's "planning a pregnancy": kept
@@ -499,9 +543,51 @@ class FhirReader:
         stop = _when(period.get("end"))
         if stop is None and res.get("status") in ("stopped", "completed", "cancelled"):
             stop = start
+        dosages = [d for d in res.get("dosageInstruction") or res.get("dosage") or [] if d]
+        dosage = dosages[0] if dosages else {}
+        steps = self._steps(dosages, start.date())
+        # a strength describes a product unit (capsule, drop) that some step counts in
+        unit = next((x.unit for x in steps if x.unit and is_product_unit(x.unit)), steps[0].unit)
+        strength = _strength(dosage, product, unit)
+        batch.regimens.append(
+            Regimen(
+                substance=substance,
+                strength=strength,
+                **self._how(res, dosage),
+                as_needed=bool(dosage.get("asNeededBoolean")),
+                steps=steps,
+                stop=stop.date() if stop else None,
+                reason=names[0] if names else None,
+                source=SOURCE,
+                source_key=f"med:{res.get('id') or label}",
+            )
+        )
+
+    def _steps(self, dosages: list[dict[str, Any]], start: date) -> list[DoseStep]:
+        """Dose steps: one per Dosage when each is bounded by the dates it was in force
+        (``timing.repeat.boundsPeriod.start``, flarewise's export of a dose change), else the
+        first Dosage from the statement's start."""
+        bounded = [
+            (
+                _when(
+                    ((d.get("timing") or {}).get("repeat") or {})
+                    .get("boundsPeriod", {})
+                    .get("start")
+                ),
+                d,
+            )
+            for d in dosages
+        ]
+        if len(bounded) > 1 and all(when is not None for when, _ in bounded):
+            ordered = sorted(((when.date(), d) for when, d in bounded if when), key=lambda x: x[0])
+            if len({day for day, _ in ordered}) == len(ordered):
+                return [self._step(d, day) for day, d in ordered]
+        return [self._step(dosages[0] if dosages else {}, start)]
+
+    @staticmethod
+    def _step(dosage: dict[str, Any], start: date) -> DoseStep:
         amount = unit = None
         per_day = 1.0
-        dosage = (res.get("dosageInstruction") or res.get("dosage") or [{}])[0]
         dose = ((dosage.get("doseAndRate") or [{}])[0].get("doseQuantity")) or {}
         if isinstance(dose.get("value"), int | float):
             try:
@@ -512,21 +598,9 @@ class FhirReader:
         repeat = (dosage.get("timing") or {}).get("repeat") or {}
         if isinstance(repeat.get("frequency"), int) and repeat.get("periodUnit") == "d":
             per_day = round(repeat["frequency"] / float(repeat.get("period") or 1), 9)
-        strength = _strength(dosage, product, unit)
-        batch.regimens.append(
-            Regimen(
-                substance=substance,
-                strength=strength,
-                **self._how(res, dosage),
-                as_needed=bool(dosage.get("asNeededBoolean")),
-                steps=[
-                    DoseStep(start=start.date(), amount=amount, unit=unit, times_per_day=per_day)
-                ],
-                stop=stop.date() if stop else None,
-                reason=names[0] if names else None,
-                source=SOURCE,
-                source_key=f"med:{res.get('id') or label}",
-            )
+        comment = dosage.get("text") if isinstance(dosage.get("text"), str) else None
+        return DoseStep(
+            start=start, amount=amount, unit=unit, times_per_day=per_day, comment=comment
         )
 
     def _how(self, res: dict[str, Any], dosage: dict[str, Any]) -> dict[str, Any]:
