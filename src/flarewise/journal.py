@@ -25,6 +25,7 @@ import pydantic
 from flarewise import exporters, importers, instruments, labs
 from flarewise import plan as planning
 from flarewise.demo.model import DemoTruth
+from flarewise.domain import json_text
 from flarewise.domain.backup import Backup, StoredEntry
 from flarewise.domain.base import translate
 from flarewise.domain.entries import Assessment, EntryBase, Intake, LabResult
@@ -721,7 +722,8 @@ class Journal:
                             self._prepare(entry, trackables, allow_unknown_analytes=True)
                         )
                     except InvalidInput as exc:
-                        batch.problem(f"record for {entry.kind}", exc.field, exc.reason)
+                        record = f"{entry.kind} {entry.source_key or ''}".strip()
+                        batch.problem(record, exc.field, exc.reason)
                 counts["read"] += len(prepared)
                 counts["added"] += self._repo.insert_entries(conn, prepared)
 
@@ -1126,10 +1128,14 @@ def read_backup(path: str | os.PathLike[str]) -> Backup:
             f"{name}: not a flarewise backup (byte {exc.start} is not UTF-8 text)"
         ) from None
     try:
-        data = json.loads(text)
+        data = json_text.loads(text)
     except json.JSONDecodeError as exc:
         raise BackupError(
             f"{name}: line {exc.lineno} column {exc.colno}: not valid JSON ({exc.msg})"
+        ) from None
+    except json_text.JsonTooComplex as exc:
+        raise BackupError(
+            f"{name}: not a flarewise backup ({exc}). Nothing was restored."
         ) from None
     if not isinstance(data, dict) or data.get("format") != "flarewise-journal":
         raise BackupError(f'{name}: not a flarewise backup (no "format": "flarewise-journal")')

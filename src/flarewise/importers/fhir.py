@@ -17,6 +17,7 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
+from flarewise.domain import json_text
 from flarewise.domain.entries import Intake, LabResult, Measurement, SymptomCheckin
 from flarewise.domain.profile import Condition
 from flarewise.domain.regimens import DoseStep, Regimen
@@ -102,11 +103,13 @@ def parse(raw: bytes, name: str) -> Any:
             f"{name}: not UTF-8 text (byte {exc.start}); FHIR JSON must be UTF-8"
         ) from None
     try:
-        return json.loads(text)
+        return json_text.loads(text)
     except json.JSONDecodeError as exc:
         raise FhirError(
             f"{name}: line {exc.lineno} column {exc.colno}: not valid JSON ({exc.msg})"
         ) from None
+    except json_text.JsonTooComplex as exc:
+        raise FhirError(f"{name}: {exc}") from None
 
 
 def _when(value: Any) -> datetime | None:
@@ -236,6 +239,15 @@ class FhirReader:
                     self._condition(batch, label, res)
             except InvalidInput as exc:
                 batch.problem(label, exc.field, exc.reason)
+            except (AttributeError, TypeError, KeyError, IndexError, ValueError, OverflowError):
+                # an element of the wrong JSON type (a coding given as a string, a number where
+                # an object belongs): this resource's problem, never a traceback
+                batch.problem(
+                    label,
+                    "",
+                    "an element is not of the type FHIR R4 defines (e.g. text where an object "
+                    "or list belongs); the resource was not imported",
+                )
         return batch
 
     # -- observations -------------------------------------------------------------------------

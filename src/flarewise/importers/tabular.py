@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import zipfile
+import zlib
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
@@ -29,13 +30,17 @@ from flarewise.domain.entries import (
     SymptomCheckin,
 )
 from flarewise.errors import FlarewiseError, InvalidInput
-from flarewise.importers.archive import zip_bomb
+from flarewise.importers.archive import ZipLimits, zip_bomb
 from flarewise.importers.report import ImportBatch
 from flarewise.importers.text import csv_rows, head_text
 from flarewise.knowledge.vocabulary import Vocabulary
 
 SOURCE = "table"
 MAX_XLSX_MEMBER = 512 * 1024 * 1024
+#: A workbook: a few XML parts per sheet, styles, shared strings, maybe images.
+XLSX_LIMITS = ZipLimits(
+    max_member=MAX_XLSX_MEMBER, max_total=2 * MAX_XLSX_MEMBER, max_members=10_000
+)
 TargetKind = Literal["symptom", "measurement", "intake", "custom", "note", "ignore"]
 YES = {"1", "yes", "y", "true", "x", "taken", "ja", "oui", "si", "sí"}
 NO = {"0", "no", "n", "false", "", "-", "not taken"}
@@ -125,7 +130,7 @@ def is_xlsx(path: Path) -> bool:
 
 def _check_zip(path: Path) -> None:
     with zipfile.ZipFile(path) as zf:
-        bomb = zip_bomb(zf, path.name, MAX_XLSX_MEMBER)
+        bomb = zip_bomb(zf, path.name, XLSX_LIMITS)
     if bomb is not None:
         raise TabularError(bomb)
 
@@ -147,7 +152,7 @@ def _csv_rows(path: Path, batch: ImportBatch | None) -> Iterator[tuple[int, list
     except csv.Error:
         dialect = csv.excel
     with path.open("rb") as raw:
-        yield from csv_rows(raw, batch, dialect)
+        yield from csv_rows(raw, batch, dialect, header=path.name)
 
 
 def _xlsx_rows(
@@ -166,8 +171,15 @@ def _xlsx_rows(
                 f"{path.name}: no sheet named {sheet!r} (sheets: {', '.join(book.sheetnames)})"
             )
         ws = book[sheet] if sheet else book.worksheets[0]
-        for n, values in enumerate(ws.iter_rows(values_only=True), start=1):
-            yield n, [_cell_text(v) for v in values]
+        try:
+            for n, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                yield n, [_cell_text(v) for v in values]
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError) as exc:
+            # a damaged or cut workbook fails while its sheet is streamed, not when it opens
+            raise TabularError(
+                f"{path.name}: the workbook is damaged or incomplete "
+                f"({type(exc).__name__.replace('error', ' error')}); nothing was imported"
+            ) from None
         if batch is not None:
             batch.done_bytes = batch.total_bytes
     finally:
