@@ -452,3 +452,72 @@ def test_an_xlsx_of_many_one_mebibyte_parts_is_refused(journal: Journal, tmp_pat
     _many_mebibytes(path, 300, parts)
     message = _refused_with_mapping(journal, path)
     assert "zip bomb" in message
+
+
+# -- FHIR medicines ----------------------------------------------------------------------------
+
+
+def _statement(rid: str, medication: dict[str, object], dosage: dict[str, object]) -> object:
+    return {
+        "resource": {
+            "resourceType": "MedicationStatement",
+            "id": rid,
+            "status": "active",
+            "medicationCodeableConcept": medication,
+            "effectivePeriod": {"start": "2024-01-10"},
+            "dosage": [dosage],
+        }
+    }
+
+
+def test_fhir_as_needed_and_combination_products(journal: Journal, tmp_path: Path) -> None:
+    """asNeededCodeableConcept means as needed (FHIR R4 Dosage: "indicates ... taken as
+    needed, and the reason"); a combination product keeps every ingredient it holds."""
+    daily = {"timing": {"repeat": {"frequency": 1, "period": 1, "periodUnit": "d"}}}
+    prn = {"asNeededCodeableConcept": {"text": "for pain"}}
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            _statement("prn", {"text": "Ibuprofen 200 MG Oral Tablet"}, prn),
+            _statement("flag", {"text": "Duloxetine 30 MG"}, {"asNeededBoolean": True}),
+            _statement("daily", {"text": "Magnesium citrate"}, daily),
+            _statement(
+                "combo", {"text": "Acetaminophen 325 MG / Tramadol 37.5 MG Oral Tablet"}, prn
+            ),
+            {
+                "resource": {
+                    "resourceType": "Medication",
+                    "id": "m1",
+                    "ingredient": [
+                        {"itemCodeableConcept": {"text": "Codeine phosphate"}},
+                        {"itemCodeableConcept": {"text": "Zorblax extract"}},
+                    ],
+                }
+            },
+            {
+                "resource": {
+                    "resourceType": "MedicationStatement",
+                    "id": "ref",
+                    "status": "active",
+                    "medicationReference": {"reference": "Medication/m1"},
+                    "effectivePeriod": {"start": "2024-01-10"},
+                }
+            },
+        ],
+    }
+    path = tmp_path / "meds.json"
+    path.write_text(json.dumps(bundle))
+    report = journal.import_file(path)
+    got = {(r.substance, r.as_needed) for r in journal.regimens()}
+    assert got == {
+        ("ibuprofen", True),
+        ("duloxetine", True),
+        ("magnesium", False),
+        ("paracetamol", True),
+        ("tramadol", True),
+        ("codeine", False),
+    }
+    unknown = [p for p in report.problems if p.field == "medication.ingredient"]
+    assert len(unknown) == 1 and "Zorblax" in unknown[0].reason
+    assert "interactions are not checked" in unknown[0].reason

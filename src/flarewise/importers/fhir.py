@@ -481,8 +481,10 @@ class FhirReader:
                 for t in _text(ing.get("itemCodeableConcept"))
             ]
         coded = _code(res.get("medicationCodeableConcept"), FLAREWISE_SUBSTANCE)
-        substance = coded if coded in self.vocab.substances else self.match_substance(names)
-        if substance is None:
+        substances, unknown = (
+            ([coded], []) if coded in self.vocab.substances else self._ingredients(names, product)
+        )
+        if not substances:
             batch.problem(
                 label,
                 "medication",
@@ -490,13 +492,68 @@ class FhirReader:
                 "flarewise knows; add it by hand if it matters",
             )
             return
+        for other in unknown:
+            batch.problem(
+                label,
+                "medication.ingredient",
+                f"{other!r} is an ingredient flarewise does not know, so its interactions are "
+                "not checked; add it by hand if it matters",
+            )
+        if len(substances) > 1:
+            # a combination product: every ingredient is a regimen of its own, so each one's
+            # interactions are checked (keeping only the first dropped the rest silently)
+            for substance in substances:
+                self._one_medication(batch, label, res, substance, None, names, f":{substance}")
+            return
+        self._one_medication(batch, label, res, substances[0], product, names, "")
+
+    def _ingredients(
+        self, names: list[str], product: dict[str, Any] | None
+    ) -> tuple[list[str], list[str]]:
+        """(vocabulary substances, ingredient names it does not know) of a medicine: each
+        ingredient of a referenced Medication, else the first match among its names; a display
+        name such as "Paracetamol 325 MG / Tramadol 37.5 MG Oral Tablet" is split at its
+        slashes."""
+        found: list[str] = []
+        ingredients = [i for i in (product or {}).get("ingredient") or [] if isinstance(i, dict)]
+        unknown: list[str] = []
+        for ing in ingredients:
+            texts = _text(ing.get("itemCodeableConcept"))
+            hit = self.match_substance(texts)
+            if hit is None:
+                unknown.append(texts[0] if texts else "(an ingredient without a name)")
+            elif hit not in found:
+                found.append(hit)
+        if found:
+            return found, unknown
+        for name in names:
+            parts = [p for p in re.split(r"\s*/\s*|\s+and\s+|\s*\+\s*", name) if p.strip()]
+            for part in parts if len(parts) > 1 else []:
+                hit = self.match_substance([part])
+                if hit is not None and hit not in found:
+                    found.append(hit)
+            if found:
+                return found, []
+        first = self.match_substance(names)
+        return ([first] if first is not None else []), []
+
+    def _one_medication(
+        self,
+        batch: ImportBatch,
+        label: str,
+        res: dict[str, Any],
+        substance: str,
+        product: dict[str, Any] | None,
+        names: list[str],
+        key_suffix: str,
+    ) -> None:
         if (
             res.get("resourceType") == "MedicationStatement"
             and res.get("status") in ("completed", "not-taken")
             and "effectiveDateTime" in res
             and "effectivePeriod" not in res
         ):
-            self._intake(batch, label, res, substance)
+            self._intake(batch, label, res, substance, key_suffix)
             return
         period = res.get("effectivePeriod") or {}
         start = _when(
@@ -530,14 +587,16 @@ class FhirReader:
                 substance=substance,
                 strength=strength,
                 **self._how(res, dosage),
-                as_needed=bool(dosage.get("asNeededBoolean")),
+                # FHIR R4: asNeededCodeableConcept (the reason, "for pain") implies as needed
+                as_needed=dosage.get("asNeededBoolean") is True
+                or isinstance(dosage.get("asNeededCodeableConcept"), dict),
                 steps=[
                     DoseStep(start=start.date(), amount=amount, unit=unit, times_per_day=per_day)
                 ],
                 stop=stop.date() if stop else None,
                 reason=names[0] if names else None,
                 source=SOURCE,
-                source_key=f"med:{res.get('id') or label}",
+                source_key=f"med:{res.get('id') or label}{key_suffix}",
             )
         )
 
@@ -555,7 +614,9 @@ class FhirReader:
                 out["basis"] = ext["valueCode"]
         return out
 
-    def _intake(self, batch: ImportBatch, label: str, res: dict[str, Any], substance: str) -> None:
+    def _intake(
+        self, batch: ImportBatch, label: str, res: dict[str, Any], substance: str, suffix: str = ""
+    ) -> None:
         """A MedicationStatement at one time: a dose taken (or, ``not-taken``, skipped)."""
         at = _when(res.get("effectiveDateTime"))
         if at is None:
@@ -577,7 +638,7 @@ class FhirReader:
                 unit=str(unit) if unit and status != "skipped" else None,
                 comment=_note(res),
                 source=SOURCE,
-                source_key=f"med:{res.get('id') or label}",
+                source_key=f"med:{res.get('id') or label}{suffix}",
                 **self._how(res, dosage),
             )
         )
