@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
+import subprocess
+import sys
+import textwrap
 import zipfile
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from flarewise import FlarewiseError, Journal, Measurement
+from flarewise import FlarewiseError, Journal, Measurement, open_journal
 from flarewise.domain.time import normalise_instant
 from flarewise.errors import BackupError, InvalidInput
 from flarewise.importers import ColumnMapping, ColumnTarget
@@ -521,3 +525,55 @@ def test_fhir_as_needed_and_combination_products(journal: Journal, tmp_path: Pat
     unknown = [p for p in report.problems if p.field == "medication.ingredient"]
     assert len(unknown) == 1 and "Zorblax" in unknown[0].reason
     assert "interactions are not checked" in unknown[0].reason
+
+
+# -- the disk filling up -----------------------------------------------------------------------
+
+FULL_DISK = textwrap.dedent(
+    """
+    import os, resource, signal, sys
+    from flarewise import FlarewiseError, open_journal
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+    journal = open_journal(sys.argv[1], "alice")
+    room = os.path.getsize(sys.argv[1].removeprefix("sqlite:///")) + 200_000
+    resource.setrlimit(resource.RLIMIT_FSIZE, (room, resource.RLIM_INFINITY))
+    try:
+        journal.import_file(sys.argv[2])
+    except FlarewiseError as exc:
+        print(f"{type(exc).__name__}: {exc}")
+    """
+)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_FSIZE is POSIX")
+def test_a_disk_filling_up_during_an_import_is_a_clear_error_and_the_journal_intact(
+    tmp_path: Path, t0: datetime
+) -> None:
+    """RLIMIT_FSIZE stands in for a full disk: SQLite's writes fail part-way through the
+    import's transaction, which must roll back and say so in words."""
+    from .test_import_safety import synthetic_weights
+
+    url = f"sqlite:///{tmp_path / 'journal.db'}"
+    journal = open_journal(url, "alice")
+    journal.add(Measurement(at=t0, metric="body_mass", value=70.0, unit="kg"))
+    before = _stored(journal)
+    journal.close()
+    export = tmp_path / "export.xml"
+    synthetic_weights(export, 30_000)
+    done = subprocess.run(
+        [sys.executable, "-c", FULL_DISK, url, str(export)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("StorageError: export.xml: not imported"), done.stdout
+    assert "disk" in done.stdout and "Traceback" not in done.stderr
+    journal = open_journal(url, "alice")
+    try:
+        assert _stored(journal) == before
+    finally:
+        journal.close()
+    with sqlite3.connect(tmp_path / "journal.db") as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)

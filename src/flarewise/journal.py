@@ -10,6 +10,7 @@ transaction: a refused record leaves the journal exactly as it was.
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -34,7 +35,14 @@ from flarewise.domain.profile import POPULATIONS, Profile
 from flarewise.domain.regimens import DoseStep, Regimen
 from flarewise.domain.summaries import DaySummary
 from flarewise.domain.trackables import Trackable
-from flarewise.errors import BackupError, Conflict, FlarewiseError, InvalidInput, NotFound
+from flarewise.errors import (
+    BackupError,
+    Conflict,
+    FlarewiseError,
+    InvalidInput,
+    NotFound,
+    StorageError,
+)
 from flarewise.knowledge import (
     Vocabulary,
     check_entry,
@@ -708,6 +716,24 @@ class Journal:
         source = Path(path)
         fmt = "open-mhealth" if omh_schema else importers.detect(source)
         reader = self._reader(source, fmt, mapping, omh_schema, flaredown_user)
+        try:
+            return self._import(source, reader, dry_run, progress)
+        except StorageError as exc:
+            if not _disk_full(exc):
+                raise
+            raise StorageError(
+                f"{source.name}: not imported, because the disk holding the journal is full "
+                "(or a file-size limit was reached). Your journal is as it was; free some "
+                "space and import again"
+            ) from None
+
+    def _import(
+        self,
+        source: Path,
+        reader: importers.Reader,
+        dry_run: bool,
+        progress: Callable[[importers.ImportBatch], None] | None,
+    ) -> importers.ImportReport:
         batch = importers.ImportBatch(source.name, on_progress=progress)
         counts = {"read": 0, "added": 0}
         trackables = self.trackable_map()
@@ -1097,6 +1123,23 @@ class Journal:
         progress: Progress | None = None,
     ) -> int:
         return self.restore(read_backup(path), replace=replace, progress=progress)
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """Whether a storage error is the disk (or a file-size limit) running out: SQLite's
+    SQLITE_FULL and write I/O errors, PostgreSQL's disk_full (SQLSTATE 53100), or the OS's."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        orig = getattr(seen, "orig", seen)
+        name = str(getattr(orig, "sqlite_errorname", ""))
+        if name == "SQLITE_FULL" or name.startswith("SQLITE_IOERR_WRITE"):
+            return True
+        if getattr(orig, "sqlstate", None) == "53100":
+            return True
+        if isinstance(orig, OSError) and orig.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _write_atomically(path: str | os.PathLike[str], write: Callable[[Any], object]) -> None:
