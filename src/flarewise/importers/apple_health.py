@@ -148,6 +148,8 @@ def _zip_reason(exc: BaseException) -> str:
         return "a file inside fails its checksum"
     if isinstance(exc, zlib.error):
         return "its compressed data is corrupt"
+    if isinstance(exc, NotImplementedError):
+        return "a file inside uses a compression method flarewise cannot unpack"
     return "it is not a readable zip archive"
 
 
@@ -357,7 +359,7 @@ class AppleHealthReader:
     def _zip(self, path: Path, batch: ImportBatch) -> None:
         try:
             self._zip_members(path, batch)
-        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
             # corrupt deflate data, a bad CRC-32 or a file cut short: a half-transferred
             # export. Nothing is kept (the journal's transaction rolls back).
             raise AppleHealthError(

@@ -167,7 +167,10 @@ def _resources(doc: Any) -> list[tuple[str, dict[str, Any]]]:
     if doc["resourceType"] != "Bundle":
         return [(f"{doc['resourceType']}/{doc.get('id', '?')}", doc)]
     out: list[tuple[str, dict[str, Any]]] = []
-    for i, entry in enumerate(doc.get("entry", []) or []):
+    entries = doc.get("entry") or []
+    if not isinstance(entries, list):
+        raise FhirError('the Bundle\'s "entry" is not a list of entries')
+    for i, entry in enumerate(entries):
         res = entry.get("resource") if isinstance(entry, dict) else None
         if not isinstance(res, dict) or "resourceType" not in res:
             continue
