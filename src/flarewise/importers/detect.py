@@ -73,7 +73,7 @@ def _zip_kind(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
-    except (zipfile.BadZipFile, OSError):
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError):
         raise UnknownFormat(
             f"{path.name}: a zip file that is damaged or incomplete (a half-transferred "
             "export?); copy it again and retry"

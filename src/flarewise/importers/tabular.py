@@ -123,14 +123,19 @@ def is_xlsx(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
-    except (zipfile.BadZipFile, OSError):
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError):
         return False
     return "[Content_Types].xml" in names and "xl/workbook.xml" in names
 
 
 def _check_zip(path: Path) -> None:
-    with zipfile.ZipFile(path) as zf:
-        bomb = zip_bomb(zf, path.name, XLSX_LIMITS)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            bomb = zip_bomb(zf, path.name, XLSX_LIMITS)
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError):
+        raise TabularError(
+            f"{path.name}: the workbook is damaged or incomplete; nothing was imported"
+        ) from None
     if bomb is not None:
         raise TabularError(bomb)
 
@@ -163,8 +168,12 @@ def _xlsx_rows(
     _check_zip(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-        raise TabularError(f"{path.name}: not a readable XLSX workbook ({exc})") from None
+    except Exception:  # openpyxl raises many kinds for a damaged workbook
+        # its messages are library internals; the person needs to know what to do
+        raise TabularError(
+            f"{path.name}: not a readable XLSX workbook; open it in your spreadsheet program, "
+            "save it again as .xlsx (or CSV) and import that"
+        ) from None
     try:
         if sheet is not None and sheet not in book.sheetnames:
             raise TabularError(
