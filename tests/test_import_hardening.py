@@ -577,3 +577,38 @@ def test_a_disk_filling_up_during_an_import_is_a_clear_error_and_the_journal_int
         journal.close()
     with sqlite3.connect(tmp_path / "journal.db") as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_archive_limits_are_settings_with_help_and_reach_the_readers(
+    journal: Journal, tmp_path: Path
+) -> None:
+    from flarewise.config import SETTINGS_HELP, load_settings
+    from flarewise.errors import ConfigError
+    from flarewise.importers.archive import ArchiveBudget
+
+    for name in ("FLAREWISE_IMPORT_MAX_UNPACKED_BYTES", "FLAREWISE_IMPORT_MAX_ZIP_MEMBERS"):
+        assert "default" in SETTINGS_HELP[name]
+    env = {
+        "FLAREWISE_HOME": str(tmp_path),
+        "FLAREWISE_IMPORT_MAX_UNPACKED_BYTES": "1_000_000",
+        "FLAREWISE_IMPORT_MAX_ZIP_MEMBERS": "3",
+    }
+    settings = load_settings(env)
+    assert (settings.import_max_unpacked_bytes, settings.import_max_zip_members) == (10**6, 3)
+    assert load_settings({"FLAREWISE_HOME": str(tmp_path)}).import_max_zip_members is None
+    for bad in ("0", "-5", "lots", "1e9"):
+        with pytest.raises(ConfigError, match="FLAREWISE_IMPORT_MAX_ZIP_MEMBERS"):
+            load_settings({**env, "FLAREWISE_IMPORT_MAX_ZIP_MEMBERS": bad})
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("apple_health_export/export.xml", ah_export(GOOD))
+        for i in range(4):
+            zf.writestr(f"apple_health_export/workout-routes/route_{i}.gpx", "<gpx/>")
+    budget = ArchiveBudget(
+        max_total=settings.import_max_unpacked_bytes,
+        max_members=settings.import_max_zip_members,
+    )
+    with pytest.raises(FlarewiseError, match="5 files inside"):
+        journal.import_file(path, archive_budget=budget)
+    assert journal.entries() == []
+    assert journal.import_file(path).entries_added == 3

@@ -43,6 +43,9 @@ from flarewise.errors import (
     NotFound,
     StorageError,
 )
+from flarewise.importers.apple_health import ZIP_LIMITS as AH_ZIP_LIMITS
+from flarewise.importers.archive import ArchiveBudget
+from flarewise.importers.tabular import XLSX_LIMITS
 from flarewise.knowledge import (
     Vocabulary,
     check_entry,
@@ -702,6 +705,7 @@ class Journal:
         mapping: importers.ColumnMapping | None = None,
         omh_schema: str | None = None,
         flaredown_user: str | None = None,
+        archive_budget: ArchiveBudget | None = None,
     ) -> importers.ImportReport:
         """Read a file (format detected from its content) and add what it holds: entries,
         custom trackables, regimens and profile conditions.
@@ -712,10 +716,13 @@ class Journal:
         nothing; per-record problems are reported and the good records kept. ``dry_run`` does
         all of it and rolls back, so its counts are exactly what an import would add.
         ``mapping`` reads a CSV/XLSX table; ``omh_schema`` ("step-count:3.0") reads bare Open
-        mHealth bodies; ``flaredown_user`` picks one person of a Flaredown research export."""
+        mHealth bodies; ``flaredown_user`` picks one person of a Flaredown research export;
+        ``archive_budget`` overrides the zip limits (settings FLAREWISE_IMPORT_MAX_*)."""
         source = Path(path)
         fmt = "open-mhealth" if omh_schema else importers.detect(source)
-        reader = self._reader(source, fmt, mapping, omh_schema, flaredown_user)
+        reader = self._reader(
+            source, fmt, mapping, omh_schema, flaredown_user, archive_budget or ArchiveBudget()
+        )
         try:
             return self._import(source, reader, dry_run, progress)
         except StorageError as exc:
@@ -781,12 +788,13 @@ class Journal:
         mapping: importers.ColumnMapping | None,
         omh_schema: str | None,
         flaredown_user: str | None,
+        budget: ArchiveBudget,
     ) -> importers.Reader:
         fhir = importers.FhirReader(self.vocabulary)
         if fmt == "fhir":
             return fhir
         if fmt in ("apple-health-xml", "apple-health-zip"):
-            return importers.AppleHealthReader(fhir)
+            return importers.AppleHealthReader(fhir, budget.applied_to(AH_ZIP_LIMITS))
         if fmt == "open-mhealth":
             return importers.OmhReader(self.vocabulary, omh_schema)
         if fmt == "flaredown":
@@ -797,7 +805,7 @@ class Journal:
                 "columns mean: give a saved column mapping, or build one interactively with "
                 "`flarewise import --map`"
             )
-        return importers.TableReader(self.vocabulary, mapping)
+        return importers.TableReader(self.vocabulary, mapping, budget.applied_to(XLSX_LIMITS))
 
     def _define_trackables(
         self, conn: Connection, batch: importers.ImportBatch, known: dict[str, Trackable]

@@ -32,6 +32,7 @@ import zipfile
 import zlib
 from collections import defaultdict
 from collections.abc import Callable
+from functools import partial
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -634,7 +635,8 @@ class AppleHealthReader:
             self._daily(
                 batch,
                 f"{metric.replace('_', ' ')} on {day}",
-                lambda metric=metric, day=day, total=total: Measurement(
+                partial(
+                    Measurement,
                     at=state.at_end_of(day),
                     metric=metric,
                     value=total,
@@ -647,7 +649,8 @@ class AppleHealthReader:
             self._daily(
                 batch,
                 f"heart rate on {day}",
-                lambda day=day, total=total, n=n: Measurement(
+                partial(
+                    Measurement,
                     at=state.at_end_of(day),
                     metric="heart_rate",
                     value=total / n,
@@ -668,7 +671,8 @@ class AppleHealthReader:
             self._daily(
                 batch,
                 f"night ending {day}",
-                lambda night=night, asleep=asleep, day=day: Sleep(
+                partial(
+                    Sleep,
                     at=night["wake"],
                     bed_at=night["bed"],
                     asleep_minutes=asleep,

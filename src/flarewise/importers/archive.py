@@ -34,6 +34,24 @@ class ZipLimits:
     max_ratio: int = MAX_RATIO
 
 
+@dataclass(frozen=True)
+class ArchiveBudget:
+    """Overrides of the readers' own :class:`ZipLimits` (the settings
+    ``FLAREWISE_IMPORT_MAX_UNPACKED_BYTES`` and ``FLAREWISE_IMPORT_MAX_ZIP_MEMBERS``, passed in
+    by a face); None keeps a reader's default."""
+
+    max_total: int | None = None
+    max_members: int | None = None
+
+    def applied_to(self, limits: ZipLimits) -> ZipLimits:
+        return ZipLimits(
+            max_member=limits.max_member,
+            max_total=self.max_total or limits.max_total,
+            max_members=self.max_members or limits.max_members,
+            max_ratio=limits.max_ratio,
+        )
+
+
 def zip_bomb(zf: zipfile.ZipFile, name: str, limits: ZipLimits) -> str | None:
     """Why ``zf`` is refused as a possible zip bomb, or None when its members are plausible."""
     infos = zf.infolist()

@@ -128,10 +128,10 @@ def is_xlsx(path: Path) -> bool:
     return "[Content_Types].xml" in names and "xl/workbook.xml" in names
 
 
-def _check_zip(path: Path) -> None:
+def _check_zip(path: Path, limits: ZipLimits = XLSX_LIMITS) -> None:
     try:
         with zipfile.ZipFile(path) as zf:
-            bomb = zip_bomb(zf, path.name, XLSX_LIMITS)
+            bomb = zip_bomb(zf, path.name, limits)
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError):
         raise TabularError(
             f"{path.name}: the workbook is damaged or incomplete; nothing was imported"
@@ -141,11 +141,14 @@ def _check_zip(path: Path) -> None:
 
 
 def table_rows(
-    path: Path, batch: ImportBatch | None = None, sheet: str | None = None
+    path: Path,
+    batch: ImportBatch | None = None,
+    sheet: str | None = None,
+    limits: ZipLimits = XLSX_LIMITS,
 ) -> Iterator[tuple[int, list[str]]]:
     """(row number, cells as text) of a CSV or XLSX file; the first row is the header."""
     if is_xlsx(path):
-        yield from _xlsx_rows(path, sheet, batch)
+        yield from _xlsx_rows(path, sheet, batch, limits)
     else:
         yield from _csv_rows(path, batch)
 
@@ -161,11 +164,11 @@ def _csv_rows(path: Path, batch: ImportBatch | None) -> Iterator[tuple[int, list
 
 
 def _xlsx_rows(
-    path: Path, sheet: str | None, batch: ImportBatch | None
+    path: Path, sheet: str | None, batch: ImportBatch | None, limits: ZipLimits
 ) -> Iterator[tuple[int, list[str]]]:
     import openpyxl
 
-    _check_zip(path)
+    _check_zip(path, limits)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged workbook
@@ -297,15 +300,18 @@ def _parse_when(day: str, clock: str | None, mapping: ColumnMapping) -> datetime
 
 
 class TableReader:
-    def __init__(self, vocab: Vocabulary, mapping: ColumnMapping) -> None:
+    def __init__(
+        self, vocab: Vocabulary, mapping: ColumnMapping, zip_limits: ZipLimits = XLSX_LIMITS
+    ) -> None:
         self.vocab = vocab
         self.mapping = mapping
+        self.zip_limits = zip_limits
 
     def read(self, path: Path, batch: ImportBatch | None = None) -> ImportBatch:
         batch = batch or ImportBatch(path.name)
         batch.format = "xlsx" if is_xlsx(path) else "csv"
         batch.total_bytes = path.stat().st_size
-        rows = table_rows(path, batch, self.mapping.sheet)
+        rows = table_rows(path, batch, self.mapping.sheet, self.zip_limits)
         first = next(rows, None)
         if first is None:
             raise TabularError(f"{path.name}: the table is empty")
