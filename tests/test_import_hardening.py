@@ -612,3 +612,27 @@ def test_archive_limits_are_settings_with_help_and_reach_the_readers(
         journal.import_file(path, archive_budget=budget)
     assert journal.entries() == []
     assert journal.import_file(path).entries_added == 3
+
+
+def test_a_missing_corpus_skips_on_a_developer_machine_and_fails_under_ci(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from .conftest import corpus
+
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="shared corpora not found"):
+        corpus("no-such-corpus")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must run every corpus test"):
+        corpus("no-such-corpus")
+
+
+def test_every_metric_has_a_plausibility_range_and_every_range_a_known_measure() -> None:
+    from flarewise.knowledge import load_vocabulary
+    from flarewise.knowledge.plausibility import plausibility
+
+    vocab, table = load_vocabulary(), plausibility()
+    assert set(table.metrics) == set(vocab.metrics)
+    assert set(table.analytes) <= set(vocab.analytes)
+    for loinc, bounds in table.analytes.items():
+        assert bounds.high is not None and bounds.high > 0, loinc
