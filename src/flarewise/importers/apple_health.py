@@ -32,9 +32,9 @@ import zipfile
 import zlib
 from collections import defaultdict
 from collections.abc import Callable
-from functools import partial
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
