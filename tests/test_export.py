@@ -120,7 +120,8 @@ measures = st.builds(
     st.sampled_from(
         [("heart_rate", "/min"), ("body_mass", "kg"), ("steps", "count"), ("hrv_sdnn", "ms")]
     ),
-    st.floats(min_value=1, max_value=300, allow_nan=False),
+    # plausible for all four (knowledge/data/plausibility.yaml: a heart rate is at least 10/min)
+    st.floats(min_value=10, max_value=300, allow_nan=False),
 )
 checkins = st.builds(
     lambda at, s: SymptomCheckin(at=at, scores=s),

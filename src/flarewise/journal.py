@@ -10,6 +10,7 @@ transaction: a refused record leaves the journal exactly as it was.
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -25,6 +26,7 @@ import pydantic
 from flarewise import exporters, importers, instruments, labs
 from flarewise import plan as planning
 from flarewise.demo.model import DemoTruth
+from flarewise.domain import json_text
 from flarewise.domain.backup import Backup, StoredEntry
 from flarewise.domain.base import translate
 from flarewise.domain.entries import Assessment, EntryBase, Intake, LabResult
@@ -33,7 +35,17 @@ from flarewise.domain.profile import POPULATIONS, Profile
 from flarewise.domain.regimens import DoseStep, Regimen
 from flarewise.domain.summaries import DaySummary
 from flarewise.domain.trackables import Trackable
-from flarewise.errors import BackupError, Conflict, FlarewiseError, InvalidInput, NotFound
+from flarewise.errors import (
+    BackupError,
+    Conflict,
+    FlarewiseError,
+    InvalidInput,
+    NotFound,
+    StorageError,
+)
+from flarewise.importers.apple_health import ZIP_LIMITS as AH_ZIP_LIMITS
+from flarewise.importers.archive import ArchiveBudget
+from flarewise.importers.tabular import XLSX_LIMITS
 from flarewise.knowledge import (
     Vocabulary,
     check_entry,
@@ -761,6 +773,7 @@ class Journal:
         mapping: importers.ColumnMapping | None = None,
         omh_schema: str | None = None,
         flaredown_user: str | None = None,
+        archive_budget: ArchiveBudget | None = None,
     ) -> importers.ImportReport:
         """Read a file (format detected from its content) and add what it holds: entries,
         custom trackables, regimens and profile conditions.
@@ -771,10 +784,31 @@ class Journal:
         nothing; per-record problems are reported and the good records kept. ``dry_run`` does
         all of it and rolls back, so its counts are exactly what an import would add.
         ``mapping`` reads a CSV/XLSX table; ``omh_schema`` ("step-count:3.0") reads bare Open
-        mHealth bodies; ``flaredown_user`` picks one person of a Flaredown research export."""
+        mHealth bodies; ``flaredown_user`` picks one person of a Flaredown research export;
+        ``archive_budget`` overrides the zip limits (settings FLAREWISE_IMPORT_MAX_*)."""
         source = Path(path)
         fmt = "open-mhealth" if omh_schema else importers.detect(source)
-        reader = self._reader(source, fmt, mapping, omh_schema, flaredown_user)
+        reader = self._reader(
+            source, fmt, mapping, omh_schema, flaredown_user, archive_budget or ArchiveBudget()
+        )
+        try:
+            return self._import(source, reader, dry_run, progress)
+        except StorageError as exc:
+            if not _disk_full(exc):
+                raise
+            raise StorageError(
+                f"{source.name}: not imported, because the disk holding the journal is full "
+                "(or a file-size limit was reached). Your journal is as it was; free some "
+                "space and import again"
+            ) from None
+
+    def _import(
+        self,
+        source: Path,
+        reader: importers.Reader,
+        dry_run: bool,
+        progress: Callable[[importers.ImportBatch], None] | None,
+    ) -> importers.ImportReport:
         batch = importers.ImportBatch(source.name, on_progress=progress)
         counts = {"read": 0, "added": 0}
         trackables = self.trackable_map()
@@ -789,7 +823,8 @@ class Journal:
                             self._prepare(entry, trackables, allow_unknown_analytes=True)
                         )
                     except InvalidInput as exc:
-                        batch.problem(f"record for {entry.kind}", exc.field, exc.reason)
+                        record = f"{entry.kind} {entry.source_key or ''}".strip()
+                        batch.problem(record, exc.field, exc.reason)
                 counts["read"] += len(prepared)
                 counts["added"] += self._repo.insert_entries(conn, prepared)
 
@@ -821,12 +856,13 @@ class Journal:
         mapping: importers.ColumnMapping | None,
         omh_schema: str | None,
         flaredown_user: str | None,
+        budget: ArchiveBudget,
     ) -> importers.Reader:
         fhir = importers.FhirReader(self.vocabulary)
         if fmt == "fhir":
             return fhir
         if fmt in ("apple-health-xml", "apple-health-zip"):
-            return importers.AppleHealthReader(fhir)
+            return importers.AppleHealthReader(fhir, budget.applied_to(AH_ZIP_LIMITS))
         if fmt == "open-mhealth":
             return importers.OmhReader(self.vocabulary, omh_schema)
         if fmt == "flaredown":
@@ -837,7 +873,7 @@ class Journal:
                 "columns mean: give a saved column mapping, or build one interactively with "
                 "`flarewise import --map`"
             )
-        return importers.TableReader(self.vocabulary, mapping)
+        return importers.TableReader(self.vocabulary, mapping, budget.applied_to(XLSX_LIMITS))
 
     def _define_trackables(
         self, conn: Connection, batch: importers.ImportBatch, known: dict[str, Trackable]
@@ -1171,6 +1207,23 @@ class Journal:
         return self.restore(read_backup(path), replace=replace, progress=progress)
 
 
+def _disk_full(exc: BaseException) -> bool:
+    """Whether a storage error is the disk (or a file-size limit) running out: SQLite's
+    SQLITE_FULL and write I/O errors, PostgreSQL's disk_full (SQLSTATE 53100), or the OS's."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        orig = getattr(seen, "orig", seen)
+        name = str(getattr(orig, "sqlite_errorname", ""))
+        if name == "SQLITE_FULL" or name.startswith("SQLITE_IOERR_WRITE"):
+            return True
+        if getattr(orig, "sqlstate", None) == "53100":
+            return True
+        if isinstance(orig, OSError) and orig.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def _write_atomically(path: str | os.PathLike[str], write: Callable[[Any], object]) -> None:
     """Write a UTF-8 text file through ``write(fh)`` so that ``path`` is either the old file or
     the complete new one, never half-written."""
@@ -1200,10 +1253,14 @@ def read_backup(path: str | os.PathLike[str]) -> Backup:
             f"{name}: not a flarewise backup (byte {exc.start} is not UTF-8 text)"
         ) from None
     try:
-        data = json.loads(text)
+        data = json_text.loads(text)
     except json.JSONDecodeError as exc:
         raise BackupError(
             f"{name}: line {exc.lineno} column {exc.colno}: not valid JSON ({exc.msg})"
+        ) from None
+    except json_text.JsonTooComplex as exc:
+        raise BackupError(
+            f"{name}: not a flarewise backup ({exc}). Nothing was restored."
         ) from None
     if not isinstance(data, dict) or data.get("format") != "flarewise-journal":
         raise BackupError(f'{name}: not a flarewise backup (no "format": "flarewise-journal")')

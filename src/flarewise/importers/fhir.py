@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from flarewise.domain import json_text
 from flarewise.domain.entries import Assessment, Intake, LabResult, Measurement, SymptomCheckin
 from flarewise.domain.profile import Condition
 from flarewise.domain.regimens import DoseStep, Regimen
@@ -104,7 +105,9 @@ def parse(raw: bytes, name: str) -> Any:
             f"{name}: not UTF-8 text (byte {exc.start}); FHIR JSON must be UTF-8"
         ) from None
     try:
-        return json.loads(text)
+        return json_text.loads(text)
+    except json_text.JsonTooComplex as exc:
+        raise FhirError(f"{name}: {exc}") from None
     except json.JSONDecodeError as exc:
         raise FhirError(
             f"{name}: line {exc.lineno} column {exc.colno}: not valid JSON ({exc.msg})"
@@ -166,7 +169,10 @@ def _resources(doc: Any) -> list[tuple[str, dict[str, Any]]]:
     if doc["resourceType"] != "Bundle":
         return [(f"{doc['resourceType']}/{doc.get('id', '?')}", doc)]
     out: list[tuple[str, dict[str, Any]]] = []
-    for i, entry in enumerate(doc.get("entry", []) or []):
+    entries = doc.get("entry") or []
+    if not isinstance(entries, list):
+        raise FhirError('the Bundle\'s "entry" is not a list of entries')
+    for i, entry in enumerate(entries):
         res = entry.get("resource") if isinstance(entry, dict) else None
         if not isinstance(res, dict) or "resourceType" not in res:
             continue
@@ -238,6 +244,15 @@ class FhirReader:
                     self._condition(batch, label, res)
             except InvalidInput as exc:
                 batch.problem(label, exc.field, exc.reason)
+            except (AttributeError, TypeError, KeyError, IndexError, ValueError, OverflowError):
+                # an element of the wrong JSON type (a coding given as a string, a number where
+                # an object belongs): this resource's problem, never a traceback
+                batch.problem(
+                    label,
+                    "",
+                    "an element is not of the type FHIR R4 defines (e.g. text where an object "
+                    "or list belongs); the resource was not imported",
+                )
         return batch
 
     # -- observations -------------------------------------------------------------------------
@@ -513,8 +528,10 @@ class FhirReader:
                 for t in _text(ing.get("itemCodeableConcept"))
             ]
         coded = _code(res.get("medicationCodeableConcept"), FLAREWISE_SUBSTANCE)
-        substance = coded if coded in self.vocab.substances else self.match_substance(names)
-        if substance is None:
+        substances, unknown = (
+            ([coded], []) if coded in self.vocab.substances else self._ingredients(names, product)
+        )
+        if not substances:
             batch.problem(
                 label,
                 "medication",
@@ -522,13 +539,68 @@ class FhirReader:
                 "flarewise knows; add it by hand if it matters",
             )
             return
+        for other in unknown:
+            batch.problem(
+                label,
+                "medication.ingredient",
+                f"{other!r} is an ingredient flarewise does not know, so its interactions are "
+                "not checked; add it by hand if it matters",
+            )
+        if len(substances) > 1:
+            # a combination product: every ingredient is a regimen of its own, so each one's
+            # interactions are checked (keeping only the first dropped the rest silently)
+            for substance in substances:
+                self._one_medication(batch, label, res, substance, None, names, f":{substance}")
+            return
+        self._one_medication(batch, label, res, substances[0], product, names, "")
+
+    def _ingredients(
+        self, names: list[str], product: dict[str, Any] | None
+    ) -> tuple[list[str], list[str]]:
+        """(vocabulary substances, ingredient names it does not know) of a medicine: each
+        ingredient of a referenced Medication, else the first match among its names; a display
+        name such as "Paracetamol 325 MG / Tramadol 37.5 MG Oral Tablet" is split at its
+        slashes."""
+        found: list[str] = []
+        ingredients = [i for i in (product or {}).get("ingredient") or [] if isinstance(i, dict)]
+        unknown: list[str] = []
+        for ing in ingredients:
+            texts = _text(ing.get("itemCodeableConcept"))
+            hit = self.match_substance(texts)
+            if hit is None:
+                unknown.append(texts[0] if texts else "(an ingredient without a name)")
+            elif hit not in found:
+                found.append(hit)
+        if found:
+            return found, unknown
+        for name in names:
+            parts = [p for p in re.split(r"\s*/\s*|\s+and\s+|\s*\+\s*", name) if p.strip()]
+            for part in parts if len(parts) > 1 else []:
+                hit = self.match_substance([part])
+                if hit is not None and hit not in found:
+                    found.append(hit)
+            if found:
+                return found, []
+        first = self.match_substance(names)
+        return ([first] if first is not None else []), []
+
+    def _one_medication(
+        self,
+        batch: ImportBatch,
+        label: str,
+        res: dict[str, Any],
+        substance: str,
+        product: dict[str, Any] | None,
+        names: list[str],
+        key_suffix: str,
+    ) -> None:
         if (
             res.get("resourceType") == "MedicationStatement"
             and res.get("status") in ("completed", "not-taken")
             and "effectiveDateTime" in res
             and "effectivePeriod" not in res
         ):
-            self._intake(batch, label, res, substance)
+            self._intake(batch, label, res, substance, key_suffix)
             return
         period = res.get("effectivePeriod") or {}
         start = _when(
@@ -554,12 +626,14 @@ class FhirReader:
                 substance=substance,
                 strength=strength,
                 **self._how(res, dosage),
-                as_needed=bool(dosage.get("asNeededBoolean")),
+                # FHIR R4: asNeededCodeableConcept (the reason, "for pain") implies as needed
+                as_needed=dosage.get("asNeededBoolean") is True
+                or isinstance(dosage.get("asNeededCodeableConcept"), dict),
                 steps=steps,
                 stop=stop.date() if stop else None,
                 reason=names[0] if names else None,
                 source=SOURCE,
-                source_key=f"med:{res.get('id') or label}",
+                source_key=f"med:{res.get('id') or label}{key_suffix}",
             )
         )
 
@@ -617,7 +691,9 @@ class FhirReader:
                 out["basis"] = ext["valueCode"]
         return out
 
-    def _intake(self, batch: ImportBatch, label: str, res: dict[str, Any], substance: str) -> None:
+    def _intake(
+        self, batch: ImportBatch, label: str, res: dict[str, Any], substance: str, suffix: str = ""
+    ) -> None:
         """A MedicationStatement at one time: a dose taken (or, ``not-taken``, skipped)."""
         at = _when(res.get("effectiveDateTime"))
         if at is None:
@@ -639,7 +715,7 @@ class FhirReader:
                 unit=str(unit) if unit and status != "skipped" else None,
                 comment=_note(res),
                 source=SOURCE,
-                source_key=f"med:{res.get('id') or label}",
+                source_key=f"med:{res.get('id') or label}{suffix}",
                 **self._how(res, dosage),
             )
         )
