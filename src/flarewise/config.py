@@ -13,6 +13,10 @@ from pathlib import Path
 
 from flarewise.errors import ConfigError
 
+#: The largest upload (an import or a backup to restore) by default: the largest Apple Health
+#: exports seen are around 1 GB.
+DEFAULT_MAX_UPLOAD_MB = 2048
+
 #: Every setting: environment variable -> help text.
 SETTINGS_HELP: dict[str, str] = {
     "FLAREWISE_HOME": "Folder for the default SQLite journal and exports "
@@ -20,6 +24,13 @@ SETTINGS_HELP: dict[str, str] = {
     "FLAREWISE_DATABASE_URL": "Database URL: sqlite:///path/journal.db (default: in "
     "FLAREWISE_HOME) or postgresql+psycopg://user@host:5432/dbname for a shared server.",
     "FLAREWISE_PERSON": "Whose journal the CLI opens (default: me).",
+    "FLAREWISE_MAX_UPLOAD_MB": "The largest file the web app accepts, in megabytes, for an "
+    f"import or a backup to restore (default: {DEFAULT_MAX_UPLOAD_MB}); a larger upload is "
+    "refused while it arrives, before it fills the disk.",
+    "FLAREWISE_TRUSTED_HOSTS": "Comma-separated host names the web app answers to, e.g. "
+    "flarewise.example.org (default: the address `serve --host` listens on, plus localhost "
+    "and 127.0.0.1); requests naming any other host are refused, so a forged Host header "
+    "never reaches a page or a link.",
 }
 
 
@@ -28,12 +39,32 @@ class Settings:
     home: Path
     database_url: str
     person: str
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024**2
+    #: empty: the web face derives them from the address it listens on
+    trusted_hosts: tuple[str, ...] = ()
 
 
 def default_home() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("flarewise", appauthor=False))
+
+
+def _megabytes(env: Mapping[str, str], name: str, default: int) -> int:
+    text = env.get(name, "").strip()
+    if not text:
+        return default * 1024**2
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise ConfigError(f"{name}={text!r} is not a whole number of megabytes above 0")
+    return value * 1024**2
+
+
+def _hosts(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    return tuple(h.strip().lower() for h in env.get(name, "").split(",") if h.strip())
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -47,4 +78,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             f"FLAREWISE_DATABASE_URL={url!r} is not a URL; "
             "use sqlite:///path/journal.db or postgresql+psycopg://user@host/dbname"
         )
-    return Settings(home=home, database_url=url, person=person)
+    return Settings(
+        home=home,
+        database_url=url,
+        person=person,
+        max_upload_bytes=_megabytes(env, "FLAREWISE_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB),
+        trusted_hosts=_hosts(env, "FLAREWISE_TRUSTED_HOSTS"),
+    )

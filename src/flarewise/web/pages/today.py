@@ -98,7 +98,8 @@ def today_data(j: Journal, shown: date | None = None) -> dict[str, Any]:
 @router.get("/api/today", summary="Today's check-in form data and entries")
 def today(ctx: Annotated[Context, Depends(person)]) -> Response:
     raw = ctx.request.query_params.get("day")
-    shown = forms.day(raw, "day") if raw else None
+    latest = _now(ctx.journal).date() + timedelta(days=366)
+    shown = forms.day(raw, "day", latest) if raw else None
     data = today_data(ctx.journal, shown)
     data["welcome"] = ctx.request.query_params.get("welcome") == "1"
     data["saved"] = ctx.request.query_params.get("saved")

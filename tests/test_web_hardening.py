@@ -1,0 +1,181 @@
+"""Hardening of the web face (issue 13, web side), in-process HTTP against the real app on
+SQLite and PostgreSQL: hostile input gets a 4xx with a sentence (the page, or ``{"error": ...}``
+under /api), never a 500; no answer shows a server path or a library's internals; uploads are
+capped while they arrive; the app answers only to its trusted host names."""
+
+from __future__ import annotations
+
+import html
+import re
+import tempfile
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from flarewise.journal import Journal
+from flarewise.web import create_app
+
+from .webkit import app_on, csrf_of, post, signed_up
+
+#: What must never reach a person: tracebacks, temporary folders, pydantic's internals.
+LEAKS = re.compile(
+    r"Traceback|" + re.escape(tempfile.gettempdir()) + r"/|errors\.pydantic\.dev|input_value=",
+)
+
+
+@pytest.fixture
+def app(db_url: str) -> Any:
+    a = app_on(db_url)
+    yield a
+    a.state.db.close()
+
+
+def _text(r: Any) -> str:
+    return html.unescape(r.text)
+
+
+def _clean(r: Any, status: int | tuple[int, ...], says: str = "") -> None:
+    """A refusal with a sentence: the expected status, no leak, and the words a person reads."""
+    allowed = (status,) if isinstance(status, int) else status
+    assert r.status_code in allowed, (r.status_code, r.text[:300])
+    assert not LEAKS.search(r.text), r.text[:500]
+    assert says in _text(r), _text(r)[:500]
+
+
+def _lenient(c: TestClient) -> TestClient:
+    """The same session in a client that reports a 500 instead of raising the server's error."""
+    other = TestClient(
+        c.app, base_url="https://testserver", follow_redirects=False, raise_server_exceptions=False
+    )
+    other.cookies = c.cookies
+    return other
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1899-12-31"])
+def test_today_refuses_days_at_the_ends_of_the_calendar(app: Any, day: str) -> None:
+    c = _lenient(signed_up(app, "alice"))
+    _clean(c.get(f"/today?day={day}"), 422, f"day: {day} is")
+    _clean(c.get(f"/api/today?day={day}"), 422, "check the year")
+    assert c.get("/api/today?day=2026-01-05").json()["shown"] == "2026-01-05"
+
+
+@pytest.mark.parametrize("name", ["..", ".", "a\x00b.csv", "../../etc/passwd", "..\\..\\x.csv"])
+def test_an_upload_with_a_hostile_name_is_kept_under_a_safe_one(app: Any, name: str) -> None:
+    c = _lenient(signed_up(app, "alice"))
+    data = b"date,pain\n2026-01-01,4\n"
+    r = post(c, "/api/import", files={"file": (name, data, "text/csv")})
+    assert r.status_code == 200, r.text[:300]
+    job = r.json()["job"]
+    for _ in range(200):
+        state = c.get(f"/api/import/{job}").json()
+        if state["status"] != "running":
+            break
+    assert "/" not in state["file"] and "\x00" not in state["file"] and state["file"] != ".."
+    assert not LEAKS.search(str(state))
+
+
+def test_a_restore_error_names_the_file_not_the_server_folder(app: Any) -> None:
+    c = _lenient(signed_up(app, "alice"))
+    bad = post(c, "/restore", files={"file": ("backup.json", b"{x", "application/json")})
+    _clean(bad, 400, "backup.json: line 1 column 2: not valid JSON")
+    wrong = b'{"format":"flarewise-journal","version":1,"exported_at":"x","person":"a"}'
+    r = post(c, "/restore", files={"file": ("backup.json", wrong, "application/json")})
+    _clean(r, 400, "backup.json: exported_at:")
+
+
+def test_missing_form_fields_and_wrong_methods_are_sentences(app: Any) -> None:
+    c = _lenient(signed_up(app, "alice"))
+    # a sign-in form without its fields: FastAPI's own validation, reworded
+    _clean(post(c, "/signin", {}), 422, "handle: is required")
+    _clean(c.get("/api/labs/trend"), 404, "")
+    r = post(c, "/api/labs", {"value": "1"})  # the API has no such POST route
+    _clean(r, 405, "does not take that request")
+    assert r.json() == {"error": "This address does not take that request."}
+
+
+def test_an_unexpected_error_is_a_sentence_and_the_log_keeps_the_details(
+    app: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    c = _lenient(signed_up(app, "alice"))
+
+    def broken(self: Journal, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError(f"secret detail in {tempfile.gettempdir()}/flarewise-x/y")
+
+    monkeypatch.setattr(Journal, "count", broken)  # a bug anywhere in a page's library calls
+    for path in ("/account", "/api/account"):
+        r = c.get(path)
+        _clean(r, 500, "Something went wrong on the server and nothing was changed")
+        assert "secret detail" not in r.text
+        assert r.headers["content-security-policy"]  # the security headers are still there
+    assert "secret detail" in caplog.text
+
+
+@pytest.mark.parametrize("dose", ["nan", "inf", "-inf", "1e999"])
+def test_plan_check_refuses_a_dose_that_is_not_a_number(app: Any, dose: str) -> None:
+    c = _lenient(signed_up(app, "alice"))
+    r = post(c, "/api/plan/check", {"item": "magnesium", "dose:magnesium": dose})
+    _clean(r, 422, "is not a number")
+
+
+def test_a_forged_host_header_is_refused_and_never_echoed(app: Any) -> None:
+    c = _lenient(signed_up(app, "alice"))
+    r = c.get("/", headers={"host": "evil.example"})
+    assert r.status_code == 400 and "evil.example" not in r.text
+    assert "evil.example" not in str(r.headers)
+    ok = c.get("/")  # the trusted name: redirects stay relative
+    assert ok.status_code == 303 and ok.headers["location"] == "/today"
+    for path in ("/today", "/signout"):
+        r = post(c, path, {"pain": "3"})
+        assert r.headers["location"].startswith("/"), r.headers["location"]
+
+
+def test_trusted_hosts_come_from_the_setting(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLAREWISE_TRUSTED_HOSTS", "journal.example.org, Other.Example")
+    a = create_app(db_url)
+    try:
+        c = TestClient(a, base_url="https://journal.example.org", follow_redirects=False)
+        assert c.get("/healthz").status_code == 200
+        assert c.get("/healthz", headers={"host": "other.example"}).status_code == 200
+        assert c.get("/healthz", headers={"host": "localhost"}).status_code == 200
+        assert c.get("/healthz", headers={"host": "testserver"}).status_code == 400
+    finally:
+        a.state.db.close()
+
+
+def test_uploads_over_the_cap_are_refused_while_they_arrive(db_url: str) -> None:
+    a = create_app(db_url, trusted_hosts=("testserver",), max_upload_bytes=1024**2)
+    try:
+        c = _lenient(signed_up(a, "alice"))
+        big = b"date,pain\n" + b"2026-01-01,4\n" * 200_000  # 2.6 MB against a 1 MB cap
+        r = post(c, "/api/import", files={"file": ("big.csv", big, "text/csv")})
+        _clean(r, 413, "larger than 1 MB")
+        page = post(c, "/restore", files={"file": ("backup.json", big, "application/json")})
+        _clean(page, 413, "larger than 1 MB")
+
+        def chunks() -> Any:  # a multipart body without Content-Length: counted as it arrives
+            yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n'
+            for _ in range(40):
+                yield b"x" * 100_000
+
+        token = csrf_of(c, "/account")
+        r = c.post(
+            "/api/import",
+            content=chunks(),
+            headers={"content-type": "multipart/form-data; boundary=b", "x-csrf-token": token},
+        )
+        _clean(r, 413, "larger than 1 MB")
+        small = post(c, "/api/import", files={"file": ("s.csv", b"date,pain\n2026-01-01,4\n")})
+        assert small.status_code == 200
+    finally:
+        a.state.db.close()
+
+
+def test_the_upload_limit_setting_is_read_and_checked() -> None:
+    from flarewise.config import load_settings
+    from flarewise.errors import ConfigError
+
+    assert load_settings({"FLAREWISE_MAX_UPLOAD_MB": "5"}).max_upload_bytes == 5 * 1024**2
+    for bad in ("0", "-1", "lots"):
+        with pytest.raises(ConfigError, match="FLAREWISE_MAX_UPLOAD_MB"):
+            load_settings({"FLAREWISE_MAX_UPLOAD_MB": bad})
