@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from flarewise.journal import Journal
 from flarewise.web import create_app
 
-from .webkit import app_on, csrf_of, post, signed_up
+from .webkit import PASSWORD, app_on, client, csrf_of, post, signed_up
 
 #: What must never reach a person: tracebacks, temporary folders, pydantic's internals.
 LEAKS = re.compile(
@@ -179,3 +179,66 @@ def test_the_upload_limit_setting_is_read_and_checked() -> None:
     for bad in ("0", "-1", "lots"):
         with pytest.raises(ConfigError, match="FLAREWISE_MAX_UPLOAD_MB"):
             load_settings({"FLAREWISE_MAX_UPLOAD_MB": bad})
+
+
+def test_serve_trusts_the_address_it_listens_on() -> None:
+    import socket
+
+    from flarewise.cli.serve import served_hosts
+
+    assert served_hosts("192.168.1.20") == ("192.168.1.20",)
+    assert served_hosts("::1") == ("[::1]",)
+    assert socket.gethostname().lower() in served_hosts("0.0.0.0")
+
+
+def test_the_current_password_check_is_throttled(app: Any) -> None:
+    """A stolen session must not be a way to guess the password (issue 13)."""
+    c = _lenient(signed_up(app, "alice"))
+    for _ in range(5):
+        r = post(
+            c, "/account/password", {"current_password": "guess " * 3, "new_password": "n" * 12}
+        )
+        _clean(r, 422, "is not your current password")
+    right = post(c, "/account/password", {"current_password": PASSWORD, "new_password": "n" * 12})
+    _clean(right, 429, "wait 15 minutes")
+    gone = post(c, "/account/delete", {"password": PASSWORD, "confirm": "delete everything"})
+    _clean(gone, 429, "wait 15 minutes")
+    assert app.state.accounts.exists("alice")
+    # the password did not change: it still signs in (from another client, after the window
+    # of the name has been cleared by the administrator's reset)
+    with app.state.db.begin() as conn:
+        from flarewise.storage import accounts as rows
+
+        rows.clear_failures(conn, "alice")
+    assert app.state.accounts.sign_in("alice", PASSWORD, "elsewhere").handle == "alice"
+
+
+def test_the_delete_password_check_is_throttled(app: Any) -> None:
+    c = _lenient(signed_up(app, "alice"))
+    for _ in range(5):
+        r = post(c, "/account/delete", {"password": "guess " * 3, "confirm": "delete everything"})
+        _clean(r, 422, "nothing was deleted")
+    r = post(c, "/account/delete", {"password": PASSWORD, "confirm": "delete everything"})
+    _clean(r, 429, "wait 15 minutes")
+    assert app.state.accounts.exists("alice")
+
+
+def test_sign_up_lists_names_no_faster_than_throttling_allows(app: Any) -> None:
+    taken = ("alice", "bob", "carol", "dave")
+    for handle in taken:
+        signed_up(app, handle)
+    c = _lenient(client(app))
+    token = csrf_of(c, "/signup")
+    for handle in taken:
+        for _ in range(5):  # five probes of one name (the per-name budget)
+            r = c.post("/signup", data={"handle": handle, "password": PASSWORD, "csrf": token})
+            _clean(r, 409, "is taken")
+    # 20 "taken" answers: this client's budget is spent, for any name
+    r = c.post("/signup", data={"handle": "somebody-new", "password": PASSWORD, "csrf": token})
+    _clean(r, 429, "wait 15 minutes")
+    other = _lenient(client(app))
+    t2 = csrf_of(other, "/signup")
+    r = other.post("/signup", data={"handle": "alice", "password": PASSWORD, "csrf": t2})
+    assert r.status_code in (409, 429)
+    # the probes never count against the accounts themselves
+    assert app.state.accounts.sign_in("alice", PASSWORD, "elsewhere").handle == "alice"

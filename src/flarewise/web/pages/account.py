@@ -90,7 +90,7 @@ def signin(request: Request, handle: Text, password: Text) -> Response:
 
 @router.post("/signup", include_in_schema=False, dependencies=[Depends(check_csrf)])
 def signup(request: Request, handle: Text, password: Text) -> Response:
-    session = _accounts(request).sign_up(handle.strip(), password)
+    session = _accounts(request).sign_up(handle.strip(), password, _client(request))
     return _start(request, redirect("/today?welcome=1"), session.token)
 
 
@@ -166,7 +166,9 @@ def change_password(
     ctx: Annotated[Context, Depends(person)], current_password: Text, new_password: Text
 ) -> Response:
     assert ctx.session is not None
-    _accounts(ctx.request).change_password(ctx.session, current_password, new_password)
+    _accounts(ctx.request).change_password(
+        ctx.session, current_password, new_password, _client(ctx.request)
+    )
     return redirect("/account?done=password")
 
 
@@ -177,7 +179,7 @@ def delete_account(
     assert ctx.session is not None
     if confirm.strip().lower() != "delete everything":
         raise InvalidInput("confirm", 'type "delete everything" to confirm; nothing was deleted')
-    _accounts(ctx.request).delete_account(ctx.session, password)
+    _accounts(ctx.request).delete_account(ctx.session, password, _client(ctx.request))
     response = redirect("/signin")
     response.delete_cookie(SESSION_COOKIE)
     return response
