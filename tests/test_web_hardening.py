@@ -242,3 +242,86 @@ def test_sign_up_lists_names_no_faster_than_throttling_allows(app: Any) -> None:
     assert r.status_code in (409, 429)
     # the probes never count against the accounts themselves
     assert app.state.accounts.sign_in("alice", PASSWORD, "elsewhere").handle == "alice"
+
+
+def test_the_app_survives_its_postgresql_connections_being_cut(
+    pg_schema_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL restarted under load, without restarting the shared server: every backend of
+    this app is terminated (pg_terminate_backend, found by its application_name) in the middle
+    of a check-in's transaction. The request fails with a sentence, nothing of it is kept, and
+    the next requests work without restarting the app (pool_pre_ping)."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    from flarewise.storage import PersonRepository
+
+    from .conftest import PG_URL
+
+    name = f"fw-{uuid.uuid4().hex[:10]}"
+    a = app_on(f"{pg_schema_url}&application_name={name}")
+    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+
+    def cut() -> int:
+        with admin.connect() as conn:
+            return len(
+                conn.execute(
+                    sa.text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE application_name = :name"
+                    ),
+                    {"name": name},
+                ).all()
+            )
+
+    original = PersonRepository.insert_entries
+    calls = {"n": 0}
+
+    def cut_midway(self: PersonRepository, conn: Any, items: Any) -> int:
+        n = original(self, conn, items)  # the rows are written, not yet committed
+        calls["n"] += 1
+        if calls["n"] == 1:
+            assert cut() >= 1
+            conn.exec_driver_sql("SELECT 1")  # the transaction's connection is gone
+        return n
+
+    try:
+        c = _lenient(signed_up(a, "alice"))
+        monkeypatch.setattr(PersonRepository, "insert_entries", cut_midway)
+        r = post(c, "/api/today", {"pain": "4"})
+        _clean(r, 503, "cannot be reached just now, so nothing was changed")
+        assert name not in r.text and "127.0.0.1" not in r.text
+        j = Journal.for_person(a.state.db, "alice", create=False)
+        assert j.entries() == []  # nothing half-written
+        # every pooled connection is cut again between requests: the pool notices and reconnects
+        cut()
+        ok = post(c, "/api/today", {"pain": "5"})
+        assert ok.status_code == 200, ok.text
+        assert [e.scores["pain"] for e in j.entries()] == [5]  # type: ignore[attr-defined]
+        assert c.get("/api/today").status_code == 200
+    finally:
+        a.state.db.close()
+        admin.dispose()
+
+
+def test_a_flaredown_person_matching_no_one_says_why_nothing_came_in(app: Any) -> None:
+    from pathlib import Path
+
+    export = Path(__file__).parent / "fixtures" / "flaredown" / "long-two-people.csv"
+    c = _lenient(signed_up(app, "alice"))
+    r = post(
+        c,
+        "/api/import",
+        {"user": "nobody-has-this-id"},
+        files={"file": ("export.csv", export.read_bytes(), "text/csv")},
+    )
+    job = r.json()["job"]
+    for _ in range(500):
+        state = c.get(f"/api/import/{job}").json()
+        if state["status"] != "running":
+            break
+    assert state["status"] == "done" and state["report"]["entries_added"] == 0
+    reasons = [p["reason"] for p in state["report"]["problems"]]
+    assert any("no row of the export belongs to 'nobody-has-this-id'" in x for x in reasons)
+    assert Journal.for_person(app.state.db, "alice", create=False).entries() == []

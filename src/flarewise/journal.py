@@ -729,6 +729,14 @@ class Journal:
             batch.on_chunk = write
             reader.read(source, batch)
             batch.flush()
+            if flaredown_user and batch.format.startswith("flaredown") and not counts["read"]:
+                # "done, 0 added" alone reads as success; say why nothing came in
+                batch.problem(
+                    "the export",
+                    "user",
+                    f"no row of the export belongs to {flaredown_user!r}; check the id (the "
+                    "export's user_id column), nothing was added",
+                )
             regimens_added, conditions_added = self._import_rest(conn, batch)
             if progress is not None:
                 batch.done_bytes = batch.total_bytes

@@ -34,7 +34,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from flarewise.accounts import Accounts, Session, SignInFailed, Throttled
 from flarewise.domain.base import translate
-from flarewise.errors import Conflict, FlarewiseError, InvalidInput, NotFound
+from flarewise.errors import Conflict, FlarewiseError, InvalidInput, NotFound, StorageError
 from flarewise.journal import Journal, open_database
 from flarewise.web.limits import BodyLimit, BodyTooLarge
 
@@ -326,6 +326,18 @@ def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Conflict)
     async def _conflict(request: Request, exc: Conflict) -> Response:
         return page(request, 409, "Already there", str(exc))
+
+    @app.exception_handler(StorageError)
+    async def _storage(request: Request, exc: StorageError) -> Response:
+        # the database's own words (host names, driver messages) go to the log only
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        return page(
+            request,
+            503,
+            "The journal is not reachable",
+            "The journal's database cannot be reached just now, so nothing was changed. "
+            "Try again in a minute.",
+        )
 
     @app.exception_handler(FlarewiseError)
     async def _other(request: Request, exc: FlarewiseError) -> Response:
