@@ -17,7 +17,7 @@ import logging
 import re
 import secrets
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Annotated, Any
@@ -37,6 +37,7 @@ from flarewise.domain.base import translate
 from flarewise.errors import Conflict, FlarewiseError, InvalidInput, NotFound, StorageError
 from flarewise.journal import Journal, open_database
 from flarewise.web.limits import BodyLimit, BodyTooLarge
+from flarewise.web.schemas import ERRORS
 
 log = logging.getLogger("flarewise.web")
 #: Always answered: the machine itself, whatever ``serve --host`` says.
@@ -151,6 +152,7 @@ def create_app(
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        responses=ERRORS,
     )
     app.state.db = db
     app.state.accounts = Accounts(db)
@@ -245,12 +247,18 @@ def public_message(text: str) -> str:
     return _PYDANTIC_TAIL.sub("", _TEMP_PATH.sub("", text)).strip()
 
 
-def _error_page(request: Request, status: int, title: str, message: str) -> Response:
+def _error_page(
+    request: Request,
+    status: int,
+    title: str,
+    message: str,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
     """The one error answer of the web face: ``{"error": sentence}`` under /api/, else the
-    error page."""
+    error page (``headers`` such as a 405's ``Allow`` are kept)."""
     message = public_message(message)
     if wants_json(request):
-        return JSONResponse({"error": message}, status_code=status)
+        return JSONResponse({"error": message}, status_code=status, headers=headers)
     ctx = context(request)
     templates: Jinja2Templates = request.app.state.templates
     return templates.TemplateResponse(
@@ -258,6 +266,7 @@ def _error_page(request: Request, status: int, title: str, message: str) -> Resp
         "error.html",
         {"ctx": ctx, "csrf": ctx.csrf, "title": title, "message": message},
         status_code=status,
+        headers=headers,
     )
 
 
@@ -270,6 +279,19 @@ def _field_problems(errors: Any) -> str:
         reason = "is required" if err.get("type") == "missing" else str(err.get("msg", "")).lower()
         parts.append(f"{name}: {reason}")
     return "; ".join(parts) or "the request is not complete"
+
+
+def _allowed(request: Request) -> str:
+    """Every method the path takes, over all its routes (Starlette names only the first
+    route's, and a page's GET and POST are separate routes)."""
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    for route in request.app.routes:
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
 
 
 def _too_large_within(exc: BaseException | None) -> BodyTooLarge | None:
@@ -356,7 +378,13 @@ def _error_handlers(app: FastAPI) -> None:
         if exc.status_code == 404:
             return page(request, 404, "Not found", "There is nothing here.")
         if exc.status_code == 405:
-            return page(request, 405, "Not here", "This address does not take that request.")
+            return page(
+                request,
+                405,
+                "Not here",
+                "This address does not take that request.",
+                headers={"Allow": _allowed(request)},
+            )
         too_large = exc if exc.status_code == 413 else _too_large_within(exc)
         if too_large is not None:
             detail = str(too_large.detail)

@@ -66,4 +66,38 @@ class ImportJob(BaseModel):
     error: str | None = Field(description="a sentence, set when status is failed")
 
 
-__all__ = ["ImportJob", "ImportProblem", "ImportReportModel", "ImportStarted", "NotRead"]
+class ErrorBody(BaseModel):
+    """Every refusal under /api/: one sentence saying what was wrong and what to do."""
+
+    error: str = Field(description="a sentence a person can act on")
+
+
+#: The refusals any /api/ route may answer with, declared once for the whole document (a
+#: schemathesis run checks every answer against it).
+ERRORS: dict[int | str, dict[str, object]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in (
+        (400, "the request could not be used (a sentence says why)"),
+        (401, "sign in first"),
+        (403, "the CSRF token is missing or wrong"),
+        (404, "nothing here, or not yours (the two look alike)"),
+        (405, "this address does not take that request"),
+        (409, "it would duplicate something already stored"),
+        (413, "the upload is larger than the server accepts"),
+        (422, "a field was refused (the sentence names it)"),
+        (429, "too many failed attempts; wait"),
+        (500, "a bug: nothing was changed, the server log has the details"),
+        (503, "the database cannot be reached just now; nothing was changed"),
+    )
+}
+
+
+__all__ = [
+    "ERRORS",
+    "ErrorBody",
+    "ImportJob",
+    "ImportProblem",
+    "ImportReportModel",
+    "ImportStarted",
+    "NotRead",
+]
