@@ -31,8 +31,10 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.routing import Match
 
 from flarewise.accounts import Accounts, Session, SignInFailed, Throttled
+from flarewise.config import DEFAULT_MAX_UPLOAD_MB
 from flarewise.domain.base import translate
 from flarewise.errors import Conflict, FlarewiseError, InvalidInput, NotFound, StorageError
 from flarewise.journal import Journal, open_database
@@ -63,7 +65,7 @@ class WebSettings:
     demo_handle: str | None = None
     jobs: dict[str, Any] = field(default_factory=dict)
     #: the largest upload, in bytes (FLAREWISE_MAX_UPLOAD_MB)
-    max_upload_bytes: int = 2048 * 1024**2
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024**2
     #: host names the app answers to (FLAREWISE_TRUSTED_HOSTS, ``serve --host``)
     trusted_hosts: tuple[str, ...] = LOCAL_HOSTS
 
@@ -284,8 +286,6 @@ def _field_problems(errors: Any) -> str:
 def _allowed(request: Request) -> str:
     """Every method the path takes, over all its routes (Starlette names only the first
     route's, and a page's GET and POST are separate routes)."""
-    from starlette.routing import Match
-
     methods: set[str] = set()
     for route in request.app.routes:
         match, _ = route.matches(request.scope)
