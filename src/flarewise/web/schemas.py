@@ -8,7 +8,7 @@ models, so the document cannot drift from what the server sends.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -66,6 +66,33 @@ class ImportJob(BaseModel):
     error: str | None = Field(description="a sentence, set when status is failed")
 
 
+class SavedEntries(BaseModel):
+    """The answer to a check-in: the ids of the entries it made."""
+
+    saved: list[str] = Field(description="ids of the new entries, in the order made")
+
+
+class SavedAssessment(BaseModel):
+    """The answer to a questionnaire: the kept entry and its scores."""
+
+    saved: str = Field(description="the id of the assessment entry")
+    result: dict[str, Any] = Field(description="scores, whether criteria are met, notes")
+
+
+class SavedRegimen(BaseModel):
+    """The answer to adding a medicine or changing its dose: the medicine as now stored."""
+
+    saved: dict[str, Any] = Field(description="the regimen: id, substance, dose steps...")
+
+
+class Populations(BaseModel):
+    """Pregnancy, planning a pregnancy and breastfeeding as now recorded (null: not said)."""
+
+    pregnant: bool | None
+    planning_pregnancy: bool | None
+    breastfeeding: bool | None
+
+
 class ErrorBody(BaseModel):
     """Every refusal under /api/: one sentence saying what was wrong and what to do."""
 
@@ -100,4 +127,8 @@ __all__ = [
     "ImportReportModel",
     "ImportStarted",
     "NotRead",
+    "Populations",
+    "SavedAssessment",
+    "SavedEntries",
+    "SavedRegimen",
 ]

@@ -21,6 +21,7 @@ from flarewise.web.app import (
     render,
     wants_json,
 )
+from flarewise.web.schemas import Populations
 
 router = APIRouter()
 Text = Annotated[str, Form()]
@@ -147,6 +148,7 @@ def _population(raw: object, field: str) -> bool | None:
     "/api/account/profile",
     summary="Record pregnancy, planning a pregnancy and breastfeeding (yes, no or unknown)",
     dependencies=[Depends(check_csrf)],
+    responses={200: {"model": Populations, "description": "the answers as now recorded"}},
 )
 async def save_profile(request: Request, ctx: Annotated[Context, Depends(person)]) -> Response:
     form = await forms.fields(request)
