@@ -325,3 +325,15 @@ def test_a_flaredown_person_matching_no_one_says_why_nothing_came_in(app: Any) -
     reasons = [p["reason"] for p in state["report"]["problems"]]
     assert any("no row of the export belongs to 'nobody-has-this-id'" in x for x in reasons)
     assert Journal.for_person(app.state.db, "alice", create=False).entries() == []
+
+
+def test_host_names_are_read_with_their_port_and_ipv6_brackets() -> None:
+    from flarewise.web.hosts import TrustedHosts, host_name
+
+    assert host_name("[::1]:8765") == "::1" and host_name("Example.org:443") == "example.org"
+    assert host_name("[broken") == "" and host_name("") == ""
+    hosts = TrustedHosts(lambda *a: None, ("[::1]", "journal.example.org", "*.home.arpa"))  # type: ignore[arg-type]
+    for ok in ("[::1]:8765", "journal.example.org", "JOURNAL.example.org:80", "nas.home.arpa"):
+        assert hosts.allows(ok), ok
+    for bad in ("evil.example", "journal.example.org.evil.example", "home.arpa", "", "[::2]"):
+        assert not hosts.allows(bad), bad

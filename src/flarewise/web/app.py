@@ -30,7 +30,6 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Match
 
 from flarewise.accounts import Accounts, Session, SignInFailed, Throttled
@@ -38,6 +37,7 @@ from flarewise.config import DEFAULT_MAX_UPLOAD_MB
 from flarewise.domain.base import translate
 from flarewise.errors import Conflict, FlarewiseError, InvalidInput, NotFound, StorageError
 from flarewise.journal import Journal, open_database
+from flarewise.web.hosts import TrustedHosts
 from flarewise.web.limits import BodyLimit, BodyTooLarge
 from flarewise.web.schemas import ERRORS
 
@@ -204,7 +204,7 @@ def create_app(
     _error_handlers(app)
     # Outermost first: the host is checked before anything else runs, then the body's size.
     app.add_middleware(BodyLimit, limit=limit)
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(hosts))
+    app.add_middleware(TrustedHosts, hosts=hosts)
     # A server pays once at start for what the experiment and insight pages need (numpy,
     # scipy: about a second), rather than the first person to open one of them.
     import flarewise.experiments  # noqa: F401
