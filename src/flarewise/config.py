@@ -28,9 +28,9 @@ SETTINGS_HELP: dict[str, str] = {
     f"import or a backup to restore (default: {DEFAULT_MAX_UPLOAD_MB}); a larger upload is "
     "refused while it arrives, before it fills the disk.",
     "FLAREWISE_TRUSTED_HOSTS": "Comma-separated host names the web app answers to, e.g. "
-    "flarewise.example.org (default: the address `serve --host` listens on, plus localhost "
-    "and 127.0.0.1); requests naming any other host are refused, so a forged Host header "
-    "never reaches a page or a link.",
+    "flarewise.example.org or *.home.arpa (default: the address `serve --host` listens on, "
+    "plus localhost and 127.0.0.1); requests naming any other host are refused, so a forged "
+    "Host header never reaches a page or a link.",
 }
 
 
