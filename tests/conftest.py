@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -132,6 +132,37 @@ def journal(db_url: str) -> Iterator[Journal]:
         yield j
     finally:
         j.close()
+
+
+#: What a CLI call gives back: exit code, standard output, standard error.
+CliCall = Callable[..., tuple[int, str, str]]
+
+
+def cli_against(
+    url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> CliCall:
+    """Run ``flarewise ARGS...`` in this process against the journal at ``url``, with a home of
+    its own and a terminal 160 columns wide (so sentences are not wrapped mid-assertion)."""
+    from flarewise.cli import run
+
+    monkeypatch.setenv("FLAREWISE_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("FLAREWISE_DATABASE_URL", url)
+    monkeypatch.setenv("COLUMNS", "160")
+
+    def call(*args: str) -> tuple[int, str, str]:
+        code = run(list(args))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return call
+
+
+@pytest.fixture
+def cli(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> CliCall:
+    """The CLI against a fresh journal, on SQLite and on PostgreSQL."""
+    return cli_against(db_url, monkeypatch, tmp_path, capsys)
 
 
 #: A fixed past instant in a +01:00 offset, for deterministic entries.

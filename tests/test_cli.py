@@ -7,25 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from flarewise.cli import run
-
 from .samples import ACR2016_MET
-
-
-@pytest.fixture
-def cli(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str], db_url: str
-):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("FLAREWISE_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("FLAREWISE_DATABASE_URL", db_url)
-    monkeypatch.setenv("COLUMNS", "120")
-
-    def call(*args: str) -> tuple[int, str, str]:
-        code = run(list(args))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return call
 
 
 def test_log_show_and_json(cli) -> None:  # type: ignore[no-untyped-def]

@@ -9,24 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from flarewise.cli import run
-
-
-@pytest.fixture
-def cli(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str], db_url: str
-):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("FLAREWISE_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("FLAREWISE_DATABASE_URL", db_url)
-    monkeypatch.setenv("COLUMNS", "160")
-
-    def call(*args: str) -> tuple[int, str, str]:
-        code = run(list(args))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return call
-
 
 def test_pregnancy_and_breastfeeding_are_set_shown_and_cleared(cli) -> None:  # type: ignore[no-untyped-def]
     # clinical-rules.md D.5.5: None = not recorded, False = no, True = yes
@@ -119,3 +101,22 @@ def test_a_negative_lab_value_is_refused(cli) -> None:  # type: ignore[no-untype
     assert code != 0 and "Traceback" not in err
     _, out, _ = cli("labs", "--json")
     assert json.loads(out)["results"] == []
+
+
+def test_archive_limits_from_the_settings_reach_the_import(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # FLAREWISE_IMPORT_MAX_ZIP_MEMBERS is declared in config.py; the CLI passes it to the reader
+    import zipfile
+
+    export = tmp_path / "export.zip"
+    with zipfile.ZipFile(export, "w") as zf:
+        zf.writestr("apple_health_export/export.xml", '<?xml version="1.0"?><HealthData/>')
+        zf.writestr("apple_health_export/workout-routes/route_1.gpx", "<gpx/>")
+        zf.writestr("apple_health_export/workout-routes/route_2.gpx", "<gpx/>")
+    assert cli("init")[0] == 0
+    monkeypatch.setenv("FLAREWISE_IMPORT_MAX_ZIP_MEMBERS", "2")
+    code, _, err = cli("import", str(export))
+    assert code != 0 and "export.zip" in err and "3" in err, err
+    monkeypatch.setenv("FLAREWISE_IMPORT_MAX_ZIP_MEMBERS", "100")
+    assert cli("import", str(export))[0] == 0

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from flarewise import DoseStep, InvalidInput, Profile, Regimen
-from flarewise.cli import run
 from flarewise.domain.regimens import UnitStrength
 from flarewise.knowledge.populations import load_populations
 from flarewise.plan import PlanContext, Warning, check_plan
@@ -319,22 +318,6 @@ def test_d5_dose_rule_catalogue() -> None:
 
 
 # -- through the CLI ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def cli(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str], db_url: str
-):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("FLAREWISE_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("FLAREWISE_DATABASE_URL", db_url)
-    monkeypatch.setenv("COLUMNS", "120")
-
-    def call(*args: str) -> tuple[int, str, str]:
-        code = run(list(args))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return call
 
 
 def test_issue_examples_through_plan_check_json(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

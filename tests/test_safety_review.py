@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 
 from flarewise import Profile
-from flarewise.cli import run
 from flarewise.errors import InvalidInput
 from flarewise.instruments import fiqr
 from flarewise.instruments.wpi import psd_bands
@@ -26,6 +25,7 @@ from flarewise.labs import red_flags
 from flarewise.labs.convert import convert
 from flarewise.plan import PlanContext, build_plan, check_safety
 
+from .conftest import cli_against
 from .plan_helpers import V, context, days_ago, items, lab, regimen
 from .webkit import app_on, post, signed_up
 
@@ -811,16 +811,8 @@ def test_not_suggested_reasons_use_words_not_ids() -> None:
 
 @pytest.fixture
 def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Any:
-    monkeypatch.setenv("FLAREWISE_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("FLAREWISE_DATABASE_URL", f"sqlite:///{tmp_path / 'j.db'}")
-    monkeypatch.setenv("COLUMNS", "120")
-
-    def call(*args: str) -> tuple[int, str, str]:
-        code = run(list(args))
-        out = capsys.readouterr()
-        return code, out.out, out.err
-
-    return call
+    """SQLite only: these cases are about the rules, not the storage (kept fast)."""
+    return cli_against(f"sqlite:///{tmp_path / 'j.db'}", monkeypatch, tmp_path, capsys)
 
 
 def test_cli_plan_check_and_not_offered(cli: Any, tmp_path: Path) -> None:

@@ -70,7 +70,11 @@ def import_cmd(
         if save_mapping is not None:
             importers.write_mapping(table_mapping, save_mapping)
             out.print(f"Saved the mapping to {save_mapping}; reuse it with --mapping.")
-    report = _run(j, path, dry_run, table_mapping, schema, user, quiet=as_json)
+    settings = ctx.obj.settings
+    budget = importers.ArchiveBudget(
+        settings.import_max_unpacked_bytes, settings.import_max_zip_members
+    )
+    report = _run(j, path, dry_run, table_mapping, schema, user, budget, quiet=as_json)
     if as_json:
         emit_json(report.to_json())
         return
@@ -84,6 +88,7 @@ def _run(
     mapping: importers.ColumnMapping | None,
     schema: str | None,
     user: str | None,
+    budget: importers.ArchiveBudget,
     quiet: bool,
 ) -> importers.ImportReport:
     started = time.monotonic()
@@ -117,6 +122,7 @@ def _run(
             mapping=mapping,
             omh_schema=schema,
             flaredown_user=user,
+            archive_budget=budget,
         )
 
 

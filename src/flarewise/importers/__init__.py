@@ -3,6 +3,7 @@ They never write to the database: they hand records to an :class:`ImportBatch`, 
 writes them in chunks inside one transaction."""
 
 from flarewise.importers.apple_health import AppleHealthError, AppleHealthReader
+from flarewise.importers.archive import ArchiveBudget
 from flarewise.importers.detect import FORMATS, UnknownFormat, detect
 from flarewise.importers.fhir import FhirError, FhirReader
 from flarewise.importers.flaredown import FlaredownError, FlaredownReader, parse_dose
@@ -23,6 +24,7 @@ __all__ = [
     "FORMATS",
     "AppleHealthError",
     "AppleHealthReader",
+    "ArchiveBudget",
     "ColumnMapping",
     "ColumnTarget",
     "FhirError",

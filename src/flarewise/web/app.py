@@ -36,6 +36,7 @@ from flarewise.accounts import Accounts, Session, SignInFailed, Throttled
 from flarewise.config import DEFAULT_MAX_UPLOAD_MB
 from flarewise.domain.base import translate
 from flarewise.errors import Conflict, FlarewiseError, InvalidInput, NotFound, StorageError
+from flarewise.importers.archive import ArchiveBudget
 from flarewise.journal import Journal, open_database
 from flarewise.web.hosts import TrustedHosts
 from flarewise.web.limits import BodyLimit, BodyTooLarge
@@ -68,6 +69,8 @@ class WebSettings:
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024**2
     #: host names the app answers to (FLAREWISE_TRUSTED_HOSTS, ``serve --host``)
     trusted_hosts: tuple[str, ...] = LOCAL_HOSTS
+    #: archive limits for imports (FLAREWISE_IMPORT_MAX_UNPACKED_BYTES, _MAX_ZIP_MEMBERS)
+    archive_budget: ArchiveBudget = field(default_factory=ArchiveBudget)
 
 
 class NeedsSignIn(Exception):
@@ -159,7 +162,13 @@ def create_app(
     app.state.db = db
     app.state.accounts = Accounts(db)
     app.state.settings = WebSettings(
-        db_url, secure_cookies=secure_cookies, max_upload_bytes=limit, trusted_hosts=hosts
+        db_url,
+        secure_cookies=secure_cookies,
+        max_upload_bytes=limit,
+        trusted_hosts=hosts,
+        archive_budget=ArchiveBudget(
+            settings.import_max_unpacked_bytes, settings.import_max_zip_members
+        ),
     )
     app.state.demo_password = None
     folder = resources.files("flarewise.web")

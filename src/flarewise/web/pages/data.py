@@ -126,7 +126,10 @@ def start_import(
     folder = Path(tempfile.mkdtemp(prefix="flarewise-upload-"))
     try:
         path = _save_upload(file, folder, limit)
-        options: dict[str, Any] = {"dry_run": dry_run == "yes"}
+        options: dict[str, Any] = {
+            "dry_run": dry_run == "yes",
+            "archive_budget": ctx.request.app.state.settings.archive_budget,
+        }
         if mapping is not None and mapping.filename:
             own = folder / "mapping"  # its own folder: the two files may share a name
             own.mkdir()
