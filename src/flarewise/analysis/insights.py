@@ -4,21 +4,44 @@ Results are typed values; faces render them."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
 import numpy as np
 
+from flarewise.analysis.ar1 import prewhiten
+from flarewise.analysis.calendar import remove_calendar
+from flarewise.analysis.dlm import LagTerm, fit_distributed_lag
 from flarewise.analysis.flares import FlareEpisode, Precursor, detect_flares, precursors
 from flarewise.analysis.grid import DailyGrid
-from flarewise.analysis.triggers import Effect, co_occurring, lagged_effect, lagged_screen
+from flarewise.analysis.measure_kinds import (
+    MeasureKind,
+    allowed_lag,
+    default_name,
+    measure_kind,
+    outcome_unit,
+    per_unit,
+    same_day_order_unknown,
+    unit_words,
+)
+from flarewise.analysis.triggers import (
+    Effect,
+    LaggedTests,
+    co_occurring,
+    lagged_screen,
+    paired_lag_corr,
+)
 
 MIN_SCREEN_DAYS = 180
 WARN_SCREEN_DAYS = 365
 MIN_COMPLETENESS = 0.7
 MIN_EXPOSED_DAYS = 20
 MIN_FLARE_HISTORY = 28
+LAGS = (0, 1, 2, 3)
+#: Regressors at most in one effect model (the exposure's lags plus other factors).
+MAX_MODEL_TERMS = 12
 
 
 @dataclass(frozen=True)
@@ -31,6 +54,17 @@ class Baseline:
 
 
 @dataclass(frozen=True)
+class Reverse:
+    """The strongest association the other way round: the outcome on day d, the exposure on day
+    d + ``lag`` (``p`` is Bonferroni-adjusted over the lags tried; shown only in words)."""
+
+    lag: int
+    r: float
+    n: int
+    p: float
+
+
+@dataclass(frozen=True)
 class Trigger:
     exposure: str
     outcome: str
@@ -38,15 +72,29 @@ class Trigger:
     n: int
     r: float
     q: float
-    effect: Effect | None  # per `per` units of the exposure
+    effect: Effect | None  # per `per` units of the exposure, from the adjusted model
     direction: Literal["worse", "better"]
     together_with: tuple[str, ...] = ()
     per: float = 1.0
+    exposure_name: str = ""
+    outcome_name: str = ""
+    unit: str = ""  # what the effect is per, in words ("on days with X vs days without")
+    outcome_unit: str = "points"
+    exposure_timing: Literal["night", "day"] = "day"
+    outcome_timing: Literal["night", "day"] = "day"
+    possible_consequence: bool = False  # the reverse direction is as strong
+    order_unclear: bool = False  # same day, and neither direction shows up a day later
+    reverse: Reverse | None = None
+    adjusted_for: tuple[str, ...] = ()  # names of the other factors in the effect model
+    model_lags: tuple[int, ...] = ()  # lags of this exposure in the effect model
 
     @property
     def test_this(self) -> dict[str, str] | None:
         """An experiment that would test this association (``Journal.design_experiment``
-        arguments), or None when it cannot be tested by changing something."""
+        arguments), or None when it cannot be tested by changing something, or when it may be
+        a consequence of the symptom rather than a cause (a consequence is not a trigger)."""
+        if self.possible_consequence:
+            return None
         family, _, item = self.exposure.partition(":")
         outcome = self.outcome.removeprefix("symptom:")
         if not self.outcome.startswith("symptom:"):
@@ -97,6 +145,7 @@ class Insights:
     messages: tuple[str, ...]
     co_occurring: tuple[tuple[str, str, float], ...] = field(default=())
     before_after: tuple[BeforeAfter, ...] = field(default=())
+    hits_total: int = 0  # exposure-outcome links that passed q < 0.05 (``triggers`` may be fewer)
 
 
 def _baseline(grid: DailyGrid, name: str) -> Baseline | None:
@@ -156,6 +205,108 @@ def before_after(
     return out
 
 
+def _time_order_mask(
+    kinds: Sequence[MeasureKind], okinds: Sequence[MeasureKind], lags: Sequence[int]
+) -> np.ndarray:
+    """(lags, exposures, outcomes): True where time order forbids the test (a daytime exposure
+    at lag 0 against a night's sleep recorded that morning)."""
+    day_ex = np.array([k.timing == "day" for k in kinds])
+    night_out = np.array([k.timing == "night" for k in okinds])
+    mask = np.zeros((len(lags), len(kinds), len(okinds)), dtype=bool)
+    for li, lag in enumerate(lags):
+        if lag == 0:
+            mask[li] = day_ex[:, None] & night_out[None, :]
+    return mask
+
+
+def _reverse_checks(
+    series: np.ndarray,
+    col: dict[str, int],
+    hits: Sequence[tuple[str, str, int, float]],
+    kinds: Mapping[str, MeasureKind],
+    lags: Sequence[int],
+) -> list[tuple[Reverse | None, bool, bool]]:
+    """Per hit (exposure e, outcome o, lag, r): (reverse, possible consequence, order unclear).
+
+    The reverse direction is the outcome on day d against the exposure later (d + lag', at the
+    lags time order allows that way round; never the same day for two daytime measures, whose
+    order a daily diary cannot show). A same-day hit between two daytime measures is judged by
+    the days after: whichever direction shows up a day later is the likelier one. A hit is a
+    possible consequence when the reverse association passes p < 0.05 (Bonferroni over its
+    lags) and is at least as strong as the forward one (analysis-methods.md 2.2 step 2b)."""
+    es = [col[e] for e, _, _, _ in hits]
+    os_ = [col[o] for _, o, _, _ in hits]
+    r_rev, n_rev, p_rev = paired_lag_corr(series, os_, es, lags)
+    r_fwd, _, p_fwd = paired_lag_corr(series, es, os_, lags)
+    out: list[tuple[Reverse | None, bool, bool]] = []
+    for h, (e, o, lag, r_hit) in enumerate(hits):
+        ke, ko = kinds[e], kinds[o]
+        ambiguous = lag == 0 and same_day_order_unknown(ke, ko)
+        rev = [
+            li
+            for li, g in enumerate(lags)
+            if allowed_lag(ko, ke, g)
+            and not (g == 0 and same_day_order_unknown(ko, ke))
+            and np.isfinite(r_rev[h, li])
+        ]
+        best: Reverse | None = None
+        if rev:
+            li = max(rev, key=lambda i: abs(r_rev[h, i]))
+            p = min(1.0, float(p_rev[h, li]) * len(rev))
+            best = Reverse(lags[li], float(r_rev[h, li]), int(n_rev[h, li]), p)
+        forward, forward_p = abs(r_hit), 0.0
+        if ambiguous:
+            fwd = [
+                li
+                for li, g in enumerate(lags)
+                if g > 0 and allowed_lag(ke, ko, g) and np.isfinite(r_fwd[h, li])
+            ]
+            forward, forward_p = 0.0, 1.0
+            if fwd:
+                li = max(fwd, key=lambda i: abs(r_fwd[h, i]))
+                forward = abs(float(r_fwd[h, li]))
+                forward_p = min(1.0, float(p_fwd[h, li]) * len(fwd))
+        consequence = best is not None and best.p < 0.05 and abs(best.r) >= forward
+        out.append((best, consequence, ambiguous and not consequence and forward_p >= 0.05))
+    return out
+
+
+def _effect_terms(
+    e: str,
+    o: str,
+    lag: int,
+    tests: LaggedTests,
+    hits: Sequence[tuple[str, str, int]],
+    excluded: set[str],
+    kinds: Mapping[str, MeasureKind],
+    col: dict[str, int],
+) -> tuple[list[LagTerm], int, tuple[int, ...], tuple[str, ...]]:
+    """The distributed-lag model's terms for hit e -> o: the exposure at every lag the screen
+    tested for this pair (time order allowing), then each other factor found for the same
+    outcome at its lag, leaving out factors that nearly always occur with e (they cannot be told
+    apart), possible consequences, and same-day symptoms (more likely parallel effects)."""
+    ei, oi = tests.exposures.index(e), tests.outcomes.index(o)
+    model_lags = tuple(
+        g for li, g in enumerate(tests.lags) if np.isfinite(tests.p[li, ei, oi]) or g == lag
+    )
+    terms = [LagTerm(col[e], g) for g in model_lags]
+    focus = model_lags.index(lag)
+    others = []
+    for he, ho, hl in hits:
+        if ho != o or he == e or he in excluded:
+            continue
+        if hl == 0 and kinds[he].daily == "mean" and he.startswith("symptom:"):
+            continue
+        terms.append(LagTerm(col[he], hl))
+        others.append(he)
+    return (
+        terms[:MAX_MODEL_TERMS],
+        focus,
+        model_lags,
+        tuple(others[: MAX_MODEL_TERMS - len(model_lags)]),
+    )
+
+
 def insights(
     grid: DailyGrid,
     *,
@@ -163,10 +314,16 @@ def insights(
     exposures: list[str],
     higher_is_worse: dict[str, bool],
     fdr: Literal["bh", "by"] = "bh",
-    max_hits: int = 20,
+    max_hits: int | None = 20,
     starts: list[tuple[str, date]] | None = None,
+    kinds: Mapping[str, MeasureKind] | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> Insights:
-    """Everything at once; every number carries its n and the screen says when data are short."""
+    """Everything at once; every number carries its n and the screen says when data are short.
+
+    ``kinds`` gives each measure's meaning (analysis/measure_kinds.py; default by its family),
+    ``names`` its name in words. ``max_hits`` caps the triggers returned, strongest first (None:
+    all); ``Insights.hits_total`` says how many passed."""
     days = grid.days
     observed = np.isfinite(grid.values[:, [grid.names.index(o) for o in outcomes]]).any(axis=1)
     completeness = float(observed.mean()) if days else 0.0
@@ -230,44 +387,79 @@ def insights(
             f"After {days} days we can only detect strong links. Weaker links, the "
             "common kind, usually need 6-12 months of near-daily entries."
         )
+    kind_of = {m: (kinds or {}).get(m) or measure_kind(m) for m in [*usable, *outcomes]}
+    label = {m: (names or {}).get(m) or default_name(m) for m in kind_of}
     skip: set[tuple[str, str, int]] = set()
+    sleepish = {
+        "sleep:hours",
+        "sleep:in_bed_hours",
+        "sleep:quality",
+        "symptom:sleep_quality",
+        "symptom:unrefreshed_waking",
+    }
     for e in usable:
         for o in outcomes:
             if e in outcomes and o in usable and o < e:
                 skip.add((e, o, 0))  # at lag 0 the pair is symmetric: test it once
-            same_family = e.split(":")[0] == o.split(":")[0]
-            if same_family:
+            if e.split(":")[0] == o.split(":")[0]:
                 skip.add((e, o, 0))
-            if {e, o} <= {
-                "sleep:hours",
-                "sleep:in_bed_hours",
-                "sleep:quality",
-                "symptom:sleep_quality",
-                "symptom:unrefreshed_waking",
-            }:
-                skip.update((e, o, lag) for lag in range(4))
-    tests = lagged_screen(grid, usable, outcomes, (0, 1, 2, 3), fdr=fdr, skip=skip)
-    hits = np.argwhere(np.nan_to_num(tests.q, nan=1.0) < 0.05)
-    order = sorted(hits.tolist(), key=lambda h: tests.q[h[0], h[1], h[2]])
+            if {e, o} <= sleepish:
+                skip.update((e, o, lag) for lag in LAGS)
+    cols = list(dict.fromkeys([*usable, *outcomes]))
+    col = {c: i for i, c in enumerate(cols)}
+    adjusted = remove_calendar(grid.values[:, [grid.names.index(c) for c in cols]], grid.start)
+    series = prewhiten(adjusted)[0]
+    order_mask = _time_order_mask(
+        [kind_of[e] for e in usable], [kind_of[o] for o in outcomes], LAGS
+    )
+    tests = lagged_screen(
+        grid, usable, outcomes, LAGS, fdr=fdr, skip=skip, exclude=order_mask, series=series
+    )
+    q_all = np.nan_to_num(tests.q, nan=1.0)
+    hits_idx = np.argwhere(q_all < 0.05)
+    order = sorted(
+        hits_idx.tolist(),
+        key=lambda h: (tests.q[h[0], h[1], h[2]], -abs(tests.r[h[0], h[1], h[2]])),
+    )
+    best: list[tuple[str, str, int, int, int, int]] = []
+    seen: set[tuple[str, str]] = set()
+    for li, ei, oi in order:
+        e, o = tests.exposures[ei], tests.outcomes[oi]
+        if (e, o) not in seen:
+            seen.add((e, o))
+            best.append((e, o, tests.lags[li], li, ei, oi))
     pairs = co_occurring(grid, usable)
     partners: dict[str, list[str]] = {}
     for first, second, _ in pairs:
         partners.setdefault(first, []).append(second)
         partners.setdefault(second, []).append(first)
+    directions = _reverse_checks(
+        series,
+        col,
+        [(e, o, lag, float(tests.r[li, ei, oi])) for e, o, lag, li, ei, oi in best],
+        kind_of,
+        LAGS,
+    )
+    checks = {(e, o): c for (e, o, *_), c in zip(best, directions, strict=True)}
+    consequences = {e for (e, _), c in checks.items() if c[1]}
+    hit_list = [(e, o, lag) for e, o, lag, *_ in best if not checks[(e, o)][1]]
     found = []
-    seen: set[tuple[str, str]] = set()
-    for li, ei, oi in order:
-        e, o, lag = tests.exposures[ei], tests.outcomes[oi], tests.lags[li]
-        if (e, o) in seen:
-            continue
-        seen.add((e, o))
+    for e, o, lag, li, ei, oi in best[: max_hits if max_hits is not None else len(best)]:
         r = float(tests.r[li, ei, oi])
         worse = (r > 0) == higher_is_worse.get(o, True)
-        sd = float(np.nanstd(grid.column(e)))
-        per = float(10 ** np.floor(np.log10(sd))) if sd >= 10 else 1.0
-        eff = lagged_effect(grid, e, o, lag)
-        if eff is not None and per != 1.0:
-            eff = Effect(eff.effect * per, eff.ci_low * per, eff.ci_high * per, eff.n)
+        ke = kind_of[e]
+        per = per_unit(float(np.nanstd(grid.column(e))), ke)
+        reverse, consequence, unclear = checks[(e, o)]
+        excluded = set(partners.get(e, ())) | consequences
+        terms, focus, model_lags, others = _effect_terms(
+            e, o, lag, tests, hit_list, excluded, kind_of, col
+        )
+        fit = fit_distributed_lag(adjusted, col[o], terms, focus)
+        eff = (
+            None
+            if fit is None
+            else Effect(fit.effect * per, fit.ci_low * per, fit.ci_high * per, fit.n)
+        )
         found.append(
             Trigger(
                 e,
@@ -280,10 +472,24 @@ def insights(
                 "worse" if worse else "better",
                 tuple(partners.get(e, ())),
                 per,
+                label[e],
+                label[o],
+                unit_words(ke, label[e], per),
+                outcome_unit(kind_of[o]),
+                ke.timing,
+                kind_of[o].timing,
+                consequence,
+                unclear,
+                reverse,
+                tuple(label[x] for x in others),
+                model_lags,
             )
         )
-        if len(found) >= max_hits:
-            break
+    if len(found) < len(best):
+        messages.append(
+            f"{len(found)} of {len(best)} links that passed the false-discovery check are "
+            "shown, strongest first."
+        )
     if not found:
         messages.append(
             f"No factor passed the false-discovery check (q < 0.05) among the "
@@ -303,4 +509,5 @@ def insights(
         tuple(messages),
         tuple(pairs),
         changes,
+        len(best),
     )
