@@ -5,7 +5,7 @@ Results are typed values; faces render them."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
@@ -51,6 +51,7 @@ class Baseline:
     recent_mean: float | None  # last 30 days
     trend_per_90_days: float | None
     days_observed: int
+    name: str = ""  # in words
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class Trigger:
     q: float
     effect: Effect | None  # per `per` units of the exposure, from the adjusted model
     direction: Literal["worse", "better"]
-    together_with: tuple[str, ...] = ()
+    together_with: tuple[str, ...] = ()  # names of factors nearly always logged with it
     per: float = 1.0
     exposure_name: str = ""
     outcome_name: str = ""
@@ -327,7 +328,11 @@ def insights(
     days = grid.days
     observed = np.isfinite(grid.values[:, [grid.names.index(o) for o in outcomes]]).any(axis=1)
     completeness = float(observed.mean()) if days else 0.0
-    baselines = tuple(b for o in outcomes if (b := _baseline(grid, o)) is not None)
+    baselines = tuple(
+        replace(b, name=(names or {}).get(o) or default_name(o))
+        for o in outcomes
+        if (b := _baseline(grid, o)) is not None
+    )
     messages: list[str] = []
 
     flares: list[FlareEpisode] = []
@@ -470,7 +475,7 @@ def insights(
                 float(tests.q[li, ei, oi]),
                 eff,
                 "worse" if worse else "better",
-                tuple(partners.get(e, ())),
+                tuple(label.get(x) or default_name(x) for x in partners.get(e, ())),
                 per,
                 label[e],
                 label[o],

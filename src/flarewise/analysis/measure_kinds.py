@@ -145,8 +145,13 @@ def unit_words(kind: MeasureKind, name: str, per: float) -> str:
 
 
 def outcome_unit(kind: MeasureKind) -> str:
-    """The outcome's unit in words for an effect ("points", "hours of sleep")."""
-    return kind.unit or "points"
+    """The outcome's unit in words for an effect ("points", "hours")."""
+    short = {
+        "hours of sleep": "hours",
+        "hours in bed": "hours",
+        "points of sleep quality": "points",
+    }
+    return short.get(kind.unit, kind.unit) or "points"
 
 
 _NAMES = {

@@ -104,7 +104,7 @@ def from_insight(
     found = next(
         (
             t
-            for t in j.insights().triggers
+            for t in j.insights(max_hits=None).triggers
             if t.exposure == exposure and t.outcome == outcome and str(t.lag) == lag
         ),
         None,
@@ -175,32 +175,36 @@ def log_dose(eid: str, ctx: Annotated[Context, Depends(person)], skipped: Text =
     return redirect(f"/experiments/{eid}")
 
 
-def _name(j: Journal, measure: str) -> str:
-    """A grid measure ("intake:magnesium") in words; the vocabulary gives back unknown ids."""
-    family, _, item = measure.partition(":")
-    kinds = {"symptom": "symptom", "intake": "substance", "food": "food", "activity": "activity"}
-    if family in kinds:
-        return j.vocabulary.name_of(kinds[family], item)  # type: ignore[arg-type]
-    return measure.replace(":", " ").replace("_", " ")
+def insights_data(j: Journal, show_all: bool = False) -> dict[str, Any]:
+    """The insights page's data (and its JSON): each trigger with its effect in words, unit,
+    timing, n, q and what it cannot show; the cut stated when not all are listed."""
+    from flarewise.analysis import trigger_wording as words
 
-
-def insights_data(j: Journal) -> dict[str, Any]:
-    ins = j.insights()
+    ins = j.insights(max_hits=None if show_all else 20)
     triggers = []
     for t in ins.triggers:
         effect = asdict(t.effect) if t.effect is not None else None
         triggers.append(
             {
                 "exposure": t.exposure,
-                "exposure_name": _name(j, t.exposure),
+                "exposure_name": t.exposure_name,
                 "outcome": t.outcome,
-                "outcome_name": _name(j, t.outcome),
+                "outcome_name": t.outcome_name,
                 "lag": t.lag,
+                "when": words.when(t),
                 "n": t.n,
-                "r": round(t.r, 3),
                 "q": t.q,
+                "q_text": words.format_q(t.q),
                 "direction": t.direction,
                 "effect": effect,
+                "effect_text": words.effect_text(t),
+                "unit": t.unit,
+                "outcome_unit": t.outcome_unit,
+                "sentence": words.sentence(t),
+                "notes": words.notes(t),
+                "possible_consequence": t.possible_consequence,
+                "order_unclear": t.order_unclear,
+                "adjusted_for": list(t.adjusted_for),
                 "testable": t.test_this is not None,
             }
         )
@@ -211,8 +215,11 @@ def insights_data(j: Journal) -> dict[str, Any]:
         "days": ins.days,
         "completeness": round(ins.completeness, 3),
         "screen_status": ins.screen_status,
-        "messages": list(ins.messages),
+        "messages": [m for m in ins.messages if "strongest first" not in m],
         "tests_run": ins.tests_run,
+        "hits_total": ins.hits_total,
+        "cut": words.cut_text(len(ins.triggers), ins.hits_total),
+        "association": words.ASSOCIATION,
         "triggers": triggers,
         "flares": [
             {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(f).items()}
@@ -224,5 +231,5 @@ def insights_data(j: Journal) -> dict[str, Any]:
 
 @router.get("/insights", include_in_schema=False)
 @router.get("/api/insights", summary="Baselines, flares and possible triggers with uncertainty")
-def insights(ctx: Annotated[Context, Depends(person)]) -> Response:
-    return render(ctx, "insights.html", insights_data(ctx.journal))
+def insights(ctx: Annotated[Context, Depends(person)], all: bool = False) -> Response:
+    return render(ctx, "insights.html", insights_data(ctx.journal, show_all=all))
