@@ -36,6 +36,31 @@ def test_demo_insights_find_the_planted_effects(demo) -> None:  # type: ignore[n
     assert ins.flares and all(t.n > 0 and 0 <= t.q <= 1 for t in ins.triggers)
 
 
+def test_demo_insights_adjust_respect_time_order_and_name_consequences(demo) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12 on the demo: eggs -> gut symptoms (no planted egg effect) came from a fit that
+    ignored the wheat; pain -> fewer steps was offered as a trigger; no daytime exposure may be
+    linked to the sleep that ended that morning; every effect has a unit and the cut is said."""
+    from flarewise.analysis import trigger_wording as words
+
+    j, _ = demo
+    ins = j.insights(max_hits=None)
+    assert ins.hits_total == len(ins.triggers)
+    assert not any(t.exposure == "food_group:eggs" for t in ins.triggers)
+    steps = next(t for t in ins.triggers if t.exposure == "metric:steps")
+    assert steps.possible_consequence and steps.test_this is None  # demo plants pain -> steps
+    assert not any(
+        t.outcome.startswith("sleep:") and t.exposure_timing == "day" and t.lag == 0
+        for t in ins.triggers
+    )
+    for t in ins.triggers:
+        assert t.unit and t.effect is not None and t.unit in words.sentence(t)
+        assert ":" not in t.exposure_name + t.outcome_name
+    capped = j.insights()
+    if capped.hits_total > len(capped.triggers):
+        cut = f"{len(capped.triggers)} of {capped.hits_total}"
+        assert any(cut in m for m in capped.messages)
+
+
 def test_short_diary_says_not_enough_data(tmp_path: Path) -> None:
     with open_journal(f"sqlite:///{tmp_path / 'j.db'}", "me") as j:
         start = date(2025, 1, 1)

@@ -41,7 +41,7 @@ MIN_EXPOSED_DAYS = 20
 MIN_FLARE_HISTORY = 28
 LAGS = (0, 1, 2, 3)
 #: Regressors at most in one effect model (the exposure's lags plus other factors).
-MAX_MODEL_TERMS = 12
+MAX_MODEL_TERMS = 20
 
 
 @dataclass(frozen=True)
@@ -272,6 +272,11 @@ def _reverse_checks(
     return out
 
 
+def _tested_lags(tests: LaggedTests, e: str, o: str) -> tuple[int, ...]:
+    ei, oi = tests.exposures.index(e), tests.outcomes.index(o)
+    return tuple(g for li, g in enumerate(tests.lags) if np.isfinite(tests.p[li, ei, oi]))
+
+
 def _effect_terms(
     e: str,
     o: str,
@@ -279,33 +284,29 @@ def _effect_terms(
     tests: LaggedTests,
     hits: Sequence[tuple[str, str, int]],
     excluded: set[str],
-    kinds: Mapping[str, MeasureKind],
+    partners: Mapping[str, Sequence[str]],
     col: dict[str, int],
 ) -> tuple[list[LagTerm], int, tuple[int, ...], tuple[str, ...]]:
     """The distributed-lag model's terms for hit e -> o: the exposure at every lag the screen
-    tested for this pair (time order allowing), then each other factor found for the same
-    outcome at its lag, leaving out factors that nearly always occur with e (they cannot be told
-    apart), possible consequences, and same-day symptoms (more likely parallel effects)."""
-    ei, oi = tests.exposures.index(e), tests.outcomes.index(o)
-    model_lags = tuple(
-        g for li, g in enumerate(tests.lags) if np.isfinite(tests.p[li, ei, oi]) or g == lag
-    )
+    tested for this pair (so time order holds and neighbouring lags do not leak into the one
+    shown), then each other factor found for the same outcome, strongest first, at every lag
+    tested for it, up to ``MAX_MODEL_TERMS``. Left out: factors that nearly always occur with e
+    or with a factor already in (they cannot be told apart), and possible consequences."""
+    model_lags = tuple(sorted({*_tested_lags(tests, e, o), lag}))
     terms = [LagTerm(col[e], g) for g in model_lags]
     focus = model_lags.index(lag)
-    others = []
-    for he, ho, hl in hits:
-        if ho != o or he == e or he in excluded:
+    others: list[str] = []
+    blocked = set(excluded) | {e, *partners.get(e, ())}
+    for he, ho, _ in hits:
+        if ho != o or he in blocked:
             continue
-        if hl == 0 and kinds[he].daily == "mean" and he.startswith("symptom:"):
+        lags = _tested_lags(tests, he, o)
+        if not lags or len(terms) + len(lags) > MAX_MODEL_TERMS:
             continue
-        terms.append(LagTerm(col[he], hl))
+        terms.extend(LagTerm(col[he], g) for g in lags)
         others.append(he)
-    return (
-        terms[:MAX_MODEL_TERMS],
-        focus,
-        model_lags,
-        tuple(others[: MAX_MODEL_TERMS - len(model_lags)]),
-    )
+        blocked |= {he, *partners.get(he, ())}
+    return terms, focus, model_lags, tuple(others)
 
 
 def insights(
@@ -455,9 +456,8 @@ def insights(
         ke = kind_of[e]
         per = per_unit(float(np.nanstd(grid.column(e))), ke)
         reverse, consequence, unclear = checks[(e, o)]
-        excluded = set(partners.get(e, ())) | consequences
         terms, focus, model_lags, others = _effect_terms(
-            e, o, lag, tests, hit_list, excluded, kind_of, col
+            e, o, lag, tests, hit_list, consequences, partners, col
         )
         fit = fit_distributed_lag(adjusted, col[o], terms, focus)
         eff = (

@@ -13,7 +13,7 @@ def format_q(q: float) -> str:
     """q as a person can read it: "q < 0.001" rather than "q = 0.000"."""
     if q < 0.001:
         return "q < 0.001"
-    return f"q = {q:.2g}" if q < 0.01 else f"q = {q:.2f}"
+    return f"q = {q:.2g}"
 
 
 def timing_words(cause: str, effect: str, lag: int) -> str:
