@@ -50,7 +50,8 @@ def effect_text(t: Trigger) -> str:
         interval = f"{a:.2f} to {b:.2f} {way}"
     else:
         interval = f"{_num(lo)} lower to {_num(hi)} higher"
-    return f"{_num(e.effect)} {t.outcome_unit} {way} (95 % interval {interval})"
+    size = f"{_num(e.effect)} {t.outcome_unit} {way}" if abs(e.effect) >= 0.005 else "no change"
+    return f"{size} (95 % interval {interval})"
 
 
 def sentence(t: Trigger) -> str:
