@@ -85,7 +85,7 @@ class Trigger:
     outcome_timing: Literal["night", "day"] = "day"
     possible_consequence: bool = False  # the reverse direction is as strong
     order_unclear: bool = False  # same day, and neither direction shows up a day later
-    reverse: Reverse | None = None
+    reverse_check: Reverse | None = None  # the strongest association the other way round
     adjusted_for: tuple[str, ...] = ()  # names of the other factors in the effect model
     model_lags: tuple[int, ...] = ()  # lags of this exposure in the effect model
 

@@ -67,8 +67,8 @@ def sentence(t: Trigger) -> str:
 def notes(t: Trigger) -> list[str]:
     """What the finding cannot show, in the order a reader needs it."""
     out = []
-    if t.possible_consequence and t.reverse is not None:
-        rev = timing_words(t.outcome_timing, t.exposure_timing, t.reverse.lag)
+    if t.possible_consequence and t.reverse_check is not None:
+        rev = timing_words(t.outcome_timing, t.exposure_timing, t.reverse_check.lag)
         out.append(
             f"Possibly a consequence, not a trigger: {t.outcome_name} was followed by a change "
             f"in {t.exposure_name} ({rev}) at least as strongly. A consequence is not a "
