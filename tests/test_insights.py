@@ -44,8 +44,11 @@ def test_demo_insights_adjust_respect_time_order_and_name_consequences(demo) -> 
 
     j, _ = demo
     ins = j.insights(max_hits=None)
-    assert ins.hits_total == len(ins.triggers)
+    assert ins.hits_total == len(ins.triggers) + len(ins.explained)  # every link listed
     assert not any(t.exposure == "food_group:eggs" for t in ins.triggers)
+    # sleep quality -> fatigue vanishes once hours slept (the planted cause) is in the model
+    quality = next(t for t in ins.explained if t.exposure == "sleep:quality")
+    assert quality.explained_by == ("hours slept",) and quality.test_this is None
     steps = next(t for t in ins.triggers if t.exposure == "metric:steps")
     assert steps.possible_consequence and steps.test_this is None  # demo plants pain -> steps
     assert not any(
@@ -56,8 +59,9 @@ def test_demo_insights_adjust_respect_time_order_and_name_consequences(demo) -> 
         assert t.unit and t.effect is not None and t.unit in words.sentence(t)
         assert ":" not in t.exposure_name + t.outcome_name
     capped = j.insights()
-    if capped.hits_total > len(capped.triggers):
-        cut = f"{len(capped.triggers)} of {capped.hits_total}"
+    listed = len(capped.triggers) + len(capped.explained)
+    if capped.hits_total > listed:
+        cut = f"{listed} of {capped.hits_total}"
         assert any(cut in m for m in capped.messages)
 
 

@@ -217,9 +217,10 @@ def test_every_effect_has_a_unit_and_the_cut_is_stated() -> None:
         )
     grid = DailyGrid(START, tuple(names), _with_missing(values, rng, 0.1))
     capped, full = _run(grid, max_hits=2), _run(grid)
-    assert capped.hits_total == full.hits_total == len(full.triggers) > 2
+    assert capped.hits_total == full.hits_total == len(full.triggers) + len(full.explained) > 2
     assert len(capped.triggers) == 2
-    assert any(f"2 of {full.hits_total}" in m for m in capped.messages)
+    listed = len(capped.triggers) + len(capped.explained)
+    assert any(f"{listed} of {full.hits_total}" in m for m in capped.messages)
     assert words.cut_text(2, full.hits_total).startswith(f"2 of {full.hits_total} shown")
     assert words.cut_text(len(full.triggers), full.hits_total) == ""
     for t in full.triggers:
@@ -288,3 +289,26 @@ def test_daily_aggregation_follows_each_measure_kind() -> None:
     assert grid.column("activity:walking")[1] == 0.0  # diary that day, no walk
     assert np.isnan(grid.column("food_group:dairy")[1])  # no meal logged: unknown
     assert np.isnan(grid.column("metric:steps")[1])  # no device reading: unknown
+
+
+def test_a_proxy_of_a_real_trigger_is_listed_as_explained_not_as_a_trigger() -> None:
+    """Issue 12: eggs -> gut symptoms came from eggs being eaten with (here: instead of) the
+    real culprit. Dairy raises gut symptoms the next day; cheese comes with dairy on most days
+    but does nothing itself. Both pass the screen; adjusted for each other, cheese's range
+    includes no effect while dairy's stays clear, so cheese is listed apart ("explained by
+    dairy"), is not offered for testing, and dairy stays a possible trigger (analysis-methods.md
+    2.2 step 5)."""
+    rng = np.random.default_rng(12)
+    days = 730
+    dairy = (rng.random(days) < 0.4).astype(float)
+    cheese = np.where(rng.random(days) < 0.8, dairy, (rng.random(days) < 0.4).astype(float))
+    gut = 3 + ar1(days, 0.4, 0.8, rng)
+    gut[1:] += 1.0 * dairy[:-1]
+    names = ("food_group:dairy", "food:cheese", "symptom:gi_symptoms")
+    values = _with_missing(np.column_stack([dairy, cheese, gut]), rng, 0.15)
+    res = _run(DailyGrid(START, names, values))
+    assert [t.exposure for t in res.triggers] == ["food_group:dairy"]
+    proxy = next(t for t in res.explained if t.exposure == "food:cheese")
+    assert proxy.explained_by == ("dairy",) and proxy.test_this is None
+    assert any("dairy" in n and "no effect" in n for n in words.notes(proxy))
+    assert res.hits_total == 2

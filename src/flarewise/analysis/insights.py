@@ -42,6 +42,8 @@ MIN_FLARE_HISTORY = 28
 LAGS = (0, 1, 2, 3)
 #: Regressors at most in one effect model (the exposure's lags plus other factors).
 MAX_MODEL_TERMS = 20
+#: Hits given an adjusted effect, strongest first (the rest are counted in the cut).
+MAX_EFFECTS = 100
 
 
 @dataclass(frozen=True)
@@ -88,13 +90,15 @@ class Trigger:
     reverse_check: Reverse | None = None  # the strongest association the other way round
     adjusted_for: tuple[str, ...] = ()  # names of the other factors in the effect model
     model_lags: tuple[int, ...] = ()  # lags of this exposure in the effect model
+    explained: bool = False  # adjusted for the other findings, its range includes no effect
+    explained_by: tuple[str, ...] = ()  # names of the findings that stay clear and carry it
 
     @property
     def test_this(self) -> dict[str, str] | None:
         """An experiment that would test this association (``Journal.design_experiment``
         arguments), or None when it cannot be tested by changing something, or when it may be
         a consequence of the symptom rather than a cause (a consequence is not a trigger)."""
-        if self.possible_consequence:
+        if self.possible_consequence or self.explained:
             return None
         family, _, item = self.exposure.partition(":")
         outcome = self.outcome.removeprefix("symptom:")
@@ -147,6 +151,9 @@ class Insights:
     co_occurring: tuple[tuple[str, str, float], ...] = field(default=())
     before_after: tuple[BeforeAfter, ...] = field(default=())
     hits_total: int = 0  # exposure-outcome links that passed q < 0.05 (``triggers`` may be fewer)
+    #: links that passed but whose adjusted effect vanishes once the other findings are in the
+    #: model: listed apart, not as possible triggers
+    explained: tuple[Trigger, ...] = field(default=())
 
 
 def _baseline(grid: DailyGrid, name: str) -> Baseline | None:
@@ -449,8 +456,9 @@ def insights(
     checks = {(e, o): c for (e, o, *_), c in zip(best, directions, strict=True)}
     consequences = {e for (e, _), c in checks.items() if c[1]}
     hit_list = [(e, o, lag) for e, o, lag, *_ in best if not checks[(e, o)][1]]
-    found = []
-    for e, o, lag, li, ei, oi in best[: max_hits if max_hits is not None else len(best)]:
+    candidates: list[tuple[Trigger, tuple[str, ...]]] = []
+    unclear_effect: dict[tuple[str, str], bool] = {}
+    for e, o, lag, li, ei, oi in best[:MAX_EFFECTS]:
         r = float(tests.r[li, ei, oi])
         worse = (r > 0) == higher_is_worse.get(o, True)
         ke = kind_of[e]
@@ -465,37 +473,51 @@ def insights(
             if fit is None
             else Effect(fit.effect * per, fit.ci_low * per, fit.ci_high * per, fit.n)
         )
-        found.append(
-            Trigger(
-                e,
-                o,
-                lag,
-                int(tests.n[li, ei, oi]),
-                r,
-                float(tests.q[li, ei, oi]),
-                eff,
-                "worse" if worse else "better",
-                tuple(label.get(x) or default_name(x) for x in partners.get(e, ())),
-                per,
-                label[e],
-                label[o],
-                unit_words(ke, label[e], per),
-                outcome_unit(kind_of[o]),
-                ke.timing,
-                kind_of[o].timing,
-                consequence,
-                unclear,
-                reverse,
-                tuple(label[x] for x in others),
-                model_lags,
-            )
+        unclear_effect[(e, o)] = eff is not None and eff.ci_low <= 0 <= eff.ci_high
+        trigger = Trigger(
+            e,
+            o,
+            lag,
+            int(tests.n[li, ei, oi]),
+            r,
+            float(tests.q[li, ei, oi]),
+            eff,
+            "worse" if worse else "better",
+            tuple(label.get(x) or default_name(x) for x in partners.get(e, ())),
+            per,
+            label[e],
+            label[o],
+            unit_words(ke, label[e], per),
+            outcome_unit(kind_of[o]),
+            ke.timing,
+            kind_of[o].timing,
+            consequence,
+            unclear,
+            reverse,
+            tuple(label[x] for x in others),
+            model_lags,
         )
-    if len(found) < len(best):
+        candidates.append((trigger, others))
+    # A link whose adjusted range includes no effect, while another finding it was adjusted
+    # for keeps a clear effect of its own, is most likely carried by that finding (a food eaten
+    # with the real culprit): listed apart, not as a possible trigger. When no such finding
+    # stands clear (two links that each vanish when adjusted for the other), neither can be
+    # told from the other and both stay, with the note that the range includes no effect.
+    found: list[Trigger] = []
+    explained: list[Trigger] = []
+    for t, others in candidates:
+        by = tuple(label[x] for x in others if unclear_effect.get((x, t.outcome)) is False)
+        if unclear_effect[(t.exposure, t.outcome)] and by:
+            explained.append(replace(t, explained=True, explained_by=by))
+        elif max_hits is None or len(found) < max_hits:
+            found.append(t)
+    listed = len(found) + len(explained)
+    if listed < len(best):
         messages.append(
-            f"{len(found)} of {len(best)} links that passed the false-discovery check are "
+            f"{listed} of {len(best)} links that passed the false-discovery check are "
             "shown, strongest first."
         )
-    if not found:
+    if not found and not explained:
         messages.append(
             f"No factor passed the false-discovery check (q < 0.05) among the "
             f"{tests.tests_run:,} comparisons tested. This is not proof that none matter."
@@ -515,4 +537,5 @@ def insights(
         tuple(pairs),
         changes,
         len(best),
+        tuple(explained),
     )

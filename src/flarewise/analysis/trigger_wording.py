@@ -80,10 +80,16 @@ def notes(t: Trigger) -> list[str]:
             f"first cannot be told: {t.outcome_name} may affect {t.exposure_name} too."
         )
     e = t.effect
-    if e is not None and e.ci_low <= 0 <= e.ci_high:
+    if t.explained_by:
+        out.append(
+            f"Once {', '.join(t.explained_by)} {'is' if len(t.explained_by) == 1 else 'are'} "
+            "taken into account, the range includes no effect: the link most likely comes "
+            "from that, not from this factor."
+        )
+    elif e is not None and e.ci_low <= 0 <= e.ci_high:
         out.append(
             "Once the other factors are taken into account, the range includes no effect: "
-            "the link may come from them rather than from this factor."
+            "it cannot be told apart from them."
         )
     if t.together_with:
         out.append(

@@ -276,7 +276,9 @@ def insights_command(
                 notes=words.notes(t),
                 test_this=t.test_this,
             )
-        data["cut"] = words.cut_text(len(ins.triggers), ins.hits_total)
+        for t, row in zip(ins.explained, data["explained"], strict=True):
+            row.update(sentence=words.sentence(t), notes=words.notes(t))
+        data["cut"] = words.cut_text(len(ins.triggers) + len(ins.explained), ins.hits_total)
         emit_json(data)
         return
     out.print(
@@ -287,8 +289,8 @@ def insights_command(
     for m in ins.messages:
         if "strongest first" not in m:
             out.print(m, style="yellow", markup=False)
-    if ins.triggers:
-        cut = words.cut_text(len(ins.triggers), ins.hits_total)
+    if ins.triggers or ins.explained:
+        cut = words.cut_text(len(ins.triggers) + len(ins.explained), ins.hits_total)
         out.print(
             "Possible triggers (passed the false-discovery check, q < 0.05). Each effect is "
             "adjusted for the day of the week, slow changes such as the seasons, and the other "
@@ -301,6 +303,14 @@ def insights_command(
             out.print(f"{i}. {t.exposure_name}: {words.sentence(t)}", markup=False)
             for note in words.notes(t)[:-1]:
                 out.print(f"   {note}", style="dim", markup=False)
+        if ins.explained:
+            out.print(
+                "Explained by other findings (each passed alone, but once the other findings "
+                "are taken into account the range includes no effect; no experiment offered):",
+                markup=False,
+            )
+            for t in ins.explained:
+                out.print(f"  {t.exposure_name}: {words.sentence(t)}", style="dim", markup=False)
         tests = [(t, t.test_this) for t in ins.triggers if t.test_this]
         if tests:
             out.print("Test this with an experiment:", style="dim")

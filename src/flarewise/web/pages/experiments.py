@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, Form
 from fastapi.responses import Response
@@ -15,6 +15,9 @@ from flarewise.errors import InvalidInput, NotFound
 from flarewise.journal import Journal
 from flarewise.web import charts
 from flarewise.web.app import Context, check_csrf, person, redirect, render
+
+if TYPE_CHECKING:
+    from flarewise.analysis.insights import Trigger
 
 router = APIRouter()
 #: Starting points for common questions (each is designed from the person's own baseline).
@@ -181,33 +184,34 @@ def insights_data(j: Journal, show_all: bool = False) -> dict[str, Any]:
     from flarewise.analysis import trigger_wording as words
 
     ins = j.insights(max_hits=None if show_all else 20)
-    triggers = []
-    for t in ins.triggers:
-        effect = asdict(t.effect) if t.effect is not None else None
-        triggers.append(
-            {
-                "exposure": t.exposure,
-                "exposure_name": t.exposure_name,
-                "outcome": t.outcome,
-                "outcome_name": t.outcome_name,
-                "lag": t.lag,
-                "when": words.when(t),
-                "n": t.n,
-                "q": t.q,
-                "q_text": words.format_q(t.q),
-                "direction": t.direction,
-                "effect": effect,
-                "effect_text": words.effect_text(t),
-                "unit": t.unit,
-                "outcome_unit": t.outcome_unit,
-                "sentence": words.sentence(t),
-                "notes": words.notes(t),
-                "possible_consequence": t.possible_consequence,
-                "order_unclear": t.order_unclear,
-                "adjusted_for": list(t.adjusted_for),
-                "testable": t.test_this is not None,
-            }
-        )
+
+    def row(t: Trigger) -> dict[str, Any]:
+        return {
+            "exposure": t.exposure,
+            "exposure_name": t.exposure_name,
+            "outcome": t.outcome,
+            "outcome_name": t.outcome_name,
+            "lag": t.lag,
+            "when": words.when(t),
+            "n": t.n,
+            "q": t.q,
+            "q_text": words.format_q(t.q),
+            "direction": t.direction,
+            "effect": asdict(t.effect) if t.effect is not None else None,
+            "effect_text": words.effect_text(t),
+            "unit": t.unit,
+            "outcome_unit": t.outcome_unit,
+            "sentence": words.sentence(t),
+            "notes": words.notes(t),
+            "possible_consequence": t.possible_consequence,
+            "order_unclear": t.order_unclear,
+            "explained": t.explained,
+            "adjusted_for": list(t.adjusted_for),
+            "testable": t.test_this is not None,
+        }
+
+    triggers = [row(t) for t in ins.triggers]
+    explained = [row(t) for t in ins.explained]
     return {
         "title": "Insights",
         "start": ins.start.isoformat(),
@@ -218,7 +222,8 @@ def insights_data(j: Journal, show_all: bool = False) -> dict[str, Any]:
         "messages": [m for m in ins.messages if "strongest first" not in m],
         "tests_run": ins.tests_run,
         "hits_total": ins.hits_total,
-        "cut": words.cut_text(len(ins.triggers), ins.hits_total),
+        "cut": words.cut_text(len(triggers) + len(explained), ins.hits_total),
+        "explained": explained,
         "association": words.ASSOCIATION,
         "triggers": triggers,
         "flares": [
