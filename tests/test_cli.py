@@ -312,11 +312,16 @@ def test_labs_plan_and_kb(cli, tmp_path: Path) -> None:  # type: ignore[no-untyp
     plan = json.loads(out)
     assert code == 0 and "not a prescription" in plan["statement"]
     assert [f["rule"] for f in plan["red_flags"]] == ["RF-FERRITIN"]
-    assert "SAF-DLX-SERO" in {w["rule"] for w in plan["current_warnings"]}
+    # clinical-rules.md D.5.0 item 2b: two recorded medicines are the prescriber's remit (only
+    # the MAOI rules are profile-level); what the plan offers is checked against them
+    assert plan["current_warnings"] == []
+    [ldn] = [n for n in plan["not_offered"] if n["intervention"] == "low_dose_naltrexone"]
+    assert ldn["rule"] == "SAF-LDN-OPIOID" and "tramadol" in ldn["reason"].lower()
     assert plan["options"][0]["category"] == "exercise"
     assert all(o["grade"] != "X" for o in plan["options"])
     code, out, _ = cli("plan")
     assert code == 0 and "Options to discuss" in out and "RED FLAG" in out
+    assert "Not offered for you" in out and "SAF-LDN-OPIOID" in out
 
     proposal = tmp_path / "items.json"
     proposal.write_text(
@@ -326,6 +331,10 @@ def test_labs_plan_and_kb(cli, tmp_path: Path) -> None:  # type: ignore[no-untyp
     checked = json.loads(out)
     assert code == 0 and checked["blocked"] is True
     assert {"SAF-LDN-OPIOID", "SAF-MG-UL"} <= {w["rule"] for w in checked["warnings"]}
+    # inputs whose absence may hide a warning (SAF-MG-RENAL needs an eGFR)
+    assert {"input": "egfr", "message": "no eGFR on record"}.items() <= next(
+        m for m in checked["missing"] if m["input"] == "egfr"
+    ).items()
     proposal.write_text(json.dumps([{"item": "unobtainium"}]))
     code, _, err = cli("plan", "check", str(proposal))
     assert code == 1 and "items[0].item" in err

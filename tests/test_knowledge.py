@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pydantic
 import pytest
 
@@ -102,7 +104,65 @@ def test_d4_rule_catalogue_matches_clinical_rules() -> None:
         "SAF-TCZ": "contraindicated",
         "SAF-DMARD": "contraindicated",
     }
-    assert {r.id: r.severity for r in V.safety_rules.values()} == expected
+    got = {r.id: r.severity for r in V.safety_rules.values() if r.section == "D.4"}
+    assert got == expected
+
+
+def test_d5_rule_catalogue_matches_clinical_rules() -> None:
+    # clinical-rules.md D.5.3: the interaction and condition rules of this engine, with their
+    # headline severity and the further severities the document gives them
+    expected = {
+        "SAF-MAOI-SERO": ("contraindicated", ("major",)),
+        "SAF-MAOI-WASHOUT": ("contraindicated", ("major",)),
+        "SAF-SERO-PAIR": ("major", ("caution",)),
+        "SAF-TCA-TRAMADOL-SEIZURE": ("major", ()),
+        "SAF-SEIZURE-HX": ("major", ()),
+        "SAF-GABA-OPIOID": ("major", ()),
+        "SAF-GABA-CNS": ("major", ()),
+        "SAF-CNS-DEPRESS": ("major", ("caution",)),
+        "SAF-SRI-BLEED": ("caution", ()),
+        "SAF-BLEED-DISORDER": ("major", ("caution",)),
+        "SAF-NSAID-RENAL-EGFR": ("major", ("caution",)),
+        "SAF-RENAL-DOSE": ("caution", ("major",)),
+        "SAF-LDN-OPIOID-DEP": ("contraindicated", ()),
+        "SAF-SJW-INDUCER": ("major", ()),
+    }
+    got = {
+        r.id: (r.severity, r.severities) for r in V.safety_rules.values() if r.section == "D.5.3"
+    }
+    assert {k: v for k, v in got.items() if k in expected} == expected
+    # D.5.0 P2 specificity ranks
+    ranks = {r.id: r.rank for r in V.safety_rules.values() if r.rank is not None}
+    assert ranks == {
+        **dict.fromkeys(
+            [
+                "SAF-DLX-MAOI",
+                "SAF-DLX-SERO",
+                "SAF-DLX-BLEED",
+                "SAF-PGB-CNS",
+                "SAF-LDN-OPIOID",
+                "SAF-NSAID-CKD",
+                "SAF-COQ10-WARF",
+                "SAF-BLEED",
+                "SAF-NSAID-BLEED",
+            ],
+            3,
+        ),
+        **dict.fromkeys(
+            ["SAF-TCA-TRAMADOL-SEIZURE", "SAF-GABA-OPIOID", "SAF-GABA-CNS", "SAF-LDN-OPIOID-DEP"],
+            2,
+        ),
+        **dict.fromkeys(
+            [
+                "SAF-MAOI-SERO",
+                "SAF-MAOI-WASHOUT",
+                "SAF-SERO-PAIR",
+                "SAF-CNS-DEPRESS",
+                "SAF-SRI-BLEED",
+            ],
+            1,
+        ),
+    }
 
 
 def test_e_red_flag_catalogue() -> None:
@@ -150,18 +210,77 @@ def test_an_entry_without_a_source_or_with_a_dose_above_its_limit_fails() -> Non
         )
 
 
-def test_unknown_rule_reference_fails_loading(monkeypatch: pytest.MonkeyPatch) -> None:
-    from flarewise.knowledge import vocabulary
+def _broken_copy(tmp_path: Path, filename: str, old: str, new: str) -> Path:
+    """A copy of the package data with one deliberate defect."""
+    from importlib import resources
 
-    real = vocabulary._load
+    src = resources.files("flarewise.knowledge").joinpath("data")
+    for entry in src.iterdir():
+        if entry.name.endswith(".yaml"):
+            (tmp_path / entry.name).write_text(entry.read_text("utf-8"), "utf-8")
+    text = (tmp_path / filename).read_text("utf-8")
+    assert old in text, old
+    (tmp_path / filename).write_text(text.replace(old, new, 1), "utf-8")
+    return tmp_path
 
-    def patched(filename, model):  # type: ignore[no-untyped-def]
-        data = real(filename, model)
-        if filename == "interventions.yaml":
-            first = data.interventions[0].model_copy(update={"safety_rules": ("SAF-NOPE",)})
-            data = data.model_copy(update={"interventions": (first, *data.interventions[1:])})
-        return data
 
-    monkeypatch.setattr(vocabulary, "_load", patched)
-    with pytest.raises(vocabulary.VocabularyError, match="SAF-NOPE"):
-        vocabulary.Vocabulary()
+@pytest.mark.parametrize(
+    ("filename", "old", "new", "message"),
+    [
+        # an intervention naming a rule that does not exist
+        (
+            "interventions.yaml",
+            "safety_rules: [SAF-COQ10-WARF]",
+            "safety_rules: [SAF-NOPE]",
+            "SAF-NOPE",
+        ),
+        # a class list (D.5.1) naming a substance that does not exist
+        (
+            "substances.yaml",
+            "members: [sam_e, rhodiola]",
+            "members: [sam_e, rhodiolla]",
+            "rhodiolla",
+        ),
+        # a class including a class that has no member list
+        ("substances.yaml", "includes: [ssri, snri]", "includes: [ssri, snri, nope]", "nope"),
+        # a substance listing a member-list class itself (two lists that could disagree)
+        (
+            "substances.yaml",
+            "classes: [magnesium_source, mineral]",
+            "classes: [magnesium_source, mineral, opioid]",
+            "member lists",
+        ),
+        # rules naming an unknown substance, class or condition
+        (
+            "safety_rules.yaml",
+            "item: {substances: [coq10]}",
+            "item: {substances: [coq_10]}",
+            "coq_10",
+        ),
+        ("safety_rules.yaml", "partner: {classes: [vka]}", "partner: {classes: [vkas]}", "vkas"),
+        (
+            "safety_rules.yaml",
+            "conditions: [epilepsy, seizure_disorder",
+            "conditions: [epilepsi, seizure_disorder",
+            "epilepsi",
+        ),
+        # the washout table naming an unknown substance
+        ("safety_rules.yaml", "    fluoxetine: 35", "    fluoxetin: 35", "fluoxetin"),
+        # a rule defined twice
+        ("safety_rules.yaml", "  - id: SAF-SJW-INDUCER", "  - id: SAF-SEIZURE-HX", "defined twice"),
+    ],
+)
+def test_a_broken_copy_of_the_data_fails_loading(
+    tmp_path: Path, filename: str, old: str, new: str, message: str
+) -> None:
+    from flarewise.knowledge.vocabulary import Vocabulary, VocabularyError
+
+    with pytest.raises(VocabularyError, match=message):
+        Vocabulary(_broken_copy(tmp_path, filename, old, new))
+
+
+def test_an_unbroken_copy_loads(tmp_path: Path) -> None:
+    from flarewise.knowledge.vocabulary import Vocabulary
+
+    copy = Vocabulary(_broken_copy(tmp_path, "substances.yaml", "", ""))
+    assert set(copy.safety_rules) == set(V.safety_rules)

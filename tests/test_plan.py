@@ -59,18 +59,28 @@ def test_red_flags_come_first_and_suppress_supplements_for_that_value() -> None:
     assert "RF-CA" in reason(plan, "vitamin_d")
 
 
-def test_contraindicated_with_current_medicines_is_not_suggested() -> None:
+def test_contraindicated_with_current_medicines_is_not_offered() -> None:
     plan = build_plan(context(meds=[regimen("tramadol", 50, "mg")]), V)
     assert "low_dose_naltrexone" not in ids(plan)
-    assert "SAF-LDN-OPIOID" in next(
-        n.rules for n in plan.not_suggested if n.intervention == "low_dose_naltrexone"
-    )
+    [n] = [n for n in plan.not_offered if n.intervention == "low_dose_naltrexone"]
+    assert n.rule == "SAF-LDN-OPIOID" and "[SAF-LDN-OPIOID]" in n.reason
+    assert "low_dose_naltrexone" not in {n.intervention for n in plan.not_suggested}
 
 
 def test_contraindicated_between_two_options_keeps_only_one() -> None:
     plan = build_plan(context(), V)
     assert not {"low_dose_naltrexone", "tramadol"} <= set(ids(plan))
-    assert any("another option of this plan" in n.reason for n in plan.not_suggested)
+    assert any("another option of this plan" in n.reason for n in plan.not_offered)
+
+
+def test_issue_phenelzine_blocks_milnacipran_amitriptyline_and_tramadol() -> None:
+    # clinical-rules.md D.5.3 SAF-MAOI-SERO: MAOI + SERO-S1 (SNRI, TCA, tramadol) contraindicated
+    plan = build_plan(context(meds=[regimen("phenelzine", 45, "mg")]), V)
+    blocked = {n.intervention: n.rule for n in plan.not_offered}
+    for option in ("milnacipran", "amitriptyline", "tramadol"):
+        assert option not in ids(plan)
+        assert blocked[option] == "SAF-MAOI-SERO", option
+    assert blocked["duloxetine"] == "SAF-DLX-MAOI"  # P4: the D.4 drug rule wins for duloxetine
 
 
 def test_doses_stay_within_the_upper_limit_with_what_is_already_taken() -> None:
@@ -213,7 +223,12 @@ def test_demo_journal_plan_shows_a_warning_and_a_red_flag(tmp_path: Path) -> Non
     rules = {w.rule for w in plan.current_warnings} | {
         w.rule for o in plan.options for w in o.warnings
     }
-    assert "SAF-DLX-SERO" in rules  # duloxetine with tramadol
+    # duloxetine with tramadol, both recorded, is the prescriber's remit (D.5.0 item 2b); what
+    # the plan would add is checked against them: a serotonergic option gets SAF-DLX-SERO with
+    # the recorded duloxetine, and naltrexone is not offered (SAF-LDN-OPIOID with tramadol)
+    assert plan.current_warnings == ()
+    assert "SAF-DLX-SERO" in rules
+    assert "SAF-LDN-OPIOID" in {n.rule for n in plan.not_offered}
     assert "iron" not in ids(plan)
 
 

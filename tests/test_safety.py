@@ -268,17 +268,26 @@ def test_d4_tocilizumab_and_dmards() -> None:
     )
 
 
-def test_d4_current_medicines_are_checked_among_themselves() -> None:
+def test_d50_medicine_pairs_are_the_prescribers_remit_except_maoi() -> None:
+    # clinical-rules.md D.5.0 item 2b: between two recorded medicines only SAF-MAOI-SERO and
+    # SAF-MAOI-WASHOUT are evaluated (profile-level); other pairs are the prescriber's remit
     ctx = context(meds=[regimen("duloxetine", 60, "mg"), regimen("tramadol", 50, "mg")])
-    assert ("SAF-DLX-SERO", "major") in {(w.rule, w.severity) for w in check_plan(ctx, [], V)}
+    assert check_plan(ctx, [], V) == []
+    ctx = context(meds=[regimen("phenelzine", 45, "mg"), regimen("tramadol", 50, "mg")])
+    assert {(w.rule, w.severity) for w in check_plan(ctx, [], V)} == {
+        ("SAF-MAOI-SERO", "contraindicated")
+    }
 
 
 def test_typed_in_items_are_checked_against_the_vocabulary() -> None:
     with pytest.raises(InvalidInput) as info:
         items({"item": "magnesum"})
     assert info.value.field == "items[0].item"
-    with pytest.raises(InvalidInput, match="does not fit"):
-        items({"item": "probiotic", "dose": 200, "unit": "mg"})
+    # a unit that does not fit is data for SAF-DOSE-UNITS (D.5.3), info for an item without a
+    # ceiling or upper limit
+    assert ("SAF-DOSE-UNITS", "info") in rules(
+        context(), {"item": "probiotic", "dose": 200, "unit": "mg"}
+    )
     with pytest.raises(InvalidInput, match="plan-item field"):
         items({"item": "magnesium", "amount": 3})
 
@@ -286,6 +295,8 @@ def test_typed_in_items_are_checked_against_the_vocabulary() -> None:
 def test_every_catalogue_rule_is_exercised_by_this_file() -> None:
     import pathlib
 
-    text = pathlib.Path(__file__).read_text()
+    here = pathlib.Path(__file__).parent  # D.5 rules are tested in their own files
+    files = [*here.glob("test_safety*.py"), *here.glob("test_lab_defaults.py")]
+    text = "".join(f.read_text() for f in files)
     missing = [r for r in V.safety_rules if r not in text]
     assert missing == []

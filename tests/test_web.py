@@ -184,6 +184,22 @@ def test_the_plan_with_a_warning(app: Any) -> None:
     assert page.status_code == 200 and "Evidence" in page.text
     r = post(c, "/plan/check", {"item": ["tramadol"]})
     assert r.status_code == 200 and "serotonin" in r.text.lower()
+    assert "Not checked fully: no eGFR on record" not in r.text  # tramadol needs no eGFR
+    r = post(c, "/plan/check", {"item": ["pregabalin"]})
+    assert "Not checked fully: no eGFR on record" in r.text  # SAF-RENAL-DOSE could apply
+    # an MAOI recorded: amitriptyline is not offered (clinical-rules.md D.5.3 SAF-MAOI-SERO)
+    j.add_regimen(
+        Regimen(
+            substance="phenelzine", steps=[DoseStep(start=date(2025, 2, 1), amount=45, unit="mg")]
+        )
+    )
+    page = c.get("/plan")
+    assert "Not offered for you" in page.text and 'id="no-amitriptyline"' in page.text
+    data = c.get("/api/plan").json()
+    assert {"amitriptyline": "SAF-MAOI-SERO"}.items() <= {
+        n["intervention"]: n["rule"] for n in data["plan"]["not_offered"]
+    }.items()
+    assert "SAF-MAOI-SERO" in {w["rule"] for w in data["plan"]["current_warnings"]}
 
 
 def test_start_an_experiment_from_a_template(app: Any) -> None:

@@ -385,8 +385,15 @@ class Journal:
     ) -> list[planning.Warning]:
         """Every warning a proposed set of items triggers with this person's medicines,
         conditions and labs, e.g. ``[{"item": "magnesium", "dose": 400, "unit": "mg"}]``."""
+        return list(self.safety_check(items, on).warnings)
+
+    def safety_check(
+        self, items: list[dict[str, Any]], on: date | None = None
+    ) -> planning.SafetyCheck:
+        """As :meth:`check_plan`, with the inputs whose absence may hide a warning ("no eGFR
+        on record", "age not recorded", "pregnancy not recorded")."""
         resolved = planning.resolve_items(self.vocabulary, items)
-        return planning.check_plan(self.plan_context(on), resolved, self.vocabulary)
+        return planning.check_safety(self.plan_context(on), resolved, self.vocabulary)
 
     # -- experiments --------------------------------------------------------------------------
 

@@ -64,8 +64,9 @@ def labs_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         out.print(f"{name}: {c}", style="dim", markup=False)
     for f in flags:
         out.print(
-            f"RED FLAG {f.rule} - {f.title}: {f.evidence}. {f.why} {f.action}",
-            style="bold red",
+            f"{'RED FLAG' if f.severity == 'review' else 'NOTE'} {f.rule} - {f.title}: "
+            f"{f.evidence}. {f.why} {f.action}",
+            style="bold red" if f.severity == "review" else "cyan",
             markup=False,
         )
 

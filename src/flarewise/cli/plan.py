@@ -61,8 +61,9 @@ def plan_show(
     out.print(p.statement, style="bold")
     for f in p.red_flags:
         out.print(
-            f"RED FLAG {f.rule} - {f.title}: {f.evidence}. {f.why} {f.action}",
-            style="bold red",
+            f"{'RED FLAG' if f.severity == 'review' else 'NOTE'} {f.rule} - {f.title}: "
+            f"{f.evidence}. {f.why} {f.action}",
+            style="bold red" if f.severity == "review" else "cyan",
             markup=False,
         )
     if p.current_warnings:
@@ -95,6 +96,14 @@ def plan_show(
             style="dim",
             markup=False,
         )
+    if p.not_offered:
+        out.print("\nNot offered for you (contraindicated):", style="bold red")
+        for no in p.not_offered:
+            out.print(
+                f"  {no.name} (evidence {no.grade}) - {no.rule}: {no.reason}",
+                style="red",
+                markup=False,
+            )
     if p.not_suggested:
         out.print("\nNot suggested:", style="bold")
         for ns in p.not_suggested:
@@ -119,10 +128,15 @@ def plan_check(
         raise InvalidInput("items", f"{items}: not valid JSON ({exc})") from None
     if isinstance(raw, dict) and "items" in raw:
         raw = raw["items"]
-    warnings = journal(ctx).check_plan(raw)
+    check = journal(ctx).safety_check(raw)
+    warnings = check.warnings
     if as_json:
         emit_json(
-            {"warnings": [asdict(w) for w in warnings], "blocked": any(w.blocks for w in warnings)}
+            {
+                "warnings": [asdict(w) for w in warnings],
+                "blocked": check.blocked,
+                "missing": [asdict(m) for m in check.missing],
+            }
         )
         return
     if not warnings:
@@ -131,6 +145,13 @@ def plan_check(
         )
     for w in warnings:
         out.print(_warning_line(w), style=STYLE[w.severity], markup=False)
+    for m in check.missing:
+        rules = f" [{', '.join(m.rules)}]" if m.rules else ""
+        out.print(
+            f"Not checked fully: {m.message}{rules}. Add it to your record for a complete check.",
+            style="yellow",
+            markup=False,
+        )
 
 
 @kb_app.command("list")

@@ -195,7 +195,8 @@ def check_profile(vocab: Vocabulary, profile: Profile) -> Profile:
             "therapy",
             "substance_class",
         )
-        if not any(item in vocab.ids(k) for k in kinds):  # type: ignore[arg-type]
+        known = any(item in vocab.ids(k) for k in kinds)  # type: ignore[arg-type]
+        if not known and item not in vocab.class_aliases:  # an earlier class id still counts
             raise InvalidInput(
                 f"preferences.avoid[{i}]", f"{item!r} is not a known substance, food or activity id"
             )

@@ -255,11 +255,60 @@ class InterventionDef(Strict):
         return self
 
 
+Severity = Literal["contraindicated", "major", "caution", "info", "review"]
+#: SAF- safety rules; LAB- lab notes of clinical-rules.md D.5.3 (LAB-ESR-UNRATED)
+RuleId = Annotated[str, Field(pattern=r"^(SAF|LAB)-[A-Z0-9-]+$")]
+
+
+class Selector(Strict):
+    """One side of a rule: any agent that is one of ``substances`` or in one of ``classes``."""
+
+    substances: tuple[Slug, ...] = ()
+    classes: tuple[Slug, ...] = ()
+
+
+class SeverityWhen(Strict):
+    """The severity a rule gives when the other side (pair rules) or the plan item (condition
+    rules) matches; the first match wins, otherwise the rule's own severity."""
+
+    match: Selector
+    severity: Severity
+
+
 class SafetyRuleDef(Strict):
-    id: Annotated[str, Field(pattern=r"^SAF-[A-Z0-9-]+$")]
-    severity: Literal["contraindicated", "major", "caution", "info", "review"]
-    source: Name
+    """A rule of clinical-rules.md D.4/D.5. ``evaluator`` names how it is evaluated: ``pair``
+    (``item`` side with a ``partner``), ``multi`` (one warning per plan item listing every
+    partner, condition and age trigger), ``condition`` (a plan item with a recorded condition),
+    or ``custom`` (code in flarewise/plan, named by rule id; the selectors still say what it
+    reads, so the loader can check every substance and class exists)."""
+
+    id: RuleId
+    severity: Severity
+    source: Annotated[str, Field(min_length=1, max_length=400)]
     says: Annotated[str, Field(min_length=20)]
+    trigger: str | None = None  # the document's trigger, in words (docs/plan.md)
+    section: str | None = None  # where the rule is defined: "D.4", "D.5.3"
+    severities: tuple[Severity, ...] = ()  # further severities it can give
+    evaluator: Literal["pair", "multi", "condition", "custom"] | None = None
+    rank: Literal[1, 2, 3] | None = None  # D.5.0 P2 specificity rank
+    hazard: str | None = None  # what it warns of, named in the warning that absorbs it
+    item: Selector | None = None
+    partner: Selector | None = None
+    item_only: bool = False  # only when the ``item`` side is the plan item
+    conditions: tuple[Slug, ...] = ()  # on the plan item's side
+    partner_conditions: tuple[Slug, ...] = ()  # conditions that count as a partner
+    age_at_least: Annotated[int, Field(ge=0, le=130)] | None = None
+    severity_when: tuple[SeverityWhen, ...] = ()
+    needs: tuple[Literal["egfr", "age", "calcium"], ...] = ()
+
+
+class Washouts(Strict):
+    """clinical-rules.md D.5.4: days required between stopping one drug and starting another."""
+
+    maoi_stopped: Annotated[int, Field(ge=1)]  # A: MAOI stopped -> partner started
+    partner_default: Annotated[int, Field(ge=1)]  # B: every other partner stopped -> MAOI
+    partner: dict[Slug, Annotated[int, Field(ge=1)]]  # B: named partners
+    source: Annotated[str, Field(min_length=1)]
 
 
 class InterventionsFile(Strict):
@@ -267,6 +316,7 @@ class InterventionsFile(Strict):
 
 
 class SafetyRulesFile(Strict):
+    washouts: Washouts
     rules: tuple[SafetyRuleDef, ...]
 
 
@@ -274,8 +324,28 @@ class SymptomsFile(Strict):
     symptoms: tuple[SymptomDef, ...]
 
 
+class ClassDef(Strict):
+    """A class defined by its member list (clinical-rules.md D.5.1), so the list can be read
+    side by side with the document; members of ``includes`` belong too."""
+
+    name: Name
+    d5: Name | None = None  # the class's name in clinical-rules.md D.5.1, e.g. "SERO-S1"
+    members: tuple[Slug, ...] = ()
+    includes: tuple[Slug, ...] = ()
+    aliases: tuple[Slug, ...] = ()
+    dose_above: dict[Slug, Annotated[float, Field(gt=0)]] = Field(default_factory=dict)
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _dose_members(self) -> ClassDef:
+        stray = set(self.dose_above) - set(self.members)
+        if stray:
+            raise ValueError(f"dose_above names non-members {sorted(stray)}")
+        return self
+
+
 class SubstancesFile(Strict):
-    classes: dict[Slug, Name]
+    classes: dict[Slug, Name | ClassDef]
     supplements: tuple[SubstanceDef, ...]
     medicines: tuple[SubstanceDef, ...]
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import pydantic
@@ -25,6 +26,7 @@ from flarewise.knowledge.schema import (
     ActivityDef,
     AnalyteDef,
     AnalytesFile,
+    ClassDef,
     ConditionDef,
     ConditionsFile,
     EventDef,
@@ -38,11 +40,13 @@ from flarewise.knowledge.schema import (
     RedFlagsFile,
     SafetyRuleDef,
     SafetyRulesFile,
+    Selector,
     SubstanceDef,
     SubstancesFile,
     SymptomDef,
     SymptomsFile,
     Term,
+    Washouts,
 )
 
 VocabKind = Literal[
@@ -106,8 +110,11 @@ class VocabularyError(FlarewiseError):
 _SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _load(filename: str, model: type[M]) -> M:
-    text = resources.files("flarewise.knowledge").joinpath("data", filename).read_text("utf-8")
+def _load(filename: str, model: type[M], data_dir: Path | None = None) -> M:
+    if data_dir is None:
+        text = resources.files("flarewise.knowledge").joinpath("data", filename).read_text("utf-8")
+    else:
+        text = (data_dir / filename).read_text("utf-8")
     try:
         return model.model_validate(yaml.load(text, Loader=_SAFE_LOADER))
     except (pydantic.ValidationError, yaml.YAMLError) as exc:
@@ -155,23 +162,47 @@ def _terms(items: Iterable[Term]) -> list[tuple[str, Iterable[str]]]:
 class Vocabulary:
     """Every vocabulary, validated and indexed. Build once with :func:`load_vocabulary`."""
 
-    def __init__(self) -> None:
-        sym = _load("symptoms.yaml", SymptomsFile)
-        subs = _load("substances.yaml", SubstancesFile)
-        foods = _load("foods.yaml", FoodsFile)
-        acts = _load("activities.yaml", ActivitiesFile)
-        conds = _load("conditions.yaml", ConditionsFile)
-        labs = _load("analytes.yaml", AnalytesFile)
-        flags = _load("red_flags.yaml", RedFlagsFile)
-        kb = _load("interventions.yaml", InterventionsFile)
-        rules = _load("safety_rules.yaml", SafetyRulesFile)
+    def __init__(self, data_dir: Path | None = None) -> None:
+        """Load every file of the package data, or of ``data_dir`` (a copy, for tests)."""
+        sym = _load("symptoms.yaml", SymptomsFile, data_dir)
+        subs = _load("substances.yaml", SubstancesFile, data_dir)
+        foods = _load("foods.yaml", FoodsFile, data_dir)
+        acts = _load("activities.yaml", ActivitiesFile, data_dir)
+        conds = _load("conditions.yaml", ConditionsFile, data_dir)
+        labs = _load("analytes.yaml", AnalytesFile, data_dir)
+        flags = _load("red_flags.yaml", RedFlagsFile, data_dir)
+        kb = _load("interventions.yaml", InterventionsFile, data_dir)
+        rules = _load("safety_rules.yaml", SafetyRulesFile, data_dir)
 
         self.symptoms: dict[str, SymptomDef] = {s.id: s for s in sym.symptoms}
         medicines = [s.model_copy(update={"type": "medicine"}) for s in subs.medicines]
-        self.substances: dict[str, SubstanceDef] = {
-            s.id: s for s in (*subs.supplements, *medicines)
+        listed = {s.id: s for s in (*subs.supplements, *medicines)}
+        self.substance_classes: dict[str, str] = {
+            k: v if isinstance(v, str) else v.name for k, v in subs.classes.items()
         }
-        self.substance_classes: dict[str, str] = dict(subs.classes)
+        self.class_defs: dict[str, ClassDef] = {
+            k: v for k, v in subs.classes.items() if isinstance(v, ClassDef)
+        }
+        self.class_aliases: dict[str, str] = {
+            a: k for k, c in self.class_defs.items() for a in c.aliases
+        }
+        #: class -> {substance: daily dose in canonical units above which it belongs}
+        self.dose_dependent: dict[str, dict[str, float]] = {
+            k: dict(c.dose_above) for k, c in self.class_defs.items() if c.dose_above
+        }
+        self.class_members: dict[str, frozenset[str]] = _expand_classes(
+            self.class_defs, set(listed), set(self.substance_classes)
+        )
+        self.substances: dict[str, SubstanceDef] = {}
+        for sid, s in listed.items():
+            defined = set(s.classes) & set(self.class_defs)
+            if defined:
+                raise VocabularyError(
+                    f"substance {sid!r} lists {sorted(defined)}, which are defined by their "
+                    "member lists in substances.yaml; add it there instead"
+                )
+            extra = [c for c, members in self.class_members.items() if sid in members]
+            self.substances[sid] = s.model_copy(update={"classes": (*s.classes, *extra)})
         self.forms: dict[str, tuple[str, FormDef]] = {
             f.id: (s.id, f) for s in self.substances.values() for f in s.forms
         }
@@ -187,8 +218,14 @@ class Vocabulary:
         self.analytes: dict[str, AnalyteDef] = {a.loinc: a for a in labs.analytes}
         self.red_flags: dict[str, RedFlagDef] = {f.id: f for f in flags.red_flags}
         self.interventions: dict[str, InterventionDef] = {i.id: i for i in kb.interventions}
-        self.safety_rules: dict[str, SafetyRuleDef] = {r.id: r for r in rules.rules}
+        self.safety_rules: dict[str, SafetyRuleDef] = {}
+        for r in rules.rules:
+            if r.id in self.safety_rules:
+                raise VocabularyError(f"the safety rule {r.id} is defined twice")
+            self.safety_rules[r.id] = r
+        self.washouts: Washouts = rules.washouts
         self._check_references()
+        self._check_rules()
 
         self._indexes: dict[str, _Index] = {
             "symptom": _index("symptom", _terms(self.symptoms.values())),
@@ -211,7 +248,11 @@ class Vocabulary:
                 [(a.loinc, (a.short, a.name, *a.synonyms)) for a in self.analytes.values()],
             ),
             "substance_class": _index(
-                "substance_class", [(k, (v,)) for k, v in self.substance_classes.items()]
+                "substance_class",
+                [
+                    (k, (v, *(self.class_defs[k].aliases if k in self.class_defs else ())))
+                    for k, v in self.substance_classes.items()
+                ],
             ),
             "intervention": _index(
                 "intervention", [(i.id, (i.name,)) for i in self.interventions.values()]
@@ -238,6 +279,41 @@ class Vocabulary:
         overlap = set(self.forms) & set(self.substances)
         if overlap:
             raise VocabularyError(f"ids used for both a substance and a form: {sorted(overlap)}")
+
+    def _check_rules(self) -> None:
+        """Every substance, class and condition a safety rule or the washout table names
+        exists, so a typo cannot silently switch a rule off."""
+
+        def selector(where: str, s: Selector | None) -> None:
+            if s is None:
+                return
+            for sid in s.substances:
+                if sid not in self.substances:
+                    raise VocabularyError(f"{where} names unknown substance {sid!r}")
+            for cls in s.classes:
+                if cls not in self.substance_classes:
+                    raise VocabularyError(f"{where} names unknown class {cls!r}")
+
+        for r in self.safety_rules.values():
+            where = f"safety rule {r.id}"
+            selector(where, r.item)
+            selector(where, r.partner)
+            for w in r.severity_when:
+                selector(where, w.match)
+            for c in (*r.conditions, *r.partner_conditions):
+                if c not in self.conditions:
+                    raise VocabularyError(f"{where} names unknown condition {c!r}")
+            if r.evaluator in ("pair", "multi") and (r.item is None or r.partner is None):
+                raise VocabularyError(f"{where}: a {r.evaluator} rule needs item and partner")
+            if r.evaluator == "condition" and r.item is None:
+                raise VocabularyError(f"{where}: a condition rule needs its item")
+        for sid in self.washouts.partner:
+            if sid not in self.substances:
+                raise VocabularyError(f"the washout table names unknown substance {sid!r}")
+
+    def class_id(self, name: str) -> str:
+        """The current id of a class, given its id or an earlier alias (``gabapentinoid``)."""
+        return self.class_aliases.get(name, name)
 
     def _check_interventions(self) -> None:
         symptom_like = set(self.symptoms)
@@ -412,6 +488,38 @@ class Vocabulary:
         if factor is None:
             return None
         return value * factor, analyte.canonical_unit
+
+
+def _expand_classes(
+    defs: Mapping[str, ClassDef], substances: set[str], classes: set[str]
+) -> dict[str, frozenset[str]]:
+    """Each member-list class with every substance it holds, directly or through ``includes``."""
+    for cid, c in defs.items():
+        unknown = set(c.members) - substances
+        if unknown:
+            raise VocabularyError(f"class {cid!r} names unknown substances {sorted(unknown)}")
+        bad = set(c.includes) - set(defs)
+        if bad:
+            raise VocabularyError(f"class {cid!r} includes {sorted(bad)}, not member-list classes")
+        clash = set(c.aliases) & classes
+        if clash:
+            raise VocabularyError(f"class {cid!r} has aliases that are class ids {sorted(clash)}")
+    out: dict[str, frozenset[str]] = {}
+
+    def members(cid: str, path: tuple[str, ...]) -> frozenset[str]:
+        if cid in path:
+            raise VocabularyError(f"classes include each other: {' -> '.join((*path, cid))}")
+        if cid not in out:
+            c = defs[cid]
+            found = set(c.members)
+            for inc in c.includes:
+                found |= members(inc, (*path, cid))
+            out[cid] = frozenset(found)
+        return out[cid]
+
+    for cid in defs:
+        members(cid, ())
+    return out
 
 
 @cache

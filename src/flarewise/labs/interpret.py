@@ -14,6 +14,7 @@ from flarewise.domain.profile import Profile
 from flarewise.knowledge.schema import AnalyteDef, ReferenceInterval
 from flarewise.knowledge.vocabulary import Vocabulary, load_vocabulary
 from flarewise.labs.convert import in_unit
+from flarewise.labs.limits import lower_limit, upper_limit
 
 Flag = Literal["low", "normal", "high", "unknown"]
 
@@ -197,6 +198,13 @@ def interpret(
         if found is not None:
             ri, lo, hi = found
             interval, source = (lo, hi), f"example interval: {ri.source}"
+        elif a.red_flag is not None:  # the E.1 default the red flags use, so both agree
+            low = lower_limit(a.red_flag, result, a, age, profile.sex)
+            high = upper_limit(a.red_flag, result, a, age, profile.sex)
+            used = high if high is not None else low
+            if used is not None:
+                interval = (low.value if low else None, high.value if high else None)
+                source = f"default adult limit, the lab gave no range: {used.source}"
     flag = _flag(result.value, *(interval or (None, None)), result.flag)
     categories: list[Category] = []
     caveats: list[str] = []

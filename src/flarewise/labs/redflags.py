@@ -11,7 +11,8 @@ from flarewise.domain.entries import LabResult
 from flarewise.domain.profile import Profile
 from flarewise.knowledge.vocabulary import Vocabulary, load_vocabulary
 from flarewise.labs.convert import in_unit
-from flarewise.labs.interpret import miller_esr_uln, titre
+from flarewise.labs.interpret import titre
+from flarewise.labs.limits import Limit, above, below, esr_rating, lower_limit, upper_limit
 
 ACTION = "Please discuss this with your clinician soon; it needs a medical assessment."
 #: Clinical findings that make a 1:80 ANA significant (connective-tissue features, E).
@@ -27,6 +28,9 @@ class RedFlag:
     suppresses: tuple[str, ...] = ()
     entry_id: str | None = None
     action: str = ACTION
+    #: "review" for a red flag; "info" for a lab note such as LAB-ESR-UNRATED (D.5.3), which
+    #: routes to the profile, not to a clinician, and suppresses nothing.
+    severity: str = "review"
 
 
 def _latest(labs: Iterable[LabResult]) -> dict[str, list[LabResult]]:
@@ -44,10 +48,10 @@ def _above_lab(r: LabResult) -> bool:
     return r.flag in ("H", "HH")
 
 
-def _below_lab(r: LabResult) -> bool:
-    if r.value is not None and r.ref_low is not None:
-        return r.value < r.ref_low
-    return r.flag in ("L", "LL")
+def _beyond(word: str, limit: Limit | None) -> str:
+    if limit is None:
+        return f"flagged {word.replace('above', 'high').replace('below', 'low')} by the lab"
+    return f"{word} {limit.describe()}"
 
 
 def _fmt(r: LabResult, name: str) -> str:
@@ -79,6 +83,7 @@ def red_flags(
         if a is None or a.red_flag is None:
             continue
         r = results[0]
+        age = profile.age_on(r.at.date())
         name = a.short
         v = r.value
         rule = a.red_flag
@@ -89,41 +94,54 @@ def red_flags(
             elif len(results) > 1 and _above_lab(r) and _above_lab(results[1]):
                 flag(rule, r, f"{_fmt(r, name)} is above the lab's limit for the second time")
         elif rule == "RF-ESR" and v is not None:
-            age = profile.age_on(r.at.date())
-            if age is not None:
-                uln = miller_esr_uln(age, profile.sex)
-                if v > uln:
-                    flag(rule, r, f"{_fmt(r, name)} is above the age/sex limit of {uln:g} mm/h")
-            elif _above_lab(r):
-                flag(rule, r, f"{_fmt(r, name)} is above the lab's limit")
+            rating = esr_rating(r, age, profile.sex)
+            if rating is not None and rating[0] == "RF-ESR":
+                flag(rule, r, f"{_fmt(r, name)} is {rating[1]}")
+            elif rating is not None:
+                note = vocab.safety_rules[rating[0]]
+                found.append(
+                    RedFlag(
+                        note.id,
+                        "ESR not rated",
+                        f"{_fmt(r, name)} is {rating[1]}",
+                        note.says,
+                        (),
+                        r.id,
+                        "Enter your age and sex in your profile so flarewise can rate it.",
+                        note.severity,
+                    )
+                )
         elif rule == "RF-CK" and v is not None:
-            if r.ref_high is not None or r.flag is not None:
-                if _above_lab(r):
-                    flag(rule, r, f"{_fmt(r, name)} is above the lab's limit")
-            else:
-                uln = 308.0 if profile.sex == "male" else 192.0  # unknown sex: the lower limit
-                if in_unit(v, r.unit or "U/L", "U/L", a) > uln:
-                    flag(rule, r, f"{_fmt(r, name)} is above {uln:g} U/L (Mayo)")
+            lim = upper_limit(rule, r, a, age, profile.sex)
+            if above(r, lim):
+                flag(rule, r, f"{_fmt(r, name)} is {_beyond('above', lim)}")
         elif rule == "RF-TSH" and v is not None:
-            lo = r.ref_low if r.ref_low is not None else 0.3
-            hi = r.ref_high if r.ref_high is not None else 4.2
-            if not lo <= v <= hi:
-                flag(rule, r, f"{_fmt(r, name)} is outside {lo:g}-{hi:g}")
+            lo = lower_limit(rule, r, a, age, profile.sex)
+            hi = upper_limit(rule, r, a, age, profile.sex)
+            if below(r, lo):
+                flag(rule, r, f"{_fmt(r, name)} is {_beyond('below', lo)}")
+            elif above(r, hi):
+                flag(rule, r, f"{_fmt(r, name)} is {_beyond('above', hi)}")
         elif rule == "RF-WBC" and v is not None:
-            if v < 4.0:
+            hi = upper_limit(rule, r, a, age, profile.sex)
+            if v < 4.0:  # the E rule itself (EULAR/ACR leukopenia), whatever the lab's range
                 wbc_low = True
                 flag(rule, r, f"{_fmt(r, name)} is below 4.0")
-            elif r.ref_high is not None and v > r.ref_high:
-                flag(rule, r, f"{_fmt(r, name)} is above the lab's limit")
+            elif hi is not None and v > hi.value:
+                flag(rule, r, f"{_fmt(r, name)} is above {hi.describe()}")
         elif rule == "RF-ANA":
             t = titre(r.value_text) or (int(v) if v is not None else None)
             ctd = CTD_FEATURES & set(profile.clinical_findings)
             if t is not None and (t >= 160 or (t >= 80 and (ctd or wbc_low))):
                 extra = "" if t >= 160 else " with connective-tissue features"
                 flag(rule, r, f"{_fmt(r, name)}{extra}")
-        elif rule in ("RF-RF", "RF-CA"):
+        elif rule == "RF-RF":
             if _above_lab(r):
                 flag(rule, r, f"{_fmt(r, name)} is above the lab's limit")
+        elif rule == "RF-CA":
+            lim = upper_limit(rule, r, a, age, profile.sex)
+            if above(r, lim):
+                flag(rule, r, f"{_fmt(r, name)} is {_beyond('above', lim)}")
         elif rule == "RF-CCP" and v is not None:
             if v >= 20:
                 flag(rule, r, f"{_fmt(r, name)} is 20 U or more")
@@ -131,8 +149,10 @@ def red_flags(
             limit = 148.0 if r.unit == "pmol/L" else 200.0
             if v < limit:
                 flag(rule, r, f"{_fmt(r, name)} is below {limit:g}")
-        elif rule == "RF-FERRITIN" and _below_lab(r):
-            flag(rule, r, f"{_fmt(r, name)} is below the lab's lower limit")
+        elif rule == "RF-FERRITIN":
+            lim = lower_limit(rule, r, a, age, profile.sex)
+            if below(r, lim):
+                flag(rule, r, f"{_fmt(r, name)} is {_beyond('below', lim)}")
     for finding in profile.clinical_findings:
         flag("RF-CLIN", None, f"recorded in your profile: {vocab.name_of('finding', finding)}")
     return found

@@ -13,7 +13,7 @@ from flarewise.knowledge.vocabulary import Vocabulary, load_vocabulary
 from flarewise.labs.redflags import RedFlag
 from flarewise.plan.context import PlanContext
 from flarewise.plan.items import PlanItem
-from flarewise.plan.safety import UL_RULES, Warning, check_plan, counts_toward
+from flarewise.plan.safety import UL_RULES, Warning, check_plan, contraindications, counts_toward
 
 STATEMENT = (
     "This plan is information to discuss with your clinician, not a prescription. "
@@ -34,7 +34,7 @@ TIERS = {
     "supplement": 3,
 }
 #: Classes where a second medicine of the same kind is a duplication, not an option.
-SAME_KIND = frozenset({"snri", "ssri", "tca", "gabapentinoid", "opioid", "maoi"})
+SAME_KIND = frozenset({"snri", "ssri", "tca", "gaba", "opioid", "maoi"})
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,19 @@ class NotSuggested:
 
 
 @dataclass(frozen=True)
+class NotOffered:
+    """An option a contraindicated warning blocks for this person: never offered, and shown
+    with the rule and its reason so the person and their clinician can see why."""
+
+    intervention: str
+    name: str
+    grade: str
+    rule: str  # the first contraindicating rule
+    reason: str  # the reasons in words, each with its rule id
+    rules: tuple[str, ...] = ()  # every contraindicating rule
+
+
+@dataclass(frozen=True)
 class Plan:
     on: date
     statement: str
@@ -91,6 +104,7 @@ class Plan:
     options: tuple[PlanOption, ...]
     not_suggested: tuple[NotSuggested, ...]
     popular_advice: tuple[tuple[str, str], ...] = field(default=())
+    not_offered: tuple[NotOffered, ...] = field(default=())
 
 
 def _low_lab(ctx: PlanContext, i: InterventionDef) -> tuple[bool, str]:
@@ -162,14 +176,21 @@ def _how_to_try(i: InterventionDef) -> str:
 
 def build_plan(ctx: PlanContext, vocab: Vocabulary | None = None) -> Plan:
     vocab = vocab or load_vocabulary()
-    avoid = set(ctx.profile.preferences.avoid)
+    avoid = {vocab.class_id(a) for a in ctx.profile.preferences.avoid}
     suppressed = {s: f for f in ctx.red_flags for s in f.suppresses}
     current = {a.substance for a in ctx.current}
     candidates: list[tuple[tuple[float, ...], PlanOption]] = []
     not_suggested: list[NotSuggested] = []
+    not_offered: list[NotOffered] = []
 
     def skip(i: InterventionDef, reason: str, rules: tuple[str, ...] = ()) -> None:
         not_suggested.append(NotSuggested(i.id, i.name, i.grade, reason, rules))
+
+    def block(i: InterventionDef, lead: str, blocking: list[Warning]) -> None:
+        blocking = sorted(blocking, key=lambda w: -(w.rank or 0))  # the most specific first
+        rules = tuple(dict.fromkeys(w.rule for w in blocking))
+        reason = lead + " ".join(f"{w.message} [{w.rule}]" for w in blocking)
+        not_offered.append(NotOffered(i.id, i.name, i.grade, rules[0], reason, rules))
 
     for i in vocab.interventions.values():
         if i.grade == "X":
@@ -245,48 +266,45 @@ def build_plan(ctx: PlanContext, vocab: Vocabulary | None = None) -> Plan:
             popular_advice=i.popular_advice,
             needs_sign_off=False,
         )
-        warnings = check_plan(ctx, [option.as_item(vocab)], vocab) if i.substance else []
-        mine = tuple(w for w in warnings if i.substance in w.involves or i.id in w.involves)
-        blocking = [w for w in mine if w.blocks]
-        if blocking:
-            skip(
-                i,
-                "Contraindicated for you: " + " ".join(w.message for w in blocking),
-                tuple(w.rule for w in blocking),
-            )
-            continue
-        option = _with_warnings(option, mine)
         tier = TIERS[i.category] if i.grade in ("A", "B") else 4
         rank = (tier, GRADE_ORDER[i.grade], -fit)
         candidates.append((rank, option))
 
     candidates.sort(key=lambda c: c[0])
+    # one pass over every option together: a contraindication that involves one option (with
+    # the person's medicines, conditions, labs) blocks it; one that involves two options
+    # keeps the better-ranked of them
+    options = [o for _, o in candidates]
+    alone: dict[str, list[Warning]] = {}
+    conflicts: list[tuple[Warning, set[str]]] = []
+    for w in contraindications(ctx, [o.as_item(vocab) for o in options], vocab):
+        found = _items_of(w, options, vocab)
+        if len(found) == 1:
+            alone.setdefault(found.pop(), []).append(w)
+        elif found:
+            conflicts.append((w, found))
     chosen: list[PlanOption] = []
-    for _, option in candidates:
-        trial = [*chosen, option]
-        clash = [
-            w
-            for w in check_plan(ctx, [o.as_item(vocab) for o in trial], vocab)
-            if w.blocks and option.intervention in _items_of(w, trial, vocab)
-        ]
+    chosen_ids: set[str] = set()
+    for option in options:
+        me = option.intervention
+        if me in alone:
+            block(vocab.interventions[me], "Contraindicated for you: ", alone[me])
+            continue
+        clash = [w for w, found in conflicts if me in found and (found - {me}) & chosen_ids]
         if clash:
-            skip(
-                vocab.interventions[option.intervention],
-                "Contraindicated with another option of this plan: " + clash[0].message,
-                tuple(w.rule for w in clash),
+            block(
+                vocab.interventions[me], "Contraindicated with another option of this plan: ", clash
             )
             continue
         chosen.append(option)
+        chosen_ids.add(me)
     # warnings that only arise between options (e.g. two bleeding supplements with an anticoagulant)
     combined = check_plan(ctx, [o.as_item(vocab) for o in chosen], vocab)
-    final = []
-    for o in chosen:
-        extra = tuple(
-            w
-            for w in combined
-            if o.intervention in _items_of(w, [o], vocab) and w not in o.warnings
-        )
-        final.append(_with_warnings(o, o.warnings + extra))
+    # one warning per hazard across the whole plan: the combined check is the final word
+    final = [
+        _with_warnings(o, tuple(w for w in combined if o.intervention in _items_of(w, [o], vocab)))
+        for o in chosen
+    ]
     current_warnings = tuple(w for w in check_plan(ctx, [], vocab))
     popular = tuple(
         (i.name, i.popular_advice) for i in vocab.interventions.values() if i.popular_advice
@@ -299,6 +317,7 @@ def build_plan(ctx: PlanContext, vocab: Vocabulary | None = None) -> Plan:
         tuple(final),
         tuple(not_suggested),
         popular,
+        tuple(not_offered),
     )
 
 

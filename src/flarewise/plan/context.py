@@ -8,12 +8,13 @@ from datetime import date, timedelta
 from flarewise.domain.entries import LabResult
 from flarewise.domain.profile import Profile
 from flarewise.domain.regimens import Regimen
-from flarewise.knowledge.checks import canonical_dose
 from flarewise.knowledge.vocabulary import Vocabulary
 from flarewise.labs.redflags import RedFlag
+from flarewise.plan.amounts import read_dose
 
-#: How far back a stopped medicine still counts (MAOIs need 14 days: SAF-DLX-MAOI).
-RECENT_DAYS = 30
+#: How far back a stopped medicine still counts: the longest washout of clinical-rules.md D.5.4
+#: (fluoxetine, 35 days; MAOIs need 14 days). A longer washout in the data widens it.
+RECENT_DAYS = 35
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,28 @@ class Agent:
     label: str = ""
     stopped_on: date | None = None
     item: str | None = None  # the plan item (intervention or substance id) it comes from
+    started_on: date | None = None  # None: a plan item, or a start not recorded (= plan day)
+    # What the dose rules of clinical-rules.md D.5.6 need (plan/doses.py):
+    raw_amount: float | str | None = None  # the daily dose as entered (may be NaN or text)
+    raw_unit: str | None = None
+    invalid_dose: str | None = None  # why the dose or its strength is not a usable number
+    unconvertible: str | None = None  # why a given dose cannot be put in the canonical unit
+
+    def is_a(self, *classes: str) -> bool:
+        return not self.classes.isdisjoint(classes)
+
+
+def agent_classes(vocab: Vocabulary, substance: str, daily_amount: float | None) -> frozenset[str]:
+    """The substance's classes for this dose: a dose-dependent member (aspirin is an NSAID only
+    above 325 mg/day, clinical-rules.md D.5.1) leaves the class when its known daily dose is at
+    or below the threshold; an unknown dose keeps it (the safer reading)."""
+    classes = set(vocab.substances[substance].classes)
+    if daily_amount is not None:
+        for cls, limits in vocab.dose_dependent.items():
+            limit = limits.get(substance)
+            if limit is not None and daily_amount <= limit:
+                classes.discard(cls)
+    return frozenset(classes)
 
 
 @dataclass(frozen=True)
@@ -57,29 +80,45 @@ class PlanContext:
 
 def agent_from_regimen(vocab: Vocabulary, r: Regimen, on: date, origin: str) -> Agent:
     step = r.step_on(on) or r.steps[-1]
-    dose = None
-    if step.daily_amount is not None and step.unit is not None and not r.as_needed:
-        dose = canonical_dose(vocab, r.substance, r.form, step.daily_amount, step.unit, r.basis)
-    s = vocab.substances[r.substance]
+    amount = None if r.as_needed else step.daily_amount
+    strength = (r.strength.amount, r.strength.unit) if r.strength else None
+    dose = read_dose(
+        vocab,
+        r.substance,
+        r.form,
+        amount,
+        step.unit,
+        r.basis,
+        strength,
+        r.strength.per if r.strength else None,
+    )
     return Agent(
         substance=r.substance,
-        classes=frozenset(s.classes),
+        classes=agent_classes(vocab, r.substance, dose.amount),
         origin=origin,
-        daily_amount=dose[0] if dose else None,
-        unit=dose[1] if dose else None,
+        daily_amount=dose.amount,
+        unit=dose.unit,
         label=vocab.name_of("substance", r.substance),
         stopped_on=r.stop,
+        raw_amount=amount,
+        raw_unit=step.unit if amount is not None else None,
+        invalid_dose=dose.invalid,
+        unconvertible=dose.unconvertible,
+        started_on=r.start,
     )
 
 
 def agents_from_regimens(
     vocab: Vocabulary, regimens: list[Regimen], on: date
 ) -> tuple[tuple[Agent, ...], tuple[Agent, ...]]:
-    """(current, recently stopped) agents on ``on``."""
+    """(current, recently stopped) agents on ``on``, each with its start and stop day. Stopped
+    means stopped before ``on`` within the longest washout (at least 35 days)."""
     current = tuple(
         agent_from_regimen(vocab, r, on, "current") for r in regimens if r.active_on(on)
     )
-    since = on - timedelta(days=RECENT_DAYS)
+    w = vocab.washouts
+    lookback = max(RECENT_DAYS, w.maoi_stopped, w.partner_default, *w.partner.values())
+    since = on - timedelta(days=lookback)
     stopped = tuple(
         agent_from_regimen(vocab, r, on, "stopped")
         for r in regimens

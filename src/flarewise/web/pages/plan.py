@@ -51,10 +51,12 @@ async def check(request: Request, ctx: Annotated[Context, Depends(person)]) -> R
         items.append(entry)
     if not items:
         raise InvalidInput("item", "tick at least one item to check")
-    warnings = ctx.journal.check_plan(items)
+    check = ctx.journal.safety_check(items)
     data = _plan(ctx)
     data["checked"] = {
         "items": items,
-        "warnings": [asdict(w) for w in warnings],
+        "warnings": [asdict(w) for w in check.warnings],
+        "blocked": check.blocked,
+        "missing": [asdict(m) for m in check.missing],
     }
     return render(ctx, "plan.html", data)

@@ -1,0 +1,79 @@
+"""Inputs a rule needed but the record lacks ("no eGFR on record"), so that silence is never
+mistaken for safety: a check without an eGFR cannot say an NSAID is fine for the kidneys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flarewise.knowledge.vocabulary import Vocabulary
+from flarewise.plan.context import Agent, PlanContext
+from flarewise.plan.interactions import CALCIUM, latest_egfr, matches
+
+TEXT = {
+    "egfr": "no eGFR on record",
+    "age": "age not recorded",
+    "calcium": "no calcium result on record",
+    "pregnancy": "pregnancy not recorded",
+    "breastfeeding": "breastfeeding not recorded",
+}
+#: rules of the pregnancy and lactation family (D.5.5) that an unrecorded status leaves open
+POPULATION_RULES = {
+    "pregnancy": ("SAF-PREG-ITEM", "SAF-PREG-UL", "SAF-PREG-UNKNOWN"),
+    "breastfeeding": ("SAF-LACT-ITEM", "SAF-LACT-UL"),
+}
+
+
+@dataclass(frozen=True)
+class MissingInput:
+    input: str  # egfr, age, calcium, pregnancy, breastfeeding, dose
+    message: str  # in words: "no eGFR on record"
+    rules: tuple[str, ...]  # the rules that could have applied
+    items: tuple[str, ...]  # the plan items (or medicines) concerned
+
+
+def _absent(ctx: PlanContext, need: str) -> bool:
+    if need == "egfr":
+        return latest_egfr(ctx) is None
+    if need == "age":
+        return ctx.age is None
+    return ctx.latest(*CALCIUM) is None
+
+
+def missing_inputs(ctx: PlanContext, agents: list[Agent], vocab: Vocabulary) -> list[MissingInput]:
+    proposed = [a for a in agents if a.origin == "proposed"]
+    found: dict[str, tuple[dict[str, None], dict[str, None]]] = {}
+
+    def note(need: str, rules: tuple[str, ...], item: str) -> None:
+        r, i = found.setdefault(need, ({}, {}))
+        r.update(dict.fromkeys(rules))
+        i[item] = None
+
+    for rule in vocab.safety_rules.values():
+        for need in rule.needs:
+            if not _absent(ctx, need):
+                continue
+            for a in proposed:
+                if matches(a, rule.item):
+                    note(need, (rule.id,), a.substance)
+    profile = ctx.profile
+    age = ctx.age
+    could_be = profile.sex != "male" and (age is None or 12 <= age <= 55)
+    for status in ("pregnancy", "breastfeeding"):
+        value = profile.pregnant if status == "pregnancy" else profile.breastfeeding
+        if value is None and could_be:
+            rules = tuple(r for r in POPULATION_RULES[status] if r in vocab.safety_rules)
+            for a in proposed:
+                note(status, rules, a.substance)
+    out = [MissingInput(need, TEXT[need], tuple(r), tuple(i)) for need, (r, i) in found.items()]
+    for a in agents:
+        if a.origin == "stopped" or a.daily_amount is not None:
+            continue
+        for cls, limits in vocab.dose_dependent.items():
+            if a.substance in limits:
+                limit = f"{limits[a.substance]:g} {vocab.substances[a.substance].canonical_unit}"
+                text = (
+                    f"{a.label or a.substance} dose not recorded: above {limit}/day it counts "
+                    f"as {vocab.substance_classes[cls]}, so it was treated as one"
+                )
+                out.append(MissingInput("dose", text, (), (a.substance,)))
+    return out
