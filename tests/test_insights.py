@@ -97,6 +97,6 @@ def test_test_this_turns_a_finding_into_an_experiment(demo) -> None:  # type: ig
     }
     protocol, _ = j.design_from_finding(wheat, start=date(2026, 1, 1))
     assert protocol.design == "reintroduction" and protocol.challenges[0].food == "wheat_bread"
-    assert "gluten_grains" in (protocol.why or "")
+    assert "gluten-containing grains" in (protocol.why or "")  # a name, not an id
     steps = next(t for t in ins.triggers if t.exposure == "metric:steps")
     assert steps.test_this is None

@@ -513,8 +513,9 @@ class Journal:
             design=proposal["design"],
             start=start,
             challenges=foods,
-            why=f"Insight: {finding.exposure} and "
-            f"{finding.outcome} (lag {finding.lag} d, q {finding.q:.2g})",
+            why=f"Insight: {getattr(finding, 'exposure_name', '') or finding.exposure} and "
+            f"{getattr(finding, 'outcome_name', '') or finding.outcome} (lag {finding.lag} d, "
+            f"q {finding.q:.2g}; an association in your own data, not proof)",
         )
 
     def _challenge_food(self, name: str) -> str:
