@@ -118,6 +118,9 @@ def test_time_order_rules_per_measure_kind() -> None:
     assert allowed_lag(coffee, sleep, 1)  # yesterday's coffee, then last night's sleep
     assert allowed_lag(sleep, pain, 0)  # last night's sleep, then today's pain
     assert allowed_lag(pain, coffee, 0)  # same day: tested, order unknown
+    # the morning check-in's sleep scores rate the night that just ended
+    assert measure_kind("symptom:unrefreshed_waking").timing == "night"
+    assert not allowed_lag(coffee, measure_kind("symptom:sleep_quality"), 0)
 
 
 def test_a_sleep_measure_is_never_tested_against_same_day_exposures() -> None:

@@ -54,6 +54,9 @@ _SLEEP: dict[str, MeasureKind] = {
     "sleep:in_bed_hours": MeasureKind("sum", "never", "night", "hours in bed"),
     "sleep:quality": MeasureKind("mean", "never", "night", "points of sleep quality"),
     "sleep:awakenings": MeasureKind("sum", "never", "night", "awakenings"),
+    # scored in the morning check-in about the night that just ended
+    "symptom:sleep_quality": MeasureKind("mean", "never", "night", "points"),
+    "symptom:unrefreshed_waking": MeasureKind("mean", "never", "night", "points"),
 }
 #: Device metrics in words (the vocabulary's unit codes are for machines).
 METRIC_UNITS: dict[str, str] = {
