@@ -315,3 +315,81 @@ def test_a_proxy_of_a_real_trigger_is_listed_as_explained_not_as_a_trigger() -> 
     assert proxy.explained_by == ("dairy",) and proxy.test_this is None
     assert any("dairy" in n and "no effect" in n for n in words.notes(proxy))
     assert res.hits_total == 2
+
+
+# -- vectorised kernels against plain loops -----------------------------------------------------
+
+
+def test_paired_lag_correlations_equal_the_masked_matrix_kernel() -> None:
+    from flarewise.analysis.triggers import masked_corr, paired_lag_corr
+
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(300, 5))
+    x[rng.random(x.shape) < 0.2] = np.nan
+    causes, effects = [0, 1, 4], [2, 3, 0]
+    r, n, _ = paired_lag_corr(x, causes, effects, (0, 1, 2))
+    for li, lag in enumerate((0, 1, 2)):
+        full_r, full_n = masked_corr(x[: len(x) - lag], x[lag:])
+        for i, (c, e) in enumerate(zip(causes, effects, strict=True)):
+            assert r[i, li] == pytest.approx(full_r[c, e], abs=1e-12)
+            assert n[i, li] == full_n[c, e]
+
+
+def _raised_days_loop(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The flare rule day by day (analysis-methods.md 2.3), as first written."""
+    from flarewise.analysis.flares import MIN_OBSERVED, RISE, WINDOW
+
+    raised, base = np.zeros(len(y), dtype=bool), np.full(len(y), np.nan)
+    for t in range(2, len(y)):
+        recent = y[t - 2 : t + 1]
+        if np.isfinite(recent).sum() < 2:
+            continue
+        window = y[max(0, t - 2 - WINDOW) : t - 2]
+        if np.isfinite(window).sum() < MIN_OBSERVED:
+            continue
+        base[t] = np.nanmedian(window)
+        raised[t] = np.nanmean(recent) >= base[t] + RISE
+    return raised, base
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_vectorised_flare_rule_equals_the_day_by_day_rule(seed: int) -> None:
+    from flarewise.analysis.flares import raised_days
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 500))
+    y = 5 + np.cumsum(rng.normal(0, 0.4, n))
+    y[rng.random(n) < rng.uniform(0, 0.6)] = np.nan
+    raised, base = raised_days(y)
+    ref_raised, ref_base = _raised_days_loop(y)
+    assert np.array_equal(raised, ref_raised)
+    assert np.allclose(base, ref_base, equal_nan=True)
+
+
+def test_vectorised_flare_precursors_equal_the_flare_by_flare_count() -> None:
+    from flarewise.analysis.flares import FlareEpisode, precursors
+
+    rng = np.random.default_rng(8)
+    days = 300
+    x = (rng.random((days, 3)) < 0.3).astype(float)
+    x[rng.random(x.shape) < 0.2] = np.nan
+    grid = DailyGrid(START, ("event:a", "food:b", "food:c"), x)
+    episodes = [
+        FlareEpisode(grid.date_of(s), grid.date_of(s + 4), 8.0, 4.0) for s in (2, 60, 150, 220)
+    ]
+    out = {p.exposure: p for p in precursors(grid, episodes, list(grid.names))}
+    starts = [2, 60, 150, 220]
+    near = np.zeros(days, dtype=bool)
+    for s in starts:
+        near[max(0, s - 7) : s + 4 + 7 + 1] = True
+    for j, name in enumerate(grid.names):
+
+        def present(t: int, col: int = j) -> float | None:
+            w = x[t - 3 : t + 1, col]
+            return None if not np.isfinite(w).any() else float(np.nanmax(w) > 0)
+
+        before = [v for t in starts if t >= 3 and (v := present(t)) is not None]
+        other = [v for t in range(3, days) if not near[t] and (v := present(t)) is not None]
+        assert out[name].flares == len(before) and out[name].comparison_days == len(other)
+        assert out[name].before_flares == pytest.approx(np.mean(before))
+        assert out[name].other_days == pytest.approx(np.mean(other))
