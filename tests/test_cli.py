@@ -376,7 +376,8 @@ def test_experiment_and_insights_commands(cli) -> None:  # type: ignore[no-untyp
     code, out, _ = cli("experiment", "status", eid, "--json")
     assert code == 0 and json.loads(out)["today"].startswith("Today you are in")
     code, out, _ = cli("experiment", "analyze", eid)
-    assert code == 0 and "Not enough data yet" in out
+    assert code == 0 and "Not enough data yet" in out and "p = " not in out
+    assert "Sized for your diary as it is" in created["protocol"]["why"]
     code, out, _ = cli("experiment", "list", "--json")
     assert [p["status"] for p in json.loads(out)] == ["running"]
     assert cli("experiment", "stop", eid, "--reason", "side effects")[0] == 0

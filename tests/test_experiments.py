@@ -36,10 +36,24 @@ def test_design_is_sized_from_the_baseline_and_refuses_what_cannot_answer(journa
     with pytest.raises(InvalidInput, match="at least 14 days"):
         journal.design_experiment("magnesium", "pain", start=START)
     _baseline(journal, np.random.default_rng(0))
+    # this baseline looks strongly autocorrelated (lag-1 r 0.70): 12 blocks of 14-day periods
+    # cannot give the 20 effective days per condition the analysis needs (analysis-methods.md
+    # 4.2), and the refusal says so rather than blaming the size of the change
+    with pytest.raises(InvalidInput, match="change slowly from day to day") as refused:
+        journal.design_experiment("magnesium", "pain", start=START)
+    assert refused.value.field == "period_days"
+    assert "21-day periods would do (9 blocks, 378 days)" in refused.value.reason
+    # the way out is real: with 21-day periods the same baseline gives 9 blocks
     protocol, advice = journal.design_experiment(
-        "magnesium", "pain", start=START, seed=7, dose=DoseLevel(amount=200, unit="mg", days=14)
+        "magnesium",
+        "pain",
+        start=START,
+        seed=7,
+        period_days=21,
+        dose=DoseLevel(amount=200, unit="mg", days=21),
     )
-    assert advice is not None and advice.blocks >= 6 and protocol.blocks == advice.blocks
+    assert advice is not None and advice.blocks == 9
+    assert protocol.blocks == advice.blocks and protocol.period_days == 21
     assert set(protocol.order) <= {"AB", "BA"} and protocol.outcome == "pain"
     with pytest.raises(InvalidInput, match="at least 6"):
         journal.design_experiment("magnesium", "pain", start=START, blocks=4)
@@ -70,7 +84,11 @@ def test_randomised_experiment_runs_and_is_analysed(journal: Journal) -> None:
     _log_pain(journal, [d.day for d in days if d.day <= mid], pain[: 2 * 2 * 14])
     early = journal.analyze_experiment(protocol.id, today=mid)
     assert not early.enough_data and early.verdict is None
-    assert "Not enough data yet" in early.message and "of the 6 alternating blocks" in early.message
+    # the real reason (analysis-methods.md 4.2: 3 pairs and 20 effective days per condition)
+    # and the way out, with the range only as wide as it really is
+    assert "Not enough data yet" in early.message and "at least 3 are needed" in early.message
+    assert "more logged days" in early.message and "would be enough" in early.message
+    assert "alternating blocks" not in early.message
     status = journal.experiment_status(protocol.id, today=days[5].day)
     assert status["today"].startswith("Today you are in")
     # the rest of the schedule, with doses logged on most intervention days
@@ -92,7 +110,11 @@ def test_randomised_experiment_runs_and_is_analysed(journal: Journal) -> None:
     assert a.primary.ci_low < -1.5 < a.primary.ci_high
     assert a.randomisation_p is not None and a.paired is not None and len(a.paired.diffs) == 6
     assert result.adherence is not None and 0.85 < (result.adherence.rate or 0) < 0.95
-    assert "Probability of any improvement" in result.message
+    assert result.probabilities is not None
+    assert "probability of any improvement" in result.probabilities
+    assert "improvement of at least 1.0 point" in result.probabilities
+    assert result.randomisation is not None and "p =" not in result.randomisation
+    assert any(c.startswith("Open-label trial") for c in result.caveats)
     assert any("washout" in c for c in result.caveats)
     stopped = journal.set_experiment_status(protocol.id, "finished", on=days[-1].day)
     assert stopped.status == "finished" and journal.experiments()[0].status == "finished"
@@ -203,3 +225,53 @@ def test_a_newcomer_can_plan_a_trial_without_a_baseline(journal) -> None:  # typ
     )
     assert advice is None and len(protocol.order) == 6 and protocol.run_in_days == 14
     assert "Sized without your baseline" in (protocol.why or "")
+
+
+def test_design_uses_the_adherence_this_person_has_shown(journal: Journal) -> None:
+    """Issue 12 part 3: sized with the doses actually logged, not ideal ones, and it says so."""
+    from flarewise.domain.regimens import DoseStep, Regimen
+
+    _baseline(journal, np.random.default_rng(5))
+    journal.add_regimen(
+        Regimen(
+            substance="vitamin_d",
+            steps=(DoseStep(start=START - timedelta(days=60), amount=1000, unit="IU"),),
+        )
+    )
+    journal.add_many(
+        Intake(
+            at=datetime.combine(START - timedelta(days=i), time(9), tzinfo=UTC),
+            substance="vitamin_d",
+            amount=1000,
+            unit="IU",
+        )
+        for i in range(1, 61)
+        if i % 2
+    )
+    protocol, advice = journal.design_experiment(
+        "magnesium", "pain", start=START, seed=1, period_days=28, meaningful_change=2
+    )
+    assert advice is not None and advice.adherence == pytest.approx(0.5, abs=0.02)
+    assert "daily medicines" in advice.adherence_source
+    assert protocol.why is not None and "Sized for your diary as it is" in protocol.why
+    assert "50% of planned doses" in protocol.why
+
+
+def test_a_before_after_design_plans_enough_days_to_answer(journal: Journal) -> None:
+    """14 scored days before and 14 after are needed (analysis-methods.md 4.2); with 14-day
+    phases and 3 washout days that could never happen (11 days after), and every missed day
+    made it worse. The phases are planned for the share of days this person scores."""
+    rng = np.random.default_rng(6)
+    ds = [START - timedelta(days=60 - i) for i in range(60)]
+    pain = 5 + ar1(60, 0.4, 0.8, rng)
+    pain[rng.random(60) < 0.25] = np.nan
+    _log_pain(journal, ds, pain)
+    protocol, _ = journal.design_experiment("coq10", "pain", design="ab", start=START)
+    assert protocol.baseline_days >= 17 and protocol.period_days >= 17 + protocol.washout_days
+    from flarewise.experiments import planned_schedule
+
+    days = planned_schedule(protocol)
+    journal.add_experiment(protocol.replace(status="finished", stopped_on=days[-1].day))
+    _log_pain(journal, [d.day for d in days], 5 + ar1(len(days), 0.4, 0.8, rng))
+    result = journal.analyze_experiment(protocol.id, today=days[-1].day)
+    assert result.enough_data and result.verdict is not None

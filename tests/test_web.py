@@ -425,3 +425,48 @@ def test_medicines_their_doses_and_the_plan(app: Any) -> None:
     assert c.get("/api/medicines").json()["medicines"][0]["active"] is False
     post(c, f"/medicines/{med['id']}/delete")
     assert c.get("/api/medicines").json()["medicines"] == []
+
+
+def test_an_experiment_result_page_says_what_its_numbers_say(app: Any) -> None:
+    """Issue 12 part 3: the verdict follows the interval, probabilities as analysis-methods 4.2
+    words them, the randomisation test in words (never a bare p), the open-label note."""
+    from datetime import UTC, date, datetime, time, timedelta
+
+    import numpy as np
+
+    from flarewise import SymptomCheckin
+    from flarewise.domain.experiments import DoseLevel, Protocol
+    from flarewise.experiments import planned_schedule
+    from flarewise.journal import Journal
+
+    c = signed_up(app, "bea")
+    j = Journal.for_person(app.state.db, "bea", create=False)
+    p = Protocol(
+        title="magnesium and pain",
+        design="randomised_blocks",
+        intervention="magnesium",
+        substance="magnesium",
+        outcome="pain",
+        start=date.today() - timedelta(days=200),
+        order=("AB", "BA", "BA", "AB", "AB", "BA"),
+        dose=DoseLevel(amount=200, unit="mg", days=14),
+        status="finished",
+    )
+    j.add_experiment(p)
+    rng = np.random.default_rng(0)
+    j.add_many(
+        SymptomCheckin(
+            at=datetime.combine(d.day, time(20), tzinfo=UTC),
+            scores={
+                "pain": float(np.clip(round(5 - 1.5 * (d.dose is not None) + rng.normal()), 0, 10))
+            },
+        )
+        for d in planned_schedule(p)
+        if rng.random() > 0.2
+    )
+    data = c.get(f"/api/experiments/{p.id}").json()["result"]
+    assert data["verdict"] == "helped" and data["adequacy"]["enough"] is True
+    page = c.get(f"/experiments/{p.id}").text
+    assert "Magnesium improved your pain" in page and "probability of any improvement" in page
+    assert "Randomisation check" in page and "p = " not in page
+    assert "Open-label trial" in page and "Each period" in page

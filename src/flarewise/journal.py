@@ -11,6 +11,7 @@ transaction: a refused record leaves the journal exactly as it was.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -28,7 +29,7 @@ from flarewise.domain.backup import Backup, StoredEntry
 from flarewise.domain.base import translate
 from flarewise.domain.entries import Assessment, EntryBase, Intake, LabResult
 from flarewise.domain.experiments import Challenge, DoseLevel, Protocol
-from flarewise.domain.profile import Profile
+from flarewise.domain.profile import POPULATIONS, Profile
 from flarewise.domain.regimens import DoseStep, Regimen
 from flarewise.domain.summaries import DaySummary
 from flarewise.domain.trackables import Trackable
@@ -446,11 +447,18 @@ class Journal:
                 base = self._grid(
                     start - timedelta(days=60), start - timedelta(days=1), [f"symptom:{outcome_id}"]
                 )
+                shown, source = self._shown_adherence(start)
                 try:
                     advice = _trials().advise(
-                        base.values[:, 0], meaningful_change, period_days, washout_days
+                        base.values[:, 0],
+                        meaningful_change,
+                        period_days,
+                        washout_days,
+                        adherence=shown,
+                        adherence_source=source,
                     )
                     blocks = advice.blocks
+                    why = f"{why}. {advice.assumptions}" if why else advice.assumptions
                 except InvalidInput as exc:
                     if not without_baseline:
                         raise
@@ -469,6 +477,19 @@ class Journal:
                 )
             seed = seed if seed is not None else secrets.randbelow(2**31)
             order = _trials().random_order(blocks, seed)
+        baseline_days = 14
+        if design in ("ab", "titration"):
+            # the comparison needs 14 scored days before and 14 after (analysis-methods.md
+            # 4.2): plan enough calendar days for that at the share of days this person scores
+            base = self._grid(
+                start - timedelta(days=60), start - timedelta(days=1), [f"symptom:{outcome_id}"]
+            )
+            missing = _trials().design.missing_share(base.values[:, 0])
+            missing = 0.2 if missing >= 1.0 else missing  # no baseline yet: a realistic share
+            needed = math.ceil(14 / max(1.0 - missing, 0.3))
+            baseline_days = max(14, needed)
+            if design == "ab":
+                period_days = max(period_days, needed + washout_days)
         foods = tuple(Challenge(food=self._challenge_food(f)) for f in challenges)
         protocol = Protocol(
             title=f"{vocab.name_of('intervention', iid) if iid in vocab.interventions else iid} "
@@ -482,6 +503,7 @@ class Journal:
             meaningful_change=meaningful_change,
             start=start,
             run_in_days=run_in,
+            baseline_days=baseline_days,
             period_days=period_days,
             washout_days=washout_days if design != "reintroduction" else 0,
             order=order,
@@ -496,6 +518,41 @@ class Journal:
             concurrent=tuple(r.substance for r in self.regimens(active_on=start)),
         )
         return protocol, advice
+
+    def _shown_adherence(self, before: date) -> tuple[float | None, str | None]:
+        """The share of planned doses this person has actually logged, for sizing a trial:
+        from their earlier experiments, else from daily regimens they log intakes for (last 60
+        days). None when the diary shows neither (the design then assumes a realistic rate)."""
+        taken = planned = 0
+        for q in self.experiments():
+            if q.status == "planned" or q.substance is None or q.start >= before:
+                continue
+            done = _trials().executed_schedule(q, before - timedelta(days=1))
+            if not done:
+                continue
+            grid = self._grid(q.start, done[-1].day, [f"intake:{q.substance}"])
+            adh = _trials().analyze.adherence(done, grid, f"intake:{q.substance}")
+            if adh is not None:
+                taken += adh.taken_on_intervention_days
+                planned += adh.intervention_days
+        if planned >= 7:
+            return taken / planned, f"as logged in your earlier experiments, {taken} of {planned}"
+        since = before - timedelta(days=60)
+        regs = [r for r in self.regimens() if not r.as_needed and r.start < before]
+        if regs:
+            grid = self._grid(
+                since, before - timedelta(days=1), [f"intake:{r.substance}" for r in regs]
+            )
+            for r in regs:
+                col = grid.column(f"intake:{r.substance}")
+                if not (col > 0).any():
+                    continue  # intakes of it are never logged: no evidence either way
+                active = [i for i in range(grid.days) if r.active_on(grid.date_of(i))]
+                planned += len(active)
+                taken += int(sum(1 for i in active if col[i] > 0))
+        if planned >= 7:
+            return taken / planned, f"as logged for your daily medicines, {taken} of {planned} days"
+        return None, None
 
     def design_from_finding(self, finding: Any, start: date | None = None) -> tuple[Protocol, Any]:
         """ "Test this": turn a trigger finding into a designed (unsaved) experiment."""
@@ -740,10 +797,18 @@ class Journal:
         unique = list(
             {c.condition: c for c in batch.conditions if c.condition not in have}.values()
         )
+        changes: dict[str, Any] = {}
         if unique:
-            updated = profile.replace(conditions=[*profile.conditions, *unique])
-            self._repo.put_profile(conn, updated.model_dump(mode="json", exclude_none=True))
+            changes["conditions"] = [*profile.conditions, *unique]
             conditions_added = len(unique)
+        # Pregnancy and breastfeeding from a document fill only what the person has not
+        # recorded: their own answer is newer than any file they import.
+        for name, value in batch.populations.items():
+            if getattr(profile, name) is None:
+                changes[name] = value
+        if changes:
+            updated = profile.replace(**changes)
+            self._repo.put_profile(conn, updated.model_dump(mode="json", exclude_none=True))
         return regimens_added, conditions_added
 
     # -- insights ---------------------------------------------------------------------------
@@ -989,6 +1054,7 @@ class Journal:
             backup.profile.conditions,
             names,
             timestamp=backup.exported_at.isoformat(),
+            populations={n: getattr(backup.profile, n) for n in POPULATIONS},
         )
         _write_atomically(path, lambda fh: fh.write(json.dumps(bundle, indent=1)))
         return len(bundle["entry"])

@@ -113,8 +113,10 @@ def experiment_new(
     if advice:
         out.print(
             f"{advice.blocks} AB/BA blocks of {period} days ({advice.days} days): "
-            f"{advice.reason}; your day-to-day SD is {advice.sd:.1f} points."
+            f"{advice.reason}; your day-to-day SD is {advice.sd:.1f} points; chance of "
+            f"detecting your chosen change: {advice.power:.0%}."
         )
+        out.print(advice.assumptions, markup=False)
     if protocol.order:
         out.print("Randomised order: " + " ".join(protocol.order))
     out.print(f"Start it with `flarewise experiment start {protocol.id[:8]}`.")
@@ -219,30 +221,38 @@ def experiment_analyze(
         emit_json(asdict(r))
         return
     out.print(r.message, style="bold" if r.enough_data else None, markup=False)
+    if r.probabilities:
+        out.print(r.probabilities, markup=False)
     a = r.analysis
     if a is not None:
         table = Table(title="Periods")
-        for col in ("period", "block", "arm", "mean", "days"):
+        for col in ("period", "block", "arm", "mean", "scored days", "weight (effective days)"):
             table.add_column(col)
         for pm in a.periods:
             table.add_row(
                 str(pm.period + 1),
                 str(pm.block + 1),
-                pm.arm,
+                "with" if pm.arm == "B" else "without",
                 "" if pm.mean is None else f"{pm.mean:.2f}",
                 f"{pm.days_used}/{pm.days_planned}",
+                f"{pm.effective:.1f}",
             )
         out.print(table)
+        if r.adequacy is not None:
+            ad = r.adequacy
+            out.print(
+                f"Effective days (what the estimate needs: 20 per condition, 3 block pairs): "
+                f"{ad.effective_control:.1f} without, {ad.effective_treated:.1f} with; "
+                f"{ad.pairs} block pairs with scores in both periods.",
+                markup=False,
+            )
         if a.paired:
             out.print(
-                f"Paired blocks: {a.paired.mean:+.2f} (95% interval {a.paired.ci_low:+.2f} to "
-                f"{a.paired.ci_high:+.2f}, {len(a.paired.diffs)} blocks)"
+                f"Paired blocks (secondary): {a.paired.mean:+.2f} (95% interval "
+                f"{a.paired.ci_low:+.2f} to {a.paired.ci_high:+.2f}, {len(a.paired.diffs)} pairs)"
             )
-        if a.randomisation_p is not None:
-            out.print(
-                f"Randomisation test: p = {a.randomisation_p:.3f} (smallest possible "
-                f"{a.min_possible_p:.3f})"
-            )
+        if r.randomisation:
+            out.print(r.randomisation, markup=False)
     for f in r.foods:
         out.print(f"{f.food}: {f.verdict} - {f.evidence}", markup=False)
     for c in r.caveats:

@@ -22,6 +22,7 @@ from flarewise.domain import (
     Sleep,
     SymptomCheckin,
     Therapy,
+    doses,
 )
 from flarewise.domain.body import parse_sites
 from flarewise.domain.entries import EntryBase
@@ -160,7 +161,7 @@ def log_intake(
     substance: Annotated[
         str, typer.Argument(help="Supplement or medicine, e.g. magnesium-citrate, 'vit d'.")
     ],
-    amount: Annotated[float | None, typer.Argument(help="Dose amount.")] = None,
+    amount: Annotated[str | None, typer.Argument(help="Dose amount, a number above 0.")] = None,
     unit: Annotated[
         str | None, typer.Argument(help="Dose unit: mg, mcg, g, IU, mL, 'billion CFU', capsule...")
     ] = None,
@@ -185,13 +186,14 @@ def log_intake(
     as_json: JsonOpt = False,
 ) -> None:
     """Log one dose: taken (with amount), taken with dose unknown, or skipped."""
+    dose = doses.optional_amount(amount, "AMOUNT")
     if skipped and dose_unknown:
         raise InvalidInput("--skipped", "a dose cannot be both skipped and taken")
-    if amount is not None and unit is None:
+    if dose is not None and unit is None:
         raise InvalidInput("unit", "give the unit after the amount, e.g. 200 mg")
-    if amount is None and not (skipped or dose_unknown):
+    if dose is None and not (skipped or dose_unknown):
         raise InvalidInput("amount", "give the dose (e.g. 200 mg), or --dose-unknown, or --skipped")
-    if dose_unknown and amount is not None:
+    if dose_unknown and dose is not None:
         raise InvalidInput("amount", "--dose-unknown and an amount contradict each other")
 
     def make(j: Journal) -> EntryBase:
@@ -202,7 +204,7 @@ def log_intake(
             substance=sid,
             form=form,
             status=status,
-            amount=amount,
+            amount=dose,
             unit=unit,
             basis="compound" if compound else None,
             route=route,

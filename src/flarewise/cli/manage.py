@@ -12,7 +12,9 @@ from rich.table import Table
 
 from flarewise.cli.app import JsonOpt, app, emit_json, journal, out, state
 from flarewise.cli.when import parse_day
-from flarewise.domain import Condition, DoseStep, Regimen, Trackable
+from flarewise.domain import Condition, DoseStep, Regimen, Trackable, doses
+from flarewise.domain.profile import POPULATIONS, population_answer, population_prompt
+from flarewise.domain.regimens import UnitStrength
 from flarewise.errors import InvalidInput
 from flarewise.journal import Journal, migrate_database, read_backup, schema_status
 
@@ -28,6 +30,10 @@ app.add_typer(db_app, name="db")
 app.add_typer(profile_app, name="profile")
 app.add_typer(regimen_app, name="regimen")
 app.add_typer(trackable_app, name="trackable")
+
+
+def _yes_no(value: bool | None) -> str:
+    return "not recorded" if value is None else ("yes" if value else "no")
 
 
 def progress_bar(label: str) -> Progress:
@@ -150,7 +156,15 @@ def profile_show(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     table.add_row("clinical findings", ", ".join(p.clinical_findings))
     table.add_row("allergies", ", ".join(p.allergies))
     table.add_row("avoid", ", ".join(p.preferences.avoid))
+    for name in POPULATIONS:
+        table.add_row(name.replace("_", " "), _yes_no(getattr(p, name)))
     out.print(table)
+    if population_prompt(p):
+        out.print(
+            "Pregnancy and breastfeeding are not recorded. Some options are unsafe in pregnancy "
+            "or while breastfeeding: `flarewise profile set --pregnant no` (or yes) records it.",
+            style="dim",
+        )
 
 
 @profile_app.command("set")
@@ -172,8 +186,16 @@ def profile_set(
     avoid: Annotated[
         list[str] | None, typer.Option(help="Something you do not want suggested (id).")
     ] = None,
+    pregnant: Annotated[str | None, typer.Option(help="yes, no or unknown (not recorded).")] = None,
+    planning_pregnancy: Annotated[
+        str | None, typer.Option(help="yes, no or unknown (not recorded).")
+    ] = None,
+    breastfeeding: Annotated[
+        str | None, typer.Option(help="yes, no or unknown (not recorded).")
+    ] = None,
 ) -> None:
-    """Change your profile."""
+    """Change your profile. Pregnancy and breastfeeding are asked because some options are
+    unsafe then; `unknown` clears an answer."""
     j = journal(ctx)
     p = j.profile()
     changes: dict[str, object] = {}
@@ -205,6 +227,13 @@ def profile_set(
             **p.preferences.model_dump(),
             "avoid": [*p.preferences.avoid, *avoid],
         }
+    for name, answer in (
+        ("pregnant", pregnant),
+        ("planning_pregnancy", planning_pregnancy),
+        ("breastfeeding", breastfeeding),
+    ):
+        if answer is not None:
+            changes[name] = population_answer(answer, f"--{name.replace('_', '-')}")
     j.update_profile(**changes)
     out.print("Profile updated.")
 
@@ -224,6 +253,8 @@ def _regimen_rows(j: Journal, regimens: list[Regimen]) -> Table:
             else j.vocabulary.name_of("substance", r.substance)
         )
         dose = f"{last.amount:g} {last.unit}" if last.amount is not None else "unknown"
+        if r.strength is not None:
+            dose += f" ({r.strength.label()})"
         table.add_row(
             r.id[:8],
             name,
@@ -248,32 +279,47 @@ def _find_regimen(j: Journal, prefix: str) -> Regimen:
 def regimen_add(
     ctx: typer.Context,
     substance: Annotated[str, typer.Argument(help="e.g. duloxetine, magnesium-glycinate, ldn.")],
-    amount: Annotated[float, typer.Argument(help="Dose per time taken.")],
-    unit: Annotated[str, typer.Argument(help="mg, mcg, IU, ...")],
-    times_per_day: Annotated[float, typer.Option(help="How many times a day.")] = 1.0,
+    amount: Annotated[str, typer.Argument(help="Dose per time taken, a number above 0.")],
+    unit: Annotated[str, typer.Argument(help="mg, mcg, IU, tablet, capsule, drop, scoop...")],
+    times_per_day: Annotated[str, typer.Option(help="How many times a day.")] = "1",
     start: Annotated[str | None, typer.Option(help="Start date (default today).")] = None,
+    strength: Annotated[
+        str | None,
+        typer.Option(
+            help="What one tablet, capsule, drop or scoop holds, e.g. '120 mg' (needed to "
+            "check a dose counted in product units)."
+        ),
+    ] = None,
     as_needed: Annotated[bool, typer.Option("--as-needed", help="Taken only when needed.")] = False,
     reason: Annotated[str | None, typer.Option(help="Why it was started.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Start a regular medicine or supplement."""
     j = journal(ctx)
+    dose = doses.amount(amount, "AMOUNT")
+    per_day = doses.amount(times_per_day, "--times-per-day")
     sid, form = j.vocabulary.resolve_substance(substance)
-    day = parse_day(start, j.timezone(), "--start")
+    day = doses.regimen_day(parse_day(start, j.timezone(), "--start"), "--start")
+    per_unit = None
+    if strength is not None:
+        value, strength_unit, per = doses.strength(strength, unit, "--strength")
+        per_unit = UnitStrength(amount=value, unit=strength_unit, per=per)
     r = j.add_regimen(
         Regimen(
             substance=sid,
             form=form,
             as_needed=as_needed,
             reason=reason,
-            steps=[DoseStep(start=day, amount=amount, unit=unit, times_per_day=times_per_day)],
+            strength=per_unit,
+            steps=[DoseStep(start=day, amount=dose, unit=unit, times_per_day=per_day)],
         )
     )
     if as_json:
         emit_json(r.model_dump(mode="json"))
     else:
+        holds = f" ({r.strength.label()})" if r.strength else ""
         out.print(
-            f"Started {j.vocabulary.name_of('substance', sid)} {amount:g} {unit} "
+            f"Started {j.vocabulary.name_of('substance', sid)} {dose:g} {r.steps[0].unit}{holds} "
             f"from {day} (id {r.id[:8]})"
         )
 
@@ -293,22 +339,27 @@ def regimen_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 def regimen_dose(
     ctx: typer.Context,
     regimen_id: Annotated[str, typer.Argument(help="Regimen id (first characters).")],
-    amount: Annotated[float, typer.Argument()],
+    amount: Annotated[str, typer.Argument(help="The new dose, a number above 0.")],
     unit: Annotated[str, typer.Argument()],
     from_: Annotated[
         str | None, typer.Option("--from", help="Date of the change (default today).")
     ] = None,
     times_per_day: Annotated[
-        float | None, typer.Option(help="New times per day (default unchanged).")
+        str | None, typer.Option(help="New times per day (default unchanged).")
     ] = None,
 ) -> None:
     """Record a dose change."""
     j = journal(ctx)
+    dose = doses.amount(amount, "AMOUNT")
     r = _find_regimen(j, regimen_id)
-    day = parse_day(from_, j.timezone(), "--from")
-    tpd = times_per_day if times_per_day is not None else r.steps[-1].times_per_day
-    j.change_dose(r.id, DoseStep(start=day, amount=amount, unit=unit, times_per_day=tpd))
-    out.print(f"Dose of {r.substance} is {amount:g} {unit} from {day}.")
+    day = doses.regimen_day(parse_day(from_, j.timezone(), "--from"), "--from")
+    tpd = (
+        doses.amount(times_per_day, "--times-per-day")
+        if times_per_day is not None
+        else r.steps[-1].times_per_day
+    )
+    j.change_dose(r.id, DoseStep(start=day, amount=dose, unit=unit, times_per_day=tpd))
+    out.print(f"Dose of {r.substance} is {dose:g} {unit} from {day}.")
 
 
 @regimen_app.command("stop")

@@ -196,7 +196,7 @@ def kb_show(
 ) -> None:
     """One intervention: evidence, sources, dose, limit, safety rules, monitoring."""
     vocab = load_vocabulary()
-    i = vocab.interventions[vocab.resolve("intervention", intervention, "intervention")]
+    i = vocab.interventions[vocab.resolve_intervention(intervention, "intervention")]
     if as_json:
         data = i.model_dump(mode="json")
         data["citations"] = [{**c.model_dump(mode="json"), "link": c.link} for c in i.citations]

@@ -61,7 +61,17 @@ def _join(outer: str, inner: str) -> str:
     return f"{outer}{inner}" if inner.startswith("[") else f"{outer}.{inner}"
 
 
+#: pydantic's wording for the commonest number mistakes, said for a person instead.
+_PLAIN = {
+    "finite_number": "must be a number, not NaN or infinity",
+    "float_parsing": "is not a number",
+    "int_parsing": "is not a whole number",
+}
+
+
 def _reason(err: Any) -> str:
+    if err.get("type") in _PLAIN:
+        return _PLAIN[err["type"]]
     msg = str(err.get("msg", "invalid value"))
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):

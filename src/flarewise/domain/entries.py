@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -240,16 +243,55 @@ class Note(EntryBase):
 LabFlag = Literal["LL", "L", "N", "H", "HH", "A"]
 
 
+_READING_STORED: ContextVar[bool] = ContextVar("reading_stored", default=False)
+
+
+@contextmanager
+def reading_stored() -> Iterator[None]:
+    """Within this block, records are being read back from storage: rules added after a value
+    may have been stored (a lab value below 0, a regimen date outside the window) are not
+    re-applied, so an old journal still opens and exports. New entries and restores are
+    checked in full. (A context variable, not pydantic's validation context: records with
+    their own ``__init__`` do not pass that context on to nested records.)"""
+    token = _READING_STORED.set(True)
+    try:
+        yield
+    finally:
+        _READING_STORED.reset(token)
+
+
+def stored() -> bool:
+    return _READING_STORED.get()
+
+
+def _lab_number(value: float) -> float:
+    if stored():
+        return value
+    # Every analyte flarewise reads is an amount, a concentration, a rate or a count: none can be
+    # below 0, so a negative number is a typing or unit mistake (vitamin D -5 ng/mL must not be
+    # read as "at risk of deficiency"). 0 is kept: laboratories report an undetectable amount
+    # (CRP, IL-6, rheumatoid factor) as 0. Signed results (base excess) are out of scope.
+    if value < 0:
+        raise ValueError(f"a lab value cannot be below 0 (got {value:g}); check the number")
+    if value > 1e9:
+        raise ValueError(f"{value:g} is not a lab value; check the number and its unit")
+    return value
+
+
+#: A lab number: finite (the record refuses NaN and infinities), from 0 to 1e9.
+LabNumber = Annotated[float, AfterValidator(_lab_number)]
+
+
 class LabResult(EntryBase):
     """A laboratory result as the lab reported it. ``at`` is the specimen time."""
 
     kind: Literal["lab"] = "lab"
     loinc: Loinc
-    value: float | None = None
+    value: LabNumber | None = None
     value_text: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     unit: Annotated[str, Field(min_length=1, max_length=40)] | None = None
-    ref_low: float | None = None
-    ref_high: float | None = None
+    ref_low: LabNumber | None = None
+    ref_high: LabNumber | None = None
     ref_text: Annotated[str, Field(max_length=200)] | None = None
     flag: LabFlag | None = None
     lab: Annotated[str, Field(max_length=200)] | None = None

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from flarewise.domain.base import Record
 from flarewise.domain.entries import Slug
+from flarewise.errors import InvalidInput
 
 
 def _zone(name: str) -> str:
@@ -56,6 +57,38 @@ class Override(Record):
     clinician: Annotated[str, Field(min_length=1, max_length=200)]
     on: date
     note: Annotated[str, Field(max_length=2000)] | None = None
+
+
+#: The D.5.5 populations, in the order they are asked.
+POPULATIONS = ("pregnant", "planning_pregnancy", "breastfeeding")
+_ANSWERS: dict[str, bool | None] = {
+    "yes": True,
+    "y": True,
+    "true": True,
+    "no": False,
+    "n": False,
+    "false": False,
+    "unknown": None,
+    "not recorded": None,
+    "": None,
+}
+
+
+def population_answer(text: str, field: str) -> bool | None:
+    """``yes`` / ``no`` / ``unknown`` (not recorded) as the profile stores it."""
+    key = " ".join(str(text).strip().lower().split())
+    if key not in _ANSWERS:
+        raise InvalidInput(field, f"answer yes, no or unknown, not {text!r}")
+    return _ANSWERS[key]
+
+
+def population_prompt(profile: Profile) -> bool:
+    """Whether to invite the person, once, to record pregnancy and breastfeeding: nothing of
+    the three is recorded and the sex is female, unspecified or not given (SAF-PREG-UNKNOWN's
+    population, clinical-rules.md D.5.3; age is left to the safety rule)."""
+    if profile.sex not in (None, "female", "unspecified"):
+        return False
+    return all(getattr(profile, name) is None for name in POPULATIONS)
 
 
 class Profile(Record):

@@ -11,14 +11,30 @@ from datetime import date, timedelta
 from itertools import pairwise
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from flarewise.domain.base import Record
-from flarewise.domain.entries import DoseBasis, DoseUnit, Route, Slug, new_id
+from flarewise.domain.doses import regimen_day
+from flarewise.domain.entries import DoseBasis, DoseUnit, Route, Slug, new_id, stored
+from flarewise.domain.units import is_product_unit
+from flarewise.errors import InvalidInput
+
+
+def _sane_day(day: date) -> date:
+    if stored():
+        return day
+    try:
+        return regimen_day(day, "")
+    except InvalidInput as exc:
+        raise ValueError(exc.reason) from None
+
+
+#: A start or stop date between 1900 and a year from today (domain/doses.py says why).
+RegimenDay = Annotated[date, AfterValidator(_sane_day)]
 
 
 class DoseStep(Record):
-    start: date
+    start: RegimenDay
     amount: Annotated[float, Field(gt=0, le=1e15)] | None = None
     unit: DoseUnit | None = None
     times_per_day: Annotated[float, Field(gt=0, le=48)] = 1.0
@@ -43,6 +59,24 @@ class UnitStrength(Record):
     unit: DoseUnit
     per: DoseUnit  # the product unit: tablet, capsule, drop, scoop, ...
 
+    @model_validator(mode="after")
+    def _units(self) -> UnitStrength:
+        if is_product_unit(self.unit):
+            raise ValueError(
+                f"unit: a strength is what one {self.per} holds, in mg, mcg, g, IU or CFU, "
+                f"not in {self.unit}"
+            )
+        if not is_product_unit(self.per):
+            raise ValueError(
+                f"per: a strength is per tablet, capsule, drop, spray, scoop or gummy, "
+                f"not per {self.per}"
+            )
+        return self
+
+    def label(self) -> str:
+        """ "120 mg per capsule", as the faces show it."""
+        return f"{self.amount:g} {self.unit} per {self.per}"
+
 
 class Regimen(Record):
     id: Annotated[str, Field(min_length=1, max_length=64)] = Field(default_factory=new_id)
@@ -52,7 +86,7 @@ class Regimen(Record):
     basis: DoseBasis | None = None
     strength: UnitStrength | None = None
     steps: Annotated[tuple[DoseStep, ...], Field(min_length=1, max_length=500)]
-    stop: date | None = None
+    stop: RegimenDay | None = None
     as_needed: bool = False
     reason: Annotated[str, Field(max_length=2000)] | None = None
     source: Annotated[str, Field(min_length=1, max_length=64)] = "manual"
@@ -65,6 +99,18 @@ class Regimen(Record):
             raise ValueError("steps: dose steps must be in date order, one per start date")
         if self.stop is not None and self.stop < starts[0]:
             raise ValueError("stop: the stop date is before the start date")
+        if self.strength is not None:
+            counted = {s.unit for s in self.steps if s.unit is not None and is_product_unit(s.unit)}
+            if not counted:
+                raise ValueError(
+                    "strength: a strength per unit is only kept when the dose is counted in "
+                    "tablets, capsules, drops, sprays, scoops or gummies"
+                )
+            if counted != {self.strength.per}:
+                raise ValueError(
+                    f"strength: the strength is per {self.strength.per} but the dose is "
+                    f"counted in {', '.join(sorted(counted))}"
+                )
         return self
 
     @property

@@ -24,6 +24,7 @@ class Dimension(StrEnum):
     PATCH = "patch"
     PUFF = "puff"
     SERVING = "serving"
+    GUMMY = "gummy"
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ _UNITS: dict[str, Unit] = {
         Unit("patch", Dimension.PATCH, 1.0),
         Unit("puff", Dimension.PUFF, 1.0),
         Unit("serving", Dimension.SERVING, 1.0),
+        Unit("gummy", Dimension.GUMMY, 1.0),
     )
 }
 
@@ -96,11 +98,33 @@ _ALIASES: dict[str, str] = {
     "servings": "serving",
     "scoop": "serving",
     "scoops": "serving",
+    "gummies": "gummy",
 }
+
+#: Counts of a product (clinical-rules.md D.5.6 "product units"): a dose in one of these says
+#: nothing about the amount of substance until the product's strength per unit is known.
+PRODUCT_DIMENSIONS = frozenset(
+    {
+        Dimension.TABLET,
+        Dimension.CAPSULE,
+        Dimension.DROP,
+        Dimension.SPRAY,
+        Dimension.SACHET,
+        Dimension.PATCH,
+        Dimension.PUFF,
+        Dimension.SERVING,
+        Dimension.GUMMY,
+    }
+)
 
 
 def known_units() -> list[str]:
     return list(_UNITS)
+
+
+def is_product_unit(unit: str) -> bool:
+    """True for tablet, capsule, drop, scoop...: units that count a product, not a substance."""
+    return parse_unit(unit).dimension in PRODUCT_DIMENSIONS
 
 
 def parse_unit(text: str) -> Unit:

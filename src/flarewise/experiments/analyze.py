@@ -1,5 +1,6 @@
 """Analysing an experiment: the effect with its uncertainty, per-period means, the randomisation
-test, adherence, missing days, trend and carry-over, or an honest "not enough data yet"."""
+test, adherence, missing days, trend and carry-over, or an honest "not enough data yet" with the
+real reason and the way out. The words come from ``wording.py``, derived from the numbers."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from datetime import date
 
 import numpy as np
 
+from flarewise.analysis.adequacy import Adequacy, assess
 from flarewise.analysis.grid import DailyGrid
-from flarewise.analysis.nof1 import CONTROL, TREATED, Nof1Analysis, analyze
+from flarewise.analysis.nof1 import CONTROL, EXCLUDED, TREATED, Nof1Analysis, analyze
 from flarewise.domain.experiments import Protocol
+from flarewise.experiments import wording
 from flarewise.experiments.schedule import PlannedDay, executed_schedule, planned_schedule
 
 SIGNAL_NOT_PROOF = (
@@ -50,13 +53,17 @@ class ExperimentResult:
     design: str
     enough_data: bool
     message: str
-    verdict: str | None  # "helped", "worsened", "no clear effect"; None when not enough data
+    verdict: str | None  # see wording.VERDICTS; None when not enough data
     analysis: Nof1Analysis | None
     adherence: Adherence | None
     days_planned: int
     days_elapsed: int
     caveats: tuple[str, ...] = ()
     foods: tuple[FoodVerdict, ...] = field(default=())
+    adequacy: Adequacy | None = None  # the rule's figures and the way out (randomised designs)
+    probabilities: str | None = None  # the 4.2 pair of probabilities, in words
+    randomisation: str | None = None  # the randomisation test, in words
+    open_label: bool = True  # the person knew what they took on which day
 
 
 def _arrays(days: list[PlannedDay], grid: DailyGrid, outcome: str) -> tuple[np.ndarray, ...]:
@@ -66,7 +73,8 @@ def _arrays(days: list[PlannedDay], grid: DailyGrid, outcome: str) -> tuple[np.n
             if 0 <= grid.row_of(d.day) < grid.days
             else np.nan
             for d in days
-        ]
+        ],
+        dtype=float,
     )
     arm = np.array([d.arm for d in days], float)
     period = np.array([d.period for d in days], float)
@@ -81,24 +89,13 @@ def adherence(
         return None
     x = grid.column(taken_measure)
 
-    def taken(d: PlannedDay) -> bool:
+    def taken(d: PlannedDay) -> int:
         r = grid.row_of(d.day)
-        return 0 <= r < grid.days and np.isfinite(x[r]) and x[r] > 0
+        return int(0 <= r < grid.days and bool(np.isfinite(x[r])) and bool(x[r] > 0))
 
     on = [d for d in days if d.dose is not None and d.phase != "paused"]
     off = [d for d in days if d.arm == CONTROL]
     return Adherence(len(on), sum(taken(d) for d in on), len(off), sum(taken(d) for d in off))
-
-
-def _range_words(a: Nof1Analysis) -> str:
-    if a.primary is None:
-        return ""
-    f = a.primary
-    return (
-        f" With what you have, the estimate is {f.effect:+.1f} points, but the range of "
-        f"plausible values runs from {f.ci_low:+.1f} to {f.ci_high:+.1f}, so it could help, "
-        "do nothing, or worsen it."
-    )
 
 
 def analyze_experiment(
@@ -114,14 +111,14 @@ def analyze_experiment(
     planned = planned_schedule(p)
     days = executed_schedule(p, today)
     name = (p.substance or p.intervention).replace("_", " ")
+    what = outcome_id.replace("_", " ")
     if measure not in grid.names:
         return ExperimentResult(
             p.id,
             outcome_id,
             p.design,
             False,
-            f"Not enough data yet: no {outcome_id.replace('_', ' ')} scores "
-            "are logged for this experiment's days.",
+            f"Not enough data yet: no {what} scores are logged for this experiment's days.",
             None,
             None,
             None,
@@ -146,42 +143,49 @@ def analyze_experiment(
         lower_is_better=p.lower_is_better,
     )
     adh = adherence(days, grid, taken_measure)
-    caveats = list(result.notes)
-    enough, message = _enough(p, result, arm, y, name, outcome_id)
-    if p.design in ("ab", "titration"):
-        caveats.append(
-            f"This compares before and after starting {name}. Other changes over the "
-            "same time could explain part of the difference. A blinded on/off "
-            "schedule would give a firmer answer."
+    finished = p.status in ("stopped", "finished") or len(days) >= len(planned)
+    future = [] if finished else planned[len(days) :]
+    period_arm = {d.period: d.arm for d in planned if d.period >= 0 and d.arm != EXCLUDED}
+    ad: Adequacy | None = None
+    if p.design == "randomised_blocks":
+        compared = np.where(arm != EXCLUDED, y, np.nan)
+        ad = assess(
+            compared,
+            arm,
+            period,
+            block,
+            result.phi,
+            future_arm=np.array([d.arm for d in future], float),
+            future_period=np.array([d.period for d in future], float),
+            future_block=np.array([d.block for d in future], float),
+            has_fit=result.primary is not None,
         )
-    if p.design == "titration":
-        caveats.append("Judged on the stable-dose phase only, not during up-titration.")
-    if p.washout_days:
-        caveats.append(
-            f"The first {p.washout_days} days of each period were left out as "
-            "washout, so carry-over between periods is not counted as effect."
+        enough = ad.enough
+        message = "" if enough else _refusal(p, result, ad, future, period_arm, finished)
+    else:
+        enough, message = _enough_before_after(
+            result,
+            arm,
+            y,
+            name,
+            what,
+            p.lower_is_better,
+            before_over=finished or any(d.period >= 1 or d.phase == "titration" for d in days),
+            finished=finished,
         )
-    if result.days_missing:
-        caveats.append(
-            f"{result.days_missing} of the compared days had no score and were "
-            "left out (never filled in)."
-        )
-    if adh is not None and adh.rate is not None and adh.rate < 0.8:
-        caveats.append(
-            f"{name.capitalize()} was logged as taken on {adh.rate:.0%} of the days "
-            "it was planned; the estimate describes what was actually done."
-        )
-    if adh is not None and adh.taken_on_control_days:
-        caveats.append(
-            f"It was also taken on {adh.taken_on_control_days} days meant to be without it."
-        )
+    caveats = _caveats(p, result, adh, ad, period_arm, name, what)
     verdict = None
+    if enough and not finished:
+        caveats.insert(
+            0,
+            f"Interim result: day {len(days)} of {len(planned)}. Deciding as soon as a result "
+            "looks good makes chance findings more likely; finish the plan before you decide.",
+        )
     if enough and result.primary is not None:
-        f = result.primary
-        good = f.ci_high < 0 if p.lower_is_better else f.ci_low > 0
-        bad = f.ci_low > 0 if p.lower_is_better else f.ci_high < 0
-        verdict = "helped" if good else "worsened" if bad else "no clear effect"
-        message = _verdict_words(verdict, name, outcome_id, result)
+        verdict = wording.verdict_of(result.primary, meaningful, p.lower_is_better)
+        message = wording.verdict_words(
+            verdict, name, what, result.primary, meaningful, p.lower_is_better
+        )
     return ExperimentResult(
         p.id,
         outcome_id,
@@ -194,54 +198,131 @@ def analyze_experiment(
         len(planned),
         len(days),
         tuple(caveats),
+        adequacy=ad,
+        probabilities=wording.probability_words(result, verdict),
+        randomisation=wording.randomisation_words(result, name),
+        open_label=True,
     )
 
 
-def _enough(
-    p: Protocol, a: Nof1Analysis, arm: np.ndarray, y: np.ndarray, name: str, outcome: str
-) -> tuple[bool, str]:
-    what = outcome.replace("_", " ")
-    if p.design == "randomised_blocks":
-        complete = len(a.paired.diffs) if a.paired else 0
-        per_period = [pm.days_used for pm in a.periods]
-        if complete < 3 or (per_period and min(per_period) < 8):
-            return False, (
-                f"Not enough data yet to say whether {name} changes your {what}. You "
-                f"have {complete} of the {p.blocks} alternating blocks this comparison "
-                f"needs.{_range_words(a)}"
+def _refusal(
+    p: Protocol,
+    a: Nof1Analysis,
+    ad: Adequacy,
+    future: list[PlannedDay],
+    period_arm: dict[int, int],
+    finished: bool,
+) -> str:
+    starts: dict[int, date] = {}
+    for d in future:
+        if d.period >= 0 and d.arm != EXCLUDED:
+            starts.setdefault(d.period, d.day)
+    return wording.refusal_words(
+        (p.substance or p.intervention).replace("_", " "),
+        p.outcome.replace("_", " "),
+        a,
+        ad,
+        period_arm=period_arm,
+        period_start=starts,
+        finished=finished,
+        period_days=p.period_days,
+        lower_is_better=p.lower_is_better,
+    )
+
+
+def _caveats(
+    p: Protocol,
+    result: Nof1Analysis,
+    adh: Adherence | None,
+    ad: Adequacy | None,
+    period_arm: dict[int, int],
+    name: str,
+    what: str,
+) -> list[str]:
+    caveats = [wording.open_label(name, what)]
+    if ad is not None:
+        caveats += [c for c in (wording.pairs_caveat(ad), wording.thin_caveat(ad, period_arm)) if c]
+    if p.design in ("ab", "titration"):
+        caveats.append(
+            f"This compares before and after starting {name}. Other changes over the "
+            "same time could explain part of the difference. A blinded on/off "
+            "schedule would give a firmer answer."
+        )
+    if p.design == "titration":
+        caveats.append("Judged on the stable-dose phase only, not during up-titration.")
+    trend = result.trend_per_30_days
+    if trend is not None and abs(trend) >= 0.5:
+        if p.design == "randomised_blocks":
+            caveats.append(
+                f"Your {what} drifted by {trend:+.1f} points per 30 days over the trial, "
+                "whatever the phase; the randomised, alternating order keeps such drift from "
+                "passing for an effect."
             )
-        return True, ""
+        else:
+            caveats.append(
+                f"Your {what} drifted by {trend:+.1f} points per 30 days regardless of "
+                "phase; a before/after design cannot separate that from the intervention."
+            )
+    if p.washout_days:
+        caveats.append(
+            f"The first {p.washout_days} days of each period were left out as washout, so an "
+            f"effect that lingers up to {p.washout_days} days after stopping, or takes that "
+            "long to start, is not counted for the wrong period. An effect that lingers "
+            "longer would make the difference look smaller, not larger."
+        )
+    if result.days_missing:
+        caveats.append(
+            f"{result.days_missing} of the compared days had no score and were "
+            "left out (never filled in)."
+        )
+    if adh is not None and adh.rate is not None and adh.rate < 0.95:
+        caveats.append(
+            f"{name.capitalize()} was logged as taken on {adh.rate:.0%} of the days "
+            "it was planned; the estimate describes what was actually done, and missed "
+            "doses make a real effect look smaller."
+        )
+    if adh is not None and adh.taken_on_control_days:
+        caveats.append(
+            f"It was also taken on {adh.taken_on_control_days} days meant to be without it."
+        )
+    return caveats
+
+
+def _enough_before_after(
+    a: Nof1Analysis,
+    arm: np.ndarray,
+    y: np.ndarray,
+    name: str,
+    what: str,
+    lower_is_better: bool,
+    *,
+    before_over: bool,
+    finished: bool,
+) -> tuple[bool, str]:
+    """AB and titration: 14 scored days before and 14 after (analysis-methods.md 4.2). The way
+    out only asks for days that can still be logged: once the before phase is over its missing
+    days cannot be made up."""
     base = int(np.isfinite(y[arm == CONTROL]).sum())
     post = int(np.isfinite(y[arm == TREATED]).sum())
-    if base < 14 or post < 14:
-        return False, (
-            f"Not enough data yet to say whether {name} changes your {what}: the "
-            f"comparison needs 14 scored days before and 14 after; you have {base} "
-            f"and {post}.{_range_words(a)}"
-        )
-    return True, ""
-
-
-def _verdict_words(verdict: str, name: str, outcome: str, a: Nof1Analysis) -> str:
-    f = a.primary
-    assert f is not None
-    what = outcome.replace("_", " ")
-    head = {
-        "helped": f"{name.capitalize()} improved your {what}",
-        "worsened": f"{name.capitalize()} worsened your {what}",
-        "no clear effect": f"No clear effect of {name} on your {what}",
-    }[verdict]
-    probs = ""
-    if a.p_any_improvement is not None and a.p_meaningful_improvement is not None:
-        probs = (
-            f" Probability of any improvement: {a.p_any_improvement:.0%}; of an "
-            f"improvement at least as large as your chosen change: "
-            f"{a.p_meaningful_improvement:.0%}."
-        )
-    return (
-        f"{head}: {f.effect:+.2f} points (95% interval {f.ci_low:+.2f} to {f.ci_high:+.2f}, "
-        f"{a.days_compared} days).{probs}"
+    if base >= 14 and post >= 14 and a.primary is not None:
+        return True, ""
+    head = (
+        f"Not enough data yet to say whether {name} changes your {what}: the comparison "
+        f"needs 14 scored days before and 14 after; you have {base} and {post}."
     )
+    if base < 14 and before_over:
+        way = (
+            "The before phase is over, so this comparison cannot get there; a randomised "
+            f"on/off schedule of {name} would answer instead."
+        )
+    elif post < 14 and finished:
+        way = "The schedule is over; extending it would be the way to an answer."
+    else:
+        need = [f"{14 - base} more before"] if base < 14 else []
+        need += [f"{14 - post} more after"] if post < 14 else []
+        way = f"{' and '.join(need) or 'A few more'} would be enough."
+        way = way[0].upper() + way[1:]
+    return False, " ".join(s for s in (head, way, wording.so_far(a, lower_is_better)) if s)
 
 
 def _reintroduction(

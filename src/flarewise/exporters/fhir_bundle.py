@@ -14,13 +14,13 @@ itself is kept as an identifier.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
-from datetime import date
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flarewise.domain.entries import EntryBase, Intake, LabResult, Measurement, SymptomCheckin
 from flarewise.domain.profile import Condition
-from flarewise.domain.regimens import Regimen
+from flarewise.domain.regimens import Regimen, UnitStrength
 
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
@@ -32,7 +32,25 @@ FLAREWISE_ENTRY = "urn:flarewise:entry"
 FLAREWISE_FORM = "urn:flarewise:form"
 FLAREWISE_ROUTE = "urn:flarewise:route"
 FLAREWISE_BASIS = "urn:flarewise:dose-basis"
+#: What one product unit holds, on the Dosage: a Ratio of the substance's amount (mg, IU...) to
+#: one product unit (capsule, drop...). An extension rather than a contained Medication, so the
+#: statement keeps its coded medicationCodeableConcept (the importer also reads a referenced
+#: Medication's ingredient strength, the standard's other place for it).
+FLAREWISE_STRENGTH = "urn:flarewise:strength-per-unit"
+FLAREWISE_POPULATION = "urn:flarewise:population"
 PAIN_LOINC = "72514-3"
+SNOMED = "http://snomed.info/sct"
+#: Pregnancy status (LOINC 82810-3) answered with SNOMED CT 77386006 "Pregnant" or 60001007
+#: "Not pregnant", the coding of the HL7 pregnancy-status observations (brief; IPS/US Core).
+PREGNANCY_LOINC = "82810-3"
+PREGNANT, NOT_PREGNANT = "77386006", "60001007"
+#: Breastfeeding status (LOINC 63895-7) answered with LOINC answers LA29252-6 "Currently
+#: breastfeeding" / LA29253-4 "Not currently breastfeeding": a status question with a yes/no
+#: answer list is what the profile holds (a SNOMED finding such as "breastfeeding" has no
+#: coded "no"); the answer codes are those of a published breastfeeding-status value set
+#: (Jembi Starter FHIR IG). The pairing with 63895-7 was not checked against LOINC itself.
+BREASTFEEDING_LOINC = "63895-7"
+BREASTFEEDING, NOT_BREASTFEEDING = "LA29252-6", "LA29253-4"
 #: Measurement metrics with a LOINC vital-sign code (the FHIR importer maps them back).
 METRIC_LOINC = {
     "heart_rate": ("8867-4", "/min"),
@@ -137,13 +155,30 @@ def _medication(substance: str, form: str | None, names: dict[str, str]) -> dict
 
 
 def _dosage(
-    amount: float | None, unit: str | None, route: str, basis: str | None
+    amount: float | None,
+    unit: str | None,
+    route: str,
+    basis: str | None,
+    strength: UnitStrength | None = None,
 ) -> dict[str, Any]:
     dosage: dict[str, Any] = {"route": {"coding": [{"system": FLAREWISE_ROUTE, "code": route}]}}
     if amount is not None and unit is not None:
         dosage["doseAndRate"] = [{"doseQuantity": _quantity(amount, unit)}]
+    extensions: list[dict[str, Any]] = []
     if basis:
-        dosage["extension"] = [{"url": FLAREWISE_BASIS, "valueCode": basis}]
+        extensions.append({"url": FLAREWISE_BASIS, "valueCode": basis})
+    if strength is not None and unit == strength.per:
+        extensions.append(
+            {
+                "url": FLAREWISE_STRENGTH,
+                "valueRatio": {
+                    "numerator": _quantity(strength.amount, strength.unit),
+                    "denominator": {"value": 1, "unit": strength.per},
+                },
+            }
+        )
+    if extensions:
+        dosage["extension"] = extensions
     return dosage
 
 
@@ -170,7 +205,7 @@ def _regimen(r: Regimen, names: dict[str, str]) -> list[dict[str, Any]]:
         period: dict[str, str] = {"start": first.isoformat()}
         if last is not None:
             period["end"] = last.isoformat()
-        dosage = _dosage(step.amount, step.unit, r.route, r.basis)
+        dosage = _dosage(step.amount, step.unit, r.route, r.basis, r.strength)
         dosage["timing"] = {"repeat": _repeat(step.times_per_day)}
         dosage["asNeededBoolean"] = r.as_needed
         res: dict[str, Any] = {
@@ -221,16 +256,70 @@ def _condition(c: Condition, names: dict[str, str]) -> dict[str, Any]:
     return res
 
 
+def _answer(system: str, code: str, display: str) -> dict[str, Any]:
+    return {
+        "valueCodeableConcept": {"coding": [{"system": system, "code": code, "display": display}]}
+    }
+
+
+def _population(name: str, value: bool, when: str) -> dict[str, Any]:
+    """One recorded population (pregnant, planning a pregnancy, breastfeeding) as an
+    Observation; "not recorded" is not exported (absence says it)."""
+    coding: dict[str, Any]
+    answer: dict[str, Any]
+    if name == "pregnant":
+        coding = {"system": LOINC, "code": PREGNANCY_LOINC, "display": "Pregnancy status"}
+        code, display = (PREGNANT, "Pregnant") if value else (NOT_PREGNANT, "Not pregnant")
+        answer = {
+            "valueCodeableConcept": {
+                "coding": [{"system": SNOMED, "code": code, "display": display}]
+            }
+        }
+    elif name == "breastfeeding":
+        coding = {"system": LOINC, "code": BREASTFEEDING_LOINC, "display": "Breastfeeding status"}
+        code, display = (
+            (BREASTFEEDING, "Currently breastfeeding")
+            if value
+            else (NOT_BREASTFEEDING, "Not currently breastfeeding")
+        )
+        answer = {
+            "valueCodeableConcept": {
+                "coding": [{"system": LOINC, "code": code, "display": display}]
+            }
+        }
+    else:  # no public code found for "planning a pregnancy": flarewise's own, read back
+        coding = {"system": FLAREWISE_POPULATION, "code": name}
+        answer = {"valueBoolean": value}
+    return {
+        "resourceType": "Observation",
+        "id": fhir_id(f"population:{name}"),
+        "identifier": [{"system": FLAREWISE_ENTRY, "value": f"population:{name}"}],
+        "status": "final",
+        "category": [{"coding": [{"system": _CATEGORY, "code": "social-history"}]}],
+        "code": {"coding": [coding], "text": name.replace("_", " ")},
+        "subject": {"display": "the journal's person"},
+        "effectiveDateTime": when,
+        **answer,
+    }
+
+
 def fhir_bundle(
     entries: Iterable[EntryBase],
     regimens: Iterable[Regimen] = (),
     conditions: Iterable[Condition] = (),
     names: dict[str, str] | None = None,
     timestamp: str | None = None,
+    populations: Mapping[str, bool | None] | None = None,
 ) -> dict[str, Any]:
-    """The Bundle as a JSON-ready dict. ``names`` maps vocabulary ids to display names."""
+    """The Bundle as a JSON-ready dict. ``names`` maps vocabulary ids to display names;
+    ``populations`` holds the profile's pregnant / planning_pregnancy / breastfeeding answers
+    (exported as Observations dated ``timestamp``, or now)."""
     names = names or {}
     resources: list[dict[str, Any]] = []
+    when = timestamp or datetime.now(UTC).isoformat()
+    for name, value in (populations or {}).items():
+        if value is not None:
+            resources.append(_population(name, value, when))
     for e in entries:
         if isinstance(e, LabResult):
             resources.append(_lab(e, names))

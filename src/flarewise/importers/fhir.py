@@ -20,6 +20,7 @@ from typing import Any
 from flarewise.domain.entries import Intake, LabResult, Measurement, SymptomCheckin
 from flarewise.domain.profile import Condition
 from flarewise.domain.regimens import DoseStep, Regimen
+from flarewise.domain.units import is_product_unit, parse_unit
 from flarewise.errors import FlarewiseError, InvalidInput
 from flarewise.importers.report import ImportBatch
 from flarewise.knowledge.vocabulary import Vocabulary
@@ -48,6 +49,21 @@ FLAREWISE_CONDITION = "urn:flarewise:condition"
 FLAREWISE_FORM = "urn:flarewise:form"
 FLAREWISE_ROUTE = "urn:flarewise:route"
 FLAREWISE_BASIS = "urn:flarewise:dose-basis"
+FLAREWISE_STRENGTH = "urn:flarewise:strength-per-unit"
+FLAREWISE_POPULATION = "urn:flarewise:population"
+SNOMED = "http://snomed.info/sct"
+#: Status observations read into the profile (codes as in exporters/fhir_bundle.py):
+#: question LOINC -> (profile field, {(answer system, code): value}).
+POPULATION_CODES: dict[str, tuple[str, dict[tuple[str, str], bool]]] = {
+    "82810-3": (
+        "pregnant",
+        {(SNOMED, "77386006"): True, (SNOMED, "60001007"): False},
+    ),
+    "63895-7": (
+        "breastfeeding",
+        {("http://loinc.org", "LA29252-6"): True, ("http://loinc.org", "LA29253-4"): False},
+    ),
+}
 BASES = ("elemental", "compound")
 ROUTES = ("oral", "sublingual", "topical", "transdermal", "injection", "inhaled", "rectal", "other")
 FLAGS = {
@@ -160,6 +176,37 @@ def _resources(doc: Any) -> list[tuple[str, dict[str, Any]]]:
     return out
 
 
+def _strength(
+    dosage: dict[str, Any], product: dict[str, Any] | None, unit: str | None
+) -> dict[str, Any] | None:
+    """What one product unit holds, for a dose counted in that unit: flarewise's Dosage
+    extension, else the referenced Medication's single ingredient strength (a Ratio of an amount
+    to one product unit). None when absent, unreadable, or per another unit than the dose's."""
+    ratios = [
+        ext.get("valueRatio")
+        for ext in dosage.get("extension") or []
+        if isinstance(ext, dict) and ext.get("url") == FLAREWISE_STRENGTH
+    ]
+    if not ratios and product is not None:
+        ingredients = [i for i in product.get("ingredient") or [] if isinstance(i, dict)]
+        if len(ingredients) == 1:
+            ratios = [ingredients[0].get("strength")]
+    if not ratios or unit is None or not isinstance(ratios[0], dict):
+        return None
+    num, den = ratios[0].get("numerator") or {}, ratios[0].get("denominator") or {}
+    try:
+        amount = float(num["value"]) / float(den.get("value", 1))
+        strength_unit = parse_unit(str(num.get("code") or num.get("unit") or "")).code
+        per = parse_unit(str(den.get("code") or den.get("unit") or "")).code
+    except (KeyError, TypeError, ValueError, ZeroDivisionError, OverflowError):
+        return None
+    if per != unit or not is_product_unit(per) or is_product_unit(strength_unit):
+        return None
+    if not 0 < amount < 1e9:
+        return None
+    return {"amount": amount, "unit": strength_unit, "per": per}
+
+
 class FhirReader:
     def __init__(self, vocab: Vocabulary) -> None:
         self.vocab = vocab
@@ -208,6 +255,8 @@ class FhirReader:
                 label, "effectiveDateTime", "missing or not a date; the result was not imported"
             )
             return
+        if self._population(batch, label, res):
+            return
         key = str(res.get("id") or label)
         parts = [(res, key)]
         if "valueQuantity" not in res and "valueString" not in res and res.get("component"):
@@ -220,6 +269,36 @@ class FhirReader:
                 batch.problem(label, "code", "no LOINC code; flarewise stores lab results by LOINC")
                 continue
             self._one(batch, label, res, part, code, at, part_key)
+
+    def _population(self, batch: ImportBatch, label: str, res: dict[str, Any]) -> bool:
+        """Pregnancy status, breastfeeding status and flarewise's "planning a pregnancy": kept
+        for the profile (the journal fills only fields the person has not answered)."""
+        own = _code(res.get("code"), FLAREWISE_POPULATION)
+        if own is not None:
+            value = res.get("valueBoolean")
+            if own in ("pregnant", "planning_pregnancy", "breastfeeding") and isinstance(
+                value, bool
+            ):
+                batch.populations[own] = value
+            else:
+                batch.problem(label, "valueBoolean", "a population status needs true or false")
+            return True
+        question = _loinc(res.get("code"))
+        if question not in POPULATION_CODES:
+            return False
+        name, answers = POPULATION_CODES[question]
+        concept = res.get("valueCodeableConcept") or {}
+        for coding in concept.get("coding") or [] if isinstance(concept, dict) else []:
+            if not isinstance(coding, dict):
+                continue
+            found = answers.get((str(coding.get("system")), str(coding.get("code"))))
+            if found is not None:
+                batch.populations[name] = found
+                return True
+        batch.problem(
+            label, "valueCodeableConcept", f"not an answer flarewise reads for {name}; not kept"
+        )
+        return True
 
     def _flarewise_code(
         self,
@@ -367,6 +446,7 @@ class FhirReader:
     ) -> None:
         names = _text(res.get("medicationCodeableConcept"))
         ref = (res.get("medicationReference") or {}).get("reference")
+        product: dict[str, Any] | None = None
         if isinstance(ref, str):
             target = None
             if ref.startswith("#"):
@@ -382,6 +462,7 @@ class FhirReader:
                     f"{ref} is not in this file; the medicine could not be identified",
                 )
                 return
+            product = target
             names = _text(target.get("code")) + [
                 t
                 for ing in target.get("ingredient", []) or []
@@ -424,8 +505,6 @@ class FhirReader:
         dose = ((dosage.get("doseAndRate") or [{}])[0].get("doseQuantity")) or {}
         if isinstance(dose.get("value"), int | float):
             try:
-                from flarewise.domain.units import parse_unit
-
                 unit = parse_unit(str(dose.get("code") or dose.get("unit") or "")).code
                 amount = float(dose["value"])
             except ValueError:
@@ -433,9 +512,11 @@ class FhirReader:
         repeat = (dosage.get("timing") or {}).get("repeat") or {}
         if isinstance(repeat.get("frequency"), int) and repeat.get("periodUnit") == "d":
             per_day = round(repeat["frequency"] / float(repeat.get("period") or 1), 9)
+        strength = _strength(dosage, product, unit)
         batch.regimens.append(
             Regimen(
                 substance=substance,
+                strength=strength,
                 **self._how(res, dosage),
                 as_needed=bool(dosage.get("asNeededBoolean")),
                 steps=[

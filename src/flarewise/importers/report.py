@@ -49,6 +49,8 @@ class ImportBatch:
     entries: list[EntryBase] = field(default_factory=list)
     regimens: list[Regimen] = field(default_factory=list)
     conditions: list[Condition] = field(default_factory=list)
+    #: pregnant / planning_pregnancy / breastfeeding answers found (a FHIR status Observation)
+    populations: dict[str, bool] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     problems_dropped: int = 0
     #: records of kinds flarewise does not import (an Apple Health type, an Open mHealth
@@ -103,6 +105,7 @@ class ImportBatch:
         self.regimens.extend(other.regimens)
         self.trackables.update(other.trackables)
         self.conditions.extend(other.conditions)
+        self.populations.update(other.populations)
         for p in other.problems:
             self.problem(p.record, p.field, p.reason)
         self.problems_dropped += other.problems_dropped

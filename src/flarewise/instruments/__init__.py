@@ -41,11 +41,15 @@ def score(
 
     ``entered_by`` defaults to who the instrument is for: the clinician for ACR 1990 and 2010
     (examination and physician ratings), the person for the others."""
-    scorer = _SCORERS.get(instrument)
+    scorer = _SCORERS.get(instrument) if isinstance(instrument, str) else None
     if scorer is None:
-        raise InvalidInput("instrument", f"{instrument!r} is not one of {', '.join(INSTRUMENTS)}")
+        raise InvalidInput(
+            "instrument", f"{str(instrument)[:40]!r} is not one of {', '.join(INSTRUMENTS)}"
+        )
     if not isinstance(answers, Mapping):
         raise InvalidInput("answers", "must be an object of item ids to values")
+    if entered_by not in (None, "self", "clinician"):
+        raise InvalidInput("entered_by", "must be self or clinician")
     return scorer(answers, entered_by)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flarewise.errors import InvalidInput
-from flarewise.instruments.answers import boolean, check_known
+from flarewise.instruments.answers import boolean, check_known, short
 from flarewise.instruments.result import EnteredBy, Finding, InstrumentResult
 
 #: The 9 bilateral tender-point pairs (A.1).
@@ -44,8 +44,8 @@ def _tender(answers: Mapping[str, Any]) -> set[str]:
         if not isinstance(listed, list | tuple):
             raise InvalidInput("tender_points", "must be a list of tender-point ids")
         for i, p in enumerate(listed):
-            if p not in TENDER_POINTS:
-                raise InvalidInput(f"tender_points[{i}]", f"{p!r} is not one of the 18 points")
+            if not isinstance(p, str) or p not in TENDER_POINTS:
+                raise InvalidInput(f"tender_points[{i}]", f"{short(p)} is not one of the 18 points")
             points.add(p)
     points.update(p for p in TENDER_POINTS if p in answers and boolean(answers, p))
     return points

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from flarewise.instruments.acr2010 import EXCLUSION, score_threshold
-from flarewise.instruments.answers import check_known
+from flarewise.instruments.answers import boolean, check_known
 from flarewise.instruments.duration import DURATION_ITEMS, three_months
 from flarewise.instruments.result import EnteredBy, Finding, InstrumentResult
 from flarewise.instruments.wpi import (
@@ -55,7 +55,7 @@ def score(
         "A 2016 diagnosis is valid irrespective of other diagnoses and does not exclude "
         "other clinically important illnesses."
     ]
-    if answers.get(EXCLUSION):
+    if boolean(answers, EXCLUSION, default=False):
         notes.append("'Another disorder explains the pain' does not apply to the 2016 criteria.")
     psd = w + sss
     return InstrumentResult(

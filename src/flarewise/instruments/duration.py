@@ -5,17 +5,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flarewise.domain.numbers import is_real
 from flarewise.errors import InvalidInput
-from flarewise.instruments.answers import boolean
+from flarewise.instruments.answers import boolean, short
 
 DURATION_ITEMS = ("symptoms_3_months", "symptom_duration_months")
+#: 120 years: a longer duration is a typing mistake, not a history.
+MAX_MONTHS = 1440
 
 
 def three_months(answers: Mapping[str, Any]) -> tuple[bool, str]:
     months = answers.get("symptom_duration_months")
     if months is not None:
-        if isinstance(months, bool) or not isinstance(months, int | float) or months < 0:
-            raise InvalidInput("symptom_duration_months", "must be a number of months, 0 or more")
+        if not is_real(months) or not 0 <= months <= MAX_MONTHS:
+            raise InvalidInput(
+                "symptom_duration_months",
+                f"must be a number of months from 0 to {MAX_MONTHS}, not {short(months)}",
+            )
         met = months >= 3
         return met, f"symptoms for {months:g} months ({'>=' if met else '<'} 3)"
     met = boolean(answers, "symptoms_3_months")

@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flarewise.instruments.answers import check_known, integer
+from flarewise.domain.numbers import is_real
+from flarewise.errors import InvalidInput
+from flarewise.instruments.answers import check_known, integer, short
 from flarewise.instruments.result import EnteredBy, Finding, InstrumentResult
 
 FUNCTION = (
@@ -58,10 +60,13 @@ BANDS = (
 
 
 def severity(total: float) -> str:
+    """The Salaffi band of a FIQR total (0-100); anything else is refused, not banded."""
+    if not is_real(total) or not 0 <= total <= 100:
+        raise InvalidInput("total", f"a FIQR total is a number from 0 to 100, not {short(total)}")
     for threshold, name in BANDS:
         if total >= threshold:
             return name
-    raise ValueError(total)
+    raise AssertionError("unreachable: the lowest band starts at 0")  # pragma: no cover
 
 
 def score(answers: Mapping[str, Any], entered_by: EnteredBy = "self") -> InstrumentResult:

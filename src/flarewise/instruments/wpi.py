@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from flarewise.domain.body import EXCLUDED_FROM_REGIONS, SITE_REGION, BodySite, Region
+from flarewise.domain.numbers import is_whole, short
 from flarewise.errors import InvalidInput
 from flarewise.instruments.answers import boolean, integer
 
@@ -42,9 +43,9 @@ def painful_sites(answers: Mapping[str, Any]) -> frozenset[BodySite]:
         for i, s in enumerate(listed):
             try:
                 sites.add(BodySite(s))
-            except ValueError:
+            except (ValueError, TypeError):
                 raise InvalidInput(
-                    f"painful_sites[{i}]", f"{s!r} is not one of the 19 WPI sites"
+                    f"painful_sites[{i}]", f"{short(s)} is not one of the 19 WPI sites"
                 ) from None
     for site in BodySite:
         if site.value in answers and boolean(answers, site.value):
@@ -71,13 +72,20 @@ def somatic_2011(answers: Mapping[str, Any]) -> int:
 
 
 def band(value: float, bands: tuple[tuple[int, int, str], ...]) -> str:
+    """The band holding a whole-number score; a score outside every band is refused."""
+    if not is_whole(value):
+        raise InvalidInput("psd", f"a PSD score is a whole number from 0 to 31, not {short(value)}")
     for lo, hi, name in bands:
         if lo <= value <= hi:
             return name
-    raise ValueError(f"{value} is outside every band")
+    lowest, highest = bands[0][0], bands[-1][1]
+    raise InvalidInput("psd", f"a PSD score is from {lowest} to {highest}, not {short(value)}")
 
 
 def psd_bands(psd: int, scheme: Literal["wolfe2015", "salaffi"] = "wolfe2015") -> dict[str, str]:
+    """The PSD (0-31) in Wolfe 2015 bands, plus Salaffi's when chosen (A.5)."""
+    if scheme not in ("wolfe2015", "salaffi"):
+        raise InvalidInput("psd_scheme", f"use wolfe2015 or salaffi, not {short(scheme)}")
     out = {"psd_wolfe2015": band(psd, WOLFE_2015)}
     if scheme == "salaffi":
         out["psd_salaffi"] = band(psd, SALAFFI_PSD)

@@ -374,6 +374,23 @@ class Vocabulary:
                 raise first from None
             return self.forms[form_id][0], form_id
 
+    def resolve_intervention(self, text: str, field: str = "intervention") -> str:
+        """The intervention id for an intervention's id, name or synonym, else for a substance
+        or form name ("ldn", "magnesium-citrate") the intervention of that substance: the same
+        resolution `plan check` uses (plan/items.py), so `kb show ldn` finds what a check of
+        "ldn" checks. UnknownTerm (with the intervention suggestions) when neither matches."""
+        try:
+            return self.resolve("intervention", text, field)
+        except UnknownTerm as first:
+            try:
+                substance, _ = self.resolve_substance(text, field)
+            except UnknownTerm:
+                raise first from None
+            found = next((i for i in self.interventions.values() if i.substance == substance), None)
+            if found is None:
+                raise first from None
+            return found.id
+
     def resolve_detail(self, event: str, text: str, field: str = "detail") -> str:
         """The id of a kind of event (an infection type, a menstrual flow) by id, name or
         synonym, e.g. ``resolve_detail("infection", "flu")`` -> ``influenza``."""

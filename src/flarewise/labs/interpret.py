@@ -10,10 +10,12 @@ from datetime import date
 from typing import Literal
 
 from flarewise.domain.entries import LabResult
+from flarewise.domain.numbers import is_real, short
 from flarewise.domain.profile import Profile
+from flarewise.errors import InvalidInput
 from flarewise.knowledge.schema import AnalyteDef, ReferenceInterval
 from flarewise.knowledge.vocabulary import Vocabulary, load_vocabulary
-from flarewise.labs.convert import in_unit
+from flarewise.labs.convert import in_unit, lab_value
 from flarewise.labs.limits import lower_limit, upper_limit
 
 Flag = Literal["low", "normal", "high", "unknown"]
@@ -55,7 +57,7 @@ class Interpretation:
 
 def titre(text: str | None) -> int | None:
     """``1:160`` -> 160."""
-    if not text:
+    if not text or not isinstance(text, str):
         return None
     m = re.fullmatch(r"\s*1\s*:\s*(\d+)\s*", text)
     return int(m.group(1)) if m else None
@@ -63,6 +65,8 @@ def titre(text: str | None) -> int | None:
 
 def miller_esr_uln(age: int, sex: str | None) -> float:
     """Miller 1983 (via Nishisako 2017): men age/2, women (age + 10)/2 (mm/h)."""
+    if not is_real(age) or not 0 <= age <= 150:
+        raise InvalidInput("age", f"an age in years from 0 to 150, not {short(age)}")
     return (age + 10) / 2 if sex == "female" else age / 2
 
 
@@ -162,6 +166,14 @@ def _anti_ccp(value: float) -> list[Category]:
 def interpret(
     result: LabResult, profile: Profile | None = None, vocab: Vocabulary | None = None
 ) -> Interpretation:
+    if not isinstance(result, LabResult):
+        raise InvalidInput("result", "interpret a LabResult (build one from the lab's report)")
+    if profile is not None and not isinstance(profile, Profile):
+        raise InvalidInput("profile", "must be a Profile or None")
+    for name in ("value", "ref_low", "ref_high"):
+        raw = getattr(result, name)
+        if raw is not None:
+            lab_value(raw, name)  # a record built without validation is refused here too
     vocab = vocab or load_vocabulary()
     profile = profile or Profile()
     a = vocab.analytes.get(result.loinc)

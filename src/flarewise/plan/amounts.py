@@ -13,23 +13,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from flarewise.domain.units import Dimension, parse_unit
+from flarewise.domain.units import PRODUCT_DIMENSIONS, parse_unit
 from flarewise.knowledge.checks import canonical_dose
 from flarewise.knowledge.vocabulary import Vocabulary
-
-#: Units that count pieces of a product; they need a strength per unit to become an amount.
-PRODUCT_DIMENSIONS = frozenset(
-    {
-        Dimension.TABLET,
-        Dimension.CAPSULE,
-        Dimension.DROP,
-        Dimension.SPRAY,
-        Dimension.SACHET,
-        Dimension.PATCH,
-        Dimension.PUFF,
-        Dimension.SERVING,
-    }
-)
 
 
 @dataclass(frozen=True)

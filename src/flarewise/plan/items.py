@@ -16,12 +16,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flarewise.domain.units import Unit, parse_unit
+from flarewise.domain.units import PRODUCT_DIMENSIONS, Unit, parse_unit
 from flarewise.errors import InvalidInput, UnknownTerm
 from flarewise.knowledge.checks import check_dose
 from flarewise.knowledge.schema import InterventionDef
 from flarewise.knowledge.vocabulary import Vocabulary
-from flarewise.plan.amounts import PRODUCT_DIMENSIONS, as_number, number_problem, read_dose
+from flarewise.plan.amounts import as_number, number_problem, read_dose
 from flarewise.plan.context import Agent, agent_classes
 
 FIELDS = ("item", "dose", "unit", "form", "basis", "strength")

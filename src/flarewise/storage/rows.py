@@ -27,6 +27,7 @@ from flarewise.domain.entries import (
     Measurement,
     MindBody,
     Therapy,
+    reading_stored,
 )
 from flarewise.domain.regimens import Regimen
 from flarewise.domain.time import from_utc_naive
@@ -166,7 +167,8 @@ def entry_from_row(row: Row[Any]) -> EntryBase:
         source=row.source,
         source_key=row.source_key,
     )
-    entry: EntryBase = ENTRY_ADAPTER.validate_python(data)
+    with reading_stored():
+        entry: EntryBase = ENTRY_ADAPTER.validate_python(data)
     return entry
 
 
@@ -195,4 +197,5 @@ def regimen_row(
 
 
 def regimen_from_row(row: Row[Any]) -> Regimen:
-    return Regimen.model_validate(row.data)
+    with reading_stored():
+        return Regimen.model_validate(row.data)

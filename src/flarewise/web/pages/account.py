@@ -8,6 +8,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from flarewise.accounts import Accounts
+from flarewise.domain.profile import POPULATIONS, population_answer, population_prompt
+from flarewise.errors import InvalidInput
+from flarewise.web import forms
 from flarewise.web.app import (
     SESSION_COOKIE,
     Context,
@@ -16,6 +19,7 @@ from flarewise.web.app import (
     person,
     redirect,
     render,
+    wants_json,
 )
 
 router = APIRouter()
@@ -103,6 +107,7 @@ def signout(ctx: Annotated[Context, Depends(context)]) -> Response:
 @router.get("/api/account", summary="Your account")
 def account_page(ctx: Annotated[Context, Depends(person)]) -> Response:
     j = ctx.journal
+    profile = j.profile()
     return render(
         ctx,
         "account.html",
@@ -111,8 +116,49 @@ def account_page(ctx: Annotated[Context, Depends(person)]) -> Response:
             "handle": ctx.handle,
             "entries": j.count(),
             "done": ctx.request.query_params.get("done"),
+            "profile": {
+                "sex": profile.sex,
+                "birth_year": profile.birth_year,
+                **{name: getattr(profile, name) for name in POPULATIONS},
+            },
+            "ask_populations": population_prompt(profile),
         },
+        view={"populations": POPULATION_QUESTIONS},
     )
+
+
+#: The questions of the profile form, in plain words (clinical-rules.md D.5.5 populations).
+POPULATION_QUESTIONS = (
+    ("pregnant", "Are you pregnant?"),
+    ("planning_pregnancy", "Are you planning a pregnancy?"),
+    ("breastfeeding", "Are you breastfeeding?"),
+)
+
+
+def _population(raw: object, field: str) -> bool | None:
+    """yes / no / unknown from the form, or true / false / null from JSON."""
+    if raw is None or isinstance(raw, bool):
+        return raw
+    return population_answer(str(raw), field)
+
+
+@router.post("/account/profile", include_in_schema=False, dependencies=[Depends(check_csrf)])
+@router.post(
+    "/api/account/profile",
+    summary="Record pregnancy, planning a pregnancy and breastfeeding (yes, no or unknown)",
+    dependencies=[Depends(check_csrf)],
+)
+async def save_profile(request: Request, ctx: Annotated[Context, Depends(person)]) -> Response:
+    form = await forms.fields(request)
+    changes = {
+        name: _population(form.get(name), name) for name, _ in POPULATION_QUESTIONS if name in form
+    }
+    if not changes:
+        raise InvalidInput("pregnant", "answer at least one question (yes, no or unknown)")
+    profile = ctx.journal.update_profile(**changes)
+    if wants_json(request):
+        return render(ctx, "", {name: getattr(profile, name) for name in POPULATIONS})
+    return redirect("/account?done=profile#profile")
 
 
 @router.post("/account/password", include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -130,8 +176,6 @@ def delete_account(
 ) -> Response:
     assert ctx.session is not None
     if confirm.strip().lower() != "delete everything":
-        from flarewise.errors import InvalidInput
-
         raise InvalidInput("confirm", 'type "delete everything" to confirm; nothing was deleted')
     _accounts(ctx.request).delete_account(ctx.session, password)
     response = redirect("/signin")

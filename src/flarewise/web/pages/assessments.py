@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from flarewise.errors import InvalidInput
 from flarewise.journal import Journal
 from flarewise.web import bodymap, forms
-from flarewise.web.app import Context, check_csrf, person, redirect, render
+from flarewise.web.app import Context, check_csrf, person, redirect, render, wants_json
 
 router = APIRouter()
 ACR_SCALES = (
@@ -97,17 +97,26 @@ def history(j: Journal) -> list[dict[str, Any]]:
     return list(reversed(rows))
 
 
-@router.get("/assessments", include_in_schema=False)
-@router.get("/api/assessments", summary="Assessment history with change over time")
-def assessments(ctx: Annotated[Context, Depends(person)]) -> Response:
+def _page(
+    ctx: Context, error: InvalidInput | None = None, instrument: str | None = None, sent: Any = None
+) -> Response:
+    """The assessments page; after a refused answer, the same page with the message next to the
+    form it belongs to and the person's answers kept (status 422)."""
+    data: dict[str, Any] = {
+        "title": "Assessments",
+        "history": history(ctx.journal),
+        "saved": ctx.request.query_params.get("saved"),
+    }
+    if error is not None:
+        data["error"] = {"instrument": instrument, "field": error.field, "message": str(error)}
+    values: dict[str, Any] = {}
+    if sent is not None:
+        values = {k: str(v)[:20] for k in _FIELDS if (v := sent.get(k)) is not None}
     return render(
         ctx,
         "assessments.html",
-        {
-            "title": "Assessments",
-            "history": history(ctx.journal),
-            "saved": ctx.request.query_params.get("saved"),
-        },
+        data,
+        status=422 if error is not None else 200,
         view={
             "sites": [{"id": s, "label": bodymap.LABELS[s]} for s in bodymap.ORDER],
             "front": bodymap.regions("front"),
@@ -116,8 +125,23 @@ def assessments(ctx: Annotated[Context, Depends(person)]) -> Response:
             "acr_yes_no": ACR_YES_NO,
             "severity": SEVERITY,
             "fiqr": FIQR_DOMAINS,
+            "values": values,
         },
     )
+
+
+_FIELDS = (
+    *(k for k, _ in ACR_SCALES),
+    *(k for k, _ in ACR_YES_NO),
+    "symptoms_3_months",
+    *(k for _, items in FIQR_DOMAINS for k, _label in items),
+)
+
+
+@router.get("/assessments", include_in_schema=False)
+@router.get("/api/assessments", summary="Assessment history with change over time")
+def assessments(ctx: Annotated[Context, Depends(person)]) -> Response:
+    return _page(ctx)
 
 
 def acr_answers(form: Any) -> dict[str, Any]:
@@ -125,13 +149,13 @@ def acr_answers(form: Any) -> dict[str, Any]:
         "painful_sites": [s for s in form.getlist("sites") if s in bodymap.ORDER],
     }
     for key, _ in ACR_SCALES:
-        raw = form.get(key)
-        if raw in (None, ""):
+        value = forms.whole(form.get(key), key, 0, 3)
+        if value is None:
             raise InvalidInput(key, "choose how much of a problem it was")
-        answers[key] = int(str(raw))
+        answers[key] = value
     for key, _ in ACR_YES_NO:
-        answers[key] = form.get(key) == "yes"
-    answers["symptoms_3_months"] = form.get("symptoms_3_months") == "yes"
+        answers[key] = form.get(key) in ("yes", True)
+    answers["symptoms_3_months"] = form.get("symptoms_3_months") in ("yes", True)
     return answers
 
 
@@ -139,7 +163,7 @@ def fiqr_answers(form: Any) -> dict[str, Any]:
     answers: dict[str, Any] = {}
     for _, items in FIQR_DOMAINS:
         for key, _label in items:
-            value = forms.number(form.get(key), key)
+            value = forms.whole(form.get(key), key, 0, 10)
             if value is not None:
                 answers[key] = value
     return answers
@@ -148,15 +172,27 @@ def fiqr_answers(form: Any) -> dict[str, Any]:
 @router.post(
     "/assessments/{instrument}", include_in_schema=False, dependencies=[Depends(check_csrf)]
 )
+@router.post(
+    "/api/assessments/{instrument}",
+    summary="Score and keep an ACR 2016 self-check or a FIQR (form fields or a JSON object)",
+    dependencies=[Depends(check_csrf)],
+)
 async def take(
     instrument: str, request: Request, ctx: Annotated[Context, Depends(person)]
 ) -> Response:
-    form = await request.form()
-    if instrument == "acr2016":
-        answers = acr_answers(form)
-    elif instrument == "fiqr":
-        answers = fiqr_answers(form)
-    else:
-        raise InvalidInput("instrument", f"{instrument!r} is not offered here")
-    entry, _ = ctx.journal.assess(instrument, answers)
+    form = await forms.fields(request)
+    try:
+        if instrument == "acr2016":
+            answers = acr_answers(form)
+        elif instrument == "fiqr":
+            answers = fiqr_answers(form)
+        else:
+            raise InvalidInput("instrument", f"{instrument[:40]!r} is not offered here")
+        entry, result = ctx.journal.assess(instrument, answers)
+    except InvalidInput as exc:
+        if wants_json(request):
+            raise
+        return _page(ctx, exc, instrument, form)
+    if wants_json(request):
+        return render(ctx, "", {"saved": entry.id, "result": result.to_json()}, status=201)
     return redirect(f"/assessments?saved={entry.id}#a-{entry.id}")

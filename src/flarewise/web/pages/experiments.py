@@ -129,7 +129,7 @@ def experiment_data(j: Journal, eid: str) -> dict[str, Any]:
         if a.primary is not None:
             rows.append(
                 {
-                    "label": "With vs without (AR(1) model)",
+                    "label": "With vs without (main analysis)",
                     "estimate": a.primary.effect,
                     "low": a.primary.ci_low,
                     "high": a.primary.ci_high,
@@ -140,7 +140,7 @@ def experiment_data(j: Journal, eid: str) -> dict[str, Any]:
             if paired.get("ci_low") is not None:
                 rows.append(
                     {
-                        "label": "Paired blocks",
+                        "label": "Paired blocks (check)",
                         "estimate": paired.get("mean"),
                         "low": paired.get("ci_low"),
                         "high": paired.get("ci_high"),
@@ -152,6 +152,9 @@ def experiment_data(j: Journal, eid: str) -> dict[str, Any]:
         "status": status,
         "result": None if result is None else asdict(result),
         "intervals": rows,
+        "periods": []
+        if result is None or result.analysis is None
+        else [asdict(pm) for pm in result.analysis.periods],
         "spec": charts.intervals(rows, "points") if rows else None,
     }
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from flarewise.domain import doses
 from flarewise.domain.body import BodySite
 from flarewise.domain.entries import (
     Activity,
@@ -109,6 +110,34 @@ def _score(form: Any, name: str) -> float | None:
     return forms.number(form.get(name), name)
 
 
+#: What the dose choice on Today may say: this dose, or taken with the dose unknown.
+DOSE_STATUSES = ("taken", "unknown")
+
+
+def _intake(form: Any, key: str, at: datetime) -> list[Intake]:
+    """The intake a ticked dose makes. The key carries ``substance|form|amount|unit`` back from
+    the page; a key or a status the page never offered is refused, not guessed at."""
+    field = f"dose_status:{key}"
+    choice = str(form.get(field) or "taken")
+    if choice not in DOSE_STATUSES:
+        raise InvalidInput("dose_status", f"{choice[:40]!r} is not a choice; use taken or unknown")
+    substance, form_id, amount, unit = [*key.split("|"), "", "", ""][:4]
+    if not substance:
+        return []
+    dose = doses.optional_amount(amount, "dose")
+    known = choice == "taken" and dose is not None and unit
+    return [
+        Intake(
+            at=at,
+            substance=substance,
+            form=form_id or None,
+            status="taken" if known else "taken_dose_unknown",
+            amount=dose if known else None,
+            unit=unit if known else None,
+        )
+    ]
+
+
 def checkin_entries(j: Journal, form: Any, at: datetime) -> list[EntryBase]:
     """The entries one check-in form makes (validated by the domain when built)."""
     made: list[EntryBase] = []
@@ -118,21 +147,7 @@ def checkin_entries(j: Journal, form: Any, at: datetime) -> list[EntryBase]:
     if scores or sites:
         made.append(SymptomCheckin(at=at, scores=scores, pain_sites=tuple(sites)))
     for key in form.getlist("dose"):
-        choice = str(form.get(f"dose_status:{key}") or "taken")
-        substance, form_id, amount, unit = [*str(key).split("|"), "", "", ""][:4]
-        if not substance:
-            continue
-        known = choice == "taken" and amount and unit
-        made.append(
-            Intake(
-                at=at,
-                substance=substance,
-                form=form_id or None,
-                status="taken" if known else "taken_dose_unknown",
-                amount=float(amount) if known else None,
-                unit=unit if known else None,
-            )
-        )
+        made.extend(_intake(form, str(key), at))
     foods = [f for f in form.getlist("foods") if f]
     if foods:
         made.append(Meal(at=at, foods=tuple(FoodPortion(food=f) for f in foods)))
@@ -153,7 +168,7 @@ def checkin_entries(j: Journal, form: Any, at: datetime) -> list[EntryBase]:
 @router.post("/api/today", summary="Save a check-in", dependencies=[Depends(check_csrf)])
 async def save_checkin(request: Request, ctx: Annotated[Context, Depends(person)]) -> Response:
     j = ctx.journal
-    form = await request.form()
+    form = await forms.fields(request)
     made = checkin_entries(j, form, _now(j))
     j.add_many(made)
     if request.url.path.startswith("/api/"):

@@ -21,6 +21,15 @@
     sync();
   });
 
+  // Medicines: the per-unit strength field only matters for tablets, capsules, drops, scoops.
+  document.querySelectorAll("select[data-product-units]").forEach(function (sel) {
+    var box = document.getElementById(sel.getAttribute("aria-controls"));
+    var product = sel.dataset.productUnits.split(" ");
+    function sync() { if (box) { box.hidden = product.indexOf(sel.value) < 0; } }
+    sel.addEventListener("change", sync);
+    sync();
+  });
+
   // Choosing a lab test shows its units without a second click.
   document.querySelectorAll("select[data-autosubmit]").forEach(function (sel) {
     sel.addEventListener("change", function () { if (sel.value) { sel.form.submit(); } });
