@@ -19,6 +19,7 @@ Targets (issue 5): screen within 3x the floor, at least 50x faster than the pand
 experiment analysis under 1 s.
 
     python benchmarks/insights.py
+    OPENBLAS_NUM_THREADS=1 python benchmarks/insights.py   # steadier on a shared machine
 """
 
 from __future__ import annotations
