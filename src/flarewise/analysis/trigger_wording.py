@@ -71,8 +71,8 @@ def notes(t: Trigger) -> list[str]:
         rev = timing_words(t.outcome_timing, t.exposure_timing, t.reverse_check.lag)
         out.append(
             f"Possibly a consequence, not a trigger: {t.outcome_name} was followed by a change "
-            f"in {t.exposure_name} ({rev}) at least as strongly. A consequence is not a "
-            "trigger, so no experiment is offered."
+            f"in {t.exposure_name} ({rev}) at least as strongly, so the link may run the other "
+            "way (or both ways). A consequence is not a trigger, so no experiment is offered."
         )
     elif t.order_unclear:
         out.append(

@@ -210,6 +210,7 @@ def insights_data(j: Journal, show_all: bool = False) -> dict[str, Any]:
             "order_unclear": t.order_unclear,
             "explained": t.explained,
             "adjusted_for": list(t.adjusted_for),
+            "explained_by": list(t.explained_by),
             "testable": t.test_this is not None,
         }
 
