@@ -12,7 +12,12 @@ from typing import Literal
 import numpy as np
 
 from flarewise.analysis.ar1 import prewhiten
-from flarewise.analysis.calendar import remove_calendar
+from flarewise.analysis.calendar import (
+    remove_calendar,
+    running_level,
+    weekday_of_rows,
+    weekday_offsets,
+)
 from flarewise.analysis.dlm import LagTerm, fit_distributed_lag
 from flarewise.analysis.flares import FlareEpisode, Precursor, detect_flares, precursors
 from flarewise.analysis.grid import DailyGrid
@@ -188,12 +193,18 @@ def before_after(
 ) -> list[BeforeAfter]:
     """For each regimen started inside the diary: the level change of the outcome after the
     start, from a regression with AR(1) errors and a linear trend over up to ``window`` days each
-    side, flare days left out (a flare before a start would otherwise pass for an effect)."""
+    side, flare days left out (a flare before a start would otherwise pass for an effect). The
+    outcome's usual weekday offsets (measured against its running level, analysis/calendar.py)
+    are taken out first, so a start on a Monday does not carry the week's rhythm into the
+    comparison; the level change itself stays, as the running level is not removed."""
     from flarewise.analysis.ar1 import fit_effect
 
     if outcome not in grid.names:
         return []
     y_all = grid.column(outcome).copy()
+    weekday = weekday_of_rows(grid.start, grid.days)
+    offsets = weekday_offsets((y_all - running_level(y_all[:, None])[:, 0])[None, :], weekday)
+    y_all = y_all - offsets[0, weekday]
     for episode in exclude or []:
         y_all[max(0, grid.row_of(episode.start)) : grid.row_of(episode.end) + 1] = np.nan
     out = []
