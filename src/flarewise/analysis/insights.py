@@ -467,6 +467,19 @@ def insights(
     checks = {(e, o): c for (e, o, *_), c in zip(best, directions, strict=True)}
     consequences = {e for (e, _), c in checks.items() if c[1]}
     hit_list = [(e, o, lag) for e, o, lag, *_ in best if not checks[(e, o)][1]]
+
+    def effect_of(
+        e: str, o: str, lag: int, per: float, leave_out: set[str]
+    ) -> tuple[Effect | None, tuple[int, ...], tuple[str, ...]]:
+        terms, focus, model_lags, others = _effect_terms(
+            e, o, lag, tests, hit_list, leave_out, partners, col
+        )
+        fit = fit_distributed_lag(adjusted, col[o], terms, focus)
+        if fit is None:
+            return None, model_lags, others
+        effect = Effect(fit.effect * per, fit.ci_low * per, fit.ci_high * per, fit.n)
+        return effect, model_lags, others
+
     candidates: list[tuple[Trigger, tuple[str, ...]]] = []
     unclear_effect: dict[tuple[str, str], bool] = {}
     for e, o, lag, li, ei, oi in best[:MAX_EFFECTS]:
@@ -475,15 +488,7 @@ def insights(
         ke = kind_of[e]
         per = per_unit(float(np.nanstd(grid.column(e))), ke)
         reverse, consequence, unclear = checks[(e, o)]
-        terms, focus, model_lags, others = _effect_terms(
-            e, o, lag, tests, hit_list, consequences, partners, col
-        )
-        fit = fit_distributed_lag(adjusted, col[o], terms, focus)
-        eff = (
-            None
-            if fit is None
-            else Effect(fit.effect * per, fit.ci_low * per, fit.ci_high * per, fit.n)
-        )
+        eff, model_lags, others = effect_of(e, o, lag, per, consequences)
         unclear_effect[(e, o)] = eff is not None and eff.ci_low <= 0 <= eff.ci_high
         trigger = Trigger(
             e,
@@ -511,17 +516,41 @@ def insights(
         candidates.append((trigger, others))
     # A link whose adjusted range includes no effect, while another finding it was adjusted
     # for keeps a clear effect of its own, is most likely carried by that finding (a food eaten
-    # with the real culprit): listed apart, not as a possible trigger. When no such finding
-    # stands clear (two links that each vanish when adjusted for the other), neither can be
-    # told from the other and both stay, with the note that the range includes no effect.
+    # with the real culprit): listed apart, not as a possible trigger. When two links each
+    # vanish when adjusted for the other, the data cannot separate them; the stronger one (the
+    # screen's order) stays and the weaker is listed apart as explained by it, since a stand-in
+    # that only partly goes with the real cause shows a weaker link than the cause itself.
+    rank = {(t.exposure, t.outcome): i for i, (t, _) in enumerate(candidates)}
+    adjusters = {(t.exposure, t.outcome): set(others) for t, others in candidates}
     found: list[Trigger] = []
     explained: list[Trigger] = []
     for t, others in candidates:
-        by = tuple(label[x] for x in others if unclear_effect.get((x, t.outcome)) is False)
-        if unclear_effect[(t.exposure, t.outcome)] and by:
+        key = (t.exposure, t.outcome)
+        clear = [x for x in others if unclear_effect.get((x, t.outcome)) is False]
+        stronger = [
+            x
+            for x in others
+            if unclear_effect.get((x, t.outcome)) is True
+            and t.exposure in adjusters.get((x, t.outcome), set())
+            and rank[(x, t.outcome)] < rank[key]
+        ]
+        by = tuple(label[x] for x in (clear or stronger))
+        if unclear_effect[key] and by:
             explained.append(replace(t, explained=True, explained_by=by))
         elif max_hits is None or len(found) < max_hits:
             found.append(t)
+    # The effects shown are refitted without the links just found to be stand-ins: adjusting a
+    # cause for its own stand-in only widens its interval (they move together).
+    for i, t in enumerate(found):
+        stand_ins = {x.exposure for x in explained if x.outcome == t.outcome}
+        if not stand_ins & set(adjusters[(t.exposure, t.outcome)]):
+            continue
+        eff, model_lags, others = effect_of(
+            t.exposure, t.outcome, t.lag, t.per, consequences | stand_ins
+        )
+        found[i] = replace(
+            t, effect=eff, model_lags=model_lags, adjusted_for=tuple(label[x] for x in others)
+        )
     listed = len(found) + len(explained)
     if listed < len(best):
         messages.append(
