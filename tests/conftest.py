@@ -22,6 +22,22 @@ PG_URL = os.environ.get(
     "FLAREWISE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+CORPORA = SHARED / "corpora"
+
+
+def corpus(*parts: str) -> Path:
+    """A file or folder of ``../shared/corpora``. A test calls this only where it needs the real
+    sample files, so every other test runs in a clone without them; a missing corpus skips the
+    test with the reason on a developer machine and FAILS it when ``CI`` is set."""
+    path = CORPORA.joinpath(*parts)
+    if not path.exists():
+        problem = f"shared corpora not found at {path}"
+        if os.environ.get("CI"):
+            pytest.fail(f"{problem} (CI must run every corpus test)", pytrace=False)
+        pytest.skip(problem)
+    return path
+
+
 BACKENDS = ("sqlite", "postgresql")
 
 

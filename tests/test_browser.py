@@ -250,3 +250,40 @@ def test_pages_work_without_javascript(server: str, browser: Any) -> None:
     page.goto(server + "/timeline")
     assert "Pain" in page.inner_text("details table")
     context.close()
+
+
+def test_report_page_in_chromium(server: str, browser: Any, db_url: str) -> None:
+    """The Report page (issue 14): period picker, the print view with its figure, questions
+    kept, PDF download, readable at 375 px and without serious axe-core findings."""
+    from datetime import date, timedelta
+
+    from flarewise.journal import open_journal
+
+    name = "sqlite" if db_url.startswith("sqlite") else "postgresql"
+    v = Visit(browser, server, name)
+    page = v.go("/signup")
+    page.fill("#handle", "rita")
+    page.fill("#password", PASSWORD)
+    page.click("text=Create journal")
+    page.wait_for_url("**/today?welcome=1")
+    j = open_journal(db_url, "rita", create=False)
+    j.write_demo(start=date.today() - timedelta(days=120), days=120, replace=True)
+    j.close()
+    v.go("/report")
+    assert page.locator(".visit figure svg").count() == 1
+    assert "Current medicines and supplements" in page.inner_text(".visit")
+    page.fill("#questions", "Is the new dose why I sleep badly?")
+    page.click("text=Save questions")
+    page.wait_for_url("**/report?saved=1")
+    assert "Is the new dose why I sleep badly?" in page.inner_text(".visit .questions")
+    start = (date.today() - timedelta(days=30)).isoformat()
+    page.fill("#from", start)
+    page.click("text=Show this period")
+    page.wait_for_url(f"**/report?from={start}*")
+    assert f"Period {start} to" in " ".join(page.inner_text(".visit").split())
+    v.check("report")
+    with page.expect_download() as download:
+        page.click("text=Download PDF (A4)")
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
+    assert v.errors == [], v.errors
+    v.context.close()

@@ -120,7 +120,8 @@ measures = st.builds(
     st.sampled_from(
         [("heart_rate", "/min"), ("body_mass", "kg"), ("steps", "count"), ("hrv_sdnn", "ms")]
     ),
-    st.floats(min_value=1, max_value=300, allow_nan=False),
+    # plausible for all four (knowledge/data/plausibility.yaml: a heart rate is at least 10/min)
+    st.floats(min_value=10, max_value=300, allow_nan=False),
 )
 checkins = st.builds(
     lambda at, s: SymptomCheckin(at=at, scores=s),
@@ -143,15 +144,19 @@ intakes = st.builds(
     st.none() | st.just("magnesium_glycinate"),
 )
 regimens = st.builds(
-    lambda start, amount, per_day, stop: Regimen(
+    lambda start, amount, per_day, stop, later: Regimen(
         substance="duloxetine",
-        steps=[DoseStep(start=start, amount=amount, unit="mg", times_per_day=per_day)],
-        stop=None if stop is None else start + timedelta(days=stop),
+        steps=[DoseStep(start=start, amount=amount, unit="mg", times_per_day=per_day)]
+        + [  # a dose change (issue 14: it must come back as one medicine with two steps)
+            DoseStep(start=start + timedelta(days=d), amount=amount * 2, unit="mg") for d in later
+        ],
+        stop=None if stop is None else start + timedelta(days=stop + max(later, default=0)),
     ),
     st.dates(min_value=date(2015, 1, 1), max_value=date(2024, 1, 1)),
     st.floats(min_value=1, max_value=120, allow_nan=False),
     st.sampled_from([0.5, 1.0, 2.0, 3.0, 0.25]),
     st.none() | st.integers(min_value=0, max_value=300),
+    st.lists(st.integers(min_value=1, max_value=200), max_size=2, unique=True).map(sorted),
 )
 
 

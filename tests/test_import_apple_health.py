@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-import time
+import json
 import zipfile
 from pathlib import Path
 
@@ -13,10 +13,12 @@ import pytest
 
 from flarewise import FlarewiseError, Journal, Measurement, Sleep
 
-from .conftest import SHARED
+from .conftest import corpus
 
-AH = SHARED / "corpora" / "apple-health"
-pytestmark = pytest.mark.skipif(not AH.exists(), reason=f"shared corpora not found at {AH}")
+
+def ah(*parts: str) -> Path:
+    """The Apple Health corpus (skips, or fails under CI, when it is missing)."""
+    return corpus("apple-health", *parts)
 
 
 def metrics(journal: Journal, metric: str) -> dict[str, float]:
@@ -28,7 +30,7 @@ def metrics(journal: Journal, metric: str) -> dict[str, float]:
 
 
 def test_every_apple_health_corpus_file_imports(journal: Journal) -> None:
-    files = [p for p in sorted(AH.rglob("export*")) if p.suffix in (".xml", ".zip")]
+    files = [p for p in sorted(ah().rglob("export*")) if p.suffix in (".xml", ".zip")]
     assert len(files) == 6
     for f in files:
         report = journal.import_file(f)
@@ -38,8 +40,8 @@ def test_every_apple_health_corpus_file_imports(journal: Journal) -> None:
 def test_tdda_expected_csv_totals_hold(journal: Journal) -> None:
     """tdda/applehealthdata's oracle: the flattened StepCount and DistanceWalkingRunning rows.
     flarewise keeps one value per day: the sum of the day's records of one source."""
-    journal.import_file(AH / "tdda-applehealthdata" / "export6s3sample.xml")
-    folder = AH / "tdda-applehealthdata" / "expected-csv"
+    journal.import_file(ah() / "tdda-applehealthdata" / "export6s3sample.xml")
+    folder = ah() / "tdda-applehealthdata" / "expected-csv"
     for name, metric, factor in (
         ("StepCount.csv", "steps", 1.0),
         ("DistanceWalkingRunning.csv", "distance_walking_running", 1000.0),
@@ -58,7 +60,7 @@ def test_tdda_expected_csv_totals_hold(journal: Journal) -> None:
 
 
 def test_hydawo_version_14_with_dtd_sleep_and_correlations(journal: Journal) -> None:
-    report = journal.import_file(AH / "hydawo-local-health-agent" / "export.xml")
+    report = journal.import_file(ah() / "hydawo-local-health-agent" / "export.xml")
     assert report.problems == ()
     nights = [e for e in journal.entries() if isinstance(e, Sleep)]
     assert nights and all(n.at > n.bed_at for n in nights)
@@ -74,7 +76,7 @@ def test_hydawo_version_14_with_dtd_sleep_and_correlations(journal: Journal) -> 
 def test_hydawo_malformed_policy_skip_bad_keep_the_rest(journal: Journal) -> None:
     """Upstream's fixture: records 1 and 6 are good; 2 (bad startDate) and 3 (no startDate) are
     skipped; 4 has a non-numeric value; 5 has no unit. Nothing crashes, good records are kept."""
-    report = journal.import_file(AH / "hydawo-local-health-agent" / "export_malformed.xml")
+    report = journal.import_file(ah() / "hydawo-local-health-agent" / "export_malformed.xml")
     assert sorted(metrics(journal, "resting_heart_rate").values()) == [57.0, 58.0]
     fields = sorted(p.field for p in report.problems)
     assert fields == ["startDate", "startDate", "unit", "value"]
@@ -82,7 +84,7 @@ def test_hydawo_malformed_policy_skip_bad_keep_the_rest(journal: Journal) -> Non
 
 
 def test_zip_export_and_reimport_adds_nothing(journal: Journal) -> None:
-    path = AH / "dogsheep-healthkit-to-sqlite" / "export.zip"
+    path = ah() / "dogsheep-healthkit-to-sqlite" / "export.zip"
     first = journal.import_file(path)
     assert first.entries_added >= 1
     assert journal.import_file(path).entries_added == 0
@@ -197,12 +199,9 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
-def test_hostile_xml_is_refused_or_defused_quickly(
-    journal: Journal, tmp_path: Path, name: str
-) -> None:
+def test_hostile_xml_is_refused_or_defused(journal: Journal, tmp_path: Path, name: str) -> None:
     f = tmp_path / name
     f.write_bytes(HOSTILE[name])
-    start = time.perf_counter()
     try:
         report = journal.import_file(f)
     except FlarewiseError as exc:
@@ -212,7 +211,6 @@ def test_hostile_xml_is_refused_or_defused_quickly(
         if name == "control.xml":
             assert metrics(journal, "steps") == {"2024-03-01": 7.0}
         assert report.records <= 1
-    assert time.perf_counter() - start < 5
 
 
 def test_zip_bomb_is_refused(journal: Journal, tmp_path: Path) -> None:
@@ -235,13 +233,16 @@ def test_a_file_that_is_not_what_its_name_says(journal: Journal, tmp_path: Path)
 
 
 def test_clinical_records_in_the_zip_are_read_as_fhir(journal: Journal, tmp_path: Path) -> None:
-    hb = (
-        SHARED
-        / "corpora"
-        / "fhir"
-        / "hl7-spec-examples"
-        / "observation-example-f005-hemoglobin.json"
-    ).read_bytes()
+    hb = json.dumps(
+        {
+            "resourceType": "Observation",
+            "id": "f005",
+            "status": "final",
+            "code": {"coding": [{"system": "http://loinc.org", "code": "718-7"}]},
+            "effectiveDateTime": "2013-05-15T19:32:52+01:00",
+            "valueQuantity": {"value": 7.2, "unit": "g/dl", "code": "g/dL"},
+        }
+    ).encode()
     f = tmp_path / "export.zip"
     with zipfile.ZipFile(f, "w") as zf:
         zf.writestr(

@@ -12,14 +12,16 @@ import pytest
 from flarewise import FlarewiseError, Journal, LabResult
 from flarewise.importers import detect
 
-from .conftest import SHARED
+from .conftest import corpus
 
-FHIR = SHARED / "corpora" / "fhir"
-pytestmark = pytest.mark.skipif(not FHIR.exists(), reason=f"shared corpora not found at {FHIR}")
+
+def fhir_corpus() -> Path:
+    """The FHIR corpus (skips, or fails under CI, when it is missing)."""
+    return corpus("fhir")
 
 
 def test_every_fhir_corpus_file_imports(journal: Journal) -> None:
-    files = sorted(FHIR.glob("*/*.json"))
+    files = sorted(fhir_corpus().glob("*/*.json"))
     assert len(files) == 9
     for f in files:
         assert detect(f) == "fhir"
@@ -29,8 +31,12 @@ def test_every_fhir_corpus_file_imports(journal: Journal) -> None:
 
 
 def test_lab_observations_keep_unit_interval_and_flag(journal: Journal) -> None:
-    journal.import_file(FHIR / "hl7-spec-examples" / "observation-example-f005-hemoglobin.json")
-    journal.import_file(FHIR / "hl7-spec-examples" / "observation-example-f001-glucose.json")
+    journal.import_file(
+        fhir_corpus() / "hl7-spec-examples" / "observation-example-f005-hemoglobin.json"
+    )
+    journal.import_file(
+        fhir_corpus() / "hl7-spec-examples" / "observation-example-f001-glucose.json"
+    )
     labs = {r.loinc: r for r in journal.lab_results()}
     hb = labs["718-7"]
     assert (hb.value, hb.unit, hb.flag) == (7.2, "g/dL", "L")
@@ -41,7 +47,9 @@ def test_lab_observations_keep_unit_interval_and_flag(journal: Journal) -> None:
 
 
 def test_synthea_bundle_labs_vitals_pain_medicines_conditions(journal: Journal) -> None:
-    path = FHIR / "synthea" / "Kallie862_Frami345_9a0d7938-4f49-43f6-8eea-b22e1bbe1b74.json"
+    path = (
+        fhir_corpus() / "synthea" / "Kallie862_Frami345_9a0d7938-4f49-43f6-8eea-b22e1bbe1b74.json"
+    )
     report = journal.import_file(path)
     assert report.entries_added == report.entries_read > 100
     kinds = {e.kind for e in journal.entries()}
@@ -58,7 +66,7 @@ def test_synthea_bundle_labs_vitals_pain_medicines_conditions(journal: Journal) 
 
 
 def test_dry_run_changes_nothing_and_says_exactly_what_would_be_added(journal: Journal) -> None:
-    path = FHIR / "synthea" / "Lean294_Davis923_3e36b31d-3c32-43b4-b016-b46a90c2e50f.json"
+    path = fhir_corpus() / "synthea" / "Lean294_Davis923_3e36b31d-3c32-43b4-b016-b46a90c2e50f.json"
     report = journal.import_file(path, dry_run=True)
     assert report.dry_run and report.entries_read > 200
     assert journal.count() == 0 and journal.regimens() == [] and journal.trackables() == []
@@ -164,7 +172,7 @@ def test_egfr_labelled_ml_per_min_is_kept_and_reaches_the_safety_rules(
     """Synthea (like many lab systems) labels eGFR "mL/min"; the code says per 1.73 m2, so the
     result is kept (as reported; the catalogue reads it as mL/min/1.73 m2). It matters:
     SAF-MG-RENAL keys on eGFR < 60."""
-    path = FHIR / "synthea" / "Lean294_Davis923_3e36b31d-3c32-43b4-b016-b46a90c2e50f.json"
+    path = fhir_corpus() / "synthea" / "Lean294_Davis923_3e36b31d-3c32-43b4-b016-b46a90c2e50f.json"
     report = journal.import_file(path)
     assert not [p for p in report.problems if "eGFR" in p.reason], report.problems
     egfr = [r for r in journal.lab_results() if r.loinc == "33914-3"]

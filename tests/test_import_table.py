@@ -20,7 +20,7 @@ from flarewise.importers import (
 )
 from flarewise.knowledge import load_vocabulary
 
-from .conftest import SHARED
+from .conftest import corpus
 
 DIARY = (
     "Date;Pain (0-4);Fatigue;Steps;Magnesium (mg);Vitamin D;Notes\n"
@@ -125,9 +125,7 @@ def test_a_mapping_that_does_not_fit_the_file(journal: Journal, tmp_path: Path) 
 
 
 def test_the_tdda_expected_csv_as_a_generic_table(journal: Journal) -> None:
-    path = SHARED / "corpora/apple-health/tdda-applehealthdata/expected-csv/StepCount.csv"
-    if not path.exists():
-        pytest.skip(f"shared corpora not found at {path}")
+    path = corpus("apple-health", "tdda-applehealthdata", "expected-csv", "StepCount.csv")
     mapping = ColumnMapping(
         date_column="startDate",
         date_format="%Y-%m-%d %H:%M:%S %z",

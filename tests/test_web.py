@@ -20,6 +20,7 @@ PAGES = [
     "/plan",
     "/experiments",
     "/insights",
+    "/report",
     "/data",
     "/account",
 ]

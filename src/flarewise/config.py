@@ -20,6 +20,12 @@ SETTINGS_HELP: dict[str, str] = {
     "FLAREWISE_DATABASE_URL": "Database URL: sqlite:///path/journal.db (default: in "
     "FLAREWISE_HOME) or postgresql+psycopg://user@host:5432/dbname for a shared server.",
     "FLAREWISE_PERSON": "Whose journal the CLI opens (default: me).",
+    "FLAREWISE_IMPORT_MAX_UNPACKED_BYTES": "Most bytes one imported archive (an Apple Health "
+    "export.zip, an XLSX workbook) may unpack to, all its files together; a larger one is "
+    "refused as a possible zip bomb before anything is unpacked (default: 16 GiB for Apple "
+    "Health, 1 GiB for a workbook).",
+    "FLAREWISE_IMPORT_MAX_ZIP_MEMBERS": "Most files one imported archive may hold (default: "
+    "200,000 for Apple Health, whose workout routes are one file each; 10,000 for a workbook).",
 }
 
 
@@ -28,6 +34,9 @@ class Settings:
     home: Path
     database_url: str
     person: str
+    #: None: each reader's own default (see SETTINGS_HELP)
+    import_max_unpacked_bytes: int | None = None
+    import_max_zip_members: int | None = None
 
 
 def default_home() -> Path:
@@ -47,4 +56,24 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             f"FLAREWISE_DATABASE_URL={url!r} is not a URL; "
             "use sqlite:///path/journal.db or postgresql+psycopg://user@host/dbname"
         )
-    return Settings(home=home, database_url=url, person=person)
+    return Settings(
+        home=home,
+        database_url=url,
+        person=person,
+        import_max_unpacked_bytes=_positive(env, "FLAREWISE_IMPORT_MAX_UNPACKED_BYTES"),
+        import_max_zip_members=_positive(env, "FLAREWISE_IMPORT_MAX_ZIP_MEMBERS"),
+    )
+
+
+def _positive(env: Mapping[str, str], name: str) -> int | None:
+    """A whole number above zero from the environment (``_`` allowed: 17_179_869_184)."""
+    text = env.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        value = 0
+    if value <= 0 or len(text) > 30:
+        raise ConfigError(f"{name}={text!r} must be a whole number above zero")
+    return value

@@ -10,6 +10,7 @@ transaction: a refused record leaves the journal exactly as it was.
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -25,6 +26,7 @@ import pydantic
 from flarewise import exporters, importers, instruments, labs
 from flarewise import plan as planning
 from flarewise.demo.model import DemoTruth
+from flarewise.domain import json_text
 from flarewise.domain.backup import Backup, StoredEntry
 from flarewise.domain.base import translate
 from flarewise.domain.entries import Assessment, EntryBase, Intake, LabResult
@@ -33,7 +35,17 @@ from flarewise.domain.profile import POPULATIONS, Profile
 from flarewise.domain.regimens import DoseStep, Regimen
 from flarewise.domain.summaries import DaySummary
 from flarewise.domain.trackables import Trackable
-from flarewise.errors import BackupError, Conflict, FlarewiseError, InvalidInput, NotFound
+from flarewise.errors import (
+    BackupError,
+    Conflict,
+    FlarewiseError,
+    InvalidInput,
+    NotFound,
+    StorageError,
+)
+from flarewise.importers.apple_health import ZIP_LIMITS as AH_ZIP_LIMITS
+from flarewise.importers.archive import ArchiveBudget
+from flarewise.importers.tabular import XLSX_LIMITS
 from flarewise.knowledge import (
     Vocabulary,
     check_entry,
@@ -56,6 +68,7 @@ if TYPE_CHECKING:
     from flarewise.analysis.grid import DailyGrid
     from flarewise.analysis.insights import Insights
     from flarewise.knowledge.vocabulary import VocabKind
+    from flarewise.reports import VisitReport
 
 
 def _trials() -> ModuleType:
@@ -396,6 +409,73 @@ class Journal:
         resolved = planning.resolve_items(self.vocabulary, items)
         return planning.check_safety(self.plan_context(on), resolved, self.vocabulary)
 
+    # -- visit report -----------------------------------------------------------------------
+
+    def visit_questions(self) -> str | None:
+        """The person's note of questions for their next visit (page 1 of the report)."""
+        return self.profile().visit_questions
+
+    def set_visit_questions(self, text: str | None) -> str | None:
+        """Keep (or, with None or blank text, clear) the questions for the next visit."""
+        cleaned = (text or "").strip() or None
+        if cleaned is not None and len(cleaned) > 2000:
+            raise InvalidInput(
+                "questions", f"keep the questions under 2000 characters (this is {len(cleaned)})"
+            )
+        self.update_profile(visit_questions=cleaned)
+        return cleaned
+
+    def visit_report(self, start: date | None = None, end: date | None = None) -> VisitReport:
+        """The visit report for ``start`` .. ``end`` (default: the 90 days up to the last
+        entry). Refuses a reversed period or one wholly outside the journal."""
+        from flarewise import reports
+
+        first, last = self.date_span()
+        end = end or last or self.today()
+        start = start or end - timedelta(days=reports.DEFAULT_DAYS - 1)
+        reports.check_period(start, end, first, last, self.today())
+        experiments: list[tuple[Protocol, trials.ExperimentResult | None]] = []
+        for p in self.experiments():
+            if p.status == "planned" or p.start > end:
+                continue
+            try:
+                experiments.append((p, self.analyze_experiment(p.id, today=end)))
+            except FlarewiseError:
+                experiments.append((p, None))
+        trigger_start = max(start, end - timedelta(days=reports.TRIGGER_DAYS - 1))
+        triggers = self.insights(trigger_start, end).triggers if last is not None else ()
+        profile = self.profile()
+        ctx = self.plan_context(end)
+        return reports.assemble(
+            reports.ReportInputs(
+                person=profile.display_name or self.handle,
+                profile=profile,
+                start=start,
+                end=end,
+                made_on=self.today(),
+                days=self.daily_summaries(start, end),
+                regimens=self.regimens(),
+                assessments=self.assessments(),
+                labs=self.interpret_labs(),
+                plan=planning.build_plan(ctx, self.vocabulary),
+                medicine_warnings=self._medicine_warnings(ctx, end),
+                experiments=experiments,
+                triggers=tuple(triggers)[: reports.TRIGGERS_SHOWN],
+                questions=profile.visit_questions,
+            ),
+            self.vocabulary,
+        )
+
+    def _medicine_warnings(self, ctx: planning.PlanContext, on: date) -> list[planning.Warning]:
+        """Warnings among the medicines in force on ``on``: each is checked as if proposed
+        against all the others (the plan's own check of current medicines looks only at each
+        medicine's dose and the person's labs and conditions, not at pairs of them)."""
+        found: list[planning.Warning] = []
+        for r in self.regimens(active_on=on):
+            items = planning.resolve_items(self.vocabulary, [{"item": r.substance}])
+            found.extend(planning.check_safety(ctx, items, self.vocabulary).warnings)
+        return found
+
     # -- experiments --------------------------------------------------------------------------
 
     def today(self) -> date:
@@ -695,6 +775,7 @@ class Journal:
         mapping: importers.ColumnMapping | None = None,
         omh_schema: str | None = None,
         flaredown_user: str | None = None,
+        archive_budget: ArchiveBudget | None = None,
     ) -> importers.ImportReport:
         """Read a file (format detected from its content) and add what it holds: entries,
         custom trackables, regimens and profile conditions.
@@ -705,10 +786,31 @@ class Journal:
         nothing; per-record problems are reported and the good records kept. ``dry_run`` does
         all of it and rolls back, so its counts are exactly what an import would add.
         ``mapping`` reads a CSV/XLSX table; ``omh_schema`` ("step-count:3.0") reads bare Open
-        mHealth bodies; ``flaredown_user`` picks one person of a Flaredown research export."""
+        mHealth bodies; ``flaredown_user`` picks one person of a Flaredown research export;
+        ``archive_budget`` overrides the zip limits (settings FLAREWISE_IMPORT_MAX_*)."""
         source = Path(path)
         fmt = "open-mhealth" if omh_schema else importers.detect(source)
-        reader = self._reader(source, fmt, mapping, omh_schema, flaredown_user)
+        reader = self._reader(
+            source, fmt, mapping, omh_schema, flaredown_user, archive_budget or ArchiveBudget()
+        )
+        try:
+            return self._import(source, reader, dry_run, progress)
+        except StorageError as exc:
+            if not _disk_full(exc):
+                raise
+            raise StorageError(
+                f"{source.name}: not imported, because the disk holding the journal is full "
+                "(or a file-size limit was reached). Your journal is as it was; free some "
+                "space and import again"
+            ) from None
+
+    def _import(
+        self,
+        source: Path,
+        reader: importers.Reader,
+        dry_run: bool,
+        progress: Callable[[importers.ImportBatch], None] | None,
+    ) -> importers.ImportReport:
         batch = importers.ImportBatch(source.name, on_progress=progress)
         counts = {"read": 0, "added": 0}
         trackables = self.trackable_map()
@@ -723,7 +825,8 @@ class Journal:
                             self._prepare(entry, trackables, allow_unknown_analytes=True)
                         )
                     except InvalidInput as exc:
-                        batch.problem(f"record for {entry.kind}", exc.field, exc.reason)
+                        record = f"{entry.kind} {entry.source_key or ''}".strip()
+                        batch.problem(record, exc.field, exc.reason)
                 counts["read"] += len(prepared)
                 counts["added"] += self._repo.insert_entries(conn, prepared)
 
@@ -755,12 +858,13 @@ class Journal:
         mapping: importers.ColumnMapping | None,
         omh_schema: str | None,
         flaredown_user: str | None,
+        budget: ArchiveBudget,
     ) -> importers.Reader:
         fhir = importers.FhirReader(self.vocabulary)
         if fmt == "fhir":
             return fhir
         if fmt in ("apple-health-xml", "apple-health-zip"):
-            return importers.AppleHealthReader(fhir)
+            return importers.AppleHealthReader(fhir, budget.applied_to(AH_ZIP_LIMITS))
         if fmt == "open-mhealth":
             return importers.OmhReader(self.vocabulary, omh_schema)
         if fmt == "flaredown":
@@ -771,7 +875,7 @@ class Journal:
                 "columns mean: give a saved column mapping, or build one interactively with "
                 "`flarewise import --map`"
             )
-        return importers.TableReader(self.vocabulary, mapping)
+        return importers.TableReader(self.vocabulary, mapping, budget.applied_to(XLSX_LIMITS))
 
     def _define_trackables(
         self, conn: Connection, batch: importers.ImportBatch, known: dict[str, Trackable]
@@ -1039,8 +1143,10 @@ class Journal:
         return rows
 
     def export_fhir(self, path: str | os.PathLike[str]) -> int:
-        """A FHIR R4 collection Bundle of the clinical content (labs, measurements, symptom
-        scores, intakes, medicines, conditions); returns the number of resources."""
+        """A FHIR R4 document Bundle of the clinical content (labs, measurements, symptom
+        scores, assessments, intakes, medicines with their dose steps, conditions) with a
+        Composition and the Patient (exporters/fhir_document.py); returns the number of
+        resources."""
         backup = self.export_backup()
         v = self.vocabulary
         names = {
@@ -1048,13 +1154,17 @@ class Journal:
             **{k: d.name for k, d in v.conditions.items()},
             **{k: d.name for k, d in v.analytes.items()},
         }
-        bundle = exporters.fhir_bundle(
+        profile = backup.profile
+        bundle = exporters.fhir_document(
             (s.entry for s in backup.entries),
             backup.regimens,
-            backup.profile.conditions,
+            profile.conditions,
             names,
+            person=exporters.Person(
+                self.handle, profile.display_name, profile.birth_year, profile.sex
+            ),
             timestamp=backup.exported_at.isoformat(),
-            populations={n: getattr(backup.profile, n) for n in POPULATIONS},
+            populations={n: getattr(profile, n) for n in POPULATIONS},
         )
         _write_atomically(path, lambda fh: fh.write(json.dumps(bundle, indent=1)))
         return len(bundle["entry"])
@@ -1147,6 +1257,23 @@ class Journal:
         return self.restore(read_backup(path), replace=replace, progress=progress)
 
 
+def _disk_full(exc: BaseException) -> bool:
+    """Whether a storage error is the disk (or a file-size limit) running out: SQLite's
+    SQLITE_FULL and write I/O errors, PostgreSQL's disk_full (SQLSTATE 53100), or the OS's."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        orig = getattr(seen, "orig", seen)
+        name = str(getattr(orig, "sqlite_errorname", ""))
+        if name == "SQLITE_FULL" or name.startswith("SQLITE_IOERR_WRITE"):
+            return True
+        if getattr(orig, "sqlstate", None) == "53100":
+            return True
+        if isinstance(orig, OSError) and orig.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def _write_atomically(path: str | os.PathLike[str], write: Callable[[Any], object]) -> None:
     """Write a UTF-8 text file through ``write(fh)`` so that ``path`` is either the old file or
     the complete new one, never half-written."""
@@ -1176,10 +1303,14 @@ def read_backup(path: str | os.PathLike[str]) -> Backup:
             f"{name}: not a flarewise backup (byte {exc.start} is not UTF-8 text)"
         ) from None
     try:
-        data = json.loads(text)
+        data = json_text.loads(text)
     except json.JSONDecodeError as exc:
         raise BackupError(
             f"{name}: line {exc.lineno} column {exc.colno}: not valid JSON ({exc.msg})"
+        ) from None
+    except json_text.JsonTooComplex as exc:
+        raise BackupError(
+            f"{name}: not a flarewise backup ({exc}). Nothing was restored."
         ) from None
     if not isinstance(data, dict) or data.get("format") != "flarewise-journal":
         raise BackupError(f'{name}: not a flarewise backup (no "format": "flarewise-journal")')

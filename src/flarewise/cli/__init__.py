@@ -15,6 +15,7 @@ from flarewise.cli.experiment import experiment_app, insights_command
 from flarewise.cli.labs import labs_app
 from flarewise.cli.log import log_app
 from flarewise.cli.plan import kb_app, plan_app
+from flarewise.cli.report import report_app
 
 app.add_typer(log_app, name="log")
 app.add_typer(assess_app, name="assess")
@@ -22,6 +23,7 @@ app.add_typer(labs_app, name="labs")
 app.add_typer(plan_app, name="plan")
 app.add_typer(kb_app, name="kb")
 app.add_typer(experiment_app, name="experiment")
+app.add_typer(report_app, name="report")
 app.command("insights")(insights_command)
 
 

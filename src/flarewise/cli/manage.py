@@ -15,6 +15,7 @@ from flarewise.cli.when import parse_day
 from flarewise.domain import Condition, DoseStep, Regimen, Trackable, doses
 from flarewise.domain.profile import POPULATIONS, population_answer, population_prompt
 from flarewise.domain.regimens import UnitStrength
+from flarewise.domain.units import is_product_unit
 from flarewise.errors import InvalidInput
 from flarewise.journal import Journal, migrate_database, read_backup, schema_status
 
@@ -94,8 +95,8 @@ def export(
         typer.Option(
             "--format",
             help="json: the full, restorable backup; csv: tidy CSV, one row per entry; "
-            "fhir: a FHIR R4 Bundle of labs, measurements, symptom scores, medicines and "
-            "conditions.",
+            "fhir: a FHIR R4 document (Composition, Patient) of labs, measurements, symptom "
+            "scores, assessments, medicines with their dose steps and conditions.",
         ),
     ] = "json",
 ) -> None:
@@ -322,6 +323,13 @@ def regimen_add(
             f"Started {j.vocabulary.name_of('substance', sid)} {dose:g} {r.steps[0].unit}{holds} "
             f"from {day} (id {r.id[:8]})"
         )
+        one = r.steps[0].unit
+        if r.strength is None and one is not None and is_product_unit(one):
+            out.print(
+                f"Safety checks cannot count a dose taken by the {one} without what one "
+                f"{one} holds: add --strength, e.g. --strength '120 mg' (see the product label).",
+                markup=False,
+            )
 
 
 @regimen_app.command("list")

@@ -32,8 +32,24 @@ STYLE = {
 }
 
 
+def _names(ids: tuple[str, ...]) -> list[str]:
+    """What a warning involves, in words: each substance by its name ("Ibuprofen"), and a plan
+    item by its name only when its substance is not already named (never raw ids such as
+    "low_dose_naltrexone, naltrexone")."""
+    vocab = load_vocabulary()
+    named = set(ids)
+    names = []
+    for i in ids:
+        item = vocab.interventions.get(i)
+        if i in vocab.substances or item is None:
+            names.append(vocab.name_of("substance", i))
+        elif item.substance not in named:
+            names.append(item.name)
+    return list(dict.fromkeys(names))
+
+
 def _warning_line(w: Warning) -> str:
-    who = f" [{', '.join(w.involves)}]" if w.involves else ""
+    who = f" [{', '.join(_names(w.involves))}]" if w.involves else ""
     over = f" (override recorded by {w.overridden_by})" if w.overridden_by else ""
     return f"{w.severity.upper()} {w.rule}{who}: {w.message}{over}"
 

@@ -106,6 +106,8 @@ class Profile(Record):
     breastfeeding: bool | None = None
     preferences: Preferences = Preferences()
     overrides: tuple[Override, ...] = ()
+    #: The person's own "questions for this visit", kept for the next visit report's page 1.
+    visit_questions: Annotated[str, Field(max_length=2000)] | None = None
 
     def age_on(self, day: date) -> int | None:
         """Age in whole years, taking the birthday as 1 July (only the year is stored)."""

@@ -40,13 +40,22 @@ def normalise_instant(
 ) -> datetime:
     """Check an instant is plausible and give it a fixed-offset tzinfo (named zones are resolved).
 
-    Refuses naive times, times before 1900 and times more than a day ahead of the clock.
+    Refuses naive times, times before 1900 and times more than a day ahead of the clock. Times
+    at the calendar's ends (0001-01-01 with a positive offset, 9999-12-31 with a negative one)
+    have no UTC instant in Python's range: they are refused as before 1900 or in the future
+    with the same ValueError, never an OverflowError.
     """
     minutes = offset_minutes(at)
+    if at.year < EARLIEST.year:
+        raise ValueError(f"{field} {at.isoformat()} is before 1900")
+    limit = (now or datetime.now(UTC)) + MAX_AHEAD
+    if at.year > limit.year + 1:
+        raise ValueError(
+            f"{field} {at.isoformat()} is in the future; entries record what already happened"
+        )
     at = at.astimezone(fixed_offset(minutes))
     if at < EARLIEST:
         raise ValueError(f"{field} {at.isoformat()} is before 1900")
-    limit = (now or datetime.now(UTC)) + MAX_AHEAD
     if at > limit:
         raise ValueError(
             f"{field} {at.isoformat()} is in the future; entries record what already happened"

@@ -4,7 +4,10 @@ What it carries: lab results (LOINC, UCUM quantity, the lab's reference range an
 measurements (LOINC for vital signs, otherwise flarewise's metric code), symptom scores (pain as
 LOINC 72514-3, other symptoms with flarewise's symptom code), intakes (a MedicationStatement at
 one time: ``completed`` when taken, ``not-taken`` when skipped, no dose when the dose is unknown),
-medicines (a MedicationStatement per dose step) and profile conditions. Everything else (meals,
+medicines (one MedicationStatement per medicine, one Dosage per dose step bounded by the dates it
+was in force, so a dose change stays one medicine), assessments (an Observation per completed
+instrument: its scores as components, its answers kept so an import scores it again) and profile
+conditions. Everything else (meals,
 notes, body maps...) is in the JSON backup. Codes that no public system has use the URIs below,
 which flarewise's FHIR importer reads back, so export then import loses nothing it carries.
 Resource ids are UUIDv5 of the entry id (FHIR ids allow neither ``_`` nor ``:``); the entry id
@@ -13,12 +16,20 @@ itself is kept as an identifier.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from flarewise.domain.entries import EntryBase, Intake, LabResult, Measurement, SymptomCheckin
+from flarewise.domain.entries import (
+    Assessment,
+    EntryBase,
+    Intake,
+    LabResult,
+    Measurement,
+    SymptomCheckin,
+)
 from flarewise.domain.profile import Condition
 from flarewise.domain.regimens import Regimen, UnitStrength
 
@@ -38,6 +49,11 @@ FLAREWISE_BASIS = "urn:flarewise:dose-basis"
 #: Medication's ingredient strength, the standard's other place for it).
 FLAREWISE_STRENGTH = "urn:flarewise:strength-per-unit"
 FLAREWISE_POPULATION = "urn:flarewise:population"
+#: Completed instruments (acr2016, fiqr...) and their scores (total, psd, wpi...); the answers
+#: travel in an extension as JSON so that an import re-scores them (scores are never trusted).
+FLAREWISE_INSTRUMENT = "urn:flarewise:instrument"
+FLAREWISE_SCORE = "urn:flarewise:score"
+FLAREWISE_ANSWERS = "urn:flarewise:answers"
 PAIN_LOINC = "72514-3"
 SNOMED = "http://snomed.info/sct"
 #: Pregnancy status (LOINC 82810-3) answered with SNOMED CT 77386006 "Pregnant" or 60001007
@@ -199,29 +215,71 @@ def _intake(e: Intake, names: dict[str, str]) -> dict[str, Any]:
 
 
 def _regimen(r: Regimen, names: dict[str, str]) -> list[dict[str, Any]]:
-    out = []
+    """One statement for the medicine; one Dosage per dose step, bounded by the days it was
+    in force (``timing.repeat.boundsPeriod``), in order (``sequence``)."""
+    dosages = []
     for i, (step, first, last) in enumerate(r.spans()):
-        key = r.id if len(r.steps) == 1 else f"{r.id}.{i}"
-        period: dict[str, str] = {"start": first.isoformat()}
+        bounds: dict[str, str] = {"start": first.isoformat()}
         if last is not None:
-            period["end"] = last.isoformat()
+            bounds["end"] = last.isoformat()
         dosage = _dosage(step.amount, step.unit, r.route, r.basis, r.strength)
-        dosage["timing"] = {"repeat": _repeat(step.times_per_day)}
+        dosage["sequence"] = i + 1
+        dosage["timing"] = {"repeat": {**_repeat(step.times_per_day), "boundsPeriod": bounds}}
         dosage["asNeededBoolean"] = r.as_needed
-        res: dict[str, Any] = {
-            "resourceType": "MedicationStatement",
-            "id": fhir_id(f"regimen:{key}"),
-            "identifier": [{"system": FLAREWISE_ENTRY, "value": f"regimen:{key}"}],
-            "status": "active" if last is None or last >= date.today() else "completed",
-            "medicationCodeableConcept": _medication(r.substance, r.form, names),
-            "subject": {"display": "the journal's person"},
-            "effectivePeriod": period,
-            "dosage": [dosage],
+        if step.comment:
+            dosage["text"] = step.comment
+        dosages.append(dosage)
+    period: dict[str, str] = {"start": r.start.isoformat()}
+    if r.stop is not None:
+        period["end"] = r.stop.isoformat()
+    res: dict[str, Any] = {
+        "resourceType": "MedicationStatement",
+        "id": fhir_id(f"regimen:{r.id}"),
+        "identifier": [{"system": FLAREWISE_ENTRY, "value": f"regimen:{r.id}"}],
+        "status": "active" if r.stop is None or r.stop >= date.today() else "completed",
+        "medicationCodeableConcept": _medication(r.substance, r.form, names),
+        "subject": {"display": "the journal's person"},
+        "effectivePeriod": period,
+        "dosage": dosages,
+    }
+    if r.reason:
+        res["reasonCode"] = [{"text": r.reason}]
+    return [res]
+
+
+def _assessment(e: Assessment) -> dict[str, Any]:
+    """A completed instrument: the main score as the value, every score as a component."""
+    main = next((k for k in ("total", "psd", "pgic") if k in e.scores), None)
+    value: dict[str, Any] = {}
+    if main is not None:
+        value["valueQuantity"] = {
+            "value": e.scores[main],
+            "unit": "{score}",
+            "system": UCUM,
+            "code": "{score}",
         }
-        if r.reason:
-            res["reasonCode"] = [{"text": r.reason}]
-        out.append(res)
-    return out
+    value["component"] = [
+        {
+            "code": {"coding": [{"system": FLAREWISE_SCORE, "code": name}], "text": name},
+            "valueQuantity": {"value": score, "unit": "{score}", "system": UCUM, "code": "{score}"},
+        }
+        for name, score in sorted(e.scores.items())
+    ]
+    if not value["component"]:
+        del value["component"]
+    res = _observation(
+        e,
+        e.id,
+        {"coding": [{"system": FLAREWISE_INSTRUMENT, "code": e.instrument}], "text": e.instrument},
+        "survey",
+        value,
+    )
+    res["extension"] = [
+        {"url": FLAREWISE_ANSWERS, "valueString": json.dumps(e.answers, sort_keys=True)}
+    ]
+    if e.entered_by == "clinician":
+        res["performer"] = [{"display": "clinician"}]
+    return res
 
 
 def _repeat(per_day: float) -> dict[str, Any]:
@@ -329,6 +387,8 @@ def fhir_bundle(
             resources.extend(_scores(e))
         elif isinstance(e, Intake):
             resources.append(_intake(e, names))
+        elif isinstance(e, Assessment):
+            resources.append(_assessment(e))
     for r in regimens:
         resources.extend(_regimen(r, names))
     resources.extend(_condition(c, names) for c in conditions)

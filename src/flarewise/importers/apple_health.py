@@ -27,23 +27,33 @@ Mapping (documented in docs/imports.md):
 from __future__ import annotations
 
 import io
+import math
 import zipfile
+import zlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
-from flarewise.domain.entries import Activity, Measurement, MindBody, Sleep
+from flarewise.domain.entries import Activity, EntryBase, Measurement, MindBody, Sleep
 from flarewise.errors import FlarewiseError, InvalidInput
-from flarewise.importers.archive import zip_bomb
+from flarewise.importers.archive import ZipLimits, zip_bomb
 from flarewise.importers.fhir import FhirReader
 from flarewise.importers.fhir import parse as fhir_parse
 from flarewise.importers.report import ImportBatch
 from flarewise.importers.units import ENERGY_KCAL, LENGTH_KM, LENGTH_M, MASS_KG
+from flarewise.knowledge.plausibility import implausible
 
 SOURCE = "apple_health"
 MAX_MEMBER_BYTES = 8 * 1024**3
+#: An export.zip: export.xml up to 8 GiB (a decade of watch data is 2-4 GiB), the CDA copy,
+#: workout routes (one GPX per workout), ECGs and clinical records.
+ZIP_LIMITS = ZipLimits(
+    max_member=MAX_MEMBER_BYTES, max_total=2 * MAX_MEMBER_BYTES, max_members=200_000
+)
 MAX_CLINICAL_BYTES = 64 * 1024 * 1024
 _BAD = bytes(range(0, 32)).replace(b"\t", b"").replace(b"\n", b"").replace(b"\r", b"")
 
@@ -128,6 +138,20 @@ WORKOUTS = {
 
 class AppleHealthError(FlarewiseError):
     """The export cannot be read at all."""
+
+
+def _zip_reason(exc: BaseException) -> str:
+    """What is wrong with a damaged zip, in words (never zlib's or zipfile's internals)."""
+    text = str(exc)
+    if isinstance(exc, EOFError) or "truncated" in text.lower() or "end of" in text.lower():
+        return "it ends before its last file does"
+    if "CRC" in text:
+        return "a file inside fails its checksum"
+    if isinstance(exc, zlib.error):
+        return "its compressed data is corrupt"
+    if isinstance(exc, NotImplementedError):
+        return "a file inside uses a compression method flarewise cannot unpack"
+    return "it is not a readable zip archive"
 
 
 _ZONES: dict[str, timezone] = {}
@@ -262,6 +286,10 @@ class _State:
         return datetime.combine(day, time(23, 59), tzinfo=tz)
 
     nights: dict[date, dict[str, Any]] = field(default_factory=dict)
+    #: local dates a sample may fall on: from 1900 to tomorrow by the machine's clock (a watch
+    #: with a wrong clock writes years ahead; such samples are reported, never summed)
+    first_day: date = date(1900, 1, 1)
+    last_day: date = field(default_factory=lambda: date.today() + timedelta(days=1))
     #: medication dose events seen (reported once, see ``_finish``)
     doses: int = 0
     #: records of types flarewise does not read, per type (listed in the report at the end)
@@ -311,8 +339,11 @@ def readable_type(kind: str) -> str:
 
 
 class AppleHealthReader:
-    def __init__(self, fhir_reader: FhirReader | None = None) -> None:
+    def __init__(
+        self, fhir_reader: FhirReader | None = None, zip_limits: ZipLimits = ZIP_LIMITS
+    ) -> None:
         self.fhir = fhir_reader
+        self.zip_limits = zip_limits
 
     def read(self, path: Path, batch: ImportBatch | None = None) -> ImportBatch:
         """Read the export; entries go to ``batch`` (which may write them on in chunks)."""
@@ -328,11 +359,19 @@ class AppleHealthReader:
 
     def _zip(self, path: Path, batch: ImportBatch) -> None:
         try:
-            zf = zipfile.ZipFile(path)
-        except zipfile.BadZipFile as exc:
-            raise AppleHealthError(f"{path.name}: not a readable zip file ({exc})") from None
+            self._zip_members(path, batch)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+            # corrupt deflate data, a bad CRC-32 or a file cut short: a half-transferred
+            # export. Nothing is kept (the journal's transaction rolls back).
+            raise AppleHealthError(
+                f"{path.name}: the zip file is damaged or incomplete ({_zip_reason(exc)}); "
+                "nothing was imported. Copy the export from the phone again and retry"
+            ) from None
+
+    def _zip_members(self, path: Path, batch: ImportBatch) -> None:
+        zf = zipfile.ZipFile(path)
         with zf:
-            bomb = zip_bomb(zf, path.name, MAX_MEMBER_BYTES)
+            bomb = zip_bomb(zf, path.name, self.zip_limits)
             if bomb is not None:
                 raise AppleHealthError(bomb)
             members = [i for i in zf.infolist() if not i.is_dir()]
@@ -392,14 +431,19 @@ class AppleHealthReader:
                 if parent is not None and parent.tag == "Correlation":
                     continue  # the same samples appear at top level; cleared with the parent
                 count()
-                if elem.tag == "Record":
-                    kind = elem.get("type", "")
-                    if kind in QUANTITIES:
-                        quantity(elem, kind, batch, state)
+                try:
+                    if elem.tag == "Record":
+                        kind = elem.get("type", "")
+                        if kind in QUANTITIES:
+                            quantity(elem, kind, batch, state)
+                        else:
+                            record(elem, name, batch, state)
                     else:
-                        record(elem, name, batch, state)
-                else:
-                    workout(elem, name, batch)
+                        workout(elem, name, batch)
+                except InvalidInput as exc:
+                    batch.problem(f"line {elem.sourceline}", exc.field, exc.reason)
+                except (ValueError, OverflowError) as exc:
+                    batch.problem(f"line {elem.sourceline}", "", f"not a plausible record ({exc})")
                 elem.clear(keep_tail=False)
                 if parent is not None:
                     while elem.getprevious() is not None:
@@ -433,6 +477,8 @@ class AppleHealthReader:
         try:
             value = float(elem.get("value", ""))
         except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
             batch.problem(
                 f"line {elem.sourceline}",
                 "value",
@@ -440,9 +486,22 @@ class AppleHealthReader:
             )
             return
         day, offset = placed
+        if not state.first_day <= day <= state.last_day:
+            batch.problem(
+                f"line {elem.sourceline}",
+                "startDate",
+                f"{shown!r} is "
+                + ("before 1900" if day < state.first_day else "in the future (a wrong clock?)")
+                + "; record skipped",
+            )
+            return
         if day not in state.offsets:
             state.offsets[day] = offset
         if kind == HEART_RATE:
+            why = implausible("metric", "heart_rate", value, "/min")
+            if why is not None:
+                batch.problem(f"line {elem.sourceline}", "value", why)
+                return
             slot = state.hr[day]
             slot[0] += value
             slot[1] += 1
@@ -457,6 +516,10 @@ class AppleHealthReader:
             )
             return
         value *= units[unit]
+        why = implausible("metric", metric, value, METRIC_UNITS[metric])
+        if why is not None:
+            batch.problem(f"line {elem.sourceline}", "value", why)
+            return
         if kind in DAILY_SUM:
             state.daily[(metric, day, elem.get("sourceName", ""))] += value
             return
@@ -569,19 +632,25 @@ class AppleHealthReader:
             if (metric, day) not in best or total > best[(metric, day)][0]:
                 best[(metric, day)] = (total, src)
         for (metric, day), (total, _src) in sorted(best.items()):
-            batch.add(
-                Measurement(
+            self._daily(
+                batch,
+                f"{metric.replace('_', ' ')} on {day}",
+                partial(
+                    Measurement,
                     at=state.at_end_of(day),
                     metric=metric,
                     value=total,
                     unit=METRIC_UNITS[metric],
                     source=SOURCE,
                     source_key=f"{metric}:{day}",
-                )
+                ),
             )
         for day, (total, n) in sorted(state.hr.items()):
-            batch.add(
-                Measurement(
+            self._daily(
+                batch,
+                f"heart rate on {day}",
+                partial(
+                    Measurement,
                     at=state.at_end_of(day),
                     metric="heart_rate",
                     value=total / n,
@@ -589,7 +658,7 @@ class AppleHealthReader:
                     source=SOURCE,
                     source_key=f"heart_rate:{day}",
                     comment=f"mean of {int(n)} samples",
-                )
+                ),
             )
         for day, night in sorted(state.nights.items()):
             in_bed = (night["wake"] - night["bed"]).total_seconds() / 60
@@ -599,13 +668,35 @@ class AppleHealthReader:
                 )
                 continue
             asleep = min(night["asleep"], in_bed) if night["asleep"] else None
-            batch.add(
-                Sleep(
+            self._daily(
+                batch,
+                f"night ending {day}",
+                partial(
+                    Sleep,
                     at=night["wake"],
                     bed_at=night["bed"],
                     asleep_minutes=asleep,
                     stage_minutes={k: min(v, 24 * 60) for k, v in night["stages"].items()},
                     source=SOURCE,
                     source_key=f"sleep:{day}",
-                )
+                ),
             )
+
+    @staticmethod
+    def _daily(batch: ImportBatch, record: str, build: Callable[[], EntryBase]) -> None:
+        """Add one aggregated record (a day's total, a night); a refusal is that record's
+        problem, named by its day, and the other days are kept."""
+        try:
+            entry = build()
+        except InvalidInput as exc:
+            batch.problem(record, exc.field, exc.reason)
+            return
+        except (ValueError, OverflowError) as exc:
+            batch.problem(record, "", f"not a plausible record ({exc})")
+            return
+        if isinstance(entry, Measurement):
+            why = implausible("metric", entry.metric, entry.value, entry.unit)
+            if why is not None:
+                batch.problem(record, "value", why)
+                return
+        batch.add(entry)

@@ -73,8 +73,11 @@ def _zip_kind(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise UnknownFormat(f"{path.name}: a damaged zip file ({exc})") from None
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError):
+        raise UnknownFormat(
+            f"{path.name}: a zip file that is damaged or incomplete (a half-transferred "
+            "export?); copy it again and retry"
+        ) from None
     if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
         return "xlsx"
     if any(n.rsplit("/", 1)[-1] == "export.xml" for n in names):

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from flarewise.domain.entries import Intake, LabResult, Measurement, SymptomCheckin
+from flarewise.domain import json_text
+from flarewise.domain.entries import Assessment, Intake, LabResult, Measurement, SymptomCheckin
 from flarewise.domain.profile import Condition
 from flarewise.domain.regimens import DoseStep, Regimen
 from flarewise.domain.units import is_product_unit, parse_unit
@@ -51,6 +52,8 @@ FLAREWISE_ROUTE = "urn:flarewise:route"
 FLAREWISE_BASIS = "urn:flarewise:dose-basis"
 FLAREWISE_STRENGTH = "urn:flarewise:strength-per-unit"
 FLAREWISE_POPULATION = "urn:flarewise:population"
+FLAREWISE_INSTRUMENT = "urn:flarewise:instrument"
+FLAREWISE_ANSWERS = "urn:flarewise:answers"
 SNOMED = "http://snomed.info/sct"
 #: Status observations read into the profile (codes as in exporters/fhir_bundle.py):
 #: question LOINC -> (profile field, {(answer system, code): value}).
@@ -102,7 +105,9 @@ def parse(raw: bytes, name: str) -> Any:
             f"{name}: not UTF-8 text (byte {exc.start}); FHIR JSON must be UTF-8"
         ) from None
     try:
-        return json.loads(text)
+        return json_text.loads(text)
+    except json_text.JsonTooComplex as exc:
+        raise FhirError(f"{name}: {exc}") from None
     except json.JSONDecodeError as exc:
         raise FhirError(
             f"{name}: line {exc.lineno} column {exc.colno}: not valid JSON ({exc.msg})"
@@ -164,7 +169,10 @@ def _resources(doc: Any) -> list[tuple[str, dict[str, Any]]]:
     if doc["resourceType"] != "Bundle":
         return [(f"{doc['resourceType']}/{doc.get('id', '?')}", doc)]
     out: list[tuple[str, dict[str, Any]]] = []
-    for i, entry in enumerate(doc.get("entry", []) or []):
+    entries = doc.get("entry") or []
+    if not isinstance(entries, list):
+        raise FhirError('the Bundle\'s "entry" is not a list of entries')
+    for i, entry in enumerate(entries):
         res = entry.get("resource") if isinstance(entry, dict) else None
         if not isinstance(res, dict) or "resourceType" not in res:
             continue
@@ -236,6 +244,15 @@ class FhirReader:
                     self._condition(batch, label, res)
             except InvalidInput as exc:
                 batch.problem(label, exc.field, exc.reason)
+            except (AttributeError, TypeError, KeyError, IndexError, ValueError, OverflowError):
+                # an element of the wrong JSON type (a coding given as a string, a number where
+                # an object belongs): this resource's problem, never a traceback
+                batch.problem(
+                    label,
+                    "",
+                    "an element is not of the type FHIR R4 defines (e.g. text where an object "
+                    "or list belongs); the resource was not imported",
+                )
         return batch
 
     # -- observations -------------------------------------------------------------------------
@@ -257,6 +274,8 @@ class FhirReader:
             return
         if self._population(batch, label, res):
             return
+        if self._assessment(batch, label, res, at):
+            return
         key = str(res.get("id") or label)
         parts = [(res, key)]
         if "valueQuantity" not in res and "valueString" not in res and res.get("component"):
@@ -269,6 +288,46 @@ class FhirReader:
                 batch.problem(label, "code", "no LOINC code; flarewise stores lab results by LOINC")
                 continue
             self._one(batch, label, res, part, code, at, part_key)
+
+    def _assessment(
+        self, batch: ImportBatch, label: str, res: dict[str, Any], at: datetime
+    ) -> bool:
+        """A completed instrument of flarewise's export: its answers (the journal scores them
+        again when it stores them; the exported scores are not trusted)."""
+        instrument = _code(res.get("code"), FLAREWISE_INSTRUMENT)
+        if instrument is None:
+            return False
+        raw = next(
+            (
+                x.get("valueString")
+                for x in res.get("extension") or []
+                if isinstance(x, dict) and x.get("url") == FLAREWISE_ANSWERS
+            ),
+            None,
+        )
+        try:
+            answers = json.loads(raw) if isinstance(raw, str) else None
+        except json.JSONDecodeError:
+            answers = None
+        if not isinstance(answers, dict):
+            batch.problem(label, "extension", "the answers are missing; the result was not kept")
+            return True
+        performers = res.get("performer") or []
+        by_clinician = any(
+            isinstance(p, dict) and p.get("display") == "clinician" for p in performers
+        )
+        batch.add(
+            Assessment(
+                at=at,
+                instrument=instrument,
+                answers=answers,
+                entered_by="clinician" if by_clinician else "self",
+                comment=_note(res),
+                source=SOURCE,
+                source_key=f"obs:{res.get('id') or label}",
+            )
+        )
+        return True
 
     def _population(self, batch: ImportBatch, label: str, res: dict[str, Any]) -> bool:
         """Pregnancy status, breastfeeding status and flarewise's "planning a pregnancy": kept
@@ -469,8 +528,10 @@ class FhirReader:
                 for t in _text(ing.get("itemCodeableConcept"))
             ]
         coded = _code(res.get("medicationCodeableConcept"), FLAREWISE_SUBSTANCE)
-        substance = coded if coded in self.vocab.substances else self.match_substance(names)
-        if substance is None:
+        substances, unknown = (
+            ([coded], []) if coded in self.vocab.substances else self._ingredients(names, product)
+        )
+        if not substances:
             batch.problem(
                 label,
                 "medication",
@@ -478,13 +539,68 @@ class FhirReader:
                 "flarewise knows; add it by hand if it matters",
             )
             return
+        for other in unknown:
+            batch.problem(
+                label,
+                "medication.ingredient",
+                f"{other!r} is an ingredient flarewise does not know, so its interactions are "
+                "not checked; add it by hand if it matters",
+            )
+        if len(substances) > 1:
+            # a combination product: every ingredient is a regimen of its own, so each one's
+            # interactions are checked (keeping only the first dropped the rest silently)
+            for substance in substances:
+                self._one_medication(batch, label, res, substance, None, names, f":{substance}")
+            return
+        self._one_medication(batch, label, res, substances[0], product, names, "")
+
+    def _ingredients(
+        self, names: list[str], product: dict[str, Any] | None
+    ) -> tuple[list[str], list[str]]:
+        """(vocabulary substances, ingredient names it does not know) of a medicine: each
+        ingredient of a referenced Medication, else the first match among its names; a display
+        name such as "Paracetamol 325 MG / Tramadol 37.5 MG Oral Tablet" is split at its
+        slashes."""
+        found: list[str] = []
+        ingredients = [i for i in (product or {}).get("ingredient") or [] if isinstance(i, dict)]
+        unknown: list[str] = []
+        for ing in ingredients:
+            texts = _text(ing.get("itemCodeableConcept"))
+            hit = self.match_substance(texts)
+            if hit is None:
+                unknown.append(texts[0] if texts else "(an ingredient without a name)")
+            elif hit not in found:
+                found.append(hit)
+        if found:
+            return found, unknown
+        for name in names:
+            parts = [p for p in re.split(r"\s*/\s*|\s+and\s+|\s*\+\s*", name) if p.strip()]
+            for part in parts if len(parts) > 1 else []:
+                hit = self.match_substance([part])
+                if hit is not None and hit not in found:
+                    found.append(hit)
+            if found:
+                return found, []
+        first = self.match_substance(names)
+        return ([first] if first is not None else []), []
+
+    def _one_medication(
+        self,
+        batch: ImportBatch,
+        label: str,
+        res: dict[str, Any],
+        substance: str,
+        product: dict[str, Any] | None,
+        names: list[str],
+        key_suffix: str,
+    ) -> None:
         if (
             res.get("resourceType") == "MedicationStatement"
             and res.get("status") in ("completed", "not-taken")
             and "effectiveDateTime" in res
             and "effectivePeriod" not in res
         ):
-            self._intake(batch, label, res, substance)
+            self._intake(batch, label, res, substance, key_suffix)
             return
         period = res.get("effectivePeriod") or {}
         start = _when(
@@ -499,9 +615,53 @@ class FhirReader:
         stop = _when(period.get("end"))
         if stop is None and res.get("status") in ("stopped", "completed", "cancelled"):
             stop = start
+        dosages = [d for d in res.get("dosageInstruction") or res.get("dosage") or [] if d]
+        dosage = dosages[0] if dosages else {}
+        steps = self._steps(dosages, start.date())
+        # a strength describes a product unit (capsule, drop) that some step counts in
+        unit = next((x.unit for x in steps if x.unit and is_product_unit(x.unit)), steps[0].unit)
+        strength = _strength(dosage, product, unit)
+        batch.regimens.append(
+            Regimen(
+                substance=substance,
+                strength=strength,
+                **self._how(res, dosage),
+                # FHIR R4: asNeededCodeableConcept (the reason, "for pain") implies as needed
+                as_needed=dosage.get("asNeededBoolean") is True
+                or isinstance(dosage.get("asNeededCodeableConcept"), dict),
+                steps=steps,
+                stop=stop.date() if stop else None,
+                reason=names[0] if names else None,
+                source=SOURCE,
+                source_key=f"med:{res.get('id') or label}{key_suffix}",
+            )
+        )
+
+    def _steps(self, dosages: list[dict[str, Any]], start: date) -> list[DoseStep]:
+        """Dose steps: one per Dosage when each is bounded by the dates it was in force
+        (``timing.repeat.boundsPeriod.start``, flarewise's export of a dose change), else the
+        first Dosage from the statement's start."""
+        bounded = [
+            (
+                _when(
+                    ((d.get("timing") or {}).get("repeat") or {})
+                    .get("boundsPeriod", {})
+                    .get("start")
+                ),
+                d,
+            )
+            for d in dosages
+        ]
+        if len(bounded) > 1 and all(when is not None for when, _ in bounded):
+            ordered = sorted(((when.date(), d) for when, d in bounded if when), key=lambda x: x[0])
+            if len({day for day, _ in ordered}) == len(ordered):
+                return [self._step(d, day) for day, d in ordered]
+        return [self._step(dosages[0] if dosages else {}, start)]
+
+    @staticmethod
+    def _step(dosage: dict[str, Any], start: date) -> DoseStep:
         amount = unit = None
         per_day = 1.0
-        dosage = (res.get("dosageInstruction") or res.get("dosage") or [{}])[0]
         dose = ((dosage.get("doseAndRate") or [{}])[0].get("doseQuantity")) or {}
         if isinstance(dose.get("value"), int | float):
             try:
@@ -512,21 +672,9 @@ class FhirReader:
         repeat = (dosage.get("timing") or {}).get("repeat") or {}
         if isinstance(repeat.get("frequency"), int) and repeat.get("periodUnit") == "d":
             per_day = round(repeat["frequency"] / float(repeat.get("period") or 1), 9)
-        strength = _strength(dosage, product, unit)
-        batch.regimens.append(
-            Regimen(
-                substance=substance,
-                strength=strength,
-                **self._how(res, dosage),
-                as_needed=bool(dosage.get("asNeededBoolean")),
-                steps=[
-                    DoseStep(start=start.date(), amount=amount, unit=unit, times_per_day=per_day)
-                ],
-                stop=stop.date() if stop else None,
-                reason=names[0] if names else None,
-                source=SOURCE,
-                source_key=f"med:{res.get('id') or label}",
-            )
+        comment = dosage.get("text") if isinstance(dosage.get("text"), str) else None
+        return DoseStep(
+            start=start, amount=amount, unit=unit, times_per_day=per_day, comment=comment
         )
 
     def _how(self, res: dict[str, Any], dosage: dict[str, Any]) -> dict[str, Any]:
@@ -543,7 +691,9 @@ class FhirReader:
                 out["basis"] = ext["valueCode"]
         return out
 
-    def _intake(self, batch: ImportBatch, label: str, res: dict[str, Any], substance: str) -> None:
+    def _intake(
+        self, batch: ImportBatch, label: str, res: dict[str, Any], substance: str, suffix: str = ""
+    ) -> None:
         """A MedicationStatement at one time: a dose taken (or, ``not-taken``, skipped)."""
         at = _when(res.get("effectiveDateTime"))
         if at is None:
@@ -565,7 +715,7 @@ class FhirReader:
                 unit=str(unit) if unit and status != "skipped" else None,
                 comment=_note(res),
                 source=SOURCE,
-                source_key=f"med:{res.get('id') or label}",
+                source_key=f"med:{res.get('id') or label}{suffix}",
                 **self._how(res, dosage),
             )
         )

@@ -272,7 +272,7 @@ class FlaredownReader:
         batch.total_bytes = path.stat().st_size
         self.empty_cells = 0
         with path.open("rb") as raw:
-            rows = csv_rows(raw, batch)
+            rows = csv_rows(raw, batch, header=path.name)
             header = next(rows, None)
             if header is None:
                 raise FlaredownError(f"{path.name}: the file is empty")

@@ -25,6 +25,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from flarewise.domain import json_text
 from flarewise.domain.entries import Activity, EntryBase, Measurement, Sleep
 from flarewise.errors import FlarewiseError, InvalidInput
 from flarewise.importers import ieee1752
@@ -205,7 +206,18 @@ def _minutes(uv: Any) -> float | None:
 
 
 def span(frame: Any) -> tuple[datetime, datetime | None]:
-    """(start, end) of an effective time frame; end is None for a single instant."""
+    """(start, end) of an effective time frame; end is None for a single instant. An interval
+    or duration reaching past the calendar's ends (year 1 or 9999) is refused, naming it."""
+    try:
+        return _span(frame)
+    except OverflowError:
+        raise InvalidInput(
+            "effective_time_frame.time_interval",
+            "reaches past the ends of the calendar; not a real time",
+        ) from None
+
+
+def _span(frame: Any) -> tuple[datetime, datetime | None]:
     if not isinstance(frame, dict):
         raise InvalidInput("effective_time_frame", "missing, so the record has no date")
     if "date_time" in frame:
@@ -364,7 +376,9 @@ def _documents(raw: bytes, name: str) -> Iterator[tuple[str, Any]]:
         ) from None
     stripped = text.lstrip()
     try:
-        doc = json.loads(text)
+        doc = json_text.loads(text)
+    except json_text.JsonTooComplex as exc:
+        raise OmhError(f"{name}: {exc}") from None
     except json.JSONDecodeError as exc:
         if stripped.startswith("{") and "\n" in stripped.rstrip():
             yield from _lines(text, name)
@@ -387,7 +401,9 @@ def _lines(text: str, name: str) -> Iterator[tuple[str, Any]]:
             yield f"line {n}", OmhInvalid(f"a line of {len(line):,} characters; skipped")
             continue
         try:
-            yield f"line {n}", json.loads(line)
+            yield f"line {n}", json_text.loads(line)
+        except json_text.JsonTooComplex as exc:
+            yield f"line {n}", OmhInvalid(str(exc))
         except json.JSONDecodeError as exc:
             yield f"line {n}", OmhInvalid(f"not valid JSON at column {exc.colno} ({exc.msg})")
 
@@ -452,6 +468,19 @@ class OmhReader:
             batch.problem(label, "", str(exc))
         except InvalidInput as exc:
             batch.problem(label, exc.field, exc.reason)
+        except (ValueError, OverflowError, TypeError, KeyError) as exc:
+            # a schema-valid body whose values still cannot be a record (a duration of 1e308
+            # minutes, a number too large for a float): that record's problem, never a crash
+            batch.problem(label, "", f"not a usable data point ({_plain(exc)})")
+
+
+def _plain(exc: BaseException) -> str:
+    """An exception's message without Python's internals (a KeyError's repr, a class name)."""
+    if isinstance(exc, KeyError):
+        return f"{exc.args[0]!s} is missing" if exc.args else "a value is missing"
+    if isinstance(exc, OverflowError):
+        return "a number or time beyond what can be represented"
+    return str(exc)[:200] or "a value of the wrong kind"
 
 
 def _body_key(name: str, body: Any) -> str:

@@ -29,6 +29,14 @@ class Problem:
 #: Per-record problems kept in the report; past this only their number is counted, so a file
 #: of a million bad rows still runs in bounded memory.
 MAX_PROBLEMS = 1000
+#: Characters kept of a problem's reason (a 5,000-digit value quoted in full helps no one).
+MAX_REASON = 400
+
+
+def _short(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
+
+
 #: Entries held before they are handed to the journal for writing.
 CHUNK = 5000
 
@@ -89,7 +97,9 @@ class ImportBatch:
 
     def problem(self, record: str, field_: str, reason: str) -> None:
         if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(Problem(self.file, record, field_, reason))
+            self.problems.append(
+                Problem(self.file, _short(record), _short(field_), _short(reason, MAX_REASON))
+            )
         else:
             self.problems_dropped += 1
 

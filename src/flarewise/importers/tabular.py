@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import zipfile
+import zlib
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
@@ -29,13 +30,17 @@ from flarewise.domain.entries import (
     SymptomCheckin,
 )
 from flarewise.errors import FlarewiseError, InvalidInput
-from flarewise.importers.archive import zip_bomb
+from flarewise.importers.archive import ZipLimits, zip_bomb
 from flarewise.importers.report import ImportBatch
 from flarewise.importers.text import csv_rows, head_text
 from flarewise.knowledge.vocabulary import Vocabulary
 
 SOURCE = "table"
 MAX_XLSX_MEMBER = 512 * 1024 * 1024
+#: A workbook: a few XML parts per sheet, styles, shared strings, maybe images.
+XLSX_LIMITS = ZipLimits(
+    max_member=MAX_XLSX_MEMBER, max_total=2 * MAX_XLSX_MEMBER, max_members=10_000
+)
 TargetKind = Literal["symptom", "measurement", "intake", "custom", "note", "ignore"]
 YES = {"1", "yes", "y", "true", "x", "taken", "ja", "oui", "si", "sí"}
 NO = {"0", "no", "n", "false", "", "-", "not taken"}
@@ -118,24 +123,32 @@ def is_xlsx(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
-    except (zipfile.BadZipFile, OSError):
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError):
         return False
     return "[Content_Types].xml" in names and "xl/workbook.xml" in names
 
 
-def _check_zip(path: Path) -> None:
-    with zipfile.ZipFile(path) as zf:
-        bomb = zip_bomb(zf, path.name, MAX_XLSX_MEMBER)
+def _check_zip(path: Path, limits: ZipLimits = XLSX_LIMITS) -> None:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            bomb = zip_bomb(zf, path.name, limits)
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError):
+        raise TabularError(
+            f"{path.name}: the workbook is damaged or incomplete; nothing was imported"
+        ) from None
     if bomb is not None:
         raise TabularError(bomb)
 
 
 def table_rows(
-    path: Path, batch: ImportBatch | None = None, sheet: str | None = None
+    path: Path,
+    batch: ImportBatch | None = None,
+    sheet: str | None = None,
+    limits: ZipLimits = XLSX_LIMITS,
 ) -> Iterator[tuple[int, list[str]]]:
     """(row number, cells as text) of a CSV or XLSX file; the first row is the header."""
     if is_xlsx(path):
-        yield from _xlsx_rows(path, sheet, batch)
+        yield from _xlsx_rows(path, sheet, batch, limits)
     else:
         yield from _csv_rows(path, batch)
 
@@ -147,27 +160,38 @@ def _csv_rows(path: Path, batch: ImportBatch | None) -> Iterator[tuple[int, list
     except csv.Error:
         dialect = csv.excel
     with path.open("rb") as raw:
-        yield from csv_rows(raw, batch, dialect)
+        yield from csv_rows(raw, batch, dialect, header=path.name)
 
 
 def _xlsx_rows(
-    path: Path, sheet: str | None, batch: ImportBatch | None
+    path: Path, sheet: str | None, batch: ImportBatch | None, limits: ZipLimits
 ) -> Iterator[tuple[int, list[str]]]:
     import openpyxl
 
-    _check_zip(path)
+    _check_zip(path, limits)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-        raise TabularError(f"{path.name}: not a readable XLSX workbook ({exc})") from None
+    except Exception:  # openpyxl raises many kinds for a damaged workbook
+        # its messages are library internals; the person needs to know what to do
+        raise TabularError(
+            f"{path.name}: not a readable XLSX workbook; open it in your spreadsheet program, "
+            "save it again as .xlsx (or CSV) and import that"
+        ) from None
     try:
         if sheet is not None and sheet not in book.sheetnames:
             raise TabularError(
                 f"{path.name}: no sheet named {sheet!r} (sheets: {', '.join(book.sheetnames)})"
             )
         ws = book[sheet] if sheet else book.worksheets[0]
-        for n, values in enumerate(ws.iter_rows(values_only=True), start=1):
-            yield n, [_cell_text(v) for v in values]
+        try:
+            for n, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                yield n, [_cell_text(v) for v in values]
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError) as exc:
+            # a damaged or cut workbook fails while its sheet is streamed, not when it opens
+            raise TabularError(
+                f"{path.name}: the workbook is damaged or incomplete "
+                f"({type(exc).__name__.replace('error', ' error')}); nothing was imported"
+            ) from None
         if batch is not None:
             batch.done_bytes = batch.total_bytes
     finally:
@@ -276,15 +300,18 @@ def _parse_when(day: str, clock: str | None, mapping: ColumnMapping) -> datetime
 
 
 class TableReader:
-    def __init__(self, vocab: Vocabulary, mapping: ColumnMapping) -> None:
+    def __init__(
+        self, vocab: Vocabulary, mapping: ColumnMapping, zip_limits: ZipLimits = XLSX_LIMITS
+    ) -> None:
         self.vocab = vocab
         self.mapping = mapping
+        self.zip_limits = zip_limits
 
     def read(self, path: Path, batch: ImportBatch | None = None) -> ImportBatch:
         batch = batch or ImportBatch(path.name)
         batch.format = "xlsx" if is_xlsx(path) else "csv"
         batch.total_bytes = path.stat().st_size
-        rows = table_rows(path, batch, self.mapping.sheet)
+        rows = table_rows(path, batch, self.mapping.sheet, self.zip_limits)
         first = next(rows, None)
         if first is None:
             raise TabularError(f"{path.name}: the table is empty")

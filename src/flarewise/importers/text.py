@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from flarewise.errors import FlarewiseError
 from flarewise.importers.report import ImportBatch
 
 MAX_LINE = 1 << 20  # 1 MB: far above any real CSV row, far below a memory problem
@@ -33,6 +34,8 @@ class LineReader:
         self.batch = batch
         self.max_line = max_line
         self.line = 0
+        #: lines skipped so far (too long); a header reader refuses a file whose first went
+        self.skipped = 0
 
     def __iter__(self) -> Iterator[str]:
         head = self.raw.read(4)
@@ -61,6 +64,7 @@ class LineReader:
             self.line += 1
             if len(text) > self.max_line and not text.endswith("\n"):
                 self._skip_rest(stream)
+                self.skipped += 1
                 self._problem(f"longer than {self.max_line:,} characters; skipped")
                 continue
             yield text
@@ -73,6 +77,7 @@ class LineReader:
             self.line += 1
             if len(data) > self.max_line and not data.endswith(b"\n"):
                 self._skip_rest(raw)
+                self.skipped += 1
                 self._problem(f"longer than {self.max_line:,} bytes; skipped")
                 continue
             try:
@@ -136,22 +141,43 @@ def head_text(path: Path, size: int = 65536) -> str:
     return head.decode("utf-8-sig", errors="replace")
 
 
+class UnreadableHeader(FlarewiseError):
+    """The first row of a table (its header) cannot be read; no other row may stand in."""
+
+
 def csv_rows(
-    raw: IO[bytes], batch: ImportBatch | None, dialect: Any = csv.excel
+    raw: IO[bytes], batch: ImportBatch | None, dialect: Any = csv.excel, *, header: str = ""
 ) -> Iterator[tuple[int, list[str]]]:
     """(line number, cells) of a CSV file read through :class:`LineReader`; a row the csv
-    module cannot read is reported and skipped, and ``batch.done_bytes`` follows the file."""
+    module cannot read is reported and skipped, and ``batch.done_bytes`` follows the file.
+
+    With ``header`` (the file's name) the first row is the header: when it cannot be read
+    (too long, not CSV) :class:`UnreadableHeader` is raised, because taking the first data row
+    as the header would map every column wrongly."""
     lines = LineReader(raw, batch)
     reader = csv.reader(lines, dialect)
+    first = bool(header)
     while True:
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
+            if first:
+                raise UnreadableHeader(
+                    f"{header}: the header row (line {lines.line}) is not readable CSV; "
+                    "fix or remove it and import again"
+                ) from None
             if batch is not None:
                 batch.problem(f"line {lines.line}", "", f"not readable CSV ({exc}); skipped")
             continue
+        if first and lines.skipped:
+            raise UnreadableHeader(
+                f"{header}: the header row (line 1) is longer than {lines.max_line:,} "
+                "characters, so it cannot be read; flarewise does not take a data row as the "
+                "header. Shorten the header and import again"
+            )
+        first = False
         if batch is not None:
             batch.done_bytes = raw.tell()
         yield lines.line, row

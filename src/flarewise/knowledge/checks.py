@@ -28,6 +28,7 @@ from flarewise.domain.regimens import Regimen
 from flarewise.domain.trackables import Trackable
 from flarewise.domain.units import Dimension, parse_unit
 from flarewise.errors import InvalidInput
+from flarewise.knowledge.plausibility import implausible
 from flarewise.knowledge.vocabulary import Vocabulary
 
 E = TypeVar("E", bound=EntryBase)
@@ -149,6 +150,12 @@ def check_entry(
             vocab.resolve("analyte", entry.loinc, f"{p}loinc")
         if entry.unit is not None:
             unit = vocab.analyte_unit(entry.loinc, entry.unit, f"{p}unit")
+            if entry.value is not None:
+                canonical = vocab.to_canonical_lab(entry.loinc, entry.value, unit)
+                if canonical is not None:
+                    why = implausible("analyte", entry.loinc, canonical[0], canonical[1])
+                    if why is not None:
+                        raise InvalidInput(f"{p}value", why)
             if unit != entry.unit:
                 return entry.replace(unit=unit)  # type: ignore[no-any-return]
     elif isinstance(entry, CustomValue):
@@ -170,6 +177,9 @@ def check_entry(
             raise InvalidInput(
                 f"{p}unit", f"{entry.metric} is recorded in {expected}, not {entry.unit}"
             )
+        why = implausible("metric", entry.metric, entry.value, entry.unit)
+        if why is not None:
+            raise InvalidInput(f"{p}value", why)
     return entry
 
 

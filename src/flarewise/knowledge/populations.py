@@ -41,7 +41,10 @@ class PopulationRow(Strict):
     pregnancy: PopulationSeverity
     pregnancy_above: SeverityAbove | None = None
     lactation: PopulationSeverity
+    #: why, in pregnancy (and while breastfeeding unless ``lactation_basis`` says otherwise)
     basis: Annotated[str, Field(min_length=10)]
+    #: why while breastfeeding, when the reason differs from pregnancy's (LactMed, labels)
+    lactation_basis: Annotated[str, Field(min_length=10)] | None = None
     source: Name
 
 

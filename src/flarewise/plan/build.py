@@ -13,6 +13,7 @@ from flarewise.knowledge.vocabulary import Vocabulary, load_vocabulary
 from flarewise.labs.redflags import RedFlag
 from flarewise.plan.context import PlanContext
 from flarewise.plan.items import PlanItem
+from flarewise.plan.precedence import apply_precedence
 from flarewise.plan.safety import UL_RULES, Warning, check_plan, contraindications, counts_toward
 
 STATEMENT = (
@@ -179,6 +180,7 @@ def build_plan(ctx: PlanContext, vocab: Vocabulary | None = None) -> Plan:
     avoid = {vocab.class_id(a) for a in ctx.profile.preferences.avoid}
     suppressed = {s: f for f in ctx.red_flags for s in f.suppresses}
     current = {a.substance for a in ctx.current}
+    current_warnings = tuple(check_plan(ctx, [], vocab))
     candidates: list[tuple[tuple[float, ...], PlanOption]] = []
     not_suggested: list[NotSuggested] = []
     not_offered: list[NotOffered] = []
@@ -187,9 +189,11 @@ def build_plan(ctx: PlanContext, vocab: Vocabulary | None = None) -> Plan:
         not_suggested.append(NotSuggested(i.id, i.name, i.grade, reason, rules))
 
     def block(i: InterventionDef, lead: str, blocking: list[Warning]) -> None:
-        blocking = sorted(blocking, key=lambda w: -(w.rank or 0))  # the most specific first
-        rules = tuple(dict.fromkeys(w.rule for w in blocking))
-        reason = lead + " ".join(f"{w.message} [{w.rule}]" for w in blocking)
+        # the reason is read by the person: one hazard said once (D.5.0 P2/P4, e.g. SAF-DLX-MAOI
+        # names the SAF-MAOI-SERO it covers); every rule id stays in ``rules``
+        shown = sorted(apply_precedence(blocking, vocab), key=lambda w: -(w.rank or 0))
+        rules = tuple(dict.fromkeys(w.rule for w in [*shown, *blocking]))
+        reason = lead + " ".join(f"{w.message} [{w.rule}]" for w in shown)
         not_offered.append(NotOffered(i.id, i.name, i.grade, rules[0], reason, rules))
 
     for i in vocab.interventions.values():
@@ -201,17 +205,21 @@ def build_plan(ctx: PlanContext, vocab: Vocabulary | None = None) -> Plan:
             skip(i, "You asked not to have this suggested.")
             continue
         if i.substance in current:
-            skip(i, "You already take it; see the warnings on your current medicines.")
+            warned = any(i.substance in w.involves for w in current_warnings)
+            see = "; see the warnings on your current medicines" if warned else ""
+            skip(i, f"You already take it{see}.")
             continue
         same = classes & SAME_KIND & {c for a in ctx.current for c in a.classes}
         if same:
-            skip(i, f"You already take a medicine of the same kind ({', '.join(sorted(same))}).")
+            kinds = ", ".join(vocab.name_of("substance_class", c) for c in sorted(same))
+            skip(i, f"You already take a medicine of the same kind: {kinds}.")
             continue
         if i.substance in suppressed:
             f = suppressed[i.substance]
             skip(
                 i,
-                f"Not suggested while {f.rule} ({f.title.lower()}) is unexplained: "
+                f"Not suggested while {f.rule} ({f.title[:1].lower()}{f.title[1:]}) is "
+                "unexplained: "
                 "a clinician should look at the cause first.",
                 (f.rule,),
             )
@@ -305,7 +313,6 @@ def build_plan(ctx: PlanContext, vocab: Vocabulary | None = None) -> Plan:
         _with_warnings(o, tuple(w for w in combined if o.intervention in _items_of(w, [o], vocab)))
         for o in chosen
     ]
-    current_warnings = tuple(w for w in check_plan(ctx, [], vocab))
     popular = tuple(
         (i.name, i.popular_advice) for i in vocab.interventions.values() if i.popular_advice
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flarewise.knowledge.vocabulary import Vocabulary
 from flarewise.plan.context import Agent, PlanContext
 from flarewise.plan.interactions import CALCIUM, latest_egfr, matches
+from flarewise.plan.limits import UL_RULES, counts_toward
 
 TEXT = {
     "egfr": "no eGFR on record",
@@ -25,7 +26,7 @@ POPULATION_RULES = {
 
 @dataclass(frozen=True)
 class MissingInput:
-    input: str  # egfr, age, calcium, pregnancy, breastfeeding, dose
+    input: str  # egfr, age, calcium, pregnancy, breastfeeding, dose, uncounted
     message: str  # in words: "no eGFR on record"
     rules: tuple[str, ...]  # the rules that could have applied
     items: tuple[str, ...]  # the plan items (or medicines) concerned
@@ -65,6 +66,7 @@ def missing_inputs(ctx: PlanContext, agents: list[Agent], vocab: Vocabulary) -> 
             for a in proposed:
                 note(status, rules, a.substance)
     out = [MissingInput(need, TEXT[need], tuple(r), tuple(i)) for need, (r, i) in found.items()]
+    out.extend(_uncounted(agents, vocab))
     for a in agents:
         if a.origin == "stopped" or a.daily_amount is not None:
             continue
@@ -76,4 +78,29 @@ def missing_inputs(ctx: PlanContext, agents: list[Agent], vocab: Vocabulary) -> 
                     f"as {vocab.substance_classes[cls]}, so it was treated as one"
                 )
                 out.append(MissingInput("dose", text, (), (a.substance,)))
+    return out
+
+
+def _uncounted(agents: list[Agent], vocab: Vocabulary) -> list[MissingInput]:
+    """Recorded medicines left out of an upper-limit sum that a plan item adds to
+    (clinical-rules.md D.5.0 2c: "left out of D.4 sums ... and the sum is reported as a lower
+    bound"). When what can be counted stays under the limit no limit warning carries that lower
+    bound, so it is said here: 2 magnesium tablets of unknown strength next to 300 mg planned
+    must not read as a complete check."""
+    out: list[MissingInput] = []
+    for rule, (sid, _limit) in UL_RULES.items():
+        live = [a for a in agents if a.origin != "stopped" and counts_toward(a, sid)]
+        if not any(a.origin == "proposed" for a in live):
+            continue
+        total = sum(a.daily_amount for a in live if a.daily_amount is not None)
+        unit = vocab.substances[sid].canonical_unit
+        name = vocab.name_of("substance", sid)
+        for a in live:
+            if a.origin != "current" or not (a.unconvertible or a.invalid_dose):
+                continue
+            text = (
+                f"{a.label or a.substance} (recorded) was left out of the {name} total, which "
+                f"is therefore at least {total:g} {unit}/day: {a.unconvertible or a.invalid_dose}"
+            )
+            out.append(MissingInput("uncounted", text, (rule,), (a.substance,)))
     return out

@@ -253,9 +253,12 @@ def latest_egfr(ctx: PlanContext) -> float | None:
 
 def calcium_high(ctx: PlanContext) -> bool:
     """Whether the latest calcium is above the reporting lab's upper limit or, when the lab gave
-    none, the E.1 default: the one place SAF-VITD-CA reads calcium (the same test as RF-CA)."""
+    none, the E.1 default: the one place SAF-VITD-CA reads calcium (the same test as RF-CA).
+    The default depends on age (10.0 mg/dL to 59, 10.2 from 60), so it is read at the age on
+    the day of the result, as RF-CA reads it: otherwise a result flagged at 59 could stop
+    blocking vitamin D once the person turns 60 (E.1: "the same calcium limit as RF-CA")."""
     ca = ctx.latest(*CALCIUM)
-    return ca is not None and calcium_above_limit(ca, ctx.age)
+    return ca is not None and calcium_above_limit(ca, ctx.profile.age_on(ca.at.date()))
 
 
 def _mg_renal(r: SafetyRuleDef, scene: Scene, out: Collector) -> None:
@@ -351,12 +354,24 @@ def _maoi_washout(r: SafetyRuleDef, scene: Scene, out: Collector) -> None:
             else:
                 continue
             if gap < need:
-                detail = (
-                    f"({e.label} stopped on {e.stopped_on}; {s.label} "
-                    f"{'planned' if s.origin == 'proposed' else 'started'} {gap} day(s) later; "
-                    f"at least {need} days are needed)"
-                )
-                out.pair(r.id, s, s, e, sev, detail)
+                out.pair(r.id, s, s, e, sev, _gap_words(e, s, scene.start(s), gap, need))
+
+
+def _gap_words(earlier: Agent, later: Agent, start: date, gap: int, need: int) -> str:
+    """The washout in words: a negative gap means the two were taken together (the later one
+    started before the earlier one stopped), which a person reads as an overlap, not as
+    "-97 day(s) later"."""
+    assert earlier.stopped_on is not None
+    verb = "planned" if later.origin == "proposed" else "started"
+    if gap < 0:
+        when = (
+            f"{later.label} started on {start}, before {earlier.label} was stopped on "
+            f"{earlier.stopped_on}: they overlapped"
+        )
+    else:
+        days = "the same day" if gap == 0 else f"{gap} day{'s' if gap != 1 else ''} later"
+        when = f"{earlier.label} stopped on {earlier.stopped_on}; {later.label} {verb} {days}"
+    return f"({when}; at least {need} days are needed between stopping one and starting the other)"
 
 
 def _sero_pair(r: SafetyRuleDef, scene: Scene, out: Collector) -> None:

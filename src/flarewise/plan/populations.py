@@ -90,7 +90,7 @@ def population_warnings(ctx: PlanContext, agents: list[Agent], vocab: Vocabulary
             )
         lact = row.lactation if row else pops.unlisted.lactation
         if lact != "none" and p.breastfeeding is True:
-            basis = row.basis if row else pops.unlisted.basis
+            basis = (row.lactation_basis or row.basis) if row else pops.unlisted.basis
             out.append(
                 make_warning(
                     ctx,

@@ -12,11 +12,23 @@ from flarewise.web.pages import (
     labs,
     medicines,
     plan,
+    report,
     timeline,
     today,
 )
 
 
 def register(app: FastAPI) -> None:
-    for module in (account, today, medicines, timeline, labs, assessments, plan, experiments, data):
+    for module in (
+        account,
+        today,
+        medicines,
+        timeline,
+        labs,
+        assessments,
+        plan,
+        experiments,
+        report,
+        data,
+    ):
         app.include_router(module.router)

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from flarewise.errors import InvalidInput, NotFound
 from flarewise.journal import Journal
-from flarewise.web import charts
+from flarewise.reports import charts
 from flarewise.web.app import Context, check_csrf, person, redirect, render
 
 if TYPE_CHECKING:

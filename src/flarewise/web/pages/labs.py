@@ -12,7 +12,8 @@ from fastapi.responses import Response
 from flarewise.domain.entries import LabResult
 from flarewise.errors import InvalidInput, NotFound
 from flarewise.journal import Journal
-from flarewise.web import charts, forms
+from flarewise.reports import charts
+from flarewise.web import forms
 from flarewise.web.app import Context, check_csrf, person, redirect, render
 
 router = APIRouter()

@@ -11,10 +11,27 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from flarewise.errors import InvalidInput
+from flarewise.knowledge.vocabulary import Vocabulary
 from flarewise.web import forms
 from flarewise.web.app import Context, check_csrf, person, render
 
 router = APIRouter()
+
+
+def _name(vocab: Vocabulary, item: str) -> str:
+    """An item's name as people read it (an intervention, else a substance)."""
+    i = vocab.interventions.get(item)
+    return i.name if i is not None else vocab.name_of("substance", item)
+
+
+def _unit(vocab: Vocabulary, item: str) -> str | None:
+    """The unit a daily dose of ``item`` is typed in on the form: its substance's canonical unit
+    (clinical-rules.md D.5.6: IU for vitamin D, CFU for probiotics, mg otherwise). A form that
+    read every dose as mg turned vitamin D 2000 (IU) into 80 million IU, "implausible"."""
+    i = vocab.interventions.get(item)
+    sid = i.substance if i is not None else item
+    s = vocab.substances.get(sid) if sid else None
+    return s.canonical_unit if s is not None else None
 
 
 def _plan(ctx: Context) -> dict[str, Any]:
@@ -24,7 +41,7 @@ def _plan(ctx: Context) -> dict[str, Any]:
     return {
         "title": "Plan",
         "plan": asdict(plan),
-        "items": [{"id": i.id, "name": i.name} for i in kb],
+        "items": [{"id": i.id, "name": i.name, "unit": _unit(j.vocabulary, i.id)} for i in kb],
         "checked": None,
     }
 
@@ -47,14 +64,19 @@ async def check(request: Request, ctx: Annotated[Context, Depends(person)]) -> R
         dose = forms.number(form.get(f"dose:{item}"), f"dose:{item}")
         if dose is not None:
             entry["dose"] = dose
-            entry["unit"] = str(form.get(f"unit:{item}") or "mg")
+            unit = form.get(f"unit:{item}") or _unit(ctx.journal.vocabulary, str(item))
+            if unit is None:
+                raise InvalidInput(f"dose:{item}", "this item has no daily dose to check")
+            entry["unit"] = str(unit)
         items.append(entry)
     if not items:
         raise InvalidInput("item", "tick at least one item to check")
     check = ctx.journal.safety_check(items)
     data = _plan(ctx)
+    vocab = ctx.journal.vocabulary
     data["checked"] = {
         "items": items,
+        "names": [_name(vocab, str(i["item"])) for i in items],
         "warnings": [asdict(w) for w in check.warnings],
         "blocked": check.blocked,
         "missing": [asdict(m) for m in check.missing],

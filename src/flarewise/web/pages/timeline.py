@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from flarewise.errors import InvalidInput
 from flarewise.journal import Journal
-from flarewise.web import charts
+from flarewise.reports import charts
 from flarewise.web.app import Context, person, render
 from flarewise.web.pages.today import CHECKIN
 

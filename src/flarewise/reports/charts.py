@@ -1,4 +1,5 @@
-"""Vega-Lite specs built on the server from data the library computed; the browser only draws.
+"""Vega-Lite specs built on the server from data the library computed; the browser draws them on
+the web pages and vl-convert draws the same specs into the visit report (one chart, two media).
 
 Every chart is readable without colour: series differ by dash pattern and point shape too, and
 every chart page also shows its data as a table.
@@ -213,4 +214,114 @@ def intervals(rows: list[dict[str, Any]], unit: str) -> dict[str, Any]:
                 },
             },
         ],
+    }
+
+
+def visit_trend(
+    rows: list[dict[str, Any]],
+    changes: list[dict[str, Any]],
+    start: str,
+    end: str,
+    width: int | str = "container",
+    font: str | None = None,
+) -> dict[str, Any]:
+    """The visit report's figure: one small multiple per series (pain, fatigue, sleep quality)
+    on a shared date axis, each with faint daily scores, the 7-day mean as a line and its
+    spread (mean +/- SD) as a band, and medicine starts, stops and dose changes as vertical
+    rules across every panel (design note 6: small multiples, changes on the same axis).
+
+    ``rows``: {"series", "date", "value", "mean", "low", "high"}; ``changes``: {"date",
+    "label"}. Text is 12 px or larger so it stays at or above 9 pt in print.
+    """
+    x = {
+        "field": "date",
+        "type": "temporal",
+        "title": None,
+        "scale": {"domain": [start, end]},
+        "axis": {"format": "%d %b", "labelFontSize": 12, "tickCount": 6},
+    }
+    y = {
+        "type": "quantitative",
+        "title": None,
+        "scale": {"domain": [0, 10]},
+        "axis": {"values": [0, 5, 10], "labelFontSize": 12},
+    }
+    rules = {
+        "data": {"values": changes},
+        "mark": {"type": "rule", "strokeDash": [3, 3], "color": "#555"},
+        "encoding": {"x": {"field": "date", "type": "temporal"}},
+    }
+    layers: list[dict[str, Any]] = [
+        {
+            "mark": {"type": "area", "opacity": 0.25, "color": "#4a78a8"},
+            "encoding": {"x": x, "y": {**y, "field": "low"}, "y2": {"field": "high"}},
+        },
+        {
+            "mark": {"type": "point", "size": 10, "opacity": 0.35, "color": "#333"},
+            "encoding": {"x": x, "y": {**y, "field": "value"}},
+        },
+        {
+            "mark": {"type": "line", "strokeWidth": 2, "color": "#1f4e79"},
+            "encoding": {"x": x, "y": {**y, "field": "mean"}},
+        },
+    ]
+    panels: list[dict[str, Any]] = []
+    names = list(dict.fromkeys(r["series"] for r in rows))
+    for name in names:
+        panel: dict[str, Any] = {
+            "width": width,
+            "height": 62,
+            "title": {"text": name, "anchor": "start", "fontSize": 12, "offset": 2},
+            "data": {"values": [r for r in rows if r["series"] == name]},
+            "layer": [*layers, rules] if changes else layers,
+        }
+        panels.append(panel)
+    if changes:
+        panels.append(
+            {
+                "width": width,
+                "height": 14 * max(1, len(changes)),
+                "title": {
+                    "text": "Medicine changes",
+                    "anchor": "start",
+                    "fontSize": 12,
+                    "offset": 2,
+                },
+                "data": {"values": [{**c, "row": i} for i, c in enumerate(changes)]},
+                "layer": [
+                    {
+                        "mark": {"type": "tick", "orient": "vertical", "color": "#555"},
+                        "encoding": {
+                            "x": {**x, "axis": None},
+                            "y": {"field": "row", "type": "ordinal", "axis": None},
+                        },
+                    },
+                    {
+                        "mark": {
+                            "type": "text",
+                            "align": "left",
+                            "dx": 4,
+                            "fontSize": 12,
+                            "limit": 300,
+                        },
+                        "encoding": {
+                            "x": {**x, "axis": None},
+                            "y": {"field": "row", "type": "ordinal", "axis": None},
+                            "text": {"field": "label"},
+                        },
+                    },
+                ],
+            }
+        )
+    config: dict[str, Any] = {"view": {"stroke": None}, "axis": {"labelFontSize": 12}}
+    if font:
+        config["font"] = font
+    return {
+        "$schema": SCHEMA,
+        "description": "7-day means with their spread of pain, fatigue and sleep quality, "
+        "with medicine changes on the same time axis",
+        "vconcat": panels,
+        "spacing": 6,
+        "resolve": {"scale": {"x": "shared"}},
+        "config": config,
     }

@@ -1,0 +1,74 @@
+"""Report: the visit report for a chosen period, as a print-friendly page, a PDF download and
+the same data as JSON; and the person's questions for the next visit."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query
+from fastapi.responses import Response
+
+from flarewise.journal import Journal
+from flarewise.reports import VisitReport, render
+from flarewise.web import forms
+from flarewise.web.app import Context, check_csrf, person, redirect
+from flarewise.web.app import render as render_page
+
+router = APIRouter()
+
+
+def _day(raw: str | None, field: str) -> date | None:
+    return forms.day(raw, field) if raw else None
+
+
+def _report(j: Journal, start: str | None, end: str | None) -> VisitReport:
+    return j.visit_report(_day(start, "from"), _day(end, "to"))
+
+
+@router.get("/report", include_in_schema=False)
+@router.get("/api/report", summary="The visit report for a period (default: the last 90 days)")
+def report(
+    ctx: Annotated[Context, Depends(person)],
+    start: Annotated[str | None, Query(alias="from")] = None,
+    end: Annotated[str | None, Query(alias="to")] = None,
+) -> Response:
+    j = ctx.journal
+    visit = _report(j, start, end)
+    period = {"from": visit.period.start.isoformat(), "to": visit.period.end.isoformat()}
+    first, last = j.date_span()
+    page = {
+        "title": "Report",
+        "report_html": render.html(visit, standalone=False),
+        "period": period,
+        "span": {"first": first, "last": last},
+        "questions": j.visit_questions() or "",
+        "saved": ctx.request.query_params.get("saved"),
+    }
+    return render_page(ctx, "report.html", visit.to_json(), view=page)
+
+
+@router.get("/report/pdf", include_in_schema=False)
+def report_pdf(
+    ctx: Annotated[Context, Depends(person)],
+    start: Annotated[str | None, Query(alias="from")] = None,
+    end: Annotated[str | None, Query(alias="to")] = None,
+    paper: str = "a4",
+) -> Response:
+    visit = _report(ctx.journal, start, end)
+    data = render.pdf(visit, paper)
+    name = f"visit-{visit.period.start}-{visit.period.end}.pdf"
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.post("/report/questions", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def save_questions(
+    ctx: Annotated[Context, Depends(person)],
+    questions: Annotated[str, Form()] = "",
+) -> Response:
+    ctx.journal.set_visit_questions(questions)
+    return redirect("/report?saved=1")
