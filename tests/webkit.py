@@ -15,7 +15,7 @@ PASSWORD = "correct horse battery"
 
 
 def app_on(url: str) -> Any:
-    return create_app(url)
+    return create_app(url, trusted_hosts=("testserver",))
 
 
 def client(app: Any) -> TestClient:

@@ -7,9 +7,12 @@ Why these rules:
   its SHA-256, so a copy of the database cannot be used to sign in; each session has its own
   CSRF token; sessions end after 14 days or at sign-out, and changing the password ends every
   other session;
-- sign-in is throttled: after 5 failures for one name, or 20 from one client, within 15
-  minutes, further attempts are refused until the window passes, with the same message whether
-  or not the name exists (no account enumeration);
+- every password check is throttled (sign-in, and the current password asked again to change
+  it or to delete the account, so a stolen session cannot guess it): after 5 failures for one
+  name, or 20 from one client, within 15 minutes, further attempts are refused until the window
+  passes, with the same message whether or not the name exists (no account enumeration);
+- sign-up must say when a name is taken, so each "taken" answer counts against the client's
+  budget of 20: names can be listed no faster than passwords can be guessed;
 - deleting an account removes the person and every row of theirs, after the password is given.
 """
 
@@ -70,6 +73,15 @@ def check_password(password: str, handle: str) -> None:
         raise InvalidInput("password", "must not be your user name")
 
 
+_THROTTLED = (
+    "too many failed attempts; wait 15 minutes and try again (or reset the password "
+    "with `flarewise account password`)"
+)
+#: Failures of sign-up (a taken name) are kept under this prefix: they count against the
+#: client, never against the account of that name (which would let anyone lock it).
+_SIGNUP = "sign-up:"
+
+
 class Accounts:
     """Account operations on one database."""
 
@@ -83,11 +95,24 @@ class Accounts:
         with self.db.begin() as conn:
             return rows.password_hash(conn, pid) is not None
 
-    def sign_up(self, handle: str, password: str) -> Session:
+    def _check_budget(self, handle: str, client: str) -> None:
+        """Refuse when this name or this client has used up its failures in the window."""
+        with self.db.begin() as conn:
+            by_name, by_client = rows.failures_since(conn, _now() - WINDOW, handle, client)
+        if by_name >= MAX_PER_NAME or by_client >= MAX_PER_CLIENT:
+            raise Throttled(_THROTTLED)
+
+    def _failed(self, handle: str, client: str) -> None:
+        with self.db.begin() as conn:
+            rows.add_failure(conn, handle, client, _now())
+
+    def sign_up(self, handle: str, password: str, client: str = "local") -> Session:
         """A new person with a password; signed in."""
+        self._check_budget(_SIGNUP + handle, client)
         Database.check_handle(handle)
         check_password(password, handle)
         if self.db.person_id(handle) is not None:
+            self._failed(_SIGNUP + handle, client)
             raise Conflict(f"the name {handle!r} is taken; choose another")
         pid = self.db.create_person(handle)
         with self.db.begin() as conn:
@@ -105,18 +130,11 @@ class Accounts:
 
     def sign_in(self, handle: str, password: str, client: str) -> Session:
         now = _now()
-        with self.db.begin() as conn:
-            by_name, by_client = rows.failures_since(conn, now - WINDOW, handle, client)
-        if by_name >= MAX_PER_NAME or by_client >= MAX_PER_CLIENT:
-            raise Throttled(
-                "too many failed sign-ins; wait 15 minutes and try again (or reset the password "
-                "with `flarewise account password`)"
-            )
+        self._check_budget(handle, client)
         pid = self.db.person_id(handle) if len(handle) <= 100 else None
         stored = self._verified(pid, password)
         if stored is None or pid is None:
-            with self.db.begin() as conn:
-                rows.add_failure(conn, handle, client, now)
+            self._failed(handle, client)
             raise SignInFailed("that name and password do not match")
         with self.db.begin() as conn:
             rows.clear_failures(conn, handle)
@@ -160,19 +178,25 @@ class Accounts:
         with self.db.begin() as conn:
             rows.drop_session(conn, _digest(token))
 
-    def change_password(self, session: Session, old: str, new: str) -> None:
-        """Change the password (the old one is required); every other session ends."""
+    def change_password(self, session: Session, old: str, new: str, client: str = "local") -> None:
+        """Change the password (the old one is required, throttled as sign-in is); every other
+        session ends."""
         pid = self.db.person_id(session.handle)
         assert pid is not None
+        self._check_budget(session.handle, client)
         if self._verified(pid, old) is None:
+            self._failed(session.handle, client)
             raise InvalidInput("current_password", "is not your current password")
         check_password(new, session.handle)
         with self.db.begin() as conn:
             rows.put_account(conn, pid, _hasher.hash(new), _now())
             rows.drop_sessions(conn, pid, keep=_digest(session.token))
 
-    def delete_account(self, session: Session, password: str) -> None:
-        """Remove the person and every row of theirs (journal, medicines, experiments, sessions)."""
+    def delete_account(self, session: Session, password: str, client: str = "local") -> None:
+        """Remove the person and every row of theirs (journal, medicines, experiments, sessions),
+        after the password (throttled as sign-in is)."""
+        self._check_budget(session.handle, client)
         if self._verified(self.db.person_id(session.handle), password) is None:
+            self._failed(session.handle, client)
             raise InvalidInput("password", "is not your password; nothing was deleted")
         self.db.delete_person(session.handle)

@@ -13,6 +13,10 @@ from pathlib import Path
 
 from flarewise.errors import ConfigError
 
+#: The largest upload (an import or a backup to restore) by default: the largest Apple Health
+#: exports seen are around 1 GB.
+DEFAULT_MAX_UPLOAD_MB = 2048
+
 #: Every setting: environment variable -> help text.
 SETTINGS_HELP: dict[str, str] = {
     "FLAREWISE_HOME": "Folder for the default SQLite journal and exports "
@@ -26,6 +30,13 @@ SETTINGS_HELP: dict[str, str] = {
     "Health, 1 GiB for a workbook).",
     "FLAREWISE_IMPORT_MAX_ZIP_MEMBERS": "Most files one imported archive may hold (default: "
     "200,000 for Apple Health, whose workout routes are one file each; 10,000 for a workbook).",
+    "FLAREWISE_MAX_UPLOAD_MB": "The largest file the web app accepts, in megabytes, for an "
+    f"import or a backup to restore (default: {DEFAULT_MAX_UPLOAD_MB}); a larger upload is "
+    "refused while it arrives, before it fills the disk.",
+    "FLAREWISE_TRUSTED_HOSTS": "Comma-separated host names the web app answers to, e.g. "
+    "flarewise.example.org or *.home.arpa (default: the address `serve --host` listens on, "
+    "plus localhost and 127.0.0.1); requests naming any other host are refused, so a forged "
+    "Host header never reaches a page or a link.",
 }
 
 
@@ -37,12 +48,32 @@ class Settings:
     #: None: each reader's own default (see SETTINGS_HELP)
     import_max_unpacked_bytes: int | None = None
     import_max_zip_members: int | None = None
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024**2
+    #: empty: the web face derives them from the address it listens on
+    trusted_hosts: tuple[str, ...] = ()
 
 
 def default_home() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("flarewise", appauthor=False))
+
+
+def _megabytes(env: Mapping[str, str], name: str, default: int) -> int:
+    text = env.get(name, "").strip()
+    if not text:
+        return default * 1024**2
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise ConfigError(f"{name}={text!r} is not a whole number of megabytes above 0")
+    return value * 1024**2
+
+
+def _hosts(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    return tuple(h.strip().lower() for h in env.get(name, "").split(",") if h.strip())
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -62,6 +93,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         person=person,
         import_max_unpacked_bytes=_positive(env, "FLAREWISE_IMPORT_MAX_UNPACKED_BYTES"),
         import_max_zip_members=_positive(env, "FLAREWISE_IMPORT_MAX_ZIP_MEMBERS"),
+        max_upload_bytes=_megabytes(env, "FLAREWISE_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB),
+        trusted_hosts=_hosts(env, "FLAREWISE_TRUSTED_HOSTS"),
     )
 
 

@@ -43,6 +43,7 @@ from flarewise.errors import (
     NotFound,
     StorageError,
 )
+from flarewise.exporters import backup_stream
 from flarewise.importers.apple_health import ZIP_LIMITS as AH_ZIP_LIMITS
 from flarewise.importers.archive import ArchiveBudget
 from flarewise.importers.tabular import XLSX_LIMITS
@@ -794,7 +795,7 @@ class Journal:
             source, fmt, mapping, omh_schema, flaredown_user, archive_budget or ArchiveBudget()
         )
         try:
-            return self._import(source, reader, dry_run, progress)
+            return self._import(source, reader, dry_run, progress, flaredown_user)
         except StorageError as exc:
             if not _disk_full(exc):
                 raise
@@ -810,6 +811,7 @@ class Journal:
         reader: importers.Reader,
         dry_run: bool,
         progress: Callable[[importers.ImportBatch], None] | None,
+        flaredown_user: str | None = None,
     ) -> importers.ImportReport:
         batch = importers.ImportBatch(source.name, on_progress=progress)
         counts = {"read": 0, "added": 0}
@@ -833,6 +835,14 @@ class Journal:
             batch.on_chunk = write
             reader.read(source, batch)
             batch.flush()
+            if flaredown_user and batch.format.startswith("flaredown") and not counts["read"]:
+                # "done, 0 added" alone reads as success; say why nothing came in
+                batch.problem(
+                    "the export",
+                    "user",
+                    f"no row of the export belongs to {flaredown_user!r}; check the id (the "
+                    "export's user_id column), nothing was added",
+                )
             regimens_added, conditions_added = self._import_rest(conn, batch)
             if progress is not None:
                 batch.done_bytes = batch.total_bytes
@@ -1254,7 +1264,78 @@ class Journal:
         replace: bool = False,
         progress: Progress | None = None,
     ) -> int:
-        return self.restore(read_backup(path), replace=replace, progress=progress)
+        """Restore a backup file, reading it piece by piece: memory stays bounded by one
+        batch of entries whatever the file's size (see benchmarks/restore_memory.py). Every
+        entry is checked as in :meth:`restore`, in the one transaction that writes them, so a
+        bad entry anywhere leaves the journal as it was."""
+        name = str(path)
+        head, _ = backup_stream.read_head(path, name)
+        _check_backup_head(name, head)
+        try:
+            meta = Backup.model_validate({**head, "entries": []})
+        except pydantic.ValidationError as exc:
+            raise BackupError(f"{translate(exc, where=name)}. Nothing was restored.") from None
+        trackables = {t.id: t for t in meta.trackables}
+        check_profile(self.vocabulary, meta.profile)
+        for regimen in meta.regimens:
+            check_regimen(self.vocabulary, regimen)
+        step = 2000
+        done = 0
+        writing = False
+        try:
+            with self.db.begin() as conn:
+                has_data = self._repo.count_entries(conn) > 0 or self._repo.list_regimens(conn)
+                if has_data and not replace:
+                    raise Conflict(
+                        f"the journal {self.handle!r} already holds data; restore into an "
+                        "empty journal, or pass --replace to overwrite it"
+                    )
+                self._repo.wipe(conn)
+                self._repo.put_profile(
+                    conn, meta.profile.model_dump(mode="json", exclude_none=True)
+                )
+                for t in meta.trackables:
+                    self._repo.put_trackable(conn, t.id, t.model_dump(mode="json"))
+                for r in meta.regimens:
+                    self._repo.put_regimen(conn, r)
+                for x in meta.experiments:
+                    self._repo.put_experiment(conn, x)
+                writing = True
+                batch: list[tuple[StoredEntry, Sequence[Measure]]] = []
+                with self.db.low_memory(conn):
+                    for i, raw in enumerate(backup_stream.iter_entries(path, name)):
+                        batch.append(self._restored_entry(raw, i, name, trackables))
+                        if len(batch) >= step:
+                            self._repo.insert_stored(conn, batch)
+                            done += len(batch)
+                            batch = []
+                            if progress is not None:
+                                progress(done)
+                    self._repo.insert_stored(conn, batch)
+                    done += len(batch)
+                    if progress is not None and batch:
+                        progress(done)
+        except Conflict:
+            if not writing:
+                raise
+            raise BackupError(
+                f"{name}: the backup lists the same entry twice; it was not restored"
+            ) from None
+        return done
+
+    def _restored_entry(
+        self, raw: Any, i: int, name: str, trackables: dict[str, Trackable]
+    ) -> tuple[StoredEntry, Sequence[Measure]]:
+        """One backup entry, validated and checked as :meth:`restore` checks it."""
+        try:
+            stored = StoredEntry.model_validate(raw)
+        except pydantic.ValidationError as exc:
+            err = translate(exc, where=name, prefix=f"entries[{i}]")
+            raise BackupError(f"{err}. Nothing was restored.") from None
+        entry, measures = self._prepare(
+            stored.entry, trackables, allow_unknown_analytes=True, field=f"entries[{i}].entry"
+        )
+        return stored.model_copy(update={"entry": entry}), measures
 
 
 def _disk_full(exc: BaseException) -> bool:
@@ -1289,6 +1370,16 @@ def _write_atomically(path: str | os.PathLike[str], write: Callable[[Any], objec
         raise
 
 
+def _check_backup_head(name: str, data: dict[str, Any]) -> None:
+    if data.get("format") != "flarewise-journal":
+        raise BackupError(f'{name}: not a flarewise backup (no "format": "flarewise-journal")')
+    if data.get("version") != 1:
+        raise BackupError(
+            f"{name}: backup version {data.get('version')!r} is not supported by this flarewise "
+            "(it reads version 1)"
+        )
+
+
 def read_backup(path: str | os.PathLike[str]) -> Backup:
     """Parse and validate a backup file; errors name the file, the line or the field."""
     name = str(path)
@@ -1312,13 +1403,9 @@ def read_backup(path: str | os.PathLike[str]) -> Backup:
         raise BackupError(
             f"{name}: not a flarewise backup ({exc}). Nothing was restored."
         ) from None
-    if not isinstance(data, dict) or data.get("format") != "flarewise-journal":
+    if not isinstance(data, dict):
         raise BackupError(f'{name}: not a flarewise backup (no "format": "flarewise-journal")')
-    if data.get("version") != 1:
-        raise BackupError(
-            f"{name}: backup version {data.get('version')!r} is not supported by this flarewise "
-            "(it reads version 1)"
-        )
+    _check_backup_head(name, data)
     try:
         return Backup.model_validate(data)
     except pydantic.ValidationError as exc:

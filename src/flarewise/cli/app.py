@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Annotated, Any
 
 import typer
@@ -69,9 +69,9 @@ def main_options(
 ) -> None:
     settings = load_settings()
     if db:
-        settings = Settings(settings.home, db, settings.person)
+        settings = replace(settings, database_url=db)
     if person:
-        settings = Settings(settings.home, settings.database_url, person)
+        settings = replace(settings, person=person)
     ctx.obj = State(settings)
     ctx.call_on_close(lambda: ctx.obj._journal.close() if ctx.obj._journal else None)
 

@@ -17,7 +17,7 @@ from flarewise.domain.profile import POPULATIONS, population_answer, population_
 from flarewise.domain.regimens import UnitStrength
 from flarewise.domain.units import is_product_unit
 from flarewise.errors import InvalidInput
-from flarewise.journal import Journal, migrate_database, read_backup, schema_status
+from flarewise.journal import Journal, migrate_database, schema_status
 
 db_app = typer.Typer(help="Database schema: upgrade, downgrade, current.", no_args_is_help=True)
 profile_app = typer.Typer(
@@ -124,13 +124,13 @@ def restore(
         bool, typer.Option("--replace", help="Overwrite a journal that already holds data.")
     ] = False,
 ) -> None:
-    """Restore a backup into your journal (all or nothing)."""
-    backup = read_backup(path)
+    """Restore a backup into your journal (all or nothing), read piece by piece so a large
+    backup never has to fit in memory."""
     j = journal(ctx)
     with progress_bar("Restoring") as bar:
-        task = bar.add_task("restore", total=len(backup.entries))
-        n = j.restore(
-            backup, replace=replace, progress=lambda done: bar.update(task, completed=done)
+        task = bar.add_task("restore", total=None)
+        n = j.restore_json(
+            path, replace=replace, progress=lambda done: bar.update(task, completed=done)
         )
     out.print(f"Restored {n} entries into {j.handle!r} from {path}")
 

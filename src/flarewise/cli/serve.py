@@ -30,6 +30,18 @@ def prepare_demo(url: str) -> None:
         db.close()
 
 
+def served_hosts(host: str) -> tuple[str, ...]:
+    """The names the app answers to besides FLAREWISE_TRUSTED_HOSTS and localhost: the address
+    it listens on. Listening on every address (0.0.0.0) adds this machine's own name; any other
+    name people use to reach it must be listed in FLAREWISE_TRUSTED_HOSTS."""
+    import socket
+
+    if host in ("0.0.0.0", "::", ""):
+        name = socket.gethostname().lower()
+        return (name, f"{name}.local")
+    return (f"[{host}]" if ":" in host else host,)
+
+
 @app.command("serve")
 def serve(
     ctx: typer.Context,
@@ -57,12 +69,16 @@ def serve(
     url = state(ctx).settings.database_url
     if demo:
         prepare_demo(url)
-    web = create_app(url, secure_cookies=not insecure_cookies)
+    web = create_app(url, secure_cookies=not insecure_cookies, trusted_hosts=served_hosts(host))
     if demo:
         web.state.settings.demo_handle = DEMO_PERSON
         web.state.demo_password = DEMO_PASSWORD
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     out.print(f"flarewise is running at http://{shown}:{port}/  (Ctrl+C stops it)")
+    out.print(
+        "It answers to: " + ", ".join(web.state.settings.trusted_hosts) + " (add names with "
+        "FLAREWISE_TRUSTED_HOSTS)"
+    )
     if demo:
         out.print(
             f"Demo sign-in: user [bold]{DEMO_PERSON}[/bold], password [bold]{DEMO_PASSWORD}[/bold]"

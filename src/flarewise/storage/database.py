@@ -114,6 +114,21 @@ class Database:
         except SQLAlchemyError as exc:
             raise StorageError(f"the database at {self.safe_url} failed: {exc}") from exc
 
+    @contextmanager
+    def low_memory(self, conn: Connection) -> Iterator[None]:
+        """Hold less in memory while one long transaction writes a great deal (a restore of a
+        large backup): SQLite's page cache drops from 32 MiB to 8 MiB for the block, then comes
+        back (measured: 8 MiB costs little speed on a random-id insert, 4 MiB halves it).
+        PostgreSQL needs nothing: the server holds its own buffers."""
+        if self.engine.dialect.name != "sqlite":
+            yield
+            return
+        conn.exec_driver_sql("PRAGMA cache_size=-8192")
+        try:
+            yield
+        finally:
+            conn.exec_driver_sql("PRAGMA cache_size=-32768")
+
     # -- migrations ------------------------------------------------------------------------
 
     def head_revision(self) -> str:

@@ -13,21 +13,37 @@ that turns library errors into sentences.
 
 from __future__ import annotations
 
+import logging
+import re
 import secrets
-from collections.abc import Awaitable, Callable
+import tempfile
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Annotated, Any
 
+import pydantic
 from fastapi import Depends, FastAPI, Request
 from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from flarewise.accounts import Accounts, Session, SignInFailed, Throttled
-from flarewise.errors import Conflict, FlarewiseError, InvalidInput, NotFound
+from flarewise.config import DEFAULT_MAX_UPLOAD_MB
+from flarewise.domain.base import translate
+from flarewise.errors import Conflict, FlarewiseError, InvalidInput, NotFound, StorageError
 from flarewise.journal import Journal, open_database
+from flarewise.web.hosts import TrustedHosts
+from flarewise.web.limits import BodyLimit, BodyTooLarge
+from flarewise.web.schemas import ERRORS
+
+log = logging.getLogger("flarewise.web")
+#: Always answered: the machine itself, whatever ``serve --host`` says.
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
 
 SESSION_COOKIE = "fw_session"
 CSRF_COOKIE = "fw_csrf"
@@ -48,6 +64,10 @@ class WebSettings:
     #: journals that may be opened without a password (the demo); never set in production
     demo_handle: str | None = None
     jobs: dict[str, Any] = field(default_factory=dict)
+    #: the largest upload, in bytes (FLAREWISE_MAX_UPLOAD_MB)
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024**2
+    #: host names the app answers to (FLAREWISE_TRUSTED_HOSTS, ``serve --host``)
+    trusted_hosts: tuple[str, ...] = LOCAL_HOSTS
 
 
 class NeedsSignIn(Exception):
@@ -110,11 +130,23 @@ async def check_csrf(request: Request, ctx: Annotated[Context, Depends(context)]
         raise CsrfFailed
 
 
-def create_app(url: str | None = None, *, secure_cookies: bool = True) -> FastAPI:
-    """The app on the database at ``url`` (default: the settings' database)."""
+def create_app(
+    url: str | None = None,
+    *,
+    secure_cookies: bool = True,
+    trusted_hosts: tuple[str, ...] = (),
+    max_upload_bytes: int | None = None,
+) -> FastAPI:
+    """The app on the database at ``url`` (default: the settings' database).
+
+    It answers only to ``trusted_hosts`` (default: the FLAREWISE_TRUSTED_HOSTS setting) and
+    this machine's own names, so a forged ``Host`` header never reaches a page."""
     from flarewise.config import load_settings
 
-    db_url = url or load_settings().database_url
+    settings = load_settings()
+    db_url = url or settings.database_url
+    hosts = tuple(dict.fromkeys((*trusted_hosts, *settings.trusted_hosts, *LOCAL_HOSTS)))
+    limit = max_upload_bytes or settings.max_upload_bytes
     db = open_database(db_url)
     app = FastAPI(
         title="flarewise",
@@ -122,10 +154,13 @@ def create_app(url: str | None = None, *, secure_cookies: bool = True) -> FastAP
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        responses=ERRORS,
     )
     app.state.db = db
     app.state.accounts = Accounts(db)
-    app.state.settings = WebSettings(db_url, secure_cookies=secure_cookies)
+    app.state.settings = WebSettings(
+        db_url, secure_cookies=secure_cookies, max_upload_bytes=limit, trusted_hosts=hosts
+    )
     app.state.demo_password = None
     folder = resources.files("flarewise.web")
     app.state.templates = Jinja2Templates(directory=str(folder / "templates"))
@@ -138,7 +173,17 @@ def create_app(url: str | None = None, *, secure_cookies: bool = True) -> FastAP
     ) -> Response:
         if CSRF_COOKIE not in request.cookies:
             request.state.new_csrf = secrets.token_urlsafe(32)
-        response = await call_next(request)
+        try:
+            response = await call_next(request)
+        except Exception:  # a bug: the person gets a sentence, the log gets the traceback
+            log.exception("unexpected error on %s %s", request.method, request.url.path)
+            response = _error_page(
+                request,
+                500,
+                "Something went wrong",
+                "Something went wrong on the server and nothing was changed. Try again; if it "
+                "keeps happening, tell whoever runs this server what you were doing.",
+            )
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
@@ -157,6 +202,9 @@ def create_app(url: str | None = None, *, secure_cookies: bool = True) -> FastAP
         return response
 
     _error_handlers(app)
+    # Outermost first: the host is checked before anything else runs, then the body's size.
+    app.add_middleware(BodyLimit, limit=limit)
+    app.add_middleware(TrustedHosts, hosts=hosts)
     # A server pays once at start for what the experiment and insight pages need (numpy,
     # scipy: about a second), rather than the first person to open one of them.
     import flarewise.experiments  # noqa: F401
@@ -190,18 +238,80 @@ def redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+#: Where uploads and exports are unpacked: never shown to a person.
+_TEMP_PATH = re.compile(re.escape(tempfile.gettempdir().rstrip("/")) + r"/flarewise-[\w.-]+/")
+_PYDANTIC_TAIL = re.compile(r"\s*\[type=[^\]]*\]|\s*For further information visit \S+")
+
+
+def public_message(text: str) -> str:
+    """A message as a person may see it: without the server's temporary folders (the file's
+    own name is kept) or a validation library's internals."""
+    return _PYDANTIC_TAIL.sub("", _TEMP_PATH.sub("", text)).strip()
+
+
+def _error_page(
+    request: Request,
+    status: int,
+    title: str,
+    message: str,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """The one error answer of the web face: ``{"error": sentence}`` under /api/, else the
+    error page (``headers`` such as a 405's ``Allow`` are kept)."""
+    message = public_message(message)
+    if wants_json(request):
+        return JSONResponse({"error": message}, status_code=status, headers=headers)
+    ctx = context(request)
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {"ctx": ctx, "csrf": ctx.csrf, "title": title, "message": message},
+        status_code=status,
+        headers=headers,
+    )
+
+
+def _field_problems(errors: Any) -> str:
+    """FastAPI's parameter errors as one sentence: each field and what it needs."""
+    parts = []
+    for err in errors:
+        loc = [str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path", "form")]
+        name = ".".join(loc) or "request"
+        reason = "is required" if err.get("type") == "missing" else str(err.get("msg", "")).lower()
+        parts.append(f"{name}: {reason}")
+    return "; ".join(parts) or "the request is not complete"
+
+
+def _allowed(request: Request) -> str:
+    """Every method the path takes, over all its routes (Starlette names only the first
+    route's, and a page's GET and POST are separate routes)."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
+
+
+def _too_large_within(exc: BaseException | None) -> BodyTooLarge | None:
+    """The size refusal behind a body-parsing error: FastAPI reports any failure while reading
+    a form as 400, and the middleware's task group wraps it in an exception group."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, BodyTooLarge):
+            return exc
+        if isinstance(exc, BaseExceptionGroup):
+            for inner in exc.exceptions:
+                if (found := _too_large_within(inner)) is not None:
+                    return found
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return None
+
+
 def _error_handlers(app: FastAPI) -> None:
-    def page(request: Request, status: int, title: str, message: str) -> Response:
-        if wants_json(request):
-            return JSONResponse({"error": message}, status_code=status)
-        ctx = context(request)
-        templates: Jinja2Templates = request.app.state.templates
-        return templates.TemplateResponse(
-            request,
-            "error.html",
-            {"ctx": ctx, "csrf": ctx.csrf, "title": title, "message": message},
-            status_code=status,
-        )
+    page = _error_page
 
     @app.exception_handler(NeedsSignIn)
     async def _anonymous(request: Request, exc: NeedsSignIn) -> Response:
@@ -239,13 +349,51 @@ def _error_handlers(app: FastAPI) -> None:
     async def _conflict(request: Request, exc: Conflict) -> Response:
         return page(request, 409, "Already there", str(exc))
 
+    @app.exception_handler(StorageError)
+    async def _storage(request: Request, exc: StorageError) -> Response:
+        # the database's own words (host names, driver messages) go to the log only
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        return page(
+            request,
+            503,
+            "The journal is not reachable",
+            "The journal's database cannot be reached just now, so nothing was changed. "
+            "Try again in a minute.",
+        )
+
     @app.exception_handler(FlarewiseError)
     async def _other(request: Request, exc: FlarewiseError) -> Response:
         return page(request, 400, "That did not work", str(exc))
 
-    @app.exception_handler(404)
-    async def _no_route(request: Request, exc: Exception) -> Response:
-        return page(request, 404, "Not found", "There is nothing here.")
+    @app.exception_handler(RequestValidationError)
+    async def _parameters(request: Request, exc: RequestValidationError) -> Response:
+        return page(request, 422, "Please check the form", _field_problems(exc.errors()))
+
+    @app.exception_handler(pydantic.ValidationError)
+    async def _record(request: Request, exc: pydantic.ValidationError) -> Response:
+        return page(request, 422, "Please check the form", str(translate(exc)))
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> Response:
+        if exc.status_code == 404:
+            return page(request, 404, "Not found", "There is nothing here.")
+        if exc.status_code == 405:
+            return page(
+                request,
+                405,
+                "Not here",
+                "This address does not take that request.",
+                headers={"Allow": _allowed(request)},
+            )
+        too_large = exc if exc.status_code == 413 else _too_large_within(exc)
+        if too_large is not None:
+            detail = str(too_large.detail)
+            return page(request, 413, "File too large", detail[:1].upper() + detail[1:] + ".")
+        if exc.status_code >= 500:
+            return page(request, exc.status_code, "Something went wrong", "Try again later.")
+        return page(
+            request, exc.status_code, "That did not work", "The request was not understood."
+        )
 
 
 __all__ = ["Context", "create_app", "person", "redirect", "render"]

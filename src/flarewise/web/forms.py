@@ -45,12 +45,26 @@ def whole(raw: object, field: str, lo: int, hi: int) -> int | None:
     return int(value)
 
 
-def day(raw: object, field: str) -> date:
+#: The earliest day a page shows or accepts (the domain's own limit for dates of a life).
+EARLIEST = date(1900, 1, 1)
+
+
+def day(raw: object, field: str, latest: date | None = None) -> date:
+    """A date like 2026-03-01 from 1900 on, and not after ``latest`` when given: days at the
+    ends of the calendar (0001-01-01, 9999-12-31) are refused here, before a page computes the
+    day before or after them."""
     text = "" if raw is None else str(raw).strip()
     try:
-        return date.fromisoformat(text)
+        value = date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(field, f"{text[:40]!r} is not a date like 2026-03-01") from None
+    if value < EARLIEST:
+        raise InvalidInput(field, f"{value.isoformat()} is before 1900; check the year")
+    if latest is not None and value > latest:
+        raise InvalidInput(
+            field, f"{value.isoformat()} is after {latest.isoformat()}; check the year"
+        )
+    return value
 
 
 class Fields:

@@ -8,7 +8,7 @@ models, so the document cannot drift from what the server sends.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -66,4 +66,69 @@ class ImportJob(BaseModel):
     error: str | None = Field(description="a sentence, set when status is failed")
 
 
-__all__ = ["ImportJob", "ImportProblem", "ImportReportModel", "ImportStarted", "NotRead"]
+class SavedEntries(BaseModel):
+    """The answer to a check-in: the ids of the entries it made."""
+
+    saved: list[str] = Field(description="ids of the new entries, in the order made")
+
+
+class SavedAssessment(BaseModel):
+    """The answer to a questionnaire: the kept entry and its scores."""
+
+    saved: str = Field(description="the id of the assessment entry")
+    result: dict[str, Any] = Field(description="scores, whether criteria are met, notes")
+
+
+class SavedRegimen(BaseModel):
+    """The answer to adding a medicine or changing its dose: the medicine as now stored."""
+
+    saved: dict[str, Any] = Field(description="the regimen: id, substance, dose steps...")
+
+
+class Populations(BaseModel):
+    """Pregnancy, planning a pregnancy and breastfeeding as now recorded (null: not said)."""
+
+    pregnant: bool | None
+    planning_pregnancy: bool | None
+    breastfeeding: bool | None
+
+
+class ErrorBody(BaseModel):
+    """Every refusal under /api/: one sentence saying what was wrong and what to do."""
+
+    error: str = Field(description="a sentence a person can act on")
+
+
+#: The refusals any /api/ route may answer with, declared once for the whole document (a
+#: schemathesis run checks every answer against it).
+ERRORS: dict[int | str, dict[str, object]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in (
+        (400, "the request could not be used (a sentence says why)"),
+        (401, "sign in first"),
+        (403, "the CSRF token is missing or wrong"),
+        (404, "nothing here, or not yours (the two look alike)"),
+        (405, "this address does not take that request"),
+        (409, "it would duplicate something already stored"),
+        (413, "the upload is larger than the server accepts"),
+        (422, "a field was refused (the sentence names it)"),
+        (429, "too many failed attempts; wait"),
+        (500, "a bug: nothing was changed, the server log has the details"),
+        (503, "the database cannot be reached just now; nothing was changed"),
+    )
+}
+
+
+__all__ = [
+    "ERRORS",
+    "ErrorBody",
+    "ImportJob",
+    "ImportProblem",
+    "ImportReportModel",
+    "ImportStarted",
+    "NotRead",
+    "Populations",
+    "SavedAssessment",
+    "SavedEntries",
+    "SavedRegimen",
+]

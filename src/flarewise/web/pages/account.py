@@ -21,6 +21,7 @@ from flarewise.web.app import (
     render,
     wants_json,
 )
+from flarewise.web.schemas import Populations
 
 router = APIRouter()
 Text = Annotated[str, Form()]
@@ -90,7 +91,7 @@ def signin(request: Request, handle: Text, password: Text) -> Response:
 
 @router.post("/signup", include_in_schema=False, dependencies=[Depends(check_csrf)])
 def signup(request: Request, handle: Text, password: Text) -> Response:
-    session = _accounts(request).sign_up(handle.strip(), password)
+    session = _accounts(request).sign_up(handle.strip(), password, _client(request))
     return _start(request, redirect("/today?welcome=1"), session.token)
 
 
@@ -147,6 +148,7 @@ def _population(raw: object, field: str) -> bool | None:
     "/api/account/profile",
     summary="Record pregnancy, planning a pregnancy and breastfeeding (yes, no or unknown)",
     dependencies=[Depends(check_csrf)],
+    responses={200: {"model": Populations, "description": "the answers as now recorded"}},
 )
 async def save_profile(request: Request, ctx: Annotated[Context, Depends(person)]) -> Response:
     form = await forms.fields(request)
@@ -166,7 +168,9 @@ def change_password(
     ctx: Annotated[Context, Depends(person)], current_password: Text, new_password: Text
 ) -> Response:
     assert ctx.session is not None
-    _accounts(ctx.request).change_password(ctx.session, current_password, new_password)
+    _accounts(ctx.request).change_password(
+        ctx.session, current_password, new_password, _client(ctx.request)
+    )
     return redirect("/account?done=password")
 
 
@@ -177,7 +181,7 @@ def delete_account(
     assert ctx.session is not None
     if confirm.strip().lower() != "delete everything":
         raise InvalidInput("confirm", 'type "delete everything" to confirm; nothing was deleted')
-    _accounts(ctx.request).delete_account(ctx.session, password)
+    _accounts(ctx.request).delete_account(ctx.session, password, _client(ctx.request))
     response = redirect("/signin")
     response.delete_cookie(SESSION_COOKIE)
     return response

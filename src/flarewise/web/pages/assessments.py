@@ -12,6 +12,7 @@ from flarewise.errors import InvalidInput
 from flarewise.journal import Journal
 from flarewise.web import bodymap, forms
 from flarewise.web.app import Context, check_csrf, person, redirect, render, wants_json
+from flarewise.web.schemas import SavedAssessment
 
 router = APIRouter()
 ACR_SCALES = (
@@ -176,6 +177,8 @@ def fiqr_answers(form: Any) -> dict[str, Any]:
     "/api/assessments/{instrument}",
     summary="Score and keep an ACR 2016 self-check or a FIQR (form fields or a JSON object)",
     dependencies=[Depends(check_csrf)],
+    status_code=201,
+    responses={201: {"model": SavedAssessment, "description": "the kept entry and its scores"}},
 )
 async def take(
     instrument: str, request: Request, ctx: Annotated[Context, Depends(person)]

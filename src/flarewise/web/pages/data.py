@@ -9,6 +9,7 @@ A job is visible only to the person who started it.
 
 from __future__ import annotations
 
+import re
 import secrets
 import shutil
 import tempfile
@@ -24,11 +25,11 @@ from starlette.background import BackgroundTask
 from flarewise import importers
 from flarewise.errors import FlarewiseError, InvalidInput, NotFound
 from flarewise.journal import Journal
-from flarewise.web.app import Context, check_csrf, person, redirect, render
+from flarewise.web.app import Context, check_csrf, person, public_message, redirect, render
+from flarewise.web.limits import too_large
 from flarewise.web.schemas import ImportJob, ImportStarted
 
 router = APIRouter()
-MAX_UPLOAD = 2 * 1024**3  # 2 GB: the largest Apple Health exports seen are around 1 GB
 EXPORTS = {
     "csv": ("export_csv", "text/csv", "csv"),
     "fhir": ("export_fhir", "application/fhir+json", "fhir.json"),
@@ -36,15 +37,28 @@ EXPORTS = {
 }
 
 
-def _save_upload(upload: UploadFile, folder: Path) -> Path:
-    name = Path(upload.filename or "upload").name[:100] or "upload"
-    target = folder / name
+_UNSAFE = re.compile(r"[^\w.+ -]")
+
+
+def safe_name(filename: str | None) -> str:
+    """The upload's name as a plain file name in our own folder: the last part of what the
+    browser sent, without control characters (a NUL byte), separators or leading dots, so
+    ``..``, ``a/../../b`` or ``\x00`` can never name anything but a new file; ``upload`` when
+    nothing is left. The extension is kept (it helps to tell formats apart)."""
+    last = re.split(r"[/\\]", filename or "")[-1]
+    cleaned = _UNSAFE.sub("_", last).lstrip(". ").strip()[-100:]
+    return cleaned or "upload"
+
+
+def _save_upload(upload: UploadFile, folder: Path, limit: int) -> Path:
+    """Stream the upload to ``folder`` in 1 MiB pieces, refusing it past ``limit`` bytes."""
+    target = folder / safe_name(upload.filename)
     size = 0
     with target.open("wb") as out:
         while chunk := upload.file.read(1 << 20):
             size += len(chunk)
-            if size > MAX_UPLOAD:
-                raise InvalidInput("file", f"larger than {MAX_UPLOAD // 1024**3} GB; not imported")
+            if size > limit:
+                raise InvalidInput("file", too_large(limit))
             out.write(chunk)
     if size == 0:
         raise InvalidInput("file", "the file is empty")
@@ -85,7 +99,7 @@ def _run(
         report = journal.import_file(path, progress=progress, **options)
         job.update(status="done", report=report.to_json())
     except FlarewiseError as exc:
-        job.update(status="failed", error=str(exc))
+        job.update(status="failed", error=public_message(str(exc)))
     except Exception as exc:  # the page must say something; details go to the server log
         job.update(status="failed", error=f"the import stopped unexpectedly ({type(exc).__name__})")
         raise
@@ -108,12 +122,15 @@ def start_import(
     user: Annotated[str, Form()] = "",
     dry_run: Annotated[str, Form()] = "",
 ) -> Response:
+    limit = ctx.request.app.state.settings.max_upload_bytes
     folder = Path(tempfile.mkdtemp(prefix="flarewise-upload-"))
     try:
-        path = _save_upload(file, folder)
+        path = _save_upload(file, folder, limit)
         options: dict[str, Any] = {"dry_run": dry_run == "yes"}
         if mapping is not None and mapping.filename:
-            options["mapping"] = importers.read_mapping(_save_upload(mapping, folder))
+            own = folder / "mapping"  # its own folder: the two files may share a name
+            own.mkdir()
+            options["mapping"] = importers.read_mapping(_save_upload(mapping, own, limit))
         if omh_schema.strip():
             options["omh_schema"] = omh_schema.strip()
         if user.strip():
@@ -198,7 +215,8 @@ def restore(
 ) -> Response:
     folder = Path(tempfile.mkdtemp(prefix="flarewise-restore-"))
     try:
-        n = ctx.journal.restore_json(_save_upload(file, folder), replace=replace == "yes")
+        limit = request.app.state.settings.max_upload_bytes
+        n = ctx.journal.restore_json(_save_upload(file, folder, limit), replace=replace == "yes")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return redirect(f"/data?restored={n}")

@@ -16,6 +16,7 @@ from flarewise.errors import InvalidInput
 from flarewise.journal import Journal
 from flarewise.web import forms
 from flarewise.web.app import Context, check_csrf, person, redirect, render, wants_json
+from flarewise.web.schemas import SavedRegimen
 
 router = APIRouter()
 Text = Annotated[str, Form()]
@@ -125,6 +126,8 @@ def _text(raw: object) -> str:
     "/api/medicines",
     summary="Add a medicine or supplement (form fields or a JSON object)",
     dependencies=[Depends(check_csrf)],
+    status_code=201,
+    responses={201: {"model": SavedRegimen, "description": "the medicine as stored"}},
 )
 async def add_medicine(request: Request, ctx: Annotated[Context, Depends(person)]) -> Response:
     j = ctx.journal
@@ -139,6 +142,7 @@ async def add_medicine(request: Request, ctx: Annotated[Context, Depends(person)
     "/api/medicines/{rid}/dose",
     summary="Change a medicine's dose from a date (form fields or a JSON object)",
     dependencies=[Depends(check_csrf)],
+    responses={200: {"model": SavedRegimen, "description": "the medicine as now stored"}},
 )
 async def change_dose(
     rid: str, request: Request, ctx: Annotated[Context, Depends(person)]

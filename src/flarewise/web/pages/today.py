@@ -24,6 +24,7 @@ from flarewise.errors import InvalidInput
 from flarewise.journal import Journal
 from flarewise.web import bodymap, forms
 from flarewise.web.app import Context, check_csrf, person, redirect, render
+from flarewise.web.schemas import SavedEntries
 
 router = APIRouter()
 #: The check-in's scales, in the order a tired person meets them.
@@ -98,7 +99,8 @@ def today_data(j: Journal, shown: date | None = None) -> dict[str, Any]:
 @router.get("/api/today", summary="Today's check-in form data and entries")
 def today(ctx: Annotated[Context, Depends(person)]) -> Response:
     raw = ctx.request.query_params.get("day")
-    shown = forms.day(raw, "day") if raw else None
+    latest = _now(ctx.journal).date() + timedelta(days=366)
+    shown = forms.day(raw, "day", latest) if raw else None
     data = today_data(ctx.journal, shown)
     data["welcome"] = ctx.request.query_params.get("welcome") == "1"
     data["saved"] = ctx.request.query_params.get("saved")
@@ -165,7 +167,12 @@ def checkin_entries(j: Journal, form: Any, at: datetime) -> list[EntryBase]:
 
 
 @router.post("/today", include_in_schema=False, dependencies=[Depends(check_csrf)])
-@router.post("/api/today", summary="Save a check-in", dependencies=[Depends(check_csrf)])
+@router.post(
+    "/api/today",
+    summary="Save a check-in",
+    dependencies=[Depends(check_csrf)],
+    responses={200: {"model": SavedEntries, "description": "the entries made"}},
+)
 async def save_checkin(request: Request, ctx: Annotated[Context, Depends(person)]) -> Response:
     j = ctx.journal
     form = await forms.fields(request)
