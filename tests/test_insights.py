@@ -36,6 +36,35 @@ def test_demo_insights_find_the_planted_effects(demo) -> None:  # type: ignore[n
     assert ins.flares and all(t.n > 0 and 0 <= t.q <= 1 for t in ins.triggers)
 
 
+def test_demo_insights_adjust_respect_time_order_and_name_consequences(demo) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12 on the demo: eggs -> gut symptoms (no planted egg effect) came from a fit that
+    ignored the wheat; pain -> fewer steps was offered as a trigger; no daytime exposure may be
+    linked to the sleep that ended that morning; every effect has a unit and the cut is said."""
+    from flarewise.analysis import trigger_wording as words
+
+    j, _ = demo
+    ins = j.insights(max_hits=None)
+    assert ins.hits_total == len(ins.triggers) + len(ins.explained)  # every link listed
+    assert not any(t.exposure == "food_group:eggs" for t in ins.triggers)
+    # sleep quality -> fatigue vanishes once hours slept (the planted cause) is in the model
+    quality = next(t for t in ins.explained if t.exposure == "sleep:quality")
+    assert quality.explained_by == ("hours slept",) and quality.test_this is None
+    steps = next(t for t in ins.triggers if t.exposure == "metric:steps")
+    assert steps.possible_consequence and steps.test_this is None  # demo plants pain -> steps
+    assert not any(
+        t.outcome.startswith("sleep:") and t.exposure_timing == "day" and t.lag == 0
+        for t in ins.triggers
+    )
+    for t in ins.triggers:
+        assert t.unit and t.effect is not None and t.unit in words.sentence(t)
+        assert ":" not in t.exposure_name + t.outcome_name
+    capped = j.insights()
+    listed = len(capped.triggers) + len(capped.explained)
+    if capped.hits_total > listed:
+        cut = f"{listed} of {capped.hits_total}"
+        assert any(cut in m for m in capped.messages)
+
+
 def test_short_diary_says_not_enough_data(tmp_path: Path) -> None:
     with open_journal(f"sqlite:///{tmp_path / 'j.db'}", "me") as j:
         start = date(2025, 1, 1)
@@ -68,6 +97,6 @@ def test_test_this_turns_a_finding_into_an_experiment(demo) -> None:  # type: ig
     }
     protocol, _ = j.design_from_finding(wheat, start=date(2026, 1, 1))
     assert protocol.design == "reintroduction" and protocol.challenges[0].food == "wheat_bread"
-    assert "gluten_grains" in (protocol.why or "")
+    assert "gluten-containing grains" in (protocol.why or "")  # a name, not an id
     steps = next(t for t in ins.triggers if t.exposure == "metric:steps")
     assert steps.test_this is None

@@ -381,9 +381,15 @@ def test_the_readme_run_command_serves_the_demo(tmp_path: Path) -> None:
 
 def test_an_experiment_from_an_insight_and_from_the_plan(app: Any) -> None:
     c = signed_up(app, "alice", demo_days=365)
-    triggers = c.get("/api/insights").json()["triggers"]
+    data = c.get("/api/insights").json()
+    triggers = data["triggers"]
     testable = [t for t in triggers if t["testable"]]
     assert testable, triggers
+    for t in triggers:  # issue 12: every effect in words with its unit; no bare q = 0.000
+        assert t["effect_text"] and t["unit"] and t["unit"] in t["sentence"]
+        assert "0.000" not in t["q_text"] and ":" not in t["exposure_name"]
+        assert not (t["possible_consequence"] and t["testable"])
+    assert (data["cut"] != "") == (data["hits_total"] > len(triggers))
     t = testable[0]
     r = post(
         c,

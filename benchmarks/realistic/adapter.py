@@ -14,6 +14,7 @@ from typing import Any
 
 #: Names a reverse-direction ("the symptom came first") flag may carry on a trigger.
 REVERSE_FLAGS = (
+    "possible_consequence",  # flarewise's Trigger (issue 12 part 1)
     "reverse",
     "reverse_direction",
     "consequence",

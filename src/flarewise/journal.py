@@ -68,6 +68,7 @@ if TYPE_CHECKING:
     from flarewise import experiments as trials
     from flarewise.analysis.grid import DailyGrid
     from flarewise.analysis.insights import Insights
+    from flarewise.knowledge.vocabulary import VocabKind
     from flarewise.reports import VisitReport
 
 
@@ -650,8 +651,9 @@ class Journal:
             design=proposal["design"],
             start=start,
             challenges=foods,
-            why=f"Insight: {finding.exposure} and "
-            f"{finding.outcome} (lag {finding.lag} d, q {finding.q:.2g})",
+            why=f"Insight: {getattr(finding, 'exposure_name', '') or finding.exposure} and "
+            f"{getattr(finding, 'outcome_name', '') or finding.outcome} (lag {finding.lag} d, "
+            f"q {finding.q:.2g}; an association in your own data, not proof)",
         )
 
     def _challenge_food(self, name: str) -> str:
@@ -926,19 +928,25 @@ class Journal:
     # -- insights ---------------------------------------------------------------------------
 
     def insights(
-        self, start: date | None = None, end: date | None = None, fdr: str = "bh"
+        self,
+        start: date | None = None,
+        end: date | None = None,
+        fdr: str = "bh",
+        max_hits: int | None = 20,
     ) -> Insights:
         """Baselines and trends, flares and what preceded them, and the trigger screen over
-        every (exposure, outcome) pair at lags 0-3 with false-discovery control."""
+        every (exposure, outcome) pair at lags 0-3 with the calendar removed, time order kept
+        and false-discovery control. ``max_hits`` caps the triggers listed (None: all)."""
         first, last = self.date_span()
         if first is None or last is None:
             first = last = self.today()
         start = start or first
         end = end or last
+        daily, names = self._measure_meanings()
         summaries = self.daily_summaries(start, end)
-        grid = build_grid(summaries, start, end)
-        names = grid.names
-        outcomes = [n for n in names if n.startswith("symptom:") or n == "sleep:hours"]
+        grid = build_grid(summaries, start, end, daily=daily)
+        grid_names = grid.names
+        outcomes = [n for n in grid_names if n.startswith("symptom:") or n == "sleep:hours"]
         families = (
             "symptom:",
             "sleep:hours",
@@ -952,7 +960,7 @@ class Journal:
             "custom:",
             "metric:steps",
         )
-        exposures = [n for n in names if n.startswith(families)]
+        exposures = [n for n in grid_names if n.startswith(families)]
         worse = {f"symptom:{k}": v.higher_is_worse for k, v in self.vocabulary.symptoms.items()}
         worse["sleep:hours"] = False
         starts = [
@@ -962,7 +970,10 @@ class Journal:
         ]
         fdr_method: Any = fdr
         from flarewise.analysis.insights import insights as analysis_insights
+        from flarewise.analysis.measure_kinds import measure_kind
 
+        kinds = {m: measure_kind(m, daily) for m in [*exposures, *outcomes]}
+        labels = {m: self._measure_name(m, names) for m in kinds}
         return analysis_insights(
             grid,
             outcomes=outcomes,
@@ -970,7 +981,46 @@ class Journal:
             higher_is_worse=worse,
             fdr=fdr_method,
             starts=starts,
+            max_hits=max_hits,
+            kinds=kinds,
+            names=labels,
         )
+
+    def _measure_meanings(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """The daily statistic of measures whose meaning is per item (a device metric's own
+        rule, a custom trackable's value type), and the names of custom trackables."""
+        vocab = self.vocabulary
+        daily: dict[str, Any] = {f"metric:{k}": m.daily for k, m in vocab.metrics.items()}
+        names: dict[str, str] = {}
+        for t in self.trackables():
+            daily[f"custom:{t.id}"] = {"count": "sum", "yes_no": "any"}.get(t.value_type, "mean")
+            names[f"custom:{t.id}"] = t.name.lower()
+        return daily, names
+
+    def _measure_name(self, measure: str, custom: dict[str, str]) -> str:
+        """A measure in words for a person reading the insights, never a raw id."""
+        from flarewise.analysis.measure_kinds import default_name
+
+        family, _, item = measure.partition(":")
+        kinds: dict[str, VocabKind] = {
+            "symptom": "symptom",
+            "intake": "substance",
+            "skipped": "substance",
+            "food": "food",
+            "food_group": "food_group",
+            "activity": "activity",
+            "mindbody": "practice",
+            "therapy": "therapy",
+            "event": "event",
+            "metric": "metric",
+        }
+        if measure in custom:
+            return custom[measure]
+        kind = kinds.get(family)
+        if kind is not None and item in self.vocabulary.ids(kind):
+            name = self.vocabulary.name_of(kind, item)
+            return name if name.isupper() else name[0].lower() + name[1:]
+        return default_name(measure)
 
     # -- regimens ---------------------------------------------------------------------------
 

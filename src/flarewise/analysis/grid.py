@@ -4,32 +4,15 @@ missing (NaN). Lags and autocorrelation are only meaningful on this grid (analys
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
 from numpy.typing import NDArray
 
-from flarewise.domain.summaries import DaySummary
-
-#: Families whose absence on a day with a diary means "none" (0), not "unknown".
-COUNT_FAMILIES = frozenset(
-    {
-        "intake",
-        "dose",
-        "skipped",
-        "activity",
-        "exercise",
-        "mindbody",
-        "food",
-        "food_group",
-        "therapy",
-        "event",
-    }
-)
-#: Families read as the daily mean; the others as the daily total.
-MEAN_FAMILIES = frozenset({"symptom", "sleep_quality", "lab", "metric", "custom", "body"})
+from flarewise.analysis.measure_kinds import Daily, measure_kind
+from flarewise.domain.summaries import DaySummary, MeasureStats
 
 Array = NDArray[np.float64]
 
@@ -58,33 +41,70 @@ def _family(measure: str) -> str:
     return measure.split(":", 1)[0]
 
 
-def daily_value(measure: str, s: DaySummary) -> float | None:
+def _value(stats: MeasureStats, daily: Daily) -> float:
+    if daily == "sum":
+        return stats.total
+    if daily == "mean":
+        return stats.mean
+    if daily == "max":
+        return stats.maximum
+    return 1.0 if stats.n > 0 else 0.0
+
+
+def daily_value(
+    measure: str, s: DaySummary, daily: Mapping[str, Daily] | None = None
+) -> float | None:
+    """The day's value of ``measure`` as its kind reads it (analysis/measure_kinds.py: steps and
+    minutes summed, heart rate and scores averaged, foods and events as yes/no)."""
     stats = s.measures.get(measure)
     if stats is None:
         return None
-    family = _family(measure)
-    if family in MEAN_FAMILIES or measure in ("sleep:quality", "sleep:awakenings"):
-        return stats.mean
-    return stats.total
+    return _value(stats, measure_kind(measure, daily).daily)
 
 
 def build_grid(
-    summaries: Iterable[DaySummary], start: date, end: date, measures: Sequence[str] | None = None
+    summaries: Iterable[DaySummary],
+    start: date,
+    end: date,
+    measures: Sequence[str] | None = None,
+    daily: Mapping[str, Daily] | None = None,
 ) -> DailyGrid:
-    """A grid over ``[start, end]``. A count-like measure is 0 on days its family was logged
-    without it (no wheat at a logged meal) and NaN on days with no entry of that family."""
+    """A grid over ``[start, end]``. A count-like measure is 0 on days its kind says absence
+    means none (no wheat at a logged meal; no walk on a day with diary entries) and NaN on the
+    other days; scores and device readings are NaN when not logged. ``daily`` overrides the
+    daily statistic per measure (a device metric or custom trackable's own rule)."""
     by_day = {s.day: s for s in summaries if start <= s.day <= end}
     if measures is None:
         measures = sorted({m for s in by_day.values() for m in s.measures})
     n = (end - start).days + 1
-    values = np.full((n, len(measures)), np.nan)
+    k = len(measures)
+    column = {m: j for j, m in enumerate(measures)}
+    kinds = [measure_kind(m, daily) for m in measures]
+    stat = [kd.daily for kd in kinds]
+    families = sorted({_family(m) for m in measures})
+    family_index = {f: i for i, f in enumerate(families)}
+    family_of = np.array([family_index[_family(m)] for m in measures], dtype=int)
+    values = np.full((n, k), np.nan)
+    logged = np.zeros(n, dtype=bool)  # any diary entry that day
+    family_logged = np.zeros((n, len(families)), dtype=bool)
+    where: dict[str, tuple[int, int]] = {}  # measure -> (column or -1, family or -1)
     for day, s in by_day.items():
         row = (day - start).days
-        families = {_family(m) for m in s.measures}
-        for j, m in enumerate(measures):
-            v = daily_value(m, s)
-            if v is not None:
-                values[row, j] = v
-            elif _family(m) in COUNT_FAMILIES and _family(m) in families:
-                values[row, j] = 0.0
+        if s.measures:
+            logged[row] = True
+        for m, stats in s.measures.items():
+            pos = where.get(m)
+            if pos is None:
+                pos = where[m] = (column.get(m, -1), family_index.get(_family(m), -1))
+            j, f = pos
+            if f >= 0:
+                family_logged[row, f] = True
+            if j >= 0:
+                values[row, j] = _value(stats, stat[j])
+    zero_diary = np.array([kd.zero_when == "diary" for kd in kinds], dtype=bool)
+    zero_family = np.array([kd.zero_when == "family" for kd in kinds], dtype=bool)
+    zero = (zero_diary[None, :] & logged[:, None]) | (
+        zero_family[None, :] & family_logged[:, family_of]
+    )
+    values[np.isnan(values) & zero] = 0.0
     return DailyGrid(start, tuple(measures), values)

@@ -1,6 +1,7 @@
-"""Trigger screen (analysis-methods.md 2.2): calendar grid, AR(1) pre-whitening, pairwise-complete
-lagged correlations by masked matrix products, Benjamini-Hochberg across every test run, then an
-effect in the outcome's units for each hit."""
+"""Trigger screen (analysis-methods.md 2.2): calendar grid, the calendar removed (weekday and
+running level), AR(1) pre-whitening, pairwise-complete lagged correlations by masked matrix
+products, Benjamini-Hochberg across every test run; then, per hit, the reverse direction
+(analysis/insights.py) and an adjusted distributed-lag effect (analysis/dlm.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import stats
+from numpy.typing import NDArray
+from scipy import special
 
-from flarewise.analysis.ar1 import fit_effect, prewhiten
+from flarewise.analysis.ar1 import prewhiten
+from flarewise.analysis.calendar import remove_calendar
 from flarewise.analysis.fdr import qvalues
 from flarewise.analysis.grid import Array, DailyGrid
 
@@ -55,9 +58,21 @@ def masked_corr(x: Array, y: Array) -> tuple[Array, Array]:
 def r_pvalues(r: Array, n: Array) -> Array:
     with np.errstate(invalid="ignore", divide="ignore"):
         t = r * np.sqrt((n - 2) / np.maximum(1e-12, 1 - r * r))
-        p = 2 * stats.t.sf(np.abs(t), np.maximum(n - 2, 1))
+        p = 2 * special.stdtr(np.maximum(n - 2, 1), -np.abs(t))
     p[~np.isfinite(r)] = np.nan
     return np.asarray(p, dtype=float)
+
+
+def screen_series(
+    grid: DailyGrid, names: Sequence[str], *, calendar: bool = True, prewhitened: bool = True
+) -> Array:
+    """The series the screen correlates, one column per name: the calendar removed (weekday
+    offsets and the running 13-week level, analysis/calendar.py), then AR(1) pre-whitened
+    (one fewer row: row i is day i + 1). With both off, the raw grid columns."""
+    data = grid.values[:, [grid.names.index(c) for c in names]]
+    if calendar:
+        data = remove_calendar(data, grid.start)
+    return prewhiten(data)[0] if prewhitened else data
 
 
 def lagged_screen(
@@ -67,13 +82,20 @@ def lagged_screen(
     lags: Sequence[int] = (0, 1, 2, 3),
     *,
     prewhitened: bool = True,
+    calendar: bool = True,
     fdr: Literal["bh", "by"] = "bh",
     skip: set[tuple[str, str, int]] | None = None,
+    exclude: NDArray[np.bool_] | None = None,
+    series: Array | None = None,
 ) -> LaggedTests:
-    """Every (exposure, outcome, lag) correlation; self-pairs and ``skip`` are not tested."""
+    """Every (exposure, outcome, lag) correlation on calendar-adjusted, pre-whitened series;
+    self-pairs, ``skip`` and ``exclude`` (a (lags, exposures, outcomes) mask, e.g. lags that
+    run backwards in time) are not tested and do not count in the false-discovery control.
+    ``series`` may pass ``screen_series`` of ``[*exposures, *outcomes]`` (deduplicated) when the
+    caller already has it."""
     cols = list(dict.fromkeys([*exposures, *outcomes]))
-    data = grid.values[:, [grid.names.index(c) for c in cols]]
-    series = prewhiten(data)[0] if prewhitened else data
+    if series is None:
+        series = screen_series(grid, cols, calendar=calendar, prewhitened=prewhitened)
     ex = series[:, [cols.index(e) for e in exposures]]
     out = series[:, [cols.index(o) for o in outcomes]]
     shape = (len(lags), len(exposures), len(outcomes))
@@ -83,38 +105,55 @@ def lagged_screen(
         y = out[lag:]
         r, n = masked_corr(x, y)
         r_all[li], n_all[li] = r, n
-    for ei, e in enumerate(exposures):
-        for oi, o in enumerate(outcomes):
-            if e == o:
-                r_all[:, ei, oi] = np.nan
-            for li, lag in enumerate(lags):
-                if skip and (e, o, lag) in skip:
-                    r_all[li, ei, oi] = np.nan
+    same = np.array(exposures, dtype=object)[:, None] == np.array(outcomes, dtype=object)[None, :]
+    r_all[:, same] = np.nan
+    if exclude is not None:
+        r_all[exclude] = np.nan
+    if skip:
+        e_index = {e: i for i, e in enumerate(exposures)}
+        o_index = {o: i for i, o in enumerate(outcomes)}
+        l_index = {lag: i for i, lag in enumerate(lags)}
+        for e, o, lag in skip:
+            if e in e_index and o in o_index and lag in l_index:
+                r_all[l_index[lag], e_index[e], o_index[o]] = np.nan
     p = r_pvalues(r_all, n_all)
     q = qvalues(p.ravel(), fdr).reshape(p.shape)
     return LaggedTests(tuple(exposures), tuple(outcomes), tuple(lags), r_all, n_all, p, q)
 
 
+def paired_lag_corr(
+    series: Array, causes: Sequence[int], effects: Sequence[int], lags: Sequence[int]
+) -> tuple[Array, Array, Array]:
+    """(r, n, p), each (pairs, lags): column ``causes[i]`` on day t - lag against column
+    ``effects[i]`` on day t, pairwise complete, for a few chosen pairs at once."""
+    shape = (len(causes), len(lags))
+    r_all, n_all = np.full(shape, np.nan), np.zeros(shape)
+    if not len(causes):
+        return r_all, n_all, np.full(shape, np.nan)
+    for li, lag in enumerate(lags):
+        x = series[: len(series) - lag, causes] if lag else series[:, causes]
+        y = series[lag:, effects]
+        ok = np.isfinite(x) & np.isfinite(y)
+        x0, y0 = np.where(ok, x, 0.0), np.where(ok, y, 0.0)
+        n = ok.sum(axis=0).astype(float)
+        sx, sy = x0.sum(axis=0), y0.sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cov = n * (x0 * y0).sum(axis=0) - sx * sy
+            var = (n * (x0 * x0).sum(axis=0) - sx * sx) * (n * (y0 * y0).sum(axis=0) - sy * sy)
+            r = cov / np.sqrt(var)
+        r[(n < 3) | ~np.isfinite(r)] = np.nan
+        r_all[:, li], n_all[:, li] = np.clip(r, -1.0, 1.0), n
+    return r_all, n_all, r_pvalues(r_all, n_all)
+
+
 @dataclass(frozen=True)
 class Effect:
+    """A trigger's effect in the outcome's units per ``Trigger.per`` of the exposure."""
+
     effect: float
     ci_low: float
     ci_high: float
     n: int
-
-
-def lagged_effect(grid: DailyGrid, exposure: str, outcome: str, lag: int) -> Effect | None:
-    """The change in the outcome per unit of the exposure ``lag`` days earlier, from a regression
-    with AR(1) errors on the calendar grid (days missing either value are left out)."""
-    x = grid.column(exposure)
-    y = grid.column(outcome)
-    if lag:
-        x, y = x[:-lag], y[lag:]
-    y = np.where(np.isfinite(x), y, np.nan)
-    if np.isfinite(y).sum() < 20 or np.nanstd(x) == 0:
-        return None
-    fit = fit_effect(y, x)
-    return Effect(fit.effect, fit.ci_low, fit.ci_high, fit.n)
 
 
 def co_occurring(

@@ -264,14 +264,32 @@ def insights_command(
     fdr: Annotated[
         str, typer.Option(help="bh (Benjamini-Hochberg) or by (Benjamini-Yekutieli).")
     ] = "bh",
+    show_all: Annotated[
+        bool, typer.Option("--all", help="List every link that passed, not only the first 20.")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Baselines, flares, what preceded them, and possible triggers with their uncertainty."""
+    from flarewise.analysis import trigger_wording as words
+
     if fdr not in ("bh", "by"):
         raise InvalidInput("--fdr", "use bh or by")
-    ins = journal(ctx).insights(fdr=fdr)
+    ins = journal(ctx).insights(fdr=fdr, max_hits=None if show_all else 20)
     if as_json:
-        emit_json(asdict(ins))
+        data = asdict(ins)
+        for t, row in zip(ins.triggers, data["triggers"], strict=True):
+            row.update(
+                when=words.when(t),
+                q_text=words.format_q(t.q),
+                effect_text=words.effect_text(t),
+                sentence=words.sentence(t),
+                notes=words.notes(t),
+                test_this=t.test_this,
+            )
+        for t, row in zip(ins.explained, data["explained"], strict=True):
+            row.update(sentence=words.sentence(t), notes=words.notes(t))
+        data["cut"] = words.cut_text(len(ins.triggers) + len(ins.explained), ins.hits_total)
+        emit_json(data)
         return
     out.print(
         f"{ins.days} days ({ins.completeness:.0%} with entries), {ins.tests_run:,} "
@@ -279,27 +297,38 @@ def insights_command(
         markup=False,
     )
     for m in ins.messages:
-        out.print(m, style="yellow", markup=False)
-    if ins.triggers:
-        table = Table(title="Possible triggers (q < 0.05 after false-discovery control)")
-        for col in ("exposure", "outcome", "lag", "n", "effect (95% interval)", "q", "note"):
-            table.add_column(col)
-        for t in ins.triggers:
-            e = t.effect
-            eff = "" if e is None else f"{e.effect:+.2f} ({e.ci_low:+.2f} to {e.ci_high:+.2f})"
-            per = f" per {t.per:g}" if t.per != 1 else ""
-            note = f"occurs with {', '.join(t.together_with)}" if t.together_with else ""
-            table.add_row(
-                t.exposure, t.outcome, f"{t.lag} d", str(t.n), eff + per, f"{t.q:.2g}", note
+        if "strongest first" not in m:
+            out.print(m, style="yellow", markup=False)
+    if ins.triggers or ins.explained:
+        cut = words.cut_text(len(ins.triggers) + len(ins.explained), ins.hits_total)
+        out.print(
+            "Possible triggers (passed the false-discovery check, q < 0.05). Each effect is "
+            "adjusted for the day of the week, slow changes such as the seasons, and the other "
+            "factors found for the same symptom. " + words.ASSOCIATION,
+            markup=False,
+        )
+        if cut:
+            out.print(f"{cut} Use --all to list every one.", style="yellow", markup=False)
+        for i, t in enumerate(ins.triggers, 1):
+            out.print(f"{i}. {t.exposure_name}: {words.sentence(t)}", markup=False)
+            for note in words.notes(t)[:-1]:
+                out.print(f"   {note}", style="dim", markup=False)
+        if ins.explained:
+            out.print(
+                "Explained by other findings (each passed alone, but once the other findings "
+                "are taken into account the range includes no effect; no experiment offered):",
+                markup=False,
             )
-        out.print(table)
-        out.print("An association is not proof. Test this:", style="dim")
+            for t in ins.explained:
+                out.print(f"  {t.exposure_name}: {words.sentence(t)}", style="dim", markup=False)
         tests = [(t, t.test_this) for t in ins.triggers if t.test_this]
+        if tests:
+            out.print("Test this with an experiment:", style="dim")
         for t, proposal in tests[:5]:
             assert proposal is not None
             extra = f" --foods {proposal['foods']}" if "foods" in proposal else ""
             out.print(
-                f"  {t.exposure} -> {t.outcome}: flarewise experiment new "
+                f"  {t.exposure_name} -> {t.outcome_name}: flarewise experiment new "
                 f"{proposal['intervention']} --outcome {proposal['outcome']} "
                 f"--design {proposal['design']}{extra}",
                 style="dim",

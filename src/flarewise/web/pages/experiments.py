@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, Form
 from fastapi.responses import Response
@@ -15,6 +15,9 @@ from flarewise.errors import InvalidInput, NotFound
 from flarewise.journal import Journal
 from flarewise.reports import charts
 from flarewise.web.app import Context, check_csrf, person, redirect, render
+
+if TYPE_CHECKING:
+    from flarewise.analysis.insights import Trigger
 
 router = APIRouter()
 #: Starting points for common questions (each is designed from the person's own baseline).
@@ -104,7 +107,7 @@ def from_insight(
     found = next(
         (
             t
-            for t in j.insights().triggers
+            for t in j.insights(max_hits=None).triggers
             if t.exposure == exposure and t.outcome == outcome and str(t.lag) == lag
         ),
         None,
@@ -178,35 +181,41 @@ def log_dose(eid: str, ctx: Annotated[Context, Depends(person)], skipped: Text =
     return redirect(f"/experiments/{eid}")
 
 
-def _name(j: Journal, measure: str) -> str:
-    """A grid measure ("intake:magnesium") in words; the vocabulary gives back unknown ids."""
-    family, _, item = measure.partition(":")
-    kinds = {"symptom": "symptom", "intake": "substance", "food": "food", "activity": "activity"}
-    if family in kinds:
-        return j.vocabulary.name_of(kinds[family], item)  # type: ignore[arg-type]
-    return measure.replace(":", " ").replace("_", " ")
+def insights_data(j: Journal, show_all: bool = False) -> dict[str, Any]:
+    """The insights page's data (and its JSON): each trigger with its effect in words, unit,
+    timing, n, q and what it cannot show; the cut stated when not all are listed."""
+    from flarewise.analysis import trigger_wording as words
 
+    ins = j.insights(max_hits=None if show_all else 20)
 
-def insights_data(j: Journal) -> dict[str, Any]:
-    ins = j.insights()
-    triggers = []
-    for t in ins.triggers:
-        effect = asdict(t.effect) if t.effect is not None else None
-        triggers.append(
-            {
-                "exposure": t.exposure,
-                "exposure_name": _name(j, t.exposure),
-                "outcome": t.outcome,
-                "outcome_name": _name(j, t.outcome),
-                "lag": t.lag,
-                "n": t.n,
-                "r": round(t.r, 3),
-                "q": t.q,
-                "direction": t.direction,
-                "effect": effect,
-                "testable": t.test_this is not None,
-            }
-        )
+    def row(t: Trigger) -> dict[str, Any]:
+        return {
+            "exposure": t.exposure,
+            "exposure_name": t.exposure_name,
+            "outcome": t.outcome,
+            "outcome_name": t.outcome_name,
+            "lag": t.lag,
+            "when": words.when(t),
+            "n": t.n,
+            "q": t.q,
+            "q_text": words.format_q(t.q),
+            "direction": t.direction,
+            "effect": asdict(t.effect) if t.effect is not None else None,
+            "effect_text": words.effect_text(t),
+            "unit": t.unit,
+            "outcome_unit": t.outcome_unit,
+            "sentence": words.sentence(t),
+            "notes": words.notes(t),
+            "possible_consequence": t.possible_consequence,
+            "order_unclear": t.order_unclear,
+            "explained": t.explained,
+            "adjusted_for": list(t.adjusted_for),
+            "explained_by": list(t.explained_by),
+            "testable": t.test_this is not None,
+        }
+
+    triggers = [row(t) for t in ins.triggers]
+    explained = [row(t) for t in ins.explained]
     return {
         "title": "Insights",
         "start": ins.start.isoformat(),
@@ -214,8 +223,12 @@ def insights_data(j: Journal) -> dict[str, Any]:
         "days": ins.days,
         "completeness": round(ins.completeness, 3),
         "screen_status": ins.screen_status,
-        "messages": list(ins.messages),
+        "messages": [m for m in ins.messages if "strongest first" not in m],
         "tests_run": ins.tests_run,
+        "hits_total": ins.hits_total,
+        "cut": words.cut_text(len(triggers) + len(explained), ins.hits_total),
+        "explained": explained,
+        "association": words.ASSOCIATION,
         "triggers": triggers,
         "flares": [
             {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(f).items()}
@@ -227,5 +240,5 @@ def insights_data(j: Journal) -> dict[str, Any]:
 
 @router.get("/insights", include_in_schema=False)
 @router.get("/api/insights", summary="Baselines, flares and possible triggers with uncertainty")
-def insights(ctx: Annotated[Context, Depends(person)]) -> Response:
-    return render(ctx, "insights.html", insights_data(ctx.journal))
+def insights(ctx: Annotated[Context, Depends(person)], all: bool = False) -> Response:
+    return render(ctx, "insights.html", insights_data(ctx.journal, show_all=all))
