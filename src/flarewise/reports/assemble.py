@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from flarewise.analysis.trigger_wording import effect_text, notes, when
 from flarewise.domain.entries import Assessment, LabResult
 from flarewise.domain.profile import Profile
 from flarewise.domain.regimens import Regimen
@@ -443,16 +444,16 @@ def _experiment(p: Protocol, r: ExperimentResult | None) -> ExperimentRow:
 
 
 def _trigger(t: Trigger, vocab: Vocabulary) -> TriggerRow:
-    effect = "n/a"
-    if t.effect is not None:
-        e = t.effect
-        effect = f"{e.effect:+.2f} (95% interval {e.ci_low:+.2f} to {e.ci_high:+.2f})"
+    """The finding as the insights page says it (trigger_wording): the effect with its unit and
+    interval, when it follows, and what it cannot show (a possible consequence, explained by
+    another finding)."""
+    effect = f"{effect_text(t)} {t.unit}".strip() if t.effect is not None else "size unclear"
     return TriggerRow(
-        exposure=_label(t.exposure, vocab),
-        outcome=_label(t.outcome, vocab),
+        exposure=t.exposure_name or _label(t.exposure, vocab),
+        outcome=t.outcome_name or _label(t.outcome, vocab),
         lag=t.lag,
         direction=t.direction,
-        effect=effect,
+        effect=f"{effect}, {when(t)}" + "".join(f" {n}" for n in notes(t)),
         n=t.n,
         q=t.q,
     )

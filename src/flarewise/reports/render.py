@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
+from flarewise.analysis.trigger_wording import format_q
 from flarewise.errors import InvalidInput
 from flarewise.reports import charts
 from flarewise.reports.model import LabRow, SymptomTrend, VisitReport
@@ -160,12 +161,11 @@ def view(report: VisitReport) -> dict[str, Any]:
         ],
         "triggers": [
             {
-                "text": f"{t.exposure} and {t.outcome}"
-                + (f" {t.lag} day{'s' if t.lag != 1 else ''} later" if t.lag else " same day"),
+                "text": f"{t.exposure} and {t.outcome}",
                 "direction": t.direction,
                 "effect": t.effect,
                 "n": str(t.n),
-                "q": f"{t.q:.2g}",
+                "q": format_q(t.q),
             }
             for t in report.triggers
         ],
