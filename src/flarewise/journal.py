@@ -22,9 +22,7 @@ from zoneinfo import ZoneInfo
 
 import pydantic
 
-from flarewise import exporters, importers, instruments, labs
-from flarewise import plan as planning
-from flarewise.demo.model import DemoTruth
+from flarewise import instruments
 from flarewise.domain.backup import Backup, StoredEntry
 from flarewise.domain.base import translate
 from flarewise.domain.entries import Assessment, EntryBase, Intake, LabResult
@@ -53,8 +51,11 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from flarewise import experiments as trials
+    from flarewise import importers, labs
+    from flarewise import plan as planning
     from flarewise.analysis.grid import DailyGrid
     from flarewise.analysis.insights import Insights
+    from flarewise.demo.model import DemoTruth
 
 
 def _trials() -> ModuleType:
@@ -329,11 +330,15 @@ class Journal:
 
     def interpret_labs(self) -> list[tuple[LabResult, labs.Interpretation]]:
         """Each stored result with its flag, categories and caveats, in the person's context."""
+        from flarewise import labs  # imported on use: start-up stays light
+
         profile = self.profile()
         return [(r, labs.interpret(r, profile, self.vocabulary)) for r in self.lab_results()]
 
     def red_flags(self) -> list[labs.RedFlag]:
         """Red flags from the latest result of each test and from the profile (rules E)."""
+        from flarewise import labs  # imported on use: start-up stays light
+
         return labs.red_flags(self.lab_results(), self.profile(), self.vocabulary)
 
     # -- plan -------------------------------------------------------------------------------
@@ -341,6 +346,9 @@ class Journal:
     def plan_context(self, on: date | None = None) -> planning.PlanContext:
         """What the plan needs: profile, medicines now and recently stopped, labs, red flags,
         30-day symptom means and the latest PSD and FIQR."""
+        from flarewise import labs  # imported on use: start-up stays light
+        from flarewise import plan as planning  # imported on use: start-up stays light
+
         on = on or datetime.now(self.timezone()).date()
         profile = self.profile()
         regimens = self.regimens()
@@ -378,6 +386,8 @@ class Journal:
 
     def plan(self, on: date | None = None) -> planning.Plan:
         """The tailored plan: options to discuss with a clinician, never a prescription."""
+        from flarewise import plan as planning  # imported on use: start-up stays light
+
         return planning.build_plan(self.plan_context(on), self.vocabulary)
 
     def check_plan(
@@ -392,6 +402,8 @@ class Journal:
     ) -> planning.SafetyCheck:
         """As :meth:`check_plan`, with the inputs whose absence may hide a warning ("no eGFR
         on record", "age not recorded", "pregnancy not recorded")."""
+        from flarewise import plan as planning  # imported on use: start-up stays light
+
         resolved = planning.resolve_items(self.vocabulary, items)
         return planning.check_safety(self.plan_context(on), resolved, self.vocabulary)
 
@@ -704,6 +716,8 @@ class Journal:
         all of it and rolls back, so its counts are exactly what an import would add.
         ``mapping`` reads a CSV/XLSX table; ``omh_schema`` ("step-count:3.0") reads bare Open
         mHealth bodies; ``flaredown_user`` picks one person of a Flaredown research export."""
+        from flarewise import importers  # imported on use: start-up stays light
+
         source = Path(path)
         fmt = "open-mhealth" if omh_schema else importers.detect(source)
         reader = self._reader(source, fmt, mapping, omh_schema, flaredown_user)
@@ -754,6 +768,8 @@ class Journal:
         omh_schema: str | None,
         flaredown_user: str | None,
     ) -> importers.Reader:
+        from flarewise import importers  # imported on use: start-up stays light
+
         fhir = importers.FhirReader(self.vocabulary)
         if fmt == "fhir":
             return fhir
@@ -977,6 +993,8 @@ class Journal:
 
     def export_csv(self, path: str | os.PathLike[str]) -> int:
         """Tidy CSV, one row per entry (see exporters/tidy_csv.py); returns the row count."""
+        from flarewise import exporters  # imported on use: start-up stays light
+
         query = self._repo.select_entries()
         rows = 0
 
@@ -991,6 +1009,8 @@ class Journal:
     def export_fhir(self, path: str | os.PathLike[str]) -> int:
         """A FHIR R4 collection Bundle of the clinical content (labs, measurements, symptom
         scores, intakes, medicines, conditions); returns the number of resources."""
+        from flarewise import exporters  # imported on use: start-up stays light
+
         backup = self.export_backup()
         v = self.vocabulary
         names = {

@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
+from flarewise.cli.lazy import LazyGroup
 from flarewise.config import SETTINGS_HELP, Settings, load_settings
 from flarewise.errors import FlarewiseError
-from flarewise.journal import Journal, open_journal
+
+if TYPE_CHECKING:
+    from flarewise.journal import Journal
 
 app = typer.Typer(
     name="flarewise",
@@ -21,6 +24,7 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
+    cls=LazyGroup,
 )
 
 out = Console(highlight=False)
@@ -34,6 +38,8 @@ class State:
 
     def journal(self) -> Journal:
         if self._journal is None:
+            from flarewise.journal import open_journal  # SQLAlchemy: only for commands that read
+
             self._journal = open_journal(self.settings.database_url, self.settings.person)
         return self._journal
 

@@ -9,13 +9,14 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from flarewise.cli.app import JsonOpt, emit_json, journal, out
+from flarewise.cli.app import JsonOpt, app, emit_json, journal, out
 from flarewise.cli.when import parse_when
 from flarewise.domain.body import BodySite, parse_sites
 from flarewise.errors import InvalidInput
 from flarewise.instruments import INSTRUMENTS, InstrumentResult, acr1990, fiqr
 
 assess_app = typer.Typer(help="Fibromyalgia criteria, FIQR and PGIC.", no_args_is_help=True)
+app.add_typer(assess_app, name="assess")
 
 SSS_PROMPT = "0 = no problem, 1 = slight, 2 = moderate, 3 = severe"
 

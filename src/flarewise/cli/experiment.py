@@ -8,12 +8,13 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from flarewise.cli.app import JsonOpt, emit_json, journal, out
+from flarewise.cli.app import JsonOpt, app, emit_json, journal, out
 from flarewise.cli.when import parse_day
 from flarewise.domain.experiments import DoseLevel
 from flarewise.errors import InvalidInput
 
 experiment_app = typer.Typer(help="Personal n-of-1 experiments.", no_args_is_help=True)
+app.add_typer(experiment_app, name="experiment")
 
 
 def _plain(obj: Any) -> Any:
@@ -259,6 +260,7 @@ def experiment_analyze(
         out.print(c, style="dim", markup=False)
 
 
+@app.command("insights")
 def insights_command(
     ctx: typer.Context,
     fdr: Annotated[

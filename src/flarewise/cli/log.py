@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from flarewise.cli.app import JsonOpt, emit_json, journal, out
+from flarewise.cli.app import JsonOpt, app, emit_json, journal, out
 from flarewise.cli.when import parse_when
 from flarewise.domain import (
     Activity,
@@ -30,6 +30,7 @@ from flarewise.errors import InvalidInput
 from flarewise.journal import Journal
 
 log_app = typer.Typer(help="Record an entry (any number per day).", no_args_is_help=True)
+app.add_typer(log_app, name="log")
 
 AtOpt = Annotated[
     str | None,
