@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any
@@ -34,6 +35,8 @@ err = Console(stderr=True, highlight=False)
 @dataclass
 class State:
     settings: Settings
+    #: True when --db or FLAREWISE_DATABASE_URL named the database (not the default journal)
+    database_chosen: bool = False
     _journal: Journal | None = field(default=None)
 
     def journal(self) -> Journal:
@@ -78,7 +81,8 @@ def main_options(
         settings = Settings(settings.home, db, settings.person)
     if person:
         settings = Settings(settings.home, settings.database_url, person)
-    ctx.obj = State(settings)
+    chosen = bool(db) or bool(os.environ.get("FLAREWISE_DATABASE_URL", "").strip())
+    ctx.obj = State(settings, database_chosen=chosen)
     ctx.call_on_close(lambda: ctx.obj._journal.close() if ctx.obj._journal else None)
 
 

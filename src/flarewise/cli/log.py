@@ -246,7 +246,7 @@ def log_sleep(
         str, typer.Option(help="Bed time, e.g. 23:15 (taken as last night if after the wake time).")
     ],
     wake: Annotated[
-        str, typer.Option(help="Wake time, e.g. 07:00 (today unless --at gives a date).")
+        str, typer.Option(help="Wake time, e.g. 07:00 (today unless --date gives a date).")
     ],
     quality: Annotated[float | None, typer.Option(help="Sleep quality 0-10 (10 = best).")] = None,
     asleep_hours: Annotated[
