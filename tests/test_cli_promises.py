@@ -70,7 +70,7 @@ def test_a_new_experiment_without_data_names_the_baseline_and_the_way_out(cli: C
     code, out, err = cli(
         "experiment", "new", "magnesium", "--dose", "200", "--unit", "mg", "--without-baseline"
     )
-    assert code == 0, err
+    assert code == 0 and "Experiment" in out, err
 
 
 def test_the_readme_backup_sequence_works(
@@ -88,3 +88,13 @@ def test_the_readme_backup_sequence_works(
     assert code == 0 and "Restored 1 entries" in out, err
     code, out, err = cli("restore", "backup.json", "--replace")
     assert code == 0 and "Restored 1 entries" in out, err
+
+
+def test_demo_writes_years_ending_today(cli: Cli) -> None:
+    from datetime import date
+
+    code, out, err = cli("demo", "--years", "1", "--person", "demo")
+    assert code == 0, err
+    assert f"to {date.today()}" in out
+    code, _, err = cli("demo", "--years", "1", "--days", "30")
+    assert code == 1 and "either --years or --start/--days" in err

@@ -43,7 +43,8 @@ lazy(
 lazy(
     "demo",
     "flarewise.cli.demo",
-    "Create a year of realistic demo data (fixed seed, documented model); show its last week.",
+    "Create realistic demo data (a year, or --years N ending today; fixed seed, documented "
+    "model); show its last week.",
 )
 lazy(
     "import",
