@@ -74,3 +74,10 @@ def test_every_lazy_command_is_registered_by_its_module_with_the_same_help() -> 
         real = command.get_short_help_str(200)
         listed = click.utils.make_default_short_help(entry.help, 200)
         assert listed == real, f"flarewise/cli/__init__.py: help of {name!r} differs: {real!r}"
+
+
+def test_a_mistyped_command_still_gets_a_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
+    from flarewise.cli import run
+
+    assert run(["lgo", "pain", "6"]) == 2
+    assert "Did you mean 'log'?" in capsys.readouterr().err

@@ -14,6 +14,7 @@ still work: they are simply not lazy.
 from __future__ import annotations
 
 import importlib
+from difflib import get_close_matches
 from typing import NamedTuple
 
 import typer
@@ -52,6 +53,20 @@ class LazyGroup(TyperGroup):
         command = _load(cmd_name)
         self.add_command(command, cmd_name)
         return command
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """Typer suggests close names from the loaded commands only; suggest from all."""
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.UsageError as exc:
+            if args and "Did you mean" not in exc.message:
+                matches = get_close_matches(args[0], self.list_commands(ctx))
+                if matches:
+                    names = ", ".join(repr(m) for m in matches)
+                    exc.message = f"{exc.message.rstrip('.')}. Did you mean {names}?"
+            raise
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list without importing the commands: their help comes from the table."""
