@@ -13,7 +13,11 @@ rounds and the run-to-run range (lowest and highest round median).
 Target (issue 17): ``flarewise --help`` and ``flarewise log pain 6`` within 0.25 s wall, about 2x
 the Typer floor.
 
-    python benchmarks/cli_startup.py [--rounds 3] [--repeat 7]
+    python benchmarks/cli_startup.py [--rounds 3] [--repeat 7] [--before SRC]
+
+``--before SRC`` also runs the commands from another source tree (for example the ``src`` of a
+checkout of the previous commit), interleaved in the same rounds: a fair before/after on a
+machine whose load moves.
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--before", help="another source tree to run the commands from")
     args = parser.parse_args()
     print(describe())
     with tempfile.TemporaryDirectory() as home:
@@ -65,13 +70,17 @@ def main() -> None:
         subprocess.run(
             [sys.executable, "-c", SCRIPT, "init"], env=env, check=True, stdout=subprocess.DEVNULL
         )
-        everything = {**FLOORS, **COMMANDS}
+        everything = {name: (argv, env) for name, argv in {**FLOORS, **COMMANDS}.items()}
+        if args.before:
+            before = {**env, "PYTHONPATH": args.before}
+            for name, argv in COMMANDS.items():
+                everything[f"before: {name}"] = (argv, before)
         rounds: dict[str, list[float]] = {name: [] for name in everything}
         for _ in range(args.rounds):
             runs: dict[str, list[float]] = {name: [] for name in everything}
             for _ in range(args.repeat):
-                for name, argv in everything.items():  # interleaved: load hits all alike
-                    runs[name].append(wall(argv, env))
+                for name, (argv, where) in everything.items():  # interleaved: load hits all alike
+                    runs[name].append(wall(argv, where))
             for name, times in runs.items():
                 rounds[name].append(statistics.median(times))
         print(f"{args.rounds} rounds x {args.repeat} runs; seconds wall, median (range of rounds)")
