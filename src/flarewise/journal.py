@@ -22,7 +22,6 @@ from zoneinfo import ZoneInfo
 
 import pydantic
 
-from flarewise import instruments
 from flarewise.domain.backup import Backup, StoredEntry
 from flarewise.domain.base import translate
 from flarewise.domain.entries import Assessment, EntryBase, Intake, LabResult
@@ -51,7 +50,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from flarewise import experiments as trials
-    from flarewise import importers, labs
+    from flarewise import importers, instruments, labs
     from flarewise import plan as planning
     from flarewise.analysis.grid import DailyGrid
     from flarewise.analysis.insights import Insights
@@ -158,6 +157,8 @@ class Journal:
     @staticmethod
     def _scored(entry: Assessment, field: str = "") -> Assessment:
         """The assessment with scores computed from its answers (never trusted from input)."""
+        from flarewise import instruments  # imported on use: start-up stays light
+
         try:
             result = instruments.score(entry.instrument, entry.answers, entry.entered_by)
         except InvalidInput as exc:
@@ -175,6 +176,8 @@ class Journal:
         entered_by: str | None = None,
     ) -> tuple[Assessment, instruments.InstrumentResult]:
         """Score an instrument and record it with its answers; returns the entry and result."""
+        from flarewise import instruments  # imported on use: start-up stays light
+
         result = instruments.score(instrument, answers, entered_by)  # type: ignore[arg-type]
         entry = self.add(
             Assessment(
@@ -190,6 +193,8 @@ class Journal:
         self, instrument: str | None = None
     ) -> list[tuple[Assessment, instruments.InstrumentResult]]:
         """Stored assessments, oldest first, each with its result recomputed from the answers."""
+        from flarewise import instruments  # imported on use: start-up stays light
+
         found = self.entries(kinds=["assessment"], item=instrument)
         return [
             (a, instruments.score(a.instrument, a.answers, a.entered_by))
