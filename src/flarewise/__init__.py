@@ -9,6 +9,7 @@ and pydantic before ``flarewise --help`` can answer.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -91,6 +92,9 @@ _HOME = {
 def __getattr__(name: str) -> Any:
     module = _HOME.get(name)
     if module is None:
+        # `import flarewise; flarewise.journal` worked when everything was imported eagerly
+        if importlib.util.find_spec(f"{__name__}.{name}") is not None:
+            return importlib.import_module(f"{__name__}.{name}")
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
