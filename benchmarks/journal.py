@@ -9,6 +9,8 @@ Targets (issue 2): library bulk write >= 0.5 x the floor's rate; a year of daily
 < 100 ms on SQLite.
 
     python benchmarks/journal.py [--years 5] [--backend sqlite|postgresql|both]
+
+PostgreSQL: the server in ``FLAREWISE_TEST_PG_URL`` (as the tests), in a throw-away schema.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from _machine import describe
+from _pg import PG_URL, in_schema
 from flarewise import (
     Activity,
     CustomValue,
@@ -52,7 +55,6 @@ from flarewise.storage.rows import (
     value_params,
 )
 
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 START = date(2020, 1, 1)
 
 
@@ -134,7 +136,7 @@ def fresh_url(backend: str, tmp: Path) -> tuple[str, Callable[[], None]]:
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
 
-    return f"{PG_URL}?options=-csearch_path%3D{schema}", drop
+    return in_schema(PG_URL, schema), drop
 
 
 def floor_insert(url: str, entries: list[EntryBase]) -> tuple[float, int]:

@@ -32,10 +32,8 @@ from typing import Any
 import httpx
 
 from _machine import describe
+from _pg import PG_URL, in_schema
 
-PG_URL = os.environ.get(
-    "FLAREWISE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 CSRF = re.compile(r'name="csrf" value="([^"]*)"')
 PASSWORD = "load test password"
 
@@ -47,17 +45,20 @@ def _port() -> int:
 
 
 def _prepare(url: str, clients: int) -> None:
-    """People with a year of demo data each, and passwords (outside the measured time)."""
-    from datetime import date, timedelta
+    """People with a year of demo data each, ending today as `flarewise demo --years 1` writes it,
+    and passwords (outside the measured time)."""
+    from datetime import date
 
     from flarewise.accounts import Accounts
+    from flarewise.demo import years_ending
     from flarewise.journal import Journal, open_database
 
     db = open_database(url)
     try:
         for i in range(clients):
             j = Journal.for_person(db, f"load{i}")
-            j.write_demo(start=date.today() - timedelta(days=365), days=365, replace=True, seed=i)
+            first, days = years_ending(1, date.today())
+            j.write_demo(start=first, days=days, replace=True, seed=i)
             Accounts(db).set_password(f"load{i}", PASSWORD)
     finally:
         db.close()
@@ -204,7 +205,7 @@ def main() -> None:
         try:
             run_backend(
                 "PostgreSQL",
-                f"{PG_URL}?options=-csearch_path%3D{schema}",
+                in_schema(PG_URL, schema),
                 args.clients,
                 args.seconds,
             )

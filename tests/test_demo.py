@@ -9,7 +9,7 @@ from statistics import mean
 import pytest
 
 from flarewise import Intake, LabResult, Sleep, SymptomCheckin, open_journal
-from flarewise.demo import DemoData, generate_demo
+from flarewise.demo import DemoData, generate_demo, years_ending
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +124,30 @@ def test_demo_stores_in_a_journal(db_url: str) -> None:
             "duloxetine",
             "vitamin_d",
         }
+
+
+def test_any_number_of_years_ending_today_follows_the_model() -> None:
+    # issue 17: a fixed 2024 dose date broke earlier starts; years ending today for the benchmarks
+    today = date.today()
+    start, days = years_ending(3, today)
+    assert start + timedelta(days=days - 1) == today and 1095 <= days <= 1097
+    data = generate_demo(start=start, days=days)
+    assert max(e.local_date for e in data.entries) == today
+    assert min(e.local_date for e in data.entries) == start
+    for r in data.regimens:  # dose changes in date order, the first before the diary
+        assert [s.start for s in r.steps] == sorted(s.start for s in r.steps)
+    assert all(c.since is not None and c.since < start for c in data.profile.conditions)
+    # the yearly events repeat: four flares a year, infections logged before two of them
+    t = data.truth
+    assert len(t.flares) == 12 and [f.start - start for f in t.flares[::4]] == [
+        timedelta(days=40 + 365 * k) for k in range(3)
+    ]
+    infections = [e for e in data.entries if getattr(e, "event", None) == "infection"]
+    assert len(infections) == 6
+
+
+def test_a_demo_can_start_years_ago() -> None:
+    data = generate_demo(start=date(2020, 1, 1), days=400)
+    assert min(e.local_date for e in data.entries) == date(2020, 1, 1)
+    duloxetine = next(r for r in data.regimens if r.substance == "duloxetine")
+    assert duloxetine.steps[0].start == date(2019, 10, 1)  # 92 days before, as in 2024/2025

@@ -374,6 +374,8 @@ def test_the_readme_run_command_serves_the_demo(tmp_path: Path) -> None:
             c.headers["cookie"] = f"fw_session={session}"
             data = c.get("/api/timeline?range=90").json()
             assert len(data["symptoms"]) > 100
+        # the demo (and its published password) lives in its own database, not the journal
+        assert (tmp_path / "demo.db").exists() and not (tmp_path / "journal.db").exists()
     finally:
         proc.terminate()
         proc.wait(10)

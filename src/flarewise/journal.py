@@ -23,9 +23,6 @@ from zoneinfo import ZoneInfo
 
 import pydantic
 
-from flarewise import exporters, importers, instruments, labs
-from flarewise import plan as planning
-from flarewise.demo.model import DemoTruth
 from flarewise.domain import json_text
 from flarewise.domain.backup import Backup, StoredEntry
 from flarewise.domain.base import translate
@@ -43,10 +40,6 @@ from flarewise.errors import (
     NotFound,
     StorageError,
 )
-from flarewise.exporters import backup_stream
-from flarewise.importers.apple_health import ZIP_LIMITS as AH_ZIP_LIMITS
-from flarewise.importers.archive import ArchiveBudget
-from flarewise.importers.tabular import XLSX_LIMITS
 from flarewise.knowledge import (
     Vocabulary,
     check_entry,
@@ -66,8 +59,12 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from flarewise import experiments as trials
+    from flarewise import importers, instruments, labs
+    from flarewise import plan as planning
     from flarewise.analysis.grid import DailyGrid
     from flarewise.analysis.insights import Insights
+    from flarewise.demo.model import DemoTruth
+    from flarewise.importers.archive import ArchiveBudget
     from flarewise.knowledge.vocabulary import VocabKind
     from flarewise.reports import VisitReport
 
@@ -172,6 +169,8 @@ class Journal:
     @staticmethod
     def _scored(entry: Assessment, field: str = "") -> Assessment:
         """The assessment with scores computed from its answers (never trusted from input)."""
+        from flarewise import instruments  # imported on use: start-up stays light
+
         try:
             result = instruments.score(entry.instrument, entry.answers, entry.entered_by)
         except InvalidInput as exc:
@@ -189,6 +188,8 @@ class Journal:
         entered_by: str | None = None,
     ) -> tuple[Assessment, instruments.InstrumentResult]:
         """Score an instrument and record it with its answers; returns the entry and result."""
+        from flarewise import instruments  # imported on use: start-up stays light
+
         result = instruments.score(instrument, answers, entered_by)  # type: ignore[arg-type]
         entry = self.add(
             Assessment(
@@ -204,6 +205,8 @@ class Journal:
         self, instrument: str | None = None
     ) -> list[tuple[Assessment, instruments.InstrumentResult]]:
         """Stored assessments, oldest first, each with its result recomputed from the answers."""
+        from flarewise import instruments  # imported on use: start-up stays light
+
         found = self.entries(kinds=["assessment"], item=instrument)
         return [
             (a, instruments.score(a.instrument, a.answers, a.entered_by))
@@ -344,11 +347,15 @@ class Journal:
 
     def interpret_labs(self) -> list[tuple[LabResult, labs.Interpretation]]:
         """Each stored result with its flag, categories and caveats, in the person's context."""
+        from flarewise import labs  # imported on use: start-up stays light
+
         profile = self.profile()
         return [(r, labs.interpret(r, profile, self.vocabulary)) for r in self.lab_results()]
 
     def red_flags(self) -> list[labs.RedFlag]:
         """Red flags from the latest result of each test and from the profile (rules E)."""
+        from flarewise import labs  # imported on use: start-up stays light
+
         return labs.red_flags(self.lab_results(), self.profile(), self.vocabulary)
 
     # -- plan -------------------------------------------------------------------------------
@@ -356,6 +363,9 @@ class Journal:
     def plan_context(self, on: date | None = None) -> planning.PlanContext:
         """What the plan needs: profile, medicines now and recently stopped, labs, red flags,
         30-day symptom means and the latest PSD and FIQR."""
+        from flarewise import labs  # imported on use: start-up stays light
+        from flarewise import plan as planning  # imported on use: start-up stays light
+
         on = on or datetime.now(self.timezone()).date()
         profile = self.profile()
         regimens = self.regimens()
@@ -393,6 +403,8 @@ class Journal:
 
     def plan(self, on: date | None = None) -> planning.Plan:
         """The tailored plan: options to discuss with a clinician, never a prescription."""
+        from flarewise import plan as planning  # imported on use: start-up stays light
+
         return planning.build_plan(self.plan_context(on), self.vocabulary)
 
     def check_plan(
@@ -407,6 +419,8 @@ class Journal:
     ) -> planning.SafetyCheck:
         """As :meth:`check_plan`, with the inputs whose absence may hide a warning ("no eGFR
         on record", "age not recorded", "pregnancy not recorded")."""
+        from flarewise import plan as planning  # imported on use: start-up stays light
+
         resolved = planning.resolve_items(self.vocabulary, items)
         return planning.check_safety(self.plan_context(on), resolved, self.vocabulary)
 
@@ -429,6 +443,7 @@ class Journal:
     def visit_report(self, start: date | None = None, end: date | None = None) -> VisitReport:
         """The visit report for ``start`` .. ``end`` (default: the 90 days up to the last
         entry). Refuses a reversed period or one wholly outside the journal."""
+        from flarewise import plan as planning  # imported on use: start-up stays light
         from flarewise import reports
 
         first, last = self.date_span()
@@ -471,6 +486,8 @@ class Journal:
         """Warnings among the medicines in force on ``on``: each is checked as if proposed
         against all the others (the plan's own check of current medicines looks only at each
         medicine's dose and the person's labs and conditions, not at pairs of them)."""
+        from flarewise import plan as planning  # imported on use: start-up stays light
+
         found: list[planning.Warning] = []
         for r in self.regimens(active_on=on):
             items = planning.resolve_items(self.vocabulary, [{"item": r.substance}])
@@ -789,6 +806,9 @@ class Journal:
         ``mapping`` reads a CSV/XLSX table; ``omh_schema`` ("step-count:3.0") reads bare Open
         mHealth bodies; ``flaredown_user`` picks one person of a Flaredown research export;
         ``archive_budget`` overrides the zip limits (settings FLAREWISE_IMPORT_MAX_*)."""
+        from flarewise import importers  # imported on use: start-up stays light
+        from flarewise.importers.archive import ArchiveBudget
+
         source = Path(path)
         fmt = "open-mhealth" if omh_schema else importers.detect(source)
         reader = self._reader(
@@ -813,6 +833,8 @@ class Journal:
         progress: Callable[[importers.ImportBatch], None] | None,
         flaredown_user: str | None = None,
     ) -> importers.ImportReport:
+        from flarewise import importers  # imported on use: start-up stays light
+
         batch = importers.ImportBatch(source.name, on_progress=progress)
         counts = {"read": 0, "added": 0}
         trackables = self.trackable_map()
@@ -870,6 +892,10 @@ class Journal:
         flaredown_user: str | None,
         budget: ArchiveBudget,
     ) -> importers.Reader:
+        from flarewise import importers  # imported on use: start-up stays light
+        from flarewise.importers.apple_health import ZIP_LIMITS as AH_ZIP_LIMITS
+        from flarewise.importers.tabular import XLSX_LIMITS
+
         fhir = importers.FhirReader(self.vocabulary)
         if fmt == "fhir":
             return fhir
@@ -1141,6 +1167,8 @@ class Journal:
 
     def export_csv(self, path: str | os.PathLike[str]) -> int:
         """Tidy CSV, one row per entry (see exporters/tidy_csv.py); returns the row count."""
+        from flarewise import exporters  # imported on use: start-up stays light
+
         query = self._repo.select_entries()
         rows = 0
 
@@ -1157,6 +1185,8 @@ class Journal:
         scores, assessments, intakes, medicines with their dose steps, conditions) with a
         Composition and the Patient (exporters/fhir_document.py); returns the number of
         resources."""
+        from flarewise import exporters  # imported on use: start-up stays light
+
         backup = self.export_backup()
         v = self.vocabulary
         names = {
@@ -1268,6 +1298,8 @@ class Journal:
         batch of entries whatever the file's size (see benchmarks/restore_memory.py). Every
         entry is checked as in :meth:`restore`, in the one transaction that writes them, so a
         bad entry anywhere leaves the journal as it was."""
+        from flarewise.exporters import backup_stream  # imported on use: start-up stays light
+
         name = str(path)
         head, _ = backup_stream.read_head(path, name)
         _check_backup_head(name, head)

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import dataclass, field, replace
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
+from flarewise.cli.lazy import LazyGroup
 from flarewise.config import SETTINGS_HELP, Settings, load_settings
 from flarewise.errors import FlarewiseError
-from flarewise.journal import Journal, open_journal
+
+if TYPE_CHECKING:
+    from flarewise.journal import Journal
 
 app = typer.Typer(
     name="flarewise",
@@ -21,6 +25,7 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
+    cls=LazyGroup,
 )
 
 out = Console(highlight=False)
@@ -30,10 +35,14 @@ err = Console(stderr=True, highlight=False)
 @dataclass
 class State:
     settings: Settings
+    #: True when --db or FLAREWISE_DATABASE_URL named the database (not the default journal)
+    database_chosen: bool = False
     _journal: Journal | None = field(default=None)
 
     def journal(self) -> Journal:
         if self._journal is None:
+            from flarewise.journal import open_journal  # SQLAlchemy: only for commands that read
+
             self._journal = open_journal(self.settings.database_url, self.settings.person)
         return self._journal
 
@@ -72,7 +81,8 @@ def main_options(
         settings = replace(settings, database_url=db)
     if person:
         settings = replace(settings, person=person)
-    ctx.obj = State(settings)
+    chosen = bool(db) or bool(os.environ.get("FLAREWISE_DATABASE_URL", "").strip())
+    ctx.obj = State(settings, database_chosen=chosen)
     ctx.call_on_close(lambda: ctx.obj._journal.close() if ctx.obj._journal else None)
 
 

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from flarewise.cli.app import JsonOpt, emit_json, journal, out
+from flarewise.cli.app import JsonOpt, app, emit_json, journal, out
 from flarewise.cli.when import parse_when
 from flarewise.domain.body import BodySite, parse_sites
 from flarewise.errors import InvalidInput
 from flarewise.instruments import INSTRUMENTS, InstrumentResult, acr1990, fiqr
 
 assess_app = typer.Typer(help="Fibromyalgia criteria, FIQR and PGIC.", no_args_is_help=True)
+app.add_typer(assess_app, name="assess")
 
 SSS_PROMPT = "0 = no problem, 1 = slight, 2 = moderate, 3 = severe"
 
@@ -110,17 +113,71 @@ def _ask(instrument: str) -> dict[str, Any]:
     return _ask_acr(instrument)
 
 
-def _load(path: Path) -> dict[str, Any]:
+NO_TERMINAL = (
+    "there is no terminal to ask the questions in; give the answers as --answers FILE.json, "
+    "as JSON on standard input (--answers -), or one --answer ITEM=VALUE each "
+    "(item ids in docs/instruments.md)"
+)
+
+
+def _load(path: str) -> dict[str, Any]:
+    if path == "-":
+        return _load_text(sys.stdin.read(), "standard input")
     try:
-        data = json.loads(path.read_text("utf-8"))
+        text = Path(path).read_text("utf-8")
     except OSError as exc:
         raise InvalidInput("--answers", f"{path}: cannot read the file ({exc.strerror})") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise InvalidInput("--answers", f"{path}: not valid JSON ({exc})") from None
+    return _load_text(text, path)
+
+
+def _option_answers(pairs: list[str]) -> dict[str, Any]:
+    """``--answer ITEM=VALUE``: VALUE is JSON (3, true, ["neck"]) or plain text; a comma
+    separated text is a list (``painful_sites=neck,jaw_left``)."""
+    data: dict[str, Any] = {}
+    for pair in pairs:
+        item, sep, raw = pair.partition("=")
+        if not sep or not item.strip():
+            raise InvalidInput("--answer", f"{pair!r} is not ITEM=VALUE")
+        try:
+            value: Any = json.loads(raw)
+        except json.JSONDecodeError:
+            value = [v.strip() for v in raw.split(",") if v.strip()] if "," in raw else raw
+        data[item.strip()] = value
+    return data
+
+
+def _answers(instrument: str, path: str | None, pairs: list[str]) -> dict[str, Any]:
+    """From a file, stdin or options; else ask. Without a terminal, JSON on stdin is read, lines
+    on stdin answer the questions in order, and nothing at all is refused with what to do."""
+    if path:
+        return {**_load(path), **_option_answers(pairs)}
+    if pairs:
+        return _option_answers(pairs)
+    if sys.stdin is None or sys.stdin.isatty():
+        return _ask(instrument)
+    text = sys.stdin.read()
+    if not text.strip():
+        raise InvalidInput("answers", NO_TERMINAL)
+    if text.lstrip().startswith("{"):
+        return _load_text(text, "standard input")
+    sys.stdin = io.StringIO(text)  # answers typed ahead, one a line, in the order asked
+    try:
+        return _ask(instrument)
+    except typer.Abort:
+        raise InvalidInput("answers", f"standard input ran out of answers: {NO_TERMINAL}") from None
+
+
+def _load_text(text: str, where: str) -> dict[str, Any]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput("--answers", f"{where}: not valid JSON ({exc})") from None
     if isinstance(data, dict) and isinstance(data.get("answers"), dict):
         data = data["answers"]
     if not isinstance(data, dict):
-        raise InvalidInput("--answers", f"{path}: expected an object of item ids to answers")
+        raise InvalidInput("--answers", f"{where}: expected an object of item ids to answers")
     return data
 
 
@@ -148,10 +205,19 @@ def _command(instrument: str) -> None:
     def run(
         ctx: typer.Context,
         answers: Annotated[
-            Path | None,
+            str | None,
             typer.Option(
                 "--answers",
-                help="A JSON file of answers (docs/instruments.md); without it, flarewise asks.",
+                help="A JSON file of answers (docs/instruments.md), or - for JSON on standard "
+                "input; without it (and without --answer), flarewise asks.",
+            ),
+        ] = None,
+        answer: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--answer",
+                help="One answer as ITEM=VALUE (repeat it), e.g. --answer fatigue=2 "
+                "--answer painful_sites=neck,jaw_left; no questions are asked then.",
             ),
         ] = None,
         clinician: Annotated[
@@ -161,7 +227,7 @@ def _command(instrument: str) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         j = journal(ctx)
-        data = _load(answers) if answers else _ask(instrument)
+        data = _answers(instrument, answers, answer or [])
         entry, result = j.assess(
             instrument,
             data,

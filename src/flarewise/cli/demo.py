@@ -1,8 +1,8 @@
-"""``flarewise demo``: write the demo person's year and show the last week."""
+"""``flarewise demo``: write the demo person's year (or years) and show the last week."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Annotated
 
 import typer
@@ -10,9 +10,14 @@ import typer
 from flarewise.cli.app import app, out, state
 from flarewise.cli.manage import progress_bar
 from flarewise.cli.show import show
-from flarewise.demo import DEFAULT_DAYS, DEFAULT_SEED, DEFAULT_START
-from flarewise.errors import Conflict
+from flarewise.cli.when import parse_day
+from flarewise.demo import DEFAULT_DAYS, DEFAULT_SEED, DEFAULT_START, years_ending
+from flarewise.errors import Conflict, InvalidInput
 from flarewise.journal import Journal, open_database
+
+
+def _here() -> tzinfo:
+    return datetime.now().astimezone().tzinfo or UTC
 
 
 @app.command("demo")
@@ -23,16 +28,40 @@ def demo(
         int, typer.Option(help="Random seed (same seed, same journal).")
     ] = DEFAULT_SEED,
     start: Annotated[
-        str, typer.Option(help="First day of the demo year.")
-    ] = DEFAULT_START.isoformat(),
+        str | None,
+        typer.Option(help=f"First day of the demo (default {DEFAULT_START}).", show_default=False),
+    ] = None,
     days: Annotated[
-        int, typer.Option(help="Length in days (at least 365 for a full year).")
-    ] = DEFAULT_DAYS,
+        int | None,
+        typer.Option(
+            help=f"Length in days (default {DEFAULT_DAYS}: a full year).", show_default=False
+        ),
+    ] = None,
+    years: Annotated[
+        int | None,
+        typer.Option(
+            help="Instead of --start and --days: this many years of diary ending today "
+            "(the yearly events repeat; docs/demo-model.md).",
+            show_default=False,
+        ),
+    ] = None,
     replace: Annotated[
         bool, typer.Option("--replace/--keep", help="Rewrite an existing demo journal.")
     ] = True,
 ) -> None:
-    """Create a year of realistic demo data (fixed seed, documented model); show its last week."""
+    """Create realistic demo data (a year, or --years N ending today; fixed seed, documented
+    model); show its last week."""
+    if years is not None:
+        if start is not None or days is not None:
+            raise InvalidInput("--years", "give either --years or --start/--days, not both")
+        if years < 1:
+            raise InvalidInput("--years", "must be 1 or more")
+        first, length = years_ending(years, date.today())
+    else:
+        first = parse_day(start, _here(), "--start") if start else DEFAULT_START
+        length = DEFAULT_DAYS if days is None else days
+    if length < 1:
+        raise InvalidInput("--days", "must be 1 or more")
     settings = state(ctx).settings
     db = open_database(settings.database_url)
     j = Journal.for_person(db, person)
@@ -43,20 +72,23 @@ def demo(
             task = bar.add_task("demo", total=None)
             j.write_demo(
                 seed=seed,
-                start=date.fromisoformat(start),
-                days=days,
+                start=first,
+                days=length,
                 replace=True,
                 progress=lambda done: bar.update(task, completed=done),
             )
         n = j.count()
-        first, last = j.date_span()
-        out.print(f"Demo journal {person!r}: {n} entries from {first} to {last} in {db.safe_url}")
+        span_first, span_last = j.date_span()
+        out.print(
+            f"Demo journal {person!r}: {n} entries from {span_first} to {span_last} "
+            f"in {db.safe_url}"
+        )
     finally:
         j.close()
     settings_obj = state(ctx)
     settings_obj.settings = type(settings)(settings.home, settings.database_url, person)
     settings_obj._journal = None
-    end = date.fromisoformat(start) + timedelta(days=days - 1)
+    end = first + timedelta(days=length - 1)
     show(ctx, day=end.isoformat(), week=True, days=None, as_json=False)
     out.print(
         f"Explore it: flarewise --person {person} show {end}   |   "

@@ -8,12 +8,17 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from flarewise.cli.app import JsonOpt, emit_json, journal, out
+from flarewise.cli.app import JsonOpt, app, emit_json, journal, out
 from flarewise.cli.when import parse_day
 from flarewise.domain.experiments import DoseLevel
 from flarewise.errors import InvalidInput
 
 experiment_app = typer.Typer(help="Personal n-of-1 experiments.", no_args_is_help=True)
+app.add_typer(experiment_app, name="experiment")
+
+IdArg = Annotated[
+    str, typer.Argument(help="The experiment's id (its first 8 characters are enough).")
+]
 
 
 def _plain(obj: Any) -> Any:
@@ -88,23 +93,34 @@ def experiment_new(
                 titration.append(DoseLevel(amount=float(amount), unit=unit, days=int(days)))
             except ValueError:
                 raise InvalidInput("--steps", f"{part!r} is not AMOUNT:DAYS") from None
-    protocol, advice = j.design_experiment(
-        intervention,
-        outcome,
-        design=design,
-        start=parse_day(start, j.timezone(), "--start"),
-        period_days=period,
-        washout_days=washout,
-        meaningful_change=meaningful,
-        blocks=blocks,
-        dose=level,
-        titration=titration,
-        challenges=[f.strip() for f in (foods or "").split(",") if f.strip()],
-        why=why,
-        meaningful_percent=meaningful_percent,
-        timing=timing,
-        without_baseline=without_baseline,
-    )
+    try:
+        protocol, advice = j.design_experiment(
+            intervention,
+            outcome,
+            design=design,
+            start=parse_day(start, j.timezone(), "--start"),
+            period_days=period,
+            washout_days=washout,
+            meaningful_change=meaningful,
+            blocks=blocks,
+            dose=level,
+            titration=titration,
+            challenges=[f.strip() for f in (foods or "").split(",") if f.strip()],
+            why=why,
+            meaningful_percent=meaningful_percent,
+            timing=timing,
+            without_baseline=without_baseline,
+        )
+    except InvalidInput as exc:
+        if exc.field != "baseline" or without_baseline:
+            raise
+        # the library sizes the trial from a 14-day baseline; only the CLI knows its flag's name
+        raise InvalidInput(
+            "baseline",
+            f"{exc.reason} (the 14-day baseline). To start now instead, add --without-baseline: "
+            "flarewise then plans "
+            "6 blocks after a 14-day run-in",
+        ) from None
     j.add_experiment(protocol)
     if as_json:
         emit_json({"protocol": protocol.model_dump(mode="json"), "advice": _plain(advice)})
@@ -124,7 +140,11 @@ def experiment_new(
 
 @experiment_app.command("start")
 def experiment_start(
-    ctx: typer.Context, experiment_id: str, on: Annotated[str | None, typer.Option("--on")] = None
+    ctx: typer.Context,
+    experiment_id: IdArg,
+    on: Annotated[
+        str | None, typer.Option("--on", help="The day it starts (default today).")
+    ] = None,
 ) -> None:
     """Mark an experiment as running."""
     j = journal(ctx)
@@ -133,14 +153,14 @@ def experiment_start(
 
 
 @experiment_app.command("pause")
-def experiment_pause(ctx: typer.Context, experiment_id: str) -> None:
+def experiment_pause(ctx: typer.Context, experiment_id: IdArg) -> None:
     """Pause (paused days are left out of the comparison)."""
     journal(ctx).set_experiment_status(experiment_id, "paused")
     out.print("Paused.")
 
 
 @experiment_app.command("resume")
-def experiment_resume(ctx: typer.Context, experiment_id: str) -> None:
+def experiment_resume(ctx: typer.Context, experiment_id: IdArg) -> None:
     """Resume a paused experiment."""
     journal(ctx).set_experiment_status(experiment_id, "running")
     out.print("Resumed.")
@@ -149,7 +169,7 @@ def experiment_resume(ctx: typer.Context, experiment_id: str) -> None:
 @experiment_app.command("stop")
 def experiment_stop(
     ctx: typer.Context,
-    experiment_id: str,
+    experiment_id: IdArg,
     reason: Annotated[str | None, typer.Option(help="Why it stopped early.")] = None,
     finished: Annotated[bool, typer.Option("--finished", help="It ran its full course.")] = False,
 ) -> None:
@@ -175,7 +195,7 @@ def experiment_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
 
 @experiment_app.command("status")
-def experiment_status(ctx: typer.Context, experiment_id: str, as_json: JsonOpt = False) -> None:
+def experiment_status(ctx: typer.Context, experiment_id: IdArg, as_json: JsonOpt = False) -> None:
     """Where you are today: phase, day, what to take, adherence so far."""
     status = journal(ctx).experiment_status(experiment_id)
     if as_json:
@@ -195,7 +215,7 @@ def experiment_status(ctx: typer.Context, experiment_id: str, as_json: JsonOpt =
 @experiment_app.command("log")
 def experiment_log(
     ctx: typer.Context,
-    experiment_id: str,
+    experiment_id: IdArg,
     skipped: Annotated[
         bool, typer.Option("--skipped", help="Today's planned dose was not taken.")
     ] = False,
@@ -209,7 +229,7 @@ def experiment_log(
 @experiment_app.command("analyze")
 def experiment_analyze(
     ctx: typer.Context,
-    experiment_id: str,
+    experiment_id: IdArg,
     outcome: Annotated[
         str | None, typer.Option(help="Another outcome than the primary one.")
     ] = None,
@@ -259,6 +279,7 @@ def experiment_analyze(
         out.print(c, style="dim", markup=False)
 
 
+@app.command("insights")
 def insights_command(
     ctx: typer.Context,
     fdr: Annotated[

@@ -8,11 +8,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from flarewise.cli.app import JsonOpt, emit_json, journal, out
+from flarewise.cli.app import JsonOpt, app, emit_json, journal, out
 from flarewise.labs import convert as convert_units
 from flarewise.labs.convert import analyte as find_analyte
 
 labs_app = typer.Typer(help="Lab results in context; unit conversion.", invoke_without_command=True)
+app.add_typer(labs_app, name="labs")
 
 
 def _interval(lo: float | None, hi: float | None) -> str:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from flarewise.cli.app import JsonOpt, emit_json, journal, out
+from flarewise.cli.app import JsonOpt, app, emit_json, journal, out
 from flarewise.cli.when import parse_when
 from flarewise.domain import (
     Activity,
@@ -30,6 +30,7 @@ from flarewise.errors import InvalidInput
 from flarewise.journal import Journal
 
 log_app = typer.Typer(help="Record an entry (any number per day).", no_args_is_help=True)
+app.add_typer(log_app, name="log")
 
 AtOpt = Annotated[
     str | None,
@@ -245,7 +246,7 @@ def log_sleep(
         str, typer.Option(help="Bed time, e.g. 23:15 (taken as last night if after the wake time).")
     ],
     wake: Annotated[
-        str, typer.Option(help="Wake time, e.g. 07:00 (today unless --at gives a date).")
+        str, typer.Option(help="Wake time, e.g. 07:00 (today unless --date gives a date).")
     ],
     quality: Annotated[float | None, typer.Option(help="Sleep quality 0-10 (10 = best).")] = None,
     asleep_hours: Annotated[

@@ -45,6 +45,7 @@ def progress_bar(label: str) -> Progress:
         TimeRemainingColumn(),
         console=out,
         transient=True,
+        disable=not out.is_terminal,  # into a pipe or file a bar is only noise (and a blank line)
     )
 
 
@@ -56,7 +57,12 @@ def init(ctx: typer.Context) -> None:
 
 
 @db_app.command("upgrade")
-def db_upgrade(ctx: typer.Context, revision: Annotated[str, typer.Argument()] = "head") -> None:
+def db_upgrade(
+    ctx: typer.Context,
+    revision: Annotated[
+        str, typer.Argument(help="Target revision (default: head, the newest).")
+    ] = "head",
+) -> None:
     """Apply schema migrations (back up first: `flarewise export`)."""
     url = state(ctx).settings.database_url
     before, _, safe_url = schema_status(url)
@@ -348,7 +354,7 @@ def regimen_dose(
     ctx: typer.Context,
     regimen_id: Annotated[str, typer.Argument(help="Regimen id (first characters).")],
     amount: Annotated[str, typer.Argument(help="The new dose, a number above 0.")],
-    unit: Annotated[str, typer.Argument()],
+    unit: Annotated[str, typer.Argument(help="Its unit: mg, mcg, IU, g, mL, drops...")],
     from_: Annotated[
         str | None, typer.Option("--from", help="Date of the change (default today).")
     ] = None,
@@ -409,9 +415,17 @@ def trackable_add(
     value_type: Annotated[
         str, typer.Option("--type", help="scale (0-10), number, count or yes_no.")
     ] = "scale",
-    minimum: Annotated[float | None, typer.Option("--min")] = None,
-    maximum: Annotated[float | None, typer.Option("--max")] = None,
-    unit: Annotated[str | None, typer.Option()] = None,
+    minimum: Annotated[
+        float | None,
+        typer.Option("--min", help="Lowest value a number or count can take (default: none)."),
+    ] = None,
+    maximum: Annotated[
+        float | None,
+        typer.Option("--max", help="Highest value a number or count can take (default: none)."),
+    ] = None,
+    unit: Annotated[
+        str | None, typer.Option(help="Unit of a number, e.g. kg or steps (shown with values).")
+    ] = None,
 ) -> None:
     """Define a trackable of your own."""
     j = journal(ctx)

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from flarewise.cli.app import JsonOpt, emit_json, journal, out
+from flarewise.cli.app import JsonOpt, app, emit_json, journal, out
 from flarewise.cli.when import parse_day
 from flarewise.errors import InvalidInput
 from flarewise.knowledge import load_vocabulary
@@ -22,6 +22,8 @@ plan_app = typer.Typer(
 kb_app = typer.Typer(
     help="The knowledge base: interventions, evidence and sources.", no_args_is_help=True
 )
+app.add_typer(plan_app, name="plan")
+app.add_typer(kb_app, name="kb")
 
 STYLE = {
     "contraindicated": "bold red",

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from flarewise.cli.app import JsonOpt, emit_json, out, state
+from flarewise.cli.app import JsonOpt, app, emit_json, out, state
 from flarewise.cli.when import parse_day
 from flarewise.errors import InvalidInput
 from flarewise.journal import Journal, open_journal
@@ -97,14 +97,22 @@ def questions(
         str | None, typer.Argument(help="Your questions for the next visit (in quotes).")
     ] = None,
     clear: Annotated[bool, typer.Option("--clear", help="Remove the questions.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Show, set or clear your questions for the next visit (page 1 of the report)."""
     j = state(ctx).journal()
     if clear:
         j.set_visit_questions(None)
-        out.print("Questions cleared.")
+        said = "Questions cleared."
     elif text is not None:
         j.set_visit_questions(text)
-        out.print("Saved your questions for the next visit.")
+        said = "Saved your questions for the next visit."
     else:
-        out.print(j.visit_questions() or "No questions yet.", markup=False)
+        said = j.visit_questions() or "No questions yet."
+    if as_json:
+        emit_json({"questions": j.visit_questions()})
+    else:
+        out.print(said, markup=False)
+
+
+app.add_typer(report_app, name="report")

@@ -50,7 +50,13 @@ def serve(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
     demo: Annotated[
-        bool, typer.Option("--demo", help="Load the demo journal and print its sign-in.")
+        bool,
+        typer.Option(
+            "--demo",
+            help="Load the demo journal and print its sign-in. It goes into its own database "
+            "(demo.db in FLAREWISE_HOME), not your journal, unless --db or "
+            "FLAREWISE_DATABASE_URL names one.",
+        ),
     ] = False,
     insecure_cookies: Annotated[
         bool,
@@ -66,7 +72,10 @@ def serve(
 
     from flarewise.web import create_app
 
-    url = state(ctx).settings.database_url
+    settings = state(ctx)
+    url = settings.settings.database_url
+    if demo and not settings.database_chosen:
+        url = f"sqlite:///{settings.settings.home / 'demo.db'}"  # keeps the demo out of yours
     if demo:
         prepare_demo(url)
     web = create_app(url, secure_cookies=not insecure_cookies, trusted_hosts=served_hosts(host))

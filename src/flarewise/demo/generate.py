@@ -20,6 +20,7 @@ from flarewise.demo.model import (
     TIMEZONE,
     DemoTruth,
     default_flares,
+    yearly,
 )
 from flarewise.domain import (
     Activity,
@@ -65,7 +66,9 @@ class _Gen:
     def __init__(self, seed: int, start: date, days: int) -> None:
         self.rng = random.Random(seed)
         self.tz = ZoneInfo(TIMEZONE)
-        self.truth = DemoTruth(start=start, days=days, seed=seed, flares=default_flares(start))
+        self.truth = DemoTruth(
+            start=start, days=days, seed=seed, flares=default_flares(start, days)
+        )
         self.entries: list[EntryBase] = []
 
     def id(self) -> str:
@@ -100,7 +103,9 @@ def generate_demo(
     t = g.truth
     rng = g.rng
     period_days = _menstruation_days(g)
-    infections = {37: "influenza", 316: "covid19"}
+    infections = {at: "influenza" for at in yearly(37, days)} | {
+        at: "covid19" for at in yearly(316, days)
+    }
     notes = {
         t.elimination_start_offset: "Starting 4 weeks without gluten grains and dairy, "
         "with my dietitian.",
@@ -109,7 +114,9 @@ def generate_demo(
         t.wheat_challenge_offset: "Wheat challenge: bread and pasta over two days, "
         "then watch 72 h.",
     }
-    stressful = {118}
+    stressful = set(yearly(118, days))
+    # dates before the diary keep their distance from its start, so any start is consistent
+    shift = start - DEFAULT_START
     ar = 0.0
     prev_pain = t.baseline_pain
     wheat_recent: list[int] = []  # offsets of days wheat was eaten
@@ -121,9 +128,9 @@ def generate_demo(
         sex="female",
         timezone=TIMEZONE,
         conditions=[
-            Condition(condition="fibromyalgia", since=date(2019, 6, 1)),
-            Condition(condition="irritable_bowel_syndrome", since=date(2016, 3, 1)),
-            Condition(condition="migraine", since=date(2008, 1, 1)),
+            Condition(condition="fibromyalgia", since=date(2019, 6, 1) + shift),
+            Condition(condition="irritable_bowel_syndrome", since=date(2016, 3, 1) + shift),
+            Condition(condition="migraine", since=date(2008, 1, 1) + shift),
         ],
         allergies=["penicillin"],
         preferences=Preferences(avoid=["nad"], notes="Prefers non-drug options first."),
@@ -137,7 +144,7 @@ def generate_demo(
             source_key="regimen:duloxetine",
             reason="fibromyalgia pain",
             steps=[
-                DoseStep(start=date(2024, 10, 1), amount=30, unit="mg"),
+                DoseStep(start=date(2024, 10, 1) + shift, amount=30, unit="mg"),
                 DoseStep(start=start + timedelta(days=45), amount=60, unit="mg"),
             ],
         ),
@@ -170,7 +177,7 @@ def generate_demo(
             source=SOURCE,
             source_key="regimen:tramadol",
             reason="bad flare days",
-            steps=[DoseStep(start=date(2024, 6, 1), amount=50, unit="mg")],
+            steps=[DoseStep(start=date(2024, 6, 1) + shift, amount=50, unit="mg")],
         ),
         Regimen(
             id=g.id(),
@@ -179,7 +186,7 @@ def generate_demo(
             source=SOURCE,
             source_key="regimen:ibuprofen",
             reason="headaches",
-            steps=[DoseStep(start=date(2023, 1, 1), amount=400, unit="mg")],
+            steps=[DoseStep(start=date(2023, 1, 1) + shift, amount=400, unit="mg")],
         ),
     ]
     trackables = [

@@ -87,13 +87,45 @@ class DemoTruth:
         return self.day(self.wheat_challenge_offset)
 
 
-def default_flares(start: date) -> tuple[Flare, ...]:
-    def d(offset: int) -> date:
-        return start + timedelta(days=offset)
+#: The model's year. A longer demo repeats the yearly events (infections, the stressful event and
+#: the flares) every YEAR days; one-off events (magnesium, the elimination diet) stay in year one.
+YEAR = 365
 
-    return (
-        Flare(d(40), 6, "infection"),  # influenza on day 37
-        Flare(d(120), 7, "stressful_event"),  # stressful event on day 118
-        Flare(d(262), 5, "none"),
-        Flare(d(320), 9, "infection"),  # COVID-19 on day 316
+#: The first year's flares as (offset, days, trigger).
+FIRST_YEAR_FLARES = (
+    (40, 6, "infection"),  # influenza on day 37
+    (120, 7, "stressful_event"),  # stressful event on day 118
+    (262, 5, "none"),
+    (320, 9, "infection"),  # COVID-19 on day 316
+)
+
+
+def yearly(offset: int, days: int) -> list[int]:
+    """``offset`` in the first year and again every :data:`YEAR` days inside ``days``."""
+    return [
+        offset + YEAR * k
+        for k in range(max(1, -(-days // YEAR)))
+        if k == 0 or offset + YEAR * k < days
+    ]
+
+
+def default_flares(start: date, days: int = DEFAULT_DAYS) -> tuple[Flare, ...]:
+    flares = (
+        Flare(start + timedelta(days=at), length, trigger)
+        for offset, length, trigger in FIRST_YEAR_FLARES
+        for at in yearly(offset, days)
     )
+    return tuple(sorted(flares, key=lambda f: f.start))
+
+
+def years_ending(years: int, last: date) -> tuple[date, int]:
+    """(start, days) of ``years`` calendar years of diary ending on ``last`` (29 February has no
+    anniversary in a common year: the span then starts on 1 March)."""
+    if years < 1:
+        raise ValueError("the demo needs at least 1 year")
+    try:
+        anniversary = last.replace(year=last.year - years)
+    except ValueError:  # 29 February
+        anniversary = date(last.year - years, 2, 28)
+    start = anniversary + timedelta(days=1)
+    return start, (last - start).days + 1

@@ -1,0 +1,83 @@
+"""The CLI starts light: a command imports only what it uses (issue 17, target 1).
+
+Times are measured by benchmarks/cli_startup.py, not asserted here; these tests keep the cause
+of slow start-up (heavy imports on every call) from coming back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+from typer import _click as click
+from typer.core import TyperGroup
+
+from flarewise.cli import app
+from flarewise.cli.lazy import LAZY_COMMANDS
+
+HEAVY = ("sqlalchemy", "numpy", "scipy", "lxml", "flarewise.importers", "flarewise.experiments")
+
+# Runs a CLI call in a fresh interpreter, then prints which heavy modules it loaded.
+PROBE = """
+import json, sys
+from flarewise.cli import run
+code = run(sys.argv[1:]) if len(sys.argv) > 1 else 0
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in {heavy_roots} or m in {heavy_full})
+sys.stderr.write("\\nLOADED=" + json.dumps(heavy) + "\\n")
+sys.exit(code)
+"""
+
+
+def _loaded(args: list[str], home: Path) -> list[str]:
+    roots = {h for h in HEAVY if "." not in h}
+    full = {h for h in HEAVY if "." in h}
+    code = PROBE.replace("{heavy_roots}", repr(roots)).replace("{heavy_full}", repr(full))
+    env = {**os.environ, "FLAREWISE_HOME": str(home)}
+    env.pop("FLAREWISE_DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    marker = done.stderr.rsplit("LOADED=", 1)[1]
+    loaded: list[str] = json.loads(marker)
+    return loaded
+
+
+def test_importing_the_cli_loads_no_heavy_module(tmp_path: Path) -> None:
+    assert _loaded([], tmp_path) == []
+
+
+def test_help_loads_no_heavy_module(tmp_path: Path) -> None:
+    assert _loaded(["--help"], tmp_path) == []
+
+
+@pytest.mark.parametrize("args", [["log", "pain", "6"], ["log", "--help"]])
+def test_logging_loads_no_analysis_and_no_importer(args: list[str], tmp_path: Path) -> None:
+    # a daily entry needs the database, not numpy, scipy or the Apple Health / FHIR importers
+    loaded = _loaded(args, tmp_path)
+    assert [m for m in loaded if not m.startswith("sqlalchemy")] == []
+
+
+def test_every_lazy_command_is_registered_by_its_module_with_the_same_help() -> None:
+    root = typer.main.get_command(app)
+    assert isinstance(root, TyperGroup)
+    ctx = click.Context(root)
+    assert root.list_commands(ctx)[: len(LAZY_COMMANDS)] == list(LAZY_COMMANDS)
+    for name, entry in LAZY_COMMANDS.items():
+        command = root.get_command(ctx, name)
+        assert command is not None, name
+        real = command.get_short_help_str(200)
+        listed = click.utils.make_default_short_help(entry.help, 200)
+        assert listed == real, f"flarewise/cli/__init__.py: help of {name!r} differs: {real!r}"
+
+
+def test_a_mistyped_command_still_gets_a_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
+    from flarewise.cli import run
+
+    assert run(["lgo", "pain", "6"]) == 2
+    assert "Did you mean 'log'?" in capsys.readouterr().err
