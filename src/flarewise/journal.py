@@ -426,6 +426,28 @@ class Journal:
         self.update_profile(visit_questions=cleaned)
         return cleaned
 
+    def options_to_discuss(self) -> tuple[str, ...]:
+        """The plan options (intervention ids) marked to discuss at the next visit, in the
+        order they were marked."""
+        return self.profile().to_discuss
+
+    def mark_to_discuss(self, intervention: str, discuss: bool = True) -> tuple[str, ...]:
+        """Mark (or, with ``discuss=False``, unmark) a plan option to discuss at the next
+        visit. Any option of the knowledge base may be marked: the report says plainly when
+        one is no longer offered, rather than the mark silently vanishing."""
+        item = intervention.strip()
+        if item not in self.vocabulary.interventions:
+            raise InvalidInput(
+                "option",
+                f"{intervention!r} is not a plan option; use the id shown by `flarewise plan`"
+                " (for example magnesium)",
+            )
+        marked = tuple(i for i in self.options_to_discuss() if i != item)
+        if discuss:
+            marked = (*marked, item)
+        self.update_profile(to_discuss=marked)
+        return marked
+
     def visit_report(self, start: date | None = None, end: date | None = None) -> VisitReport:
         """The visit report for ``start`` .. ``end`` (default: the 90 days up to the last
         entry). Refuses a reversed period or one wholly outside the journal."""
@@ -463,6 +485,7 @@ class Journal:
                 experiments=experiments,
                 triggers=tuple(triggers)[: reports.TRIGGERS_SHOWN],
                 questions=profile.visit_questions,
+                to_discuss=profile.to_discuss,
             ),
             self.vocabulary,
         )
