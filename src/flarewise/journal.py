@@ -1198,6 +1198,7 @@ class Journal:
             ),
             timestamp=backup.exported_at.isoformat(),
             populations={n: getattr(profile, n) for n in POPULATIONS},
+            trackables={t.id: t for t in backup.trackables},
         )
         _write_atomically(path, lambda fh: fh.write(json.dumps(bundle, indent=1)))
         return len(bundle["entry"])
