@@ -180,6 +180,13 @@ def _journal_entries(x: Journal) -> list[str]:
     )
 
 
+def _journal_regimens(x: Journal) -> list[str]:
+    return sorted(
+        json.dumps(r.model_dump(mode="json", exclude={"id", "source", "source_key"}))
+        for r in x.regimens()
+    )
+
+
 def test_the_round_trip_keeps_every_entry_whole(
     journal: Journal, tmp_path: Path, db_url: str
 ) -> None:
@@ -215,6 +222,8 @@ def test_the_round_trip_keeps_every_entry_whole(
         report = back.import_file(path)
         assert report.problems == (), report.problems[:3]
         assert _journal_entries(back) == _journal_entries(journal)
+        assert _journal_regimens(back) == _journal_regimens(journal)
+        assert back.profile().conditions == journal.profile().conditions
         assert [t.model_dump() for t in back.export_backup().trackables] == [
             t.model_dump() for t in journal.export_backup().trackables
         ]

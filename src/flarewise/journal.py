@@ -1176,10 +1176,11 @@ class Journal:
         return rows
 
     def export_fhir(self, path: str | os.PathLike[str]) -> int:
-        """A FHIR R4 document Bundle of the clinical content (labs, measurements, symptom
-        scores, assessments, intakes, medicines with their dose steps, conditions) with a
+        """A FHIR R4 document Bundle of the journal (labs, measurements, check-ins whole with
+        their body maps, assessments, intakes, medicines with their dose steps, conditions,
+        and the diary's meals, notes, sleep, activity, events and custom values) with a
         Composition and the Patient (exporters/fhir_document.py); returns the number of
-        resources."""
+        resources. Importing it gives back the same entries."""
         backup = self.export_backup()
         v = self.vocabulary
         names = {

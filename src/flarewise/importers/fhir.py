@@ -188,6 +188,20 @@ def _performer(res: dict[str, Any]) -> str | None:
     return str(name)[:200] if name else None
 
 
+def _reason(res: dict[str, Any], names: list[str]) -> str | None:
+    """Why the medicine is taken (``reasonCode[0].text``). A statement from another system
+    without one keeps the name it was written under, so the person can tell what was matched;
+    flarewise's own export (coded with its substance system) has nothing more to say."""
+    reasons = res.get("reasonCode") or []
+    first = reasons[0] if reasons else None
+    text = first.get("text") if isinstance(first, dict) else None
+    if text:
+        return str(text)[:2000]
+    if _code(res.get("medicationCodeableConcept"), FLAREWISE_SUBSTANCE) is not None:
+        return None
+    return names[0] if names else None
+
+
 def _resources(doc: Any) -> list[tuple[str, dict[str, Any]]]:
     """(label, resource) for a single resource or every entry of a Bundle (nested too)."""
     if not isinstance(doc, dict) or "resourceType" not in doc:
@@ -715,7 +729,7 @@ class FhirReader:
                 or isinstance(dosage.get("asNeededCodeableConcept"), dict),
                 steps=steps,
                 stop=stop.date() if stop else None,
-                reason=names[0] if names else None,
+                reason=_reason(res, names),
                 source=SOURCE,
                 source_key=f"med:{res.get('id') or label}{key_suffix}",
             )
