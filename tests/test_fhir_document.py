@@ -165,3 +165,100 @@ def test_importing_the_document_gives_back_the_same_journal(
     # and a second import adds nothing
     assert back.import_file(path).entries_added == 0
     back.close()
+
+
+#: Fields of an entry that name it or its provenance, not what was recorded: an import gets
+#: fresh ids, its own source ("fhir") and a source key (so a second import adds nothing), and
+#: an intake's regimen link is an id of the other journal.
+_PROVENANCE = {"id", "source", "source_key", "regimen_id"}
+
+
+def _journal_entries(x: Journal) -> list[str]:
+    return sorted(
+        json.dumps(e.model_dump(mode="json", exclude=_PROVENANCE), sort_keys=True)
+        for e in x.entries()
+    )
+
+
+def _journal_regimens(x: Journal) -> list[str]:
+    return sorted(
+        json.dumps(r.model_dump(mode="json", exclude={"id", "source", "source_key"}))
+        for r in x.regimens()
+    )
+
+
+def test_the_round_trip_keeps_every_entry_whole(
+    journal: Journal, tmp_path: Path, db_url: str
+) -> None:
+    """Issue 14 ("importing that Bundle back gives the same journal"): a demo-like journal with
+    every kind of entry (check-ins with body maps, meals, notes, sleep, activity, custom values,
+    events, therapy...) exported and imported into an empty journal is the same journal, entry
+    by entry, ids aside; on SQLite and PostgreSQL (``journal`` and ``db_url`` are both)."""
+    from flarewise.domain.entries import Note, SymptomCheckin
+
+    journal.write_demo(days=60)
+    journal.add(Note(at=datetime(2025, 2, 10, 21, tzinfo=TZ), text="Bad night; jaw ache."))
+    journal.add(
+        SymptomCheckin(
+            at=datetime(2025, 2, 11, 8, tzinfo=TZ),
+            scores={"pain": 7, "fatigue": 6.5},
+            pain_sites=("jaw_left", "neck"),
+            comment="after the flight",
+        )
+    )
+    path = tmp_path / "record.fhir.json"
+    journal.export_fhir(path)
+    doc = json.loads(path.read_text("utf-8"))
+    models = pytest.importorskip("fhir.resources.R4B")
+    for e in doc["entry"]:
+        models.get_fhir_model_class(e["resource"]["resourceType"]).model_validate(e["resource"])
+
+    kinds = {e.kind for e in journal.entries()}
+    assert {"checkin", "meal", "note", "sleep", "activity", "custom"} <= kinds
+    assert any(isinstance(e, SymptomCheckin) and e.pain_sites for e in journal.entries())
+
+    back = open_journal(db_url, "back")
+    try:
+        report = back.import_file(path)
+        assert report.problems == (), report.problems[:3]
+        assert _journal_entries(back) == _journal_entries(journal)
+        assert _journal_regimens(back) == _journal_regimens(journal)
+        assert back.profile().conditions == journal.profile().conditions
+        assert [t.model_dump() for t in back.export_backup().trackables] == [
+            t.model_dump() for t in journal.export_backup().trackables
+        ]
+        assert back.import_file(path).entries_added == 0
+    finally:
+        back.close()
+
+
+def test_an_older_export_with_one_observation_per_score_still_imports(
+    journal: Journal, tmp_path: Path
+) -> None:
+    """Exports written before check-ins were kept whole (one Observation per score, pain as
+    LOINC 72514-3, other symptoms with flarewise's symptom code) still import."""
+    obs = [
+        {
+            "resourceType": "Observation",
+            "id": f"old-{name}",
+            "status": "final",
+            "code": {"coding": [coding]},
+            "effectiveDateTime": "2025-02-01T08:00:00+01:00",
+            "valueQuantity": {"value": value, "unit": "{score}"},
+        }
+        for name, coding, value in (
+            ("pain", {"system": "http://loinc.org", "code": "72514-3"}, 6),
+            ("fatigue", {"system": "urn:flarewise:symptom", "code": "fatigue"}, 5),
+        )
+    ]
+    path = tmp_path / "old.fhir.json"
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"resource": r} for r in obs],
+    }
+    path.write_text(json.dumps(bundle), "utf-8")
+    report = journal.import_file(path)
+    assert report.problems == () and report.entries_added == 2
+    scores = sorted(tuple(e.scores.items()) for e in journal.entries())
+    assert scores == [(("fatigue", 5.0),), (("pain", 6.0),)]

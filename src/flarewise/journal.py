@@ -440,6 +440,28 @@ class Journal:
         self.update_profile(visit_questions=cleaned)
         return cleaned
 
+    def options_to_discuss(self) -> tuple[str, ...]:
+        """The plan options (intervention ids) marked to discuss at the next visit, in the
+        order they were marked."""
+        return self.profile().to_discuss
+
+    def mark_to_discuss(self, intervention: str, discuss: bool = True) -> tuple[str, ...]:
+        """Mark (or, with ``discuss=False``, unmark) a plan option to discuss at the next
+        visit. Any option of the knowledge base may be marked: the report says plainly when
+        one is no longer offered, rather than the mark silently vanishing."""
+        item = intervention.strip()
+        if item not in self.vocabulary.interventions:
+            raise InvalidInput(
+                "option",
+                f"{intervention!r} is not a plan option; use the id shown by `flarewise plan`"
+                " (for example magnesium)",
+            )
+        marked = tuple(i for i in self.options_to_discuss() if i != item)
+        if discuss:
+            marked = (*marked, item)
+        self.update_profile(to_discuss=marked)
+        return marked
+
     def visit_report(self, start: date | None = None, end: date | None = None) -> VisitReport:
         """The visit report for ``start`` .. ``end`` (default: the 90 days up to the last
         entry). Refuses a reversed period or one wholly outside the journal."""
@@ -478,6 +500,7 @@ class Journal:
                 experiments=experiments,
                 triggers=tuple(triggers)[: reports.TRIGGERS_SHOWN],
                 questions=profile.visit_questions,
+                to_discuss=profile.to_discuss,
             ),
             self.vocabulary,
         )
@@ -1181,10 +1204,11 @@ class Journal:
         return rows
 
     def export_fhir(self, path: str | os.PathLike[str]) -> int:
-        """A FHIR R4 document Bundle of the clinical content (labs, measurements, symptom
-        scores, assessments, intakes, medicines with their dose steps, conditions) with a
+        """A FHIR R4 document Bundle of the journal (labs, measurements, check-ins whole with
+        their body maps, assessments, intakes, medicines with their dose steps, conditions,
+        and the diary's meals, notes, sleep, activity, events and custom values) with a
         Composition and the Patient (exporters/fhir_document.py); returns the number of
-        resources."""
+        resources. Importing it gives back the same entries."""
         from flarewise import exporters  # imported on use: start-up stays light
 
         backup = self.export_backup()
@@ -1205,6 +1229,7 @@ class Journal:
             ),
             timestamp=backup.exported_at.isoformat(),
             populations={n: getattr(profile, n) for n in POPULATIONS},
+            trackables={t.id: t for t in backup.trackables},
         )
         _write_atomically(path, lambda fh: fh.write(json.dumps(bundle, indent=1)))
         return len(bundle["entry"])

@@ -56,8 +56,8 @@ def _warning_line(w: Warning) -> str:
     return f"{w.severity.upper()} {w.rule}{who}: {w.message}{over}"
 
 
-def plan_json(p: Plan) -> dict[str, Any]:
-    return asdict(p) | {"on": p.on.isoformat()}
+def plan_json(p: Plan, to_discuss: tuple[str, ...] = ()) -> dict[str, Any]:
+    return asdict(p) | {"on": p.on.isoformat(), "to_discuss": list(to_discuss)}
 
 
 @plan_app.callback()
@@ -73,8 +73,9 @@ def plan_show(
         return
     j = journal(ctx)
     p = j.plan(parse_day(on, j.timezone(), "--on"))
+    marked = j.options_to_discuss()
     if as_json:
-        emit_json(plan_json(p))
+        emit_json(plan_json(p, marked))
         return
     out.print(p.statement, style="bold")
     for f in p.red_flags:
@@ -91,7 +92,12 @@ def plan_show(
     out.print("\nOptions to discuss, best evidence and fit first:", style="bold")
     for n, o in enumerate(p.options, 1):
         tag = " (a prescriber decides)" if o.prescription else ""
-        out.print(f"\n{n}. {o.name} - evidence {o.grade}{tag}", style="bold", markup=False)
+        tag += " [to discuss at my next visit]" if o.intervention in marked else ""
+        out.print(
+            f"\n{n}. {o.name} ({o.intervention}) - evidence {o.grade}{tag}",
+            style="bold",
+            markup=False,
+        )
         out.print(f"   {o.evidence}", markup=False)
         for r in o.rationale:
             if r != o.evidence:
@@ -117,16 +123,50 @@ def plan_show(
     if p.not_offered:
         out.print("\nNot offered for you (contraindicated):", style="bold red")
         for no in p.not_offered:
+            mark = " [marked to discuss]" if no.intervention in marked else ""
             out.print(
-                f"  {no.name} (evidence {no.grade}) - {no.rule}: {no.reason}",
+                f"  {no.name} (evidence {no.grade}){mark} - {no.rule}: {no.reason}",
                 style="red",
                 markup=False,
             )
+    if marked:
+        names = [j.vocabulary.interventions[i].name for i in marked]
+        out.print(f"\nTo discuss at your next visit: {', '.join(names)}.", markup=False)
+    else:
+        out.print(
+            "\nNothing marked to discuss yet: `flarewise plan discuss ID` adds an option"
+            " to your visit report.",
+            markup=False,
+        )
     if p.not_suggested:
         out.print("\nNot suggested:", style="bold")
         for ns in p.not_suggested:
             rules = f" [{', '.join(ns.rules)}]" if ns.rules else ""
             out.print(f"  {ns.name} (evidence {ns.grade}): {ns.reason}{rules}", markup=False)
+
+
+@plan_app.command("discuss")
+def plan_discuss(
+    ctx: typer.Context,
+    option: Annotated[str, typer.Argument(help="The option's id, as `flarewise plan` shows it.")],
+    remove: Annotated[
+        bool, typer.Option("--remove", help="No longer discuss it at the next visit.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Mark a plan option to discuss at your next visit (it is listed in `flarewise report`)."""
+    j = journal(ctx)
+    marked = j.mark_to_discuss(option, discuss=not remove)
+    if as_json:
+        emit_json({"to_discuss": list(marked)})
+        return
+    name = j.vocabulary.interventions[option.strip()].name
+    out.print(
+        f"{name}: {'removed from' if remove else 'added to'} your next visit's list.",
+        markup=False,
+    )
+    names = [j.vocabulary.interventions[i].name for i in marked]
+    out.print(f"To discuss: {', '.join(names) if names else 'nothing marked'}.", markup=False)
 
 
 @plan_app.command("check")

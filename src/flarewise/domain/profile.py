@@ -108,6 +108,9 @@ class Profile(Record):
     overrides: tuple[Override, ...] = ()
     #: The person's own "questions for this visit", kept for the next visit report's page 1.
     visit_questions: Annotated[str, Field(max_length=2000)] | None = None
+    #: Plan options (intervention ids) the person marked "to discuss at my next visit": the
+    #: report lists exactly these, so the clinician sees the person's choice, not a top six.
+    to_discuss: tuple[Slug, ...] = ()
 
     def age_on(self, day: date) -> int | None:
         """Age in whole years, taking the birthday as 1 July (only the year is stored)."""

@@ -7,8 +7,13 @@ one time: ``completed`` when taken, ``not-taken`` when skipped, no dose when the
 medicines (one MedicationStatement per medicine, one Dosage per dose step bounded by the dates it
 was in force, so a dose change stays one medicine), assessments (an Observation per completed
 instrument: its scores as components, its answers kept so an import scores it again) and profile
-conditions. Everything else (meals,
-notes, body maps...) is in the JSON backup. Codes that no public system has use the URIs below,
+conditions. A symptom check-in is one Observation whose components are its scores and its
+painful sites, so it comes back whole. The diary's other entries (meals, notes, sleep,
+activity, mind-body practice, therapy, life events, custom trackables) have no FHIR code: each
+is an Observation coded with flarewise's entry kind, a readable ``valueString``, and the record
+itself as JSON in an extension (custom values also carry their trackable's definition), which
+the importer validates like any new entry. Experiments, the plan's marks and the profile's
+preferences are only in the JSON backup. Codes that no public system has use the URIs below,
 which flarewise's FHIR importer reads back, so export then import loses nothing it carries.
 Resource ids are UUIDv5 of the entry id (FHIR ids allow neither ``_`` nor ``:``); the entry id
 itself is kept as an identifier.
@@ -23,15 +28,24 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flarewise.domain.entries import (
+    Activity,
     Assessment,
+    CustomValue,
     EntryBase,
     Intake,
     LabResult,
+    LifeEvent,
+    Meal,
     Measurement,
+    MindBody,
+    Note,
+    Sleep,
     SymptomCheckin,
+    Therapy,
 )
 from flarewise.domain.profile import Condition
 from flarewise.domain.regimens import Regimen, UnitStrength
+from flarewise.domain.trackables import Trackable
 
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
@@ -54,6 +68,24 @@ FLAREWISE_POPULATION = "urn:flarewise:population"
 FLAREWISE_INSTRUMENT = "urn:flarewise:instrument"
 FLAREWISE_SCORE = "urn:flarewise:score"
 FLAREWISE_ANSWERS = "urn:flarewise:answers"
+#: A diary entry's kind (checkin, meal, note...), the code of an Observation that is one whole
+#: entry; its painful sites (WPI regions) as components; the entry as JSON; a trackable's
+#: definition as JSON (on each custom value, so an import can define it).
+FLAREWISE_KIND = "urn:flarewise:entry-kind"
+FLAREWISE_BODY_SITE = "urn:flarewise:body-site"
+FLAREWISE_RECORD = "urn:flarewise:record"
+FLAREWISE_TRACKABLE = "urn:flarewise:trackable"
+#: The kinds carried as a record (no FHIR code), with the Observation category each is filed under.
+RECORD_KINDS = {
+    "activity": "activity",
+    "sleep": "activity",
+    "mindbody": "activity",
+    "therapy": "therapy",
+    "meal": "social-history",
+    "event": "social-history",
+    "note": "social-history",
+    "custom": "survey",
+}
 PAIN_LOINC = "72514-3"
 SNOMED = "http://snomed.info/sct"
 #: Pregnancy status (LOINC 82810-3) answered with SNOMED CT 77386006 "Pregnant" or 60001007
@@ -126,6 +158,8 @@ def _lab(e: LabResult, names: dict[str, str]) -> dict[str, Any]:
         value["referenceRange"] = [ref]
     if e.flag:
         value["interpretation"] = [{"coding": [{"system": _INTERPRETATION, "code": e.flag}]}]
+    if e.lab:
+        value["performer"] = [{"display": e.lab}]  # the laboratory, by name
     return _observation(e, e.id, code, "laboratory", value)
 
 
@@ -148,19 +182,79 @@ def _measurement(e: Measurement) -> dict[str, Any]:
     return res
 
 
-def _scores(e: SymptomCheckin) -> list[dict[str, Any]]:
-    out = []
+def _score_quantity(score: float) -> dict[str, Any]:
+    return {"value": score, "unit": "{score}", "system": UCUM, "code": "{score}"}
+
+
+def _checkin(e: SymptomCheckin) -> dict[str, Any]:
+    """One check-in as one Observation: each score and each painful site a component (the
+    export used to write one Observation per score, which came back as separate check-ins)."""
+    components: list[dict[str, Any]] = []
     for symptom, score in sorted(e.scores.items()):
         if symptom == "pain":
             coding = {"system": LOINC, "code": PAIN_LOINC}
         else:
             coding = {"system": FLAREWISE_SYMPTOM, "code": symptom}
-        key = e.id if len(e.scores) == 1 else f"{e.id}.{symptom}"
-        value = {
-            "valueQuantity": {"value": score, "unit": "{score}", "system": UCUM, "code": "{score}"}
-        }
-        out.append(_observation(e, key, {"coding": [coding], "text": symptom}, "survey", value))
-    return out
+        components.append(
+            {
+                "code": {"coding": [coding], "text": symptom},
+                "valueQuantity": _score_quantity(score),
+            }
+        )
+    for site in e.pain_sites:
+        components.append(
+            {
+                "code": {
+                    "coding": [{"system": FLAREWISE_BODY_SITE, "code": str(site)}],
+                    "text": f"painful: {str(site).replace('_', ' ')}",
+                },
+                "valueBoolean": True,
+            }
+        )
+    code = {"coding": [{"system": FLAREWISE_KIND, "code": "checkin"}], "text": "symptom check-in"}
+    return _observation(e, e.id, code, "survey", {"component": components})
+
+
+_RECORD_TYPES = (Activity, Sleep, MindBody, Therapy, Meal, LifeEvent, Note, CustomValue)
+
+
+def _summary(e: EntryBase) -> str:
+    """The entry in a few words, for a reader of the Bundle (the record extension is exact)."""
+    if isinstance(e, Note):
+        return e.text
+    if isinstance(e, Meal):
+        foods = ", ".join(
+            f.food.replace("_", " ")
+            + (f" {f.amount:g} {f.unit or ''}".rstrip() if f.amount is not None else "")
+            for f in e.foods
+        )
+        return f"{e.meal or 'meal'}: {foods}"
+    if isinstance(e, Sleep):
+        return f"sleep from {e.bed_at.isoformat()}, {e.sleep_minutes:g} min"
+    if isinstance(e, Activity | MindBody):
+        what = e.activity if isinstance(e, Activity) else e.practice
+        return f"{what.replace('_', ' ')}, {e.minutes:g} min"
+    if isinstance(e, Therapy):
+        return e.therapy.replace("_", " ") + (f", {e.minutes:g} min" if e.minutes else "")
+    if isinstance(e, LifeEvent):
+        return e.event.replace("_", " ") + (f" ({e.detail})" if e.detail else "")
+    if isinstance(e, CustomValue):
+        return f"{e.trackable.replace('_', ' ')}: {e.value:g}"
+    return e.kind
+
+
+def _record(e: EntryBase, trackables: Mapping[str, Trackable]) -> dict[str, Any]:
+    """An entry FHIR has no code for, coded with its flarewise kind and carried whole."""
+    data = e.model_dump(mode="json", exclude={"id", "source", "source_key"})
+    code = {"coding": [{"system": FLAREWISE_KIND, "code": e.kind}], "text": e.kind}
+    res = _observation(e, e.id, code, RECORD_KINDS[e.kind], {"valueString": _summary(e)})
+    res["extension"] = [{"url": FLAREWISE_RECORD, "valueString": json.dumps(data, sort_keys=True)}]
+    if isinstance(e, CustomValue) and e.trackable in trackables:
+        definition = trackables[e.trackable].model_dump(mode="json")
+        res["extension"].append(
+            {"url": FLAREWISE_TRACKABLE, "valueString": json.dumps(definition, sort_keys=True)}
+        )
+    return res
 
 
 def _medication(substance: str, form: str | None, names: dict[str, str]) -> dict[str, Any]:
@@ -368,10 +462,12 @@ def fhir_bundle(
     names: dict[str, str] | None = None,
     timestamp: str | None = None,
     populations: Mapping[str, bool | None] | None = None,
+    trackables: Mapping[str, Trackable] | None = None,
 ) -> dict[str, Any]:
     """The Bundle as a JSON-ready dict. ``names`` maps vocabulary ids to display names;
     ``populations`` holds the profile's pregnant / planning_pregnancy / breastfeeding answers
-    (exported as Observations dated ``timestamp``, or now)."""
+    (exported as Observations dated ``timestamp``, or now); ``trackables`` the definitions of
+    the person's custom trackables, by id."""
     names = names or {}
     resources: list[dict[str, Any]] = []
     when = timestamp or datetime.now(UTC).isoformat()
@@ -384,11 +480,13 @@ def fhir_bundle(
         elif isinstance(e, Measurement):
             resources.append(_measurement(e))
         elif isinstance(e, SymptomCheckin):
-            resources.extend(_scores(e))
+            resources.append(_checkin(e))
         elif isinstance(e, Intake):
             resources.append(_intake(e, names))
         elif isinstance(e, Assessment):
             resources.append(_assessment(e))
+        elif isinstance(e, _RECORD_TYPES):
+            resources.append(_record(e, trackables or {}))
     for r in regimens:
         resources.extend(_regimen(r, names))
     resources.extend(_condition(c, names) for c in conditions)

@@ -21,6 +21,7 @@ from typing import Any
 from flarewise.domain.entries import EntryBase
 from flarewise.domain.profile import Condition
 from flarewise.domain.regimens import Regimen
+from flarewise.domain.trackables import Trackable
 from flarewise.exporters.fhir_bundle import LOINC, fhir_bundle, fhir_id
 
 FLAREWISE_PERSON = "urn:flarewise:person"
@@ -36,7 +37,7 @@ SECTIONS = (
     ("results", "30954-2", "Lab results"),
     ("vital-signs", "8716-3", "Vital signs"),
     ("functional-status", "47420-5", "Assessments, symptom scores and activity"),
-    ("social-history", "29762-2", "Pregnancy and breastfeeding"),
+    ("social-history", "29762-2", "Social history: pregnancy, breastfeeding, meals, events, notes"),
 )
 #: The section each resource belongs to: by resource type, and for Observations by category.
 _BY_CATEGORY = {
@@ -45,6 +46,7 @@ _BY_CATEGORY = {
     "survey": "functional-status",
     "activity": "functional-status",
     "social-history": "social-history",
+    "therapy": "functional-status",
 }
 _GENDER = {"female": "female", "male": "male", "intersex": "other", "unspecified": "unknown"}
 
@@ -116,10 +118,17 @@ def fhir_document(
     person: Person,
     timestamp: str,
     populations: Mapping[str, bool | None] | None = None,
+    trackables: Mapping[str, Trackable] | None = None,
 ) -> dict[str, Any]:
     """The document Bundle as a JSON-ready dict (Composition first, then the Patient)."""
     collection = fhir_bundle(
-        entries, regimens, conditions, names, timestamp=timestamp, populations=populations
+        entries,
+        regimens,
+        conditions,
+        names,
+        timestamp=timestamp,
+        populations=populations,
+        trackables=trackables,
     )
     patient = _patient(person)
     subject = {"reference": f"urn:uuid:{patient['id']}"}

@@ -18,9 +18,17 @@ from pathlib import Path
 from typing import Any
 
 from flarewise.domain import json_text
-from flarewise.domain.entries import Assessment, Intake, LabResult, Measurement, SymptomCheckin
+from flarewise.domain.entries import (
+    ENTRY_TYPES,
+    Assessment,
+    Intake,
+    LabResult,
+    Measurement,
+    SymptomCheckin,
+)
 from flarewise.domain.profile import Condition
 from flarewise.domain.regimens import DoseStep, Regimen
+from flarewise.domain.trackables import Trackable
 from flarewise.domain.units import is_product_unit, parse_unit
 from flarewise.errors import FlarewiseError, InvalidInput
 from flarewise.importers.report import ImportBatch
@@ -54,6 +62,16 @@ FLAREWISE_STRENGTH = "urn:flarewise:strength-per-unit"
 FLAREWISE_POPULATION = "urn:flarewise:population"
 FLAREWISE_INSTRUMENT = "urn:flarewise:instrument"
 FLAREWISE_ANSWERS = "urn:flarewise:answers"
+#: A whole diary entry of flarewise's export (exporters/fhir_bundle.py): its kind, a check-in's
+#: painful sites, the record as JSON, a custom trackable's definition.
+FLAREWISE_KIND = "urn:flarewise:entry-kind"
+FLAREWISE_BODY_SITE = "urn:flarewise:body-site"
+FLAREWISE_RECORD = "urn:flarewise:record"
+FLAREWISE_TRACKABLE = "urn:flarewise:trackable"
+#: The kinds an export carries as a record; other kinds have FHIR codes of their own.
+RECORD_KINDS = frozenset(
+    ("activity", "sleep", "mindbody", "therapy", "meal", "event", "note", "custom")
+)
 SNOMED = "http://snomed.info/sct"
 #: Status observations read into the profile (codes as in exporters/fhir_bundle.py):
 #: question LOINC -> (profile field, {(answer system, code): value}).
@@ -160,6 +178,28 @@ def _text(concept: Any) -> list[str]:
             if isinstance(c.get("display"), str):
                 out.append(c["display"])
     return out
+
+
+def _performer(res: dict[str, Any]) -> str | None:
+    """The laboratory that reported a result, as its name (``performer[0].display``)."""
+    performers = res.get("performer") or []
+    first = performers[0] if performers else None
+    name = first.get("display") if isinstance(first, dict) else None
+    return str(name)[:200] if name else None
+
+
+def _reason(res: dict[str, Any], names: list[str]) -> str | None:
+    """Why the medicine is taken (``reasonCode[0].text``). A statement from another system
+    without one keeps the name it was written under, so the person can tell what was matched;
+    flarewise's own export (coded with its substance system) has nothing more to say."""
+    reasons = res.get("reasonCode") or []
+    first = reasons[0] if reasons else None
+    text = first.get("text") if isinstance(first, dict) else None
+    if text:
+        return str(text)[:2000]
+    if _code(res.get("medicationCodeableConcept"), FLAREWISE_SUBSTANCE) is not None:
+        return None
+    return names[0] if names else None
 
 
 def _resources(doc: Any) -> list[tuple[str, dict[str, Any]]]:
@@ -274,6 +314,8 @@ class FhirReader:
             return
         if self._population(batch, label, res):
             return
+        if self._whole_entry(batch, label, res, at):
+            return
         if self._assessment(batch, label, res, at):
             return
         key = str(res.get("id") or label)
@@ -288,6 +330,61 @@ class FhirReader:
                 batch.problem(label, "code", "no LOINC code; flarewise stores lab results by LOINC")
                 continue
             self._one(batch, label, res, part, code, at, part_key)
+
+    def _whole_entry(
+        self, batch: ImportBatch, label: str, res: dict[str, Any], at: datetime
+    ) -> bool:
+        """One diary entry of flarewise's export: a check-in with its scores and painful sites
+        together, or an entry FHIR has no code for (meal, note, sleep...), read from its record
+        and validated like any new entry."""
+        kind = _code(res.get("code"), FLAREWISE_KIND)
+        if kind is None:
+            return False
+        common: dict[str, Any] = {
+            "at": at,
+            "source": SOURCE,
+            "source_key": f"obs:{res.get('id') or label}",
+        }
+        if kind == "checkin":
+            scores: dict[str, float] = {}
+            sites: list[str] = []
+            for part in res.get("component") or []:
+                site = _code(part.get("code"), FLAREWISE_BODY_SITE)
+                if site is not None:
+                    if part.get("valueBoolean") is True:
+                        sites.append(site)
+                    continue
+                symptom = _code(part.get("code"), FLAREWISE_SYMPTOM)
+                if symptom is None and _loinc(part.get("code")) == PAIN:
+                    symptom = "pain"
+                value = (part.get("valueQuantity") or {}).get("value")
+                if symptom is None or isinstance(value, bool) or not isinstance(value, int | float):
+                    batch.problem(label, "component", "a check-in part flarewise cannot read")
+                    continue
+                scores[symptom] = float(value)
+            batch.add(SymptomCheckin(scores=scores, pain_sites=sites, comment=_note(res), **common))
+            return True
+        if kind not in RECORD_KINDS:
+            batch.problem(label, "code", f"{kind!r} is not a kind of entry flarewise exports")
+            return True
+        extensions = {
+            x.get("url"): x.get("valueString")
+            for x in res.get("extension") or []
+            if isinstance(x, dict)
+        }
+        try:
+            data = json.loads(extensions.get(FLAREWISE_RECORD) or "")
+        except json.JSONDecodeError:
+            data = None
+        if not isinstance(data, dict) or data.get("kind") != kind:
+            batch.problem(label, "extension", f"the {kind} record is missing; it was not kept")
+            return True
+        definition = extensions.get(FLAREWISE_TRACKABLE)
+        if kind == "custom" and isinstance(definition, str):
+            trackable = Trackable(**json.loads(definition))
+            batch.trackables.setdefault(trackable.id, trackable)
+        batch.add(ENTRY_TYPES[kind](**{**common, **data}))  # the record's own instant
+        return True
 
     def _assessment(
         self, batch: ImportBatch, label: str, res: dict[str, Any], at: datetime
@@ -476,6 +573,7 @@ class FhirReader:
                 ref_high=high,
                 ref_text=ref.get("text"),
                 flag=flag,
+                lab=_performer(res),
                 comment=comment,
                 source=SOURCE,
                 source_key=f"obs:{key}",
@@ -631,7 +729,7 @@ class FhirReader:
                 or isinstance(dosage.get("asNeededCodeableConcept"), dict),
                 steps=steps,
                 stop=stop.date() if stop else None,
-                reason=names[0] if names else None,
+                reason=_reason(res, names),
                 source=SOURCE,
                 source_key=f"med:{res.get('id') or label}{key_suffix}",
             )

@@ -59,8 +59,6 @@ ASSOCIATION_LINE = (
     "Possible triggers are associations in this person's own diary, not proof of cause."
 )
 PSD_INSTRUMENTS = ("acr2016", "acr2011", "acr2010")
-#: At most this many plan options are listed (the strongest first, as the plan ranks them).
-PLAN_OPTIONS = 6
 
 
 @dataclass(frozen=True)
@@ -81,6 +79,8 @@ class ReportInputs:
     experiments: Sequence[tuple[Protocol, ExperimentResult | None]] = ()
     triggers: Sequence[Trigger] = ()
     questions: str | None = None
+    #: Intervention ids the person marked to discuss, in the order marked.
+    to_discuss: Sequence[str] = ()
     extra_notes: tuple[str, ...] = field(default=())
 
 
@@ -142,7 +142,7 @@ def assemble(inputs: ReportInputs, vocab: Vocabulary) -> VisitReport:
         triggers=tuple(_trigger(t, vocab) for t in inputs.triggers),
         labs=lab_rows,
         assessments=history,
-        plan=_plan(inputs.plan),
+        plan=_plan(inputs.plan, inputs.to_discuss, vocab),
         notes=(*notes, ASSOCIATION_LINE) if inputs.triggers else tuple(notes),
     )
 
@@ -475,17 +475,49 @@ def _label(measure: str, vocab: Vocabulary) -> str:
     return measure.replace(":", " ").replace("_", " ")
 
 
-def _plan(plan: Plan | None) -> tuple[PlanRow, ...]:
+def _plan(plan: Plan | None, marked: Sequence[str], vocab: Vocabulary) -> tuple[PlanRow, ...]:
+    """The options the person marked to discuss, each with its grade and sources, and with
+    its standing in today's plan: an option a contraindication now blocks is shown as not
+    offered, with the rule, never as an offer."""
     if plan is None:
         return ()
-    return tuple(
-        PlanRow(
-            name=o.name,
-            grade=o.grade,
-            evidence=o.evidence,
-            dose=o.dose,
-            sources=tuple(label for label, _ in o.citations),
-            warnings=tuple(f"{w.rule}: {w.message}" for w in o.warnings),
+    offered = {o.intervention: o for o in plan.options}
+    blocked = {n.intervention: n for n in plan.not_offered}
+    unsuited = {n.intervention: n for n in plan.not_suggested}
+    rows: list[PlanRow] = []
+    for item in marked:
+        kb = vocab.interventions.get(item)
+        if kb is None:
+            continue  # dropped from the knowledge base since it was marked
+        sources = tuple(c.label for c in kb.citations)
+        if (o := offered.get(item)) is not None:
+            rows.append(
+                PlanRow(
+                    name=o.name,
+                    grade=o.grade,
+                    evidence=o.evidence,
+                    dose=o.dose,
+                    sources=tuple(label for label, _ in o.citations),
+                    warnings=tuple(f"{w.rule}: {w.message}" for w in o.warnings),
+                )
+            )
+            continue
+        if (b := blocked.get(item)) is not None:
+            status, reason = "not offered", f"contraindicated for this person: {b.reason}"
+        elif (n := unsuited.get(item)) is not None:
+            rules = f" ({', '.join(n.rules)})" if n.rules else ""
+            status, reason = "not suggested", f"{n.reason}{rules}"
+        else:
+            status, reason = "not in the plan", "the plan does not list it for this person now"
+        rows.append(
+            PlanRow(
+                name=kb.name,
+                grade=kb.grade,
+                evidence=kb.evidence,
+                dose=None,
+                sources=sources,
+                status=status,
+                reason=reason,
+            )
         )
-        for o in plan.options[:PLAN_OPTIONS]
-    )
+    return tuple(rows)

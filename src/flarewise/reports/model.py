@@ -150,6 +150,13 @@ class AssessmentRow:
     band: str | None
 
 
+#: Said in place of the plan section when the person marked nothing to discuss (never a
+#: silent "top six": the clinician should know these are the person's own choice).
+NO_OPTIONS_MARKED = (
+    "No options marked to discuss. Mark them on the Plan page or with `flarewise plan discuss ID`."
+)
+
+
 @dataclass(frozen=True)
 class PlanRow:
     name: str
@@ -158,6 +165,11 @@ class PlanRow:
     dose: str | None
     sources: tuple[str, ...]
     warnings: tuple[str, ...] = ()
+    #: "offered", or why not: "not offered" (a contraindication blocks it), "not suggested",
+    #: "not in the plan" (the plan no longer lists it for this person on this day).
+    status: str = "offered"
+    #: The reason in words (with its rule ids) when the option is not offered.
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -195,6 +207,8 @@ class VisitReport:
         if self.fiqr is not None:
             data["fiqr"]["change"] = self.fiqr.change
         data["empty"] = self.empty
+        if not self.plan:
+            data["plan_note"] = NO_OPTIONS_MARKED
         return data
 
 

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from flarewise.analysis.trigger_wording import format_q
 from flarewise.errors import InvalidInput
 from flarewise.reports import charts
-from flarewise.reports.model import LabRow, SymptomTrend, VisitReport
+from flarewise.reports.model import NO_OPTIONS_MARKED, LabRow, SymptomTrend, VisitReport
 
 Paper = Literal["a4", "us-letter"]
 PAPERS: dict[str, Paper] = {"a4": "a4", "letter": "us-letter", "us-letter": "us-letter"}
@@ -187,9 +187,12 @@ def view(report: VisitReport) -> dict[str, Any]:
                 "dose": o.dose or "",
                 "sources": "; ".join(o.sources),
                 "warnings": list(o.warnings),
+                "status": o.status,
+                "reason": o.reason or "",
             }
             for o in report.plan
         ],
+        "plan_none": NO_OPTIONS_MARKED,
         "notes": list(report.notes),
     }
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from flarewise.errors import InvalidInput
 from flarewise.knowledge.vocabulary import Vocabulary
 from flarewise.web import forms
-from flarewise.web.app import Context, check_csrf, person, render
+from flarewise.web.app import Context, check_csrf, person, redirect, render
 
 router = APIRouter()
 
@@ -41,6 +41,7 @@ def _plan(ctx: Context) -> dict[str, Any]:
     return {
         "title": "Plan",
         "plan": asdict(plan),
+        "to_discuss": list(j.options_to_discuss()),
         "items": [{"id": i.id, "name": i.name, "unit": _unit(j.vocabulary, i.id)} for i in kb],
         "checked": None,
     }
@@ -50,6 +51,30 @@ def _plan(ctx: Context) -> dict[str, Any]:
 @router.get("/api/plan", summary="The tailored plan: options, grades, citations, warnings")
 def plan_page(ctx: Annotated[Context, Depends(person)]) -> Response:
     return render(ctx, "plan.html", _plan(ctx))
+
+
+@router.post("/plan/discuss", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def discuss(
+    ctx: Annotated[Context, Depends(person)],
+    intervention: Annotated[str, Form()],
+    remove: Annotated[bool, Form()] = False,
+) -> Response:
+    """Toggle "to discuss at my next visit" for one option (listed in the visit report)."""
+    ctx.journal.mark_to_discuss(intervention, discuss=not remove)
+    return redirect("/plan")
+
+
+@router.post(
+    "/api/plan/discuss",
+    summary="Mark or unmark a plan option to discuss at the next visit",
+    dependencies=[Depends(check_csrf)],
+)
+def discuss_api(
+    ctx: Annotated[Context, Depends(person)],
+    intervention: Annotated[str, Form()],
+    remove: Annotated[bool, Form()] = False,
+) -> dict[str, list[str]]:
+    return {"to_discuss": list(ctx.journal.mark_to_discuss(intervention, discuss=not remove))}
 
 
 @router.post("/plan/check", include_in_schema=False, dependencies=[Depends(check_csrf)])
