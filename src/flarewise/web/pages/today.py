@@ -13,6 +13,7 @@ from flarewise.domain import doses
 from flarewise.domain.body import BodySite
 from flarewise.domain.entries import (
     Activity,
+    CustomValue,
     EntryBase,
     FoodPortion,
     Intake,
@@ -20,6 +21,7 @@ from flarewise.domain.entries import (
     Note,
     SymptomCheckin,
 )
+from flarewise.domain.trackables import Trackable
 from flarewise.errors import InvalidInput
 from flarewise.journal import Journal
 from flarewise.web import bodymap, forms
@@ -46,34 +48,105 @@ def _offered(j: Journal, day: date) -> list[dict[str, Any]]:
             if d.amount is not None and d.unit
             else "dose not recorded",
             "done_today": d.taken_today,
+            "checked": False,
         }
         for d in j.doses_to_offer(day)
     ]
 
 
-def today_data(j: Journal, shown: date | None = None) -> dict[str, Any]:
-    """The check-in form's choices and the entries of ``shown`` (default today)."""
+def _direction(higher_is_worse: bool | None) -> dict[str, str]:
+    """Which end of a scale is good, in words and as the class that colours it. One convention
+    everywhere (form, charts, report): the good end is green-blue, the bad end warm, and the
+    words say it too, so colour is never the only cue (WCAG 1.4.1)."""
+    if higher_is_worse is False:
+        return {"good": "Higher is better", "direction": "up-good"}
+    if higher_is_worse is None:
+        return {"good": "", "direction": "neutral"}
+    return {"good": "Lower is better", "direction": "down-good"}
+
+
+def _last_checkin(j: Journal, day: date) -> SymptomCheckin | None:
+    checkins = [e for e in j.day(day) if isinstance(e, SymptomCheckin)]
+    return max(checkins, key=lambda e: e.at) if checkins else None
+
+
+def _trackable_field(t: Trackable) -> dict[str, Any]:
+    """A custom trackable as a check-in control: a whole-number scale of up to 11 points is a
+    row of one-tap buttons, yes/no is two buttons, anything else a number box."""
+    lo, hi = t.bounds
+    control = "number"
+    points: list[int] = []
+    if t.value_type == "yes_no":
+        control = "yes_no"
+    elif (
+        t.value_type in ("scale", "count")
+        and lo is not None
+        and hi is not None
+        and lo.is_integer()
+        and hi.is_integer()
+        and 0 < hi - lo <= 10
+    ):
+        control = "scale"
+        points = list(range(int(lo), int(hi) + 1))
+    return {
+        "id": t.id,
+        "field": f"t:{t.id}",
+        "name": t.name,
+        "unit": t.unit,
+        "control": control,
+        "points": points,
+        "low": f"{lo:g}" if lo is not None else "",
+        "high": f"{hi:g}" if hi is not None else "",
+        **_direction(t.higher_is_worse),
+    }
+
+
+def today_data(
+    j: Journal, shown: date | None = None, *, same_as_yesterday: bool = False
+) -> dict[str, Any]:
+    """The check-in form's choices and the entries of ``shown`` (default today). With
+    ``same_as_yesterday`` the form starts from yesterday's last check-in (scores, sites) and
+    yesterday's doses, so an unchanged day is one tap to fill and one to save."""
     v = j.vocabulary
     now = _now(j)
     day = now.date()
     entries = sorted(j.day(shown or day), key=lambda e: e.at)
+    yesterday = _last_checkin(j, day - timedelta(days=1))
+    start = yesterday if same_as_yesterday and yesterday is not None else None
+    offered = _offered(j, day)
+    if same_as_yesterday:
+        taken_yesterday = {
+            e.substance
+            for e in j.day(day - timedelta(days=1))
+            if isinstance(e, Intake) and e.status != "skipped"
+        }
+        for d in offered:
+            d["checked"] = d["substance"] in taken_yesterday and not d["done_today"]
     return {
         "title": "Today",
         "date": day.isoformat(),
         "shown": (shown or day).isoformat(),
         "previous": ((shown or day) - timedelta(days=1)).isoformat(),
         "next": ((shown or day) + timedelta(days=1)).isoformat() if (shown or day) < day else None,
+        "has_yesterday": yesterday is not None,
+        "same_as_yesterday": start is not None,
         "scales": [
             {
                 "id": s,
                 "name": v.name_of("symptom", s),
-                "low": v.symptoms[s].anchors.get(0, ""),
-                "high": v.symptoms[s].anchors.get(10, ""),
+                "low": v.symptoms[s].anchors.get(0, "")
+                or ("worst" if not v.symptoms[s].higher_is_worse else "none"),
+                "high": v.symptoms[s].anchors.get(10, "")
+                or ("best" if not v.symptoms[s].higher_is_worse else "worst"),
+                "value": None if start is None else start.scores.get(s),
+                **_direction(v.symptoms[s].higher_is_worse),
             }
             for s in CHECKIN
         ],
+        "trackables": [_trackable_field(t) for t in j.trackables()],
         "sites": [{"id": s, "label": bodymap.LABELS[s]} for s in bodymap.ORDER],
-        "offered": _offered(j, day),
+        "checked_sites": [] if start is None else list(start.pain_sites),
+        "offered": offered,
         "foods": sorted(
             ({"id": f, "name": v.name_of("food", f)} for f in v.ids("food")),
             key=lambda f: f["name"],
@@ -99,7 +172,8 @@ def today_data(j: Journal, shown: date | None = None) -> dict[str, Any]:
 def today(ctx: Annotated[Context, Depends(person)]) -> Response:
     raw = ctx.request.query_params.get("day")
     shown = forms.day(raw, "day") if raw else None
-    data = today_data(ctx.journal, shown)
+    same = ctx.request.query_params.get("same") == "yesterday"
+    data = today_data(ctx.journal, shown, same_as_yesterday=same)
     data["welcome"] = ctx.request.query_params.get("welcome") == "1"
     data["saved"] = ctx.request.query_params.get("saved")
     figures = {"front": bodymap.regions("front"), "back": bodymap.regions("back")}
@@ -146,6 +220,14 @@ def checkin_entries(j: Journal, form: Any, at: datetime) -> list[EntryBase]:
     note = str(form.get("note") or "").strip()
     if scores or sites:
         made.append(SymptomCheckin(at=at, scores=scores, pain_sites=tuple(sites)))
+    for t in j.trackables():
+        value = _score(form, f"t:{t.id}")
+        if value is not None:
+            try:
+                t.check(value)
+            except ValueError as exc:
+                raise InvalidInput(t.name, str(exc)) from None
+            made.append(CustomValue(at=at, trackable=t.id, value=value))
     for key in form.getlist("dose"):
         made.extend(_intake(form, str(key), at))
     foods = [f for f in form.getlist("foods") if f]

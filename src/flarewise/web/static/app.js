@@ -19,6 +19,24 @@
     });
     box.addEventListener("change", sync);
     sync();
+    // With the figures working, the checklist (the same 19 places) folds away; without
+    // JavaScript it stays open as the only control.
+    box.querySelectorAll("details.sitelist").forEach(function (d) { d.open = false; });
+  });
+
+  // Check-in scales: tapping the chosen number again clears it (radios cannot be unticked
+  // otherwise), so "leave out what you do not want to rate" stays possible after a slip.
+  document.querySelectorAll(".seg-row").forEach(function (row) {
+    var was = null;
+    row.addEventListener("pointerdown", function (ev) {
+      var label = ev.target.closest("label");
+      var input = label && document.getElementById(label.htmlFor);
+      was = input && input.checked ? input : null;
+    });
+    row.addEventListener("click", function (ev) {
+      var label = ev.target.closest("label");
+      if (label && was && was.id === label.htmlFor) { ev.preventDefault(); was.checked = false; was = null; }
+    });
   });
 
   // Medicines: the per-unit strength field only matters for tablets, capsules, drops, scoops.
