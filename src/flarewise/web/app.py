@@ -28,6 +28,7 @@ from fastapi.templating import Jinja2Templates
 from flarewise.accounts import Accounts, Session, SignInFailed, Throttled
 from flarewise.errors import Conflict, FlarewiseError, InvalidInput, NotFound
 from flarewise.journal import Journal, open_database
+from flarewise.web import words
 
 SESSION_COOKIE = "fw_session"
 CSRF_COOKIE = "fw_csrf"
@@ -130,6 +131,12 @@ def create_app(url: str | None = None, *, secure_cookies: bool = True) -> FastAP
     folder = resources.files("flarewise.web")
     app.state.templates = Jinja2Templates(directory=str(folder / "templates"))
     app.state.templates.env.globals["static"] = lambda path: f"/static/{path}"
+    app.state.templates.env.filters["unit"] = words.unit_label
+    app.state.templates.env.filters["plain"] = words.without_rule_ids
+    app.state.templates.env.filters["rule_ids"] = words.rule_ids_in
+    app.state.templates.env.filters["measure"] = words.measure_name
+    app.state.templates.env.filters["design"] = words.design_name
+    app.state.templates.env.filters["order"] = words.order_words
     app.mount("/static", StaticFiles(directory=str(folder / "static")), name="static")
 
     @app.middleware("http")

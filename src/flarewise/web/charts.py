@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flarewise.web.words import unit_label
+
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down"]
 DASHES = [[1, 0], [6, 3], [2, 2], [8, 2, 2, 2], [4, 4], [1, 3]]
@@ -162,7 +164,7 @@ def lab_trend(
             "mark": {"type": "line", "point": {"filled": True, "size": 70}},
             "encoding": {
                 "x": {"field": "date", "type": "temporal", "title": None},
-                "y": {"field": "value", "type": "quantitative", "title": unit},
+                "y": {"field": "value", "type": "quantitative", "title": unit_label(unit)},
                 "shape": {"field": "flag", "type": "nominal", "title": "Flag"},
                 "tooltip": [
                     {"field": "date", "type": "temporal"},

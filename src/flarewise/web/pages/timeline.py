@@ -14,6 +14,7 @@ from flarewise.journal import Journal
 from flarewise.web import charts
 from flarewise.web.app import Context, person, render
 from flarewise.web.pages.today import CHECKIN
+from flarewise.web.words import unit_label
 
 router = APIRouter()
 RANGES = {"30": 30, "90": 90, "365": 365, "all": None}
@@ -78,7 +79,7 @@ def timeline_data(j: Journal, span: str) -> dict[str, Any]:
             "date": r.local_date.isoformat(),
             "analyte": i.name,
             "value": i.value if i.value is not None else i.value_text,
-            "unit": i.unit or "",
+            "unit": unit_label(i.unit),
             "flag": i.flag,
         }
         for r, i in j.interpret_labs()

@@ -54,6 +54,14 @@ def _offered(j: Journal, day: date) -> list[dict[str, Any]]:
     ]
 
 
+def describe(j: Journal, e: EntryBase, names: dict[str, str]) -> str:
+    """An entry in words; a custom value by its trackable's name (the vocabulary, which
+    describes everything else, does not know the person's own trackables)."""
+    if isinstance(e, CustomValue):
+        return f"{names.get(e.trackable, e.trackable.replace('_', ' '))} {e.value:g}"
+    return j.describe(e)
+
+
 def _direction(higher_is_worse: bool | None) -> dict[str, str]:
     """Which end of a scale is good, in words and as the class that colours it. One convention
     everywhere (form, charts, report): the good end is green-blue, the bad end warm, and the
@@ -111,6 +119,8 @@ def today_data(
     now = _now(j)
     day = now.date()
     entries = sorted(j.day(shown or day), key=lambda e: e.at)
+    trackables = j.trackables()
+    names = {t.id: t.name for t in trackables}
     yesterday = _last_checkin(j, day - timedelta(days=1))
     start = yesterday if same_as_yesterday and yesterday is not None else None
     offered = _offered(j, day)
@@ -143,7 +153,7 @@ def today_data(
             }
             for s in CHECKIN
         ],
-        "trackables": [_trackable_field(t) for t in j.trackables()],
+        "trackables": [_trackable_field(t) for t in trackables],
         "sites": [{"id": s, "label": bodymap.LABELS[s]} for s in bodymap.ORDER],
         "checked_sites": [] if start is None else list(start.pain_sites),
         "offered": offered,
@@ -160,7 +170,7 @@ def today_data(
                 "id": e.id,
                 "kind": e.kind,
                 "time": e.at.strftime("%H:%M"),
-                "text": j.describe(e),
+                "text": describe(j, e, names),
             }
             for e in entries
         ],
@@ -266,7 +276,7 @@ def entry_page(entry_id: str, ctx: Annotated[Context, Depends(person)]) -> Respo
     data: dict[str, Any] = {
         "title": "Edit entry",
         "entry": e.model_dump(mode="json"),
-        "text": j.describe(e),
+        "text": describe(j, e, {t.id: t.name for t in j.trackables()}),
         "local_time": e.at.strftime("%Y-%m-%dT%H:%M"),
     }
     if isinstance(e, SymptomCheckin):
