@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from flarewise import open_journal
+
 from .conftest import SHARED
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -145,6 +147,7 @@ def test_newcomer_path_in_chromium(server: str, browser: Any, db_url: str) -> No
     # the entry on the timeline: the chart is drawn and the table lists it
     v.go("/timeline?range=30")
     page.wait_for_selector(".chart svg")
+    page.click("details.tables summary")  # the tables are one tap away
     assert "Pain" in page.inner_text("details table")
     v.check("timeline")
 
@@ -250,6 +253,7 @@ def test_pages_work_without_javascript(server: str, browser: Any) -> None:
     page.click("button:has-text('Choose')")
     assert page.is_visible("#unit")
     page.goto(server + "/timeline")
+    page.click("details.tables summary")
     assert "Pain" in page.inner_text("details table")
     context.close()
 
@@ -324,4 +328,48 @@ def test_checkin_in_ten_taps_on_a_phone(server: str, browser: Any) -> None:
     assert taps <= MAX_TAPS and typed == 0, (taps, typed)
     OUT.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(OUT / "checkin-phone-saved.png"), full_page=True)
+    context.close()
+
+
+def test_timeline_is_readable_on_a_phone(server: str, browser: Any, db_url: str) -> None:
+    """Small multiples, one per measure, with no chart text under 11 px at 375 px (design
+    notes principle 6), and the tables one tap away, paged."""
+    from datetime import date, timedelta
+
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(server + "/signup")
+    page.fill("#handle", "reader")
+    page.fill("#password", PASSWORD)
+    page.click("text=Create journal")
+    page.wait_for_url("**/today?welcome=1")
+    j = open_journal(db_url, "reader")
+    try:
+        j.write_demo(start=date.today() - timedelta(days=120), days=120, replace=True)
+    finally:
+        j.close()
+    page.goto(server + "/timeline?range=90")
+    page.wait_for_selector(".chart svg")
+    titles = page.eval_on_selector_all(".chart svg text", "ts => ts.map(t => t.textContent)")
+    for panel in ("Pain (lower is better)", "Sleep quality (higher is better)"):
+        assert panel in titles, titles[:20]
+    sizes = page.eval_on_selector_all(
+        ".chart svg text",
+        "ts => ts.filter(t => t.textContent.trim()).map(t => t.getBoundingClientRect().height"
+        " ? parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a : 99)",
+    )
+    assert sizes and min(sizes) >= 11, sorted(sizes)[:5]
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 380
+    assert not page.is_visible("details.tables table")  # the tables are one tap away
+    page.click("details.tables summary")
+    rows = page.locator("details.tables .table-scroll tbody tr").count()
+    assert 0 < rows <= 31
+    page.click("text=Older days")
+    page.wait_for_url("**page=2*")
+    assert page.is_visible("details.tables table")
+    OUT.mkdir(parents=True, exist_ok=True)
+    page.goto(server + "/timeline?range=90")
+    page.wait_for_selector(".chart svg")
+    page.screenshot(path=str(OUT / "timeline-phone.png"), full_page=True)
     context.close()
