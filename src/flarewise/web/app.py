@@ -120,7 +120,7 @@ def create_app(url: str | None = None, *, secure_cookies: bool = True) -> FastAP
     app = FastAPI(
         title="flarewise",
         summary="A private fibromyalgia journal: pages for people, the same data as JSON.",
-        docs_url="/api/docs",
+        docs_url=None,  # /api/docs is served by pages/apidocs.py (no CDN assets)
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )

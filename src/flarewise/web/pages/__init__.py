@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from flarewise.web.pages import (
     account,
+    apidocs,
     assessments,
     data,
     experiments,
@@ -20,3 +21,4 @@ from flarewise.web.pages import (
 def register(app: FastAPI) -> None:
     for module in (account, today, medicines, timeline, labs, assessments, plan, experiments, data):
         app.include_router(module.router)
+    app.include_router(apidocs.router)
