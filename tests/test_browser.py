@@ -373,3 +373,44 @@ def test_timeline_is_readable_on_a_phone(server: str, browser: Any, db_url: str)
     page.wait_for_selector(".chart svg")
     page.screenshot(path=str(OUT / "timeline-phone.png"), full_page=True)
     context.close()
+
+
+def test_dark_mode_pages_have_no_serious_accessibility_violations(
+    server: str, browser: Any, db_url: str
+) -> None:
+    """prefers-color-scheme: dark, on a demo journal: axe-core finds no serious or critical
+    violation (contrast included) on the daily pages, and the charts draw in light ink."""
+    from datetime import date, timedelta
+
+    context = browser.new_context(
+        viewport={"width": 375, "height": 800}, color_scheme="dark", bypass_csp=True
+    )
+    page = context.new_page()
+    page.goto(server + "/signup")
+    page.fill("#handle", "night")
+    page.fill("#password", PASSWORD)
+    page.click("text=Create journal")
+    page.wait_for_url("**/today?welcome=1")
+    j = open_journal(db_url, "night")
+    try:
+        j.write_demo(start=date.today() - timedelta(days=60), days=60, replace=True)
+    finally:
+        j.close()
+    OUT.mkdir(parents=True, exist_ok=True)
+    for path in ("/today", "/timeline", "/labs", "/medicines", "/plan"):
+        page.goto(server + path)
+        page.wait_for_load_state("networkidle")
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+            ".map(v => v.id + ' @ ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
+        )
+        assert violations == [], f"{path} (dark): {violations}"
+        name = path.strip("/")
+        page.screenshot(path=str(OUT / f"dark-{name}-phone.png"), full_page=True)
+    page.goto(server + "/timeline")
+    page.wait_for_selector(".chart svg")
+    ink = page.eval_on_selector(".chart svg text", "t => getComputedStyle(t).fill")
+    assert ink != "rgb(0, 0, 0)", ink
+    context.close()

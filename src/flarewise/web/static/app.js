@@ -54,11 +54,29 @@
   });
 
   // Charts: Vega-Lite specs built on the server, drawn here without eval (CSP-safe).
+  // In dark mode the charts follow: light text and lines on a transparent background, the
+  // same meanings (the trend colour stays the "good" blue-green, lightened).
+  var dark = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
+  var ink = "#e8e6e3", faint = "#3a3f45";
+  var darkConfig = {
+    background: null,
+    axis: { labelColor: ink, titleColor: ink, domainColor: "#8a8f96", tickColor: "#8a8f96", gridColor: faint },
+    legend: { labelColor: ink, titleColor: ink },
+    title: { color: ink }, header: { labelColor: ink, titleColor: ink },
+    text: { color: ink }, line: { color: "#5fc4c8" }, area: { color: "#5fc4c8" }, point: { color: ink }
+  };
+  function restyle(spec) {
+    // marks that name their colour keep it, except the trend's, which lightens in the dark
+    var text = JSON.stringify(spec).split('"#1d6f72"').join('"#5fc4c8"').split('"#6b6b6b"').join('"#b4b0aa"')
+      .split('"#0b5cad"').join('"#7db4f0"').split('"#555"').join('"#c9c9c9"').split('"#fff"').join('"#15171a"');
+    return JSON.parse(text);
+  }
   if (window.vegaEmbed) {
     document.querySelectorAll(".chart[data-spec-id]").forEach(function (div) {
       var spec = JSON.parse(document.getElementById(div.dataset.specId).textContent);
+      if (dark) { spec = restyle(spec); }
       window.vegaEmbed(div, spec, {
-        actions: false, renderer: "svg", defaultStyle: false,
+        actions: false, renderer: "svg", defaultStyle: false, config: dark ? darkConfig : {},
         ast: true, expr: window.vegaInterpreter.expressionInterpreter
       }).catch(function (err) { div.textContent = "The chart could not be drawn (" + err + "); the tables below hold the same data."; });
     });
