@@ -414,3 +414,37 @@ def test_dark_mode_pages_have_no_serious_accessibility_violations(
     ink = page.eval_on_selector(".chart svg text", "t => getComputedStyle(t).fill")
     assert ink != "rgb(0, 0, 0)", ink
     context.close()
+
+
+def test_offline_check_in_waits_then_is_sent_exactly_once(server: str, browser: Any) -> None:
+    """Saved without a connection, the check-in waits on the device (the person sees it), is
+    sent when the connection returns, and a second delivery of the same check-in adds nothing
+    (its idempotency key)."""
+    # bypass_csp only so the test can wait on page state; the app's scripts obey the CSP
+    context = browser.new_context(
+        viewport={"width": 375, "height": 800}, has_touch=True, bypass_csp=True
+    )
+    page = context.new_page()
+    page.goto(server + "/signup")
+    page.fill("#handle", "tunnel")
+    page.fill("#password", PASSWORD)
+    page.click("text=Create journal")
+    page.wait_for_url("**/today?welcome=1")
+    context.set_offline(True)
+    page.tap('label[for="s-pain-5"]')
+    page.tap("text=Save check-in")
+    page.wait_for_selector("#outbox:not([hidden])")
+    assert "waiting to be sent" in page.inner_text("#outbox")
+    queued = page.evaluate("localStorage.getItem('flarewise-outbox')")
+    context.set_offline(False)
+    page.wait_for_function(
+        "document.getElementById('outbox').textContent.includes('was sent')", timeout=10_000
+    )
+    # the same check-in delivered again (a retry after a lost answer): stored once
+    page.evaluate("q => localStorage.setItem('flarewise-outbox', q)", queued)
+    page.goto(server + "/today")
+    page.wait_for_function("localStorage.getItem('flarewise-outbox') === '[]'", timeout=10_000)
+    page.goto(server + "/today")
+    entries = page.inner_text(".entries")
+    assert entries.count("pain 5") == 1, entries
+    context.close()

@@ -90,3 +90,18 @@ def test_custom_trackables_are_in_the_check_in_and_checked_against_their_bounds(
     assert values == {"joint_swelling": 3.0, "nap": 1.0, "water": 1.5}
     r = post(c, "/today", {"t:joint_swelling": "11"})
     assert r.status_code == 422 and "at most 10" in r.text
+
+
+def test_a_check_in_sent_twice_with_its_key_is_stored_once(app: Any) -> None:
+    c = signed_up(app, "dot")
+    j = Journal.for_person(app.state.db, "dot", create=False)
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]{32})"', c.get("/today").text)
+    assert key, "the check-in form carries a fresh idempotency key"
+    form = {"pain": "5", "sites": ["neck"], "note": "sent twice", "idempotency_key": key.group(1)}
+    first = post(c, "/today", form)
+    assert first.status_code == 303 and first.headers["location"] == "/today?saved=2"
+    again = post(c, "/today", form)
+    assert again.headers["location"] == "/today?saved=already"
+    today = j.day(datetime.now(j.timezone()).date())
+    assert sorted(e.kind for e in today) == ["checkin", "note"]
+    assert post(c, "/today", {**form, "idempotency_key": "no spaces!"}).status_code == 422

@@ -3,6 +3,8 @@ entries, which can be edited and deleted."""
 
 from __future__ import annotations
 
+import re
+import uuid
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
@@ -138,6 +140,7 @@ def today_data(
         "shown": (shown or day).isoformat(),
         "previous": ((shown or day) - timedelta(days=1)).isoformat(),
         "next": ((shown or day) + timedelta(days=1)).isoformat() if (shown or day) < day else None,
+        "idempotency_key": uuid.uuid4().hex,
         "has_yesterday": yesterday is not None,
         "same_as_yesterday": start is not None,
         "scales": [
@@ -256,16 +259,32 @@ def checkin_entries(j: Journal, form: Any, at: datetime) -> list[EntryBase]:
     return made
 
 
+#: What a check-in's idempotency key may look like (the page makes a random hex one).
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+
+
+def with_idempotency_key(made: list[EntryBase], key: str) -> list[EntryBase]:
+    """The entries marked with the check-in's key, so sending the same check-in twice (a double
+    tap, a retry after a dropped connection, the offline queue) stores it once: the journal
+    skips entries whose ``(source, source_key)`` it already holds."""
+    if not IDEMPOTENCY_KEY.match(key):
+        raise InvalidInput("idempotency_key", "reload the page and save the check-in again")
+    return [e.model_copy(update={"source_key": f"checkin:{key}:{i}"}) for i, e in enumerate(made)]
+
+
 @router.post("/today", include_in_schema=False, dependencies=[Depends(check_csrf)])
 @router.post("/api/today", summary="Save a check-in", dependencies=[Depends(check_csrf)])
 async def save_checkin(request: Request, ctx: Annotated[Context, Depends(person)]) -> Response:
     j = ctx.journal
     form = await forms.fields(request)
     made = checkin_entries(j, form, _now(j))
-    j.add_many(made)
+    key = str(form.get("idempotency_key") or "")
+    if key:
+        made = with_idempotency_key(made, key)
+    added = j.add_many(made)
     if request.url.path.startswith("/api/"):
-        return render(ctx, "", {"saved": [e.id for e in made]})
-    return redirect(f"/today?saved={len(made)}")
+        return render(ctx, "", {"saved": [e.id for e in made] if added else [], "added": added})
+    return redirect(f"/today?saved={added}" if added or not key else "/today?saved=already")
 
 
 @router.get("/entries/{entry_id}", include_in_schema=False)

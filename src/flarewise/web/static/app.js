@@ -39,6 +39,48 @@
     });
   });
 
+  // Offline check-in: a check-in saved without a connection waits on this device (with its
+  // idempotency key) and is sent when the connection returns; the server stores it once even
+  // if it arrives twice. The person sees that it is waiting.
+  var OUTBOX = "flarewise-outbox";
+  function outbox() { try { return JSON.parse(localStorage.getItem(OUTBOX) || "[]"); } catch (e) { return []; } }
+  function showOutbox(text) {
+    var box = document.getElementById("outbox");
+    if (!box) { return; }
+    var waiting = outbox().length;
+    box.hidden = !text && !waiting;
+    box.textContent = text || (waiting ? waiting + " check-in" + (waiting > 1 ? "s" : "") + " saved on this device, waiting to be sent." : "");
+  }
+  function flush() {
+    var queue = outbox();
+    if (!queue.length || !navigator.onLine) { showOutbox(); return; }
+    var item = queue[0];
+    fetch("/today", {
+      method: "POST", credentials: "same-origin", redirect: "follow",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(item.fields).toString()
+    }).then(function (r) {
+      if (!r.ok) { throw new Error(String(r.status)); }
+      localStorage.setItem(OUTBOX, JSON.stringify(outbox().filter(function (q) { return q.key !== item.key; })));
+      if (outbox().length) { flush(); } else { showOutbox("Your waiting check-in was sent."); }
+    }).catch(function () { showOutbox(); });
+  }
+  var checkin = document.getElementById("checkin");
+  if (checkin) {
+    checkin.addEventListener("submit", function (ev) {
+      if (navigator.onLine) { return; }
+      ev.preventDefault();
+      var fields = Array.from(new FormData(checkin).entries());
+      var key = checkin.elements.idempotency_key.value;
+      var queue = outbox().filter(function (q) { return q.key !== key; });
+      queue.push({ key: key, fields: fields, at: new Date().toISOString() });
+      localStorage.setItem(OUTBOX, JSON.stringify(queue));
+      showOutbox();
+    });
+    window.addEventListener("online", flush);
+    flush();
+  }
+
   // Medicines: the per-unit strength field only matters for tablets, capsules, drops, scoops.
   document.querySelectorAll("select[data-product-units]").forEach(function (sel) {
     var box = document.getElementById(sel.getAttribute("aria-controls"));
