@@ -448,3 +448,32 @@ def test_offline_check_in_waits_then_is_sent_exactly_once(server: str, browser: 
     entries = page.inner_text(".entries")
     assert entries.count("pain 5") == 1, entries
     context.close()
+
+
+def test_installable_with_a_service_worker(server: str, tmp_path: Path) -> None:
+    """Chromium's own installability check (DevTools protocol) finds nothing missing: manifest,
+    icons, service worker (issue 15 acceptance; Lighthouse 12 no longer audits it). A
+    persistent profile, because Chromium never offers to install from an incognito one."""
+    with sync_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=["--no-sandbox"],
+            viewport={"width": 375, "height": 800},
+        )
+        page = context.new_page()
+        page.goto(server + "/signup")
+        page.fill("#handle", "homescreen")
+        page.fill("#password", PASSWORD)
+        page.click("text=Create journal")
+        page.wait_for_url("**/today?welcome=1")
+        page.goto(server + "/today")
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("navigator.serviceWorker.ready.then(r => !!r.active)")
+        cdp = context.new_cdp_session(page)
+        errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+        assert errors == [], errors
+        manifest = cdp.send("Page.getAppManifest")
+        assert not manifest.get("errors"), manifest.get("errors")
+        context.close()

@@ -12,6 +12,7 @@ from flarewise.web.pages import (
     experiments,
     labs,
     medicines,
+    offline,
     plan,
     timeline,
     today,
@@ -22,3 +23,4 @@ def register(app: FastAPI) -> None:
     for module in (account, today, medicines, timeline, labs, assessments, plan, experiments, data):
         app.include_router(module.router)
     app.include_router(apidocs.router)
+    app.include_router(offline.router)

@@ -47,12 +47,16 @@
   function showOutbox(text) {
     var box = document.getElementById("outbox");
     if (!box) { return; }
-    var waiting = outbox().length;
+    var waiting = mine().length;
     box.hidden = !text && !waiting;
     box.textContent = text || (waiting ? waiting + " check-in" + (waiting > 1 ? "s" : "") + " saved on this device, waiting to be sent." : "");
   }
+  var checkin = document.getElementById("checkin");
+  var handle = checkin ? checkin.dataset.handle : "";
+  function mine() { return outbox().filter(function (q) { return q.handle === handle; }); }
   function flush() {
-    var queue = outbox();
+    // only this person's waiting check-ins: on a shared device, never into another journal
+    var queue = mine();
     if (!queue.length || !navigator.onLine) { showOutbox(); return; }
     var item = queue[0];
     fetch("/today", {
@@ -62,10 +66,9 @@
     }).then(function (r) {
       if (!r.ok) { throw new Error(String(r.status)); }
       localStorage.setItem(OUTBOX, JSON.stringify(outbox().filter(function (q) { return q.key !== item.key; })));
-      if (outbox().length) { flush(); } else { showOutbox("Your waiting check-in was sent."); }
+      if (mine().length) { flush(); } else { showOutbox("Your waiting check-in was sent."); }
     }).catch(function () { showOutbox(); });
   }
-  var checkin = document.getElementById("checkin");
   if (checkin) {
     checkin.addEventListener("submit", function (ev) {
       if (navigator.onLine) { return; }
@@ -73,13 +76,23 @@
       var fields = Array.from(new FormData(checkin).entries());
       var key = checkin.elements.idempotency_key.value;
       var queue = outbox().filter(function (q) { return q.key !== key; });
-      queue.push({ key: key, fields: fields, at: new Date().toISOString() });
+      queue.push({ key: key, handle: handle, fields: fields, at: new Date().toISOString() });
       localStorage.setItem(OUTBOX, JSON.stringify(queue));
       showOutbox();
     });
     window.addEventListener("online", flush);
     flush();
   }
+
+  // Installable and opens offline: the service worker (served from /sw.js).
+  if ("serviceWorker" in navigator && document.querySelector('nav[aria-label="Main"]')) {
+    navigator.serviceWorker.register("/sw.js").catch(function () { /* the app works without it */ });
+  }
+
+  // Signing out forgets the cached Today page (the service worker's copy).
+  document.querySelectorAll('form[action="/signout"]').forEach(function (f) {
+    f.addEventListener("submit", function () { if (window.caches) { caches.delete("flarewise-v1"); } });
+  });
 
   // Medicines: the per-unit strength field only matters for tablets, capsules, drops, scoops.
   document.querySelectorAll("select[data-product-units]").forEach(function (sel) {
