@@ -45,6 +45,7 @@ def adherence(j: Journal, today: date, weeks: int = ADHERENCE_WEEKS) -> dict[str
     v = j.vocabulary
     return {
         "weeks": [w.isoformat() for w in starts],
+        "labels": [f"{w.day} {w.strftime('%b')}" for w in starts],
         "rows": [
             {
                 "name": v.name_of("substance", substance),
