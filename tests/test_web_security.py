@@ -27,6 +27,7 @@ PUBLIC = {
     "/api/openapi.json",
     "/api/docs",
     "/api/docs/oauth2-redirect",
+    "/sw.js",
 }
 
 

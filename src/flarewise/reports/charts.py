@@ -9,9 +9,92 @@ from __future__ import annotations
 
 from typing import Any
 
+from flarewise.reports.words import unit_label
+
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down"]
 DASHES = [[1, 0], [6, 3], [2, 2], [8, 2, 2, 2], [4, 4], [1, 3]]
+
+
+#: Smallest text on any chart, in CSS px, so nothing is unreadable on a 375 px phone (the
+#: chart is drawn at the container's width, never scaled down).
+FONT = 12
+#: Shared look: readable type everywhere, no view border.
+CONFIG: dict[str, Any] = {
+    "view": {"stroke": None},
+    "font": "system-ui, sans-serif",
+    "axis": {"labelFontSize": FONT, "titleFontSize": FONT, "labelLimit": 140},
+    "legend": {"labelFontSize": FONT, "titleFontSize": FONT},
+    "header": {"labelFontSize": FONT + 1, "titleFontSize": FONT},
+    "title": {"fontSize": FONT + 2, "anchor": "start", "fontWeight": 600},
+    "text": {"fontSize": FONT},
+}
+#: The convention every page uses for "which end is good" (see app.css --good / --bad-end).
+GOOD = "#1d6f72"
+DAILY = "#6b6b6b"
+#: A row's label: at the left edge (x = 0 px), just above the row's marks.
+ROW_LABEL = {
+    "type": "text",
+    "align": "left",
+    "baseline": "bottom",
+    "x": 0,
+    "dy": -9,
+    "fontSize": FONT,
+}
+
+
+def rolling(values: list[tuple[str, float]], window: int = 7) -> list[dict[str, Any]]:
+    """A trailing ``window``-day mean and its spread (mean ± one standard deviation) for each
+    day with a score; needs 3 scores in the window, so one odd day does not draw a trend."""
+    from datetime import date as _date
+
+    days = [(_date.fromisoformat(d), v) for d, v in sorted(values)]
+    out: list[dict[str, Any]] = []
+    for k, (day, _v) in enumerate(days):
+        window_values = [v for d, v in days[: k + 1] if (day - d).days < window]
+        if len(window_values) < 3:
+            continue
+        mean = sum(window_values) / len(window_values)
+        sd = (sum((v - mean) ** 2 for v in window_values) / (len(window_values) - 1)) ** 0.5
+        out.append(
+            {
+                "date": day.isoformat(),
+                "mean": round(mean, 2),
+                "low": round(max(0.0, mean - sd), 2),
+                "high": round(min(10.0, mean + sd), 2),
+            }
+        )
+    return out
+
+
+def _row_labels(rows: list[dict[str, Any]], key: str, text: str) -> list[dict[str, Any]]:
+    """One label per row of a panel (a medicine, a lab test), written at the panel's left edge
+    above its marks, so no label runs off a phone's screen or hides another."""
+    labels: dict[str, str] = {}
+    for r in rows:
+        labels[r[key]] = r[text]
+    return [{key: k, "label": v} for k, v in labels.items()]
+
+
+def _dose_story(medicines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each medicine's doses in order as one label: "Duloxetine 30 mg → 60 mg"."""
+    doses: dict[str, list[str]] = {}
+    for m in sorted(medicines, key=lambda m: m["start"]):
+        seen = doses.setdefault(m["medicine"], [])
+        if not seen or seen[-1] != m["dose"]:
+            seen.append(m["dose"])
+    return [{"medicine": k, "story": f"{k} {' → '.join(v)}"} for k, v in doses.items()]
+
+
+def _date_axis(days: int) -> dict[str, Any]:
+    """One date format per chart ("3 Mar" for weeks and months, "Mar 2025" for longer),
+    never a mix of weekday and month labels."""
+    return {
+        "format": "%-d %b" if days <= 120 else "%b %Y",
+        "tickCount": 4,
+        "labelOverlap": True,
+        "grid": False,
+    }
 
 
 def timeline(
@@ -21,76 +104,123 @@ def timeline(
     labs: list[dict[str, Any]],
     start: str,
     end: str,
+    *,
+    directions: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Symptoms over time (lines), experiment phases (shaded), medicines (bands with doses),
-    lab results (markers), on one shared date axis."""
+    """Small multiples on one shared date axis: one panel per measure (faint daily points, the
+    7-day mean as a line with its spread as a band, experiment phases shaded behind), then
+    medicines as bars labelled with their doses, then lab results labelled with their values.
+    ``directions`` maps a measure's name to "lower is better" / "higher is better", said in
+    each panel's title (the same words as the check-in)."""
+    from datetime import date as _date
+
+    days = (_date.fromisoformat(end) - _date.fromisoformat(start)).days + 1
     x = {
         "field": "date",
         "type": "temporal",
         "title": None,
         "scale": {"domain": [start, end]},
+        "axis": _date_axis(days),
     }
-    names = sorted({r["symptom"] for r in symptoms})
-    series = {
-        "field": "symptom",
-        "type": "nominal",
-        "title": "Symptom",
-        "scale": {"domain": names},
-    }
-    top_layers: list[dict[str, Any]] = []
-    if phases:
-        top_layers.append(
+    directions = directions or {}
+    panels: list[dict[str, Any]] = []
+    names = list(dict.fromkeys(r["symptom"] for r in symptoms))
+    for name in names:
+        raw = [(r["date"], float(r["value"])) for r in symptoms if r["symptom"] == name]
+        trend = rolling(raw)
+        layers: list[dict[str, Any]] = []
+        if phases:
+            layers.append(
+                {
+                    "data": {"values": phases},
+                    "mark": {"type": "rect", "opacity": 0.1, "color": "#555"},
+                    "encoding": {
+                        "x": {**x, "field": "start"},
+                        "x2": {"field": "end"},
+                        "tooltip": [
+                            {"field": "experiment", "title": "Experiment"},
+                            {"field": "phase", "title": "Phase"},
+                        ],
+                    },
+                }
+            )
+        y = {
+            "type": "quantitative",
+            "title": None,
+            "scale": {"domain": [0, 10]},
+            "axis": {"values": [0, 5, 10], "grid": True, "gridOpacity": 0.3},
+        }
+        layers.append(
             {
-                "data": {"values": phases},
-                "mark": {"type": "rect", "opacity": 0.12},
+                "data": {"values": [{"date": d, "value": v} for d, v in raw]},
+                "mark": {"type": "circle", "size": 14, "opacity": 0.35, "color": DAILY},
                 "encoding": {
-                    "x": {**x, "field": "start"},
-                    "x2": {"field": "end"},
-                    "color": {"value": "#555"},
+                    "x": x,
+                    "y": {**y, "field": "value"},
                     "tooltip": [
-                        {"field": "experiment", "title": "Experiment"},
-                        {"field": "phase", "title": "Phase"},
+                        {"field": "date", "type": "temporal", "title": "Day"},
+                        {"field": "value", "title": name, "format": ".1f"},
                     ],
                 },
             }
         )
-    top_layers.append(
-        {
-            "data": {"values": symptoms},
-            "mark": {"type": "line", "point": True},
-            "encoding": {
-                "x": x,
-                "y": {
-                    "field": "value",
-                    "type": "quantitative",
-                    "title": "Score (0-10)",
-                    "scale": {"domain": [0, 10]},
-                },
-                "color": series,
-                "strokeDash": {**series, "scale": {"domain": names, "range": DASHES}},
-                "shape": {**series, "scale": {"domain": names, "range": SHAPES}},
-                "tooltip": [
-                    {"field": "date", "type": "temporal"},
-                    {"field": "symptom"},
-                    {"field": "value", "format": ".1f"},
-                ],
-            },
-        }
-    )
-    charts: list[dict[str, Any]] = [{"height": 220, "width": "container", "layer": top_layers}]
-    if medicines:
-        charts.append(
+        if trend:
+            layers.append(
+                {
+                    "data": {"values": trend},
+                    "mark": {"type": "area", "opacity": 0.18, "color": GOOD},
+                    "encoding": {"x": x, "y": {**y, "field": "low"}, "y2": {"field": "high"}},
+                }
+            )
+            layers.append(
+                {
+                    "data": {"values": trend},
+                    "mark": {"type": "line", "strokeWidth": 2.5, "color": GOOD},
+                    "encoding": {
+                        "x": x,
+                        "y": {**y, "field": "mean"},
+                        "tooltip": [
+                            {"field": "date", "type": "temporal", "title": "Day"},
+                            {"field": "mean", "title": "7-day mean", "format": ".1f"},
+                        ],
+                    },
+                }
+            )
+        direction = directions.get(name)
+        panels.append(
             {
-                "height": max(40, 26 * len({m["medicine"] for m in medicines})),
+                "title": f"{name} ({direction})" if direction else name,
+                "height": 90,
+                "width": "container",
+                "layer": layers,
+            }
+        )
+    if medicines:
+        panels.append(
+            {
+                "title": "Medicines and supplements",
+                "height": max(44, 44 * len({m["medicine"] for m in medicines})),
                 "width": "container",
                 "data": {"values": medicines},
                 "layer": [
                     {
-                        "mark": {"type": "bar", "height": 16, "opacity": 0.6},
+                        "mark": {
+                            "type": "bar",
+                            "height": 12,
+                            "opacity": 0.45,
+                            "color": "#0b5cad",
+                            "stroke": "#fff",
+                            "strokeWidth": 2,
+                        },
                         "encoding": {
                             "x": {**x, "field": "start"},
                             "x2": {"field": "end"},
-                            "y": {"field": "medicine", "type": "nominal", "title": None},
+                            "y": {
+                                "field": "medicine",
+                                "type": "nominal",
+                                "title": None,
+                                "axis": {"labels": False, "ticks": False, "domain": False},
+                            },
                             "tooltip": [
                                 {"field": "medicine"},
                                 {"field": "dose"},
@@ -100,43 +230,70 @@ def timeline(
                         },
                     },
                     {
-                        "mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 10},
+                        "data": {
+                            "values": _row_labels(_dose_story(medicines), "medicine", "story")
+                        },
+                        "mark": {**ROW_LABEL},
                         "encoding": {
-                            "x": {**x, "field": "start"},
                             "y": {"field": "medicine", "type": "nominal"},
-                            "text": {"field": "dose"},
+                            "text": {"field": "label"},
                         },
                     },
                 ],
             }
         )
     if labs:
-        charts.append(
+        panels.append(
             {
-                "height": max(40, 24 * len({r["analyte"] for r in labs})),
+                "title": "Lab results",
+                "height": max(44, 44 * len({r["analyte"] for r in labs})),
                 "width": "container",
                 "data": {"values": labs},
-                "mark": {"type": "point", "filled": True, "size": 80},
-                "encoding": {
-                    "x": x,
-                    "y": {"field": "analyte", "type": "nominal", "title": None},
-                    "shape": {"field": "flag", "type": "nominal", "title": "Lab flag"},
-                    "tooltip": [
-                        {"field": "date", "type": "temporal"},
-                        {"field": "analyte"},
-                        {"field": "value"},
-                        {"field": "unit"},
-                        {"field": "flag"},
-                    ],
-                },
+                "layer": [
+                    {
+                        "mark": {"type": "point", "filled": True, "size": 60},
+                        "encoding": {
+                            "x": x,
+                            "y": {
+                                "field": "analyte",
+                                "type": "nominal",
+                                "title": None,
+                                "axis": {"labels": False, "ticks": False, "domain": False},
+                            },
+                            "shape": {
+                                "field": "flag",
+                                "type": "nominal",
+                                "title": "Flag",
+                                "legend": {"orient": "bottom"},
+                            },
+                            "tooltip": [
+                                {"field": "date", "type": "temporal"},
+                                {"field": "analyte"},
+                                {"field": "value"},
+                                {"field": "unit"},
+                                {"field": "flag"},
+                            ],
+                        },
+                    },
+                    {
+                        "data": {"values": _row_labels(labs, "analyte", "label")},
+                        "mark": {**ROW_LABEL},
+                        "encoding": {
+                            "y": {"field": "analyte", "type": "nominal"},
+                            "text": {"field": "label"},
+                        },
+                    },
+                ],
             }
         )
     return {
         "$schema": SCHEMA,
         "description": "Symptoms, medicines, experiment phases and lab results over time",
-        "vconcat": charts,
+        "vconcat": panels,
+        "spacing": 18,
+        "autosize": {"type": "fit-x", "contains": "padding"},
         "resolve": {"scale": {"x": "shared"}},
-        "config": {"view": {"stroke": None}},
+        "config": CONFIG,
     }
 
 
@@ -163,7 +320,7 @@ def lab_trend(
             "mark": {"type": "line", "point": {"filled": True, "size": 70}},
             "encoding": {
                 "x": {"field": "date", "type": "temporal", "title": None},
-                "y": {"field": "value", "type": "quantitative", "title": unit},
+                "y": {"field": "value", "type": "quantitative", "title": unit_label(unit)},
                 "shape": {"field": "flag", "type": "nominal", "title": "Flag"},
                 "tooltip": [
                     {"field": "date", "type": "temporal"},

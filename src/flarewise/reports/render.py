@@ -18,6 +18,7 @@ from flarewise.analysis.trigger_wording import format_q
 from flarewise.errors import InvalidInput
 from flarewise.reports import charts
 from flarewise.reports.model import NO_OPTIONS_MARKED, LabRow, SymptomTrend, VisitReport
+from flarewise.reports.words import rule_ids_in, unit_label, without_rule_ids
 
 Paper = Literal["a4", "us-letter"]
 PAPERS: dict[str, Paper] = {"a4": "a4", "letter": "us-letter", "us-letter": "us-letter"}
@@ -65,7 +66,7 @@ def _lab(r: LabRow) -> dict[str, str]:
         "on": r.on.isoformat(),
         "name": r.name,
         "value": r.value,
-        "unit": r.unit,
+        "unit": unit_label(r.unit),
         "range": r.range,
         "flag": r.flag,
         "lab_flag": r.lab_flag or "",
@@ -135,11 +136,11 @@ def view(report: VisitReport) -> dict[str, Any]:
         "medicines": medicines,
         "alerts": [
             {
-                "rule": a.rule,
+                "rule": ", ".join(dict.fromkeys([a.rule, *rule_ids_in(a.message)])),
                 "kind": a.kind,
                 "severity": a.severity,
                 "title": a.title,
-                "message": a.message,
+                "message": without_rule_ids(a.message),
             }
             for a in report.alerts
         ],
@@ -219,8 +220,8 @@ def _page1(report: VisitReport) -> dict[str, Any]:
                 "title": a.title,
                 "kind": a.kind,
                 "severity": a.severity,
-                "rule": a.rule,
-                "message": _first_sentence(a.message),
+                "rule": ", ".join(dict.fromkeys([a.rule, *rule_ids_in(a.message)])),
+                "message": _first_sentence(without_rule_ids(a.message)),
             }
             for a in shown
         ],

@@ -38,6 +38,7 @@ from flarewise.domain.base import translate
 from flarewise.errors import Conflict, FlarewiseError, InvalidInput, NotFound, StorageError
 from flarewise.importers.archive import ArchiveBudget
 from flarewise.journal import Journal, open_database
+from flarewise.reports import words
 from flarewise.web.hosts import TrustedHosts
 from flarewise.web.limits import BodyLimit, BodyTooLarge
 from flarewise.web.schemas import ERRORS
@@ -154,7 +155,7 @@ def create_app(
     app = FastAPI(
         title="flarewise",
         summary="A private fibromyalgia journal: pages for people, the same data as JSON.",
-        docs_url="/api/docs",
+        docs_url=None,  # /api/docs is served by pages/apidocs.py (no CDN assets)
         redoc_url=None,
         openapi_url="/api/openapi.json",
         responses=ERRORS,
@@ -174,6 +175,12 @@ def create_app(
     folder = resources.files("flarewise.web")
     app.state.templates = Jinja2Templates(directory=str(folder / "templates"))
     app.state.templates.env.globals["static"] = lambda path: f"/static/{path}"
+    app.state.templates.env.filters["unit"] = words.unit_label
+    app.state.templates.env.filters["plain"] = words.without_rule_ids
+    app.state.templates.env.filters["rule_ids"] = words.rule_ids_in
+    app.state.templates.env.filters["measure"] = words.measure_name
+    app.state.templates.env.filters["design"] = words.design_name
+    app.state.templates.env.filters["order"] = words.order_words
     app.mount("/static", StaticFiles(directory=str(folder / "static")), name="static")
 
     @app.middleware("http")

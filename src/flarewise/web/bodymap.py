@@ -32,21 +32,24 @@ def _e(cx: float, cy: float, rx: float, ry: float) -> str:
     return f'cx="{cx}" cy="{cy}" rx="{rx}" ry="{ry}"'
 
 
-# viewBox 0 0 220 440 per figure; the outline is drawn separately in the template
+# viewBox 0 0 220 440 per figure; the outline is drawn separately in the template. No region is
+# narrower or shorter than MIN_SIDE units: on a 375 px phone a figure is drawn at least 300 px
+# wide (one per row), so every region is a target of at least 44x44 CSS px.
+MIN_SIDE = 32
 REGIONS = (
-    Region(BodySite.JAW_RIGHT, "Jaw, right", "front", "ellipse", _e(95, 52, 14, 10)),
-    Region(BodySite.JAW_LEFT, "Jaw, left", "front", "ellipse", _e(125, 52, 14, 10)),
+    Region(BodySite.JAW_RIGHT, "Jaw, right", "front", "ellipse", _e(94, 56, 16, 16)),
+    Region(BodySite.JAW_LEFT, "Jaw, left", "front", "ellipse", _e(126, 56, 16, 16)),
     Region(BodySite.CHEST, "Chest", "front", "rect", _r(80, 88, 60, 48)),
     Region(BodySite.ABDOMEN, "Abdomen", "front", "rect", _r(82, 140, 56, 56)),
-    Region(BodySite.UPPER_ARM_RIGHT, "Upper arm, right", "front", "rect", _r(44, 90, 30, 64)),
-    Region(BodySite.UPPER_ARM_LEFT, "Upper arm, left", "front", "rect", _r(146, 90, 30, 64)),
-    Region(BodySite.LOWER_ARM_RIGHT, "Lower arm, right", "front", "rect", _r(30, 158, 30, 70)),
-    Region(BodySite.LOWER_ARM_LEFT, "Lower arm, left", "front", "rect", _r(160, 158, 30, 70)),
-    Region(BodySite.UPPER_LEG_RIGHT, "Upper leg, right", "front", "rect", _r(78, 214, 30, 90)),
-    Region(BodySite.UPPER_LEG_LEFT, "Upper leg, left", "front", "rect", _r(112, 214, 30, 90)),
-    Region(BodySite.LOWER_LEG_RIGHT, "Lower leg, right", "front", "rect", _r(80, 312, 28, 96)),
-    Region(BodySite.LOWER_LEG_LEFT, "Lower leg, left", "front", "rect", _r(112, 312, 28, 96)),
-    Region(BodySite.NECK, "Neck", "back", "rect", _r(92, 58, 36, 24)),
+    Region(BodySite.UPPER_ARM_RIGHT, "Upper arm, right", "front", "rect", _r(43, 90, 32, 64)),
+    Region(BodySite.UPPER_ARM_LEFT, "Upper arm, left", "front", "rect", _r(145, 90, 32, 64)),
+    Region(BodySite.LOWER_ARM_RIGHT, "Lower arm, right", "front", "rect", _r(29, 158, 32, 70)),
+    Region(BodySite.LOWER_ARM_LEFT, "Lower arm, left", "front", "rect", _r(159, 158, 32, 70)),
+    Region(BodySite.UPPER_LEG_RIGHT, "Upper leg, right", "front", "rect", _r(76, 214, 32, 90)),
+    Region(BodySite.UPPER_LEG_LEFT, "Upper leg, left", "front", "rect", _r(112, 214, 32, 90)),
+    Region(BodySite.LOWER_LEG_RIGHT, "Lower leg, right", "front", "rect", _r(76, 312, 32, 96)),
+    Region(BodySite.LOWER_LEG_LEFT, "Lower leg, left", "front", "rect", _r(112, 312, 32, 96)),
+    Region(BodySite.NECK, "Neck", "back", "rect", _r(90, 52, 40, 32)),
     Region(
         BodySite.SHOULDER_GIRDLE_LEFT, "Shoulder girdle, left", "back", "rect", _r(50, 84, 44, 34)
     ),

@@ -6,11 +6,13 @@ from fastapi import FastAPI
 
 from flarewise.web.pages import (
     account,
+    apidocs,
     assessments,
     data,
     experiments,
     labs,
     medicines,
+    offline,
     plan,
     report,
     timeline,
@@ -32,3 +34,5 @@ def register(app: FastAPI) -> None:
         data,
     ):
         app.include_router(module.router)
+    app.include_router(apidocs.router)
+    app.include_router(offline.router)

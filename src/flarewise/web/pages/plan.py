@@ -34,15 +34,32 @@ def _unit(vocab: Vocabulary, item: str) -> str | None:
     return s.canonical_unit if s is not None else None
 
 
+def _trial(vocabulary: Any, intervention: str) -> str:
+    """The part of "how to try it" that differs between options (how long, what to watch);
+    the method they share is said once on the page instead of under every option."""
+    i = vocabulary.interventions.get(intervention)
+    if i is None:
+        return ""
+    outcome = i.outcome or "pain"
+    watched = (
+        vocabulary.name_of("symptom", outcome) if outcome in vocabulary.symptoms else outcome
+    ).replace("_", " ")
+    gradual = ", building up gradually" if i.category == "exercise" else ""
+    return f"{i.trial_weeks or 8} weeks{gradual}, watching {watched.lower()}"
+
+
 def _plan(ctx: Context) -> dict[str, Any]:
     j = ctx.journal
-    plan = j.plan()
+    plan = asdict(j.plan())
     kb = sorted(j.vocabulary.interventions.values(), key=lambda i: i.name.lower())
+    for option in plan["options"]:
+        option["trial"] = _trial(j.vocabulary, option["intervention"])
     return {
         "title": "Plan",
-        "plan": asdict(plan),
+        "plan": plan,
         "to_discuss": list(j.options_to_discuss()),
         "items": [{"id": i.id, "name": i.name, "unit": _unit(j.vocabulary, i.id)} for i in kb],
+        "names": {i.id: i.name for i in kb},
         "checked": None,
     }
 

@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from flarewise.errors import InvalidInput
 from flarewise.journal import Journal
 from flarewise.reports import charts
+from flarewise.reports.words import unit_label
 from flarewise.web.app import Context, person, render
 from flarewise.web.pages.today import CHECKIN
 
@@ -38,7 +39,13 @@ def _phases(j: Journal, start: date, end: date) -> list[dict[str, Any]]:
     ]
 
 
-def timeline_data(j: Journal, span: str) -> dict[str, Any]:
+#: Days per page of the symptom table (one row per day, one column per measure).
+TABLE_ROWS = 31
+
+
+def timeline_data(j: Journal, span: str, table_page: int = 1) -> dict[str, Any]:
+    """The chart's spec and the same data as tables; the symptom table is paged, newest first,
+    so a year is 12 short pages instead of a 2,000-row table."""
     if span not in RANGES:
         raise InvalidInput("range", f"{span!r} is not one of 30, 90, 365, all")
     v = j.vocabulary
@@ -46,6 +53,8 @@ def timeline_data(j: Journal, span: str) -> dict[str, Any]:
     first, _last = j.date_span()
     days = RANGES[span]
     start = (first or end) if days is None else end - timedelta(days=days - 1)
+    if first is not None and days is not None:
+        start = min(end, max(start, first))  # no empty months before the journal begins
     names = {f"symptom:{name}": v.name_of("symptom", name) for name in CHECKIN}
     symptoms = [
         {"date": day, "symptom": label, "value": round(stats.mean, 2)}
@@ -69,6 +78,7 @@ def timeline_data(j: Journal, span: str) -> dict[str, Any]:
                 {
                     "medicine": v.name_of("substance", r.substance),
                     "dose": dose,
+                    "label": f"{v.name_of('substance', r.substance)} {dose}",
                     "start": max(first, start).isoformat(),
                     "end": min(stop, end).isoformat(),
                 }
@@ -78,20 +88,50 @@ def timeline_data(j: Journal, span: str) -> dict[str, Any]:
             "date": r.local_date.isoformat(),
             "analyte": i.name,
             "value": i.value if i.value is not None else i.value_text,
-            "unit": i.unit or "",
+            "unit": unit_label(i.unit),
             "flag": i.flag,
+            "label": f"{i.name} {i.value:g}" if i.value is not None else f"{i.name} {i.value_text}",
         }
         for r, i in j.interpret_labs()
         if start <= r.local_date <= end
     ]
     phases = _phases(j, start, end)
-    spec = charts.timeline(symptoms, medicines, phases, labs, start.isoformat(), end.isoformat())
+    for lab in labs:
+        lab["label"] = f"{lab['label']} {lab['unit']}".strip()
+    directions = {
+        label: "lower is better"
+        if v.symptoms[m.split(":", 1)[1]].higher_is_worse
+        else "higher is better"
+        for m, label in names.items()
+    }
+    spec = charts.timeline(
+        symptoms,
+        medicines,
+        phases,
+        labs,
+        start.isoformat(),
+        end.isoformat(),
+        directions=directions,
+    )
+    by_day: dict[str, dict[str, Any]] = {}
+    for row in symptoms:
+        by_day.setdefault(str(row["date"]), {})[str(row["symptom"])] = row["value"]
+    table_days = sorted(by_day, reverse=True)
+    pages = max(1, -(-len(table_days) // TABLE_ROWS))
+    page = min(max(1, table_page), pages)
     return {
         "title": "Timeline",
         "range": span,
         "start": start.isoformat(),
         "end": end.isoformat(),
         "symptoms": symptoms,
+        "measures": list(names.values()),
+        "table": [
+            {"date": d, "values": by_day[d]}
+            for d in table_days[(page - 1) * TABLE_ROWS : page * TABLE_ROWS]
+        ],
+        "table_page": page,
+        "table_pages": pages,
         "medicines": medicines,
         "phases": phases,
         "labs": labs,
@@ -101,5 +141,9 @@ def timeline_data(j: Journal, span: str) -> dict[str, Any]:
 
 @router.get("/timeline", include_in_schema=False)
 @router.get("/api/timeline", summary="Symptoms, medicines, experiment phases and labs over time")
-def timeline(ctx: Annotated[Context, Depends(person)], range: str = "90") -> Response:
-    return render(ctx, "timeline.html", timeline_data(ctx.journal, range))
+def timeline(
+    ctx: Annotated[Context, Depends(person)], range: str = "90", page: int = 1
+) -> Response:
+    data = timeline_data(ctx.journal, range, page)
+    data["table_open"] = "page" in ctx.request.query_params
+    return render(ctx, "timeline.html", data)

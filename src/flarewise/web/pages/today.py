@@ -3,6 +3,8 @@ entries, which can be edited and deleted."""
 
 from __future__ import annotations
 
+import re
+import uuid
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
@@ -13,6 +15,7 @@ from flarewise.domain import doses
 from flarewise.domain.body import BodySite
 from flarewise.domain.entries import (
     Activity,
+    CustomValue,
     EntryBase,
     FoodPortion,
     Intake,
@@ -20,6 +23,7 @@ from flarewise.domain.entries import (
     Note,
     SymptomCheckin,
 )
+from flarewise.domain.trackables import Trackable
 from flarewise.errors import InvalidInput
 from flarewise.journal import Journal
 from flarewise.web import bodymap, forms
@@ -47,34 +51,116 @@ def _offered(j: Journal, day: date) -> list[dict[str, Any]]:
             if d.amount is not None and d.unit
             else "dose not recorded",
             "done_today": d.taken_today,
+            "checked": False,
         }
         for d in j.doses_to_offer(day)
     ]
 
 
-def today_data(j: Journal, shown: date | None = None) -> dict[str, Any]:
-    """The check-in form's choices and the entries of ``shown`` (default today)."""
+def describe(j: Journal, e: EntryBase, names: dict[str, str]) -> str:
+    """An entry in words; a custom value by its trackable's name (the vocabulary, which
+    describes everything else, does not know the person's own trackables)."""
+    if isinstance(e, CustomValue):
+        return f"{names.get(e.trackable, e.trackable.replace('_', ' '))} {e.value:g}"
+    return j.describe(e)
+
+
+def _direction(higher_is_worse: bool | None) -> dict[str, str]:
+    """Which end of a scale is good, in words and as the class that colours it. One convention
+    everywhere (form, charts, report): the good end is green-blue, the bad end warm, and the
+    words say it too, so colour is never the only cue (WCAG 1.4.1)."""
+    if higher_is_worse is False:
+        return {"good": "Higher is better", "direction": "up-good"}
+    if higher_is_worse is None:
+        return {"good": "", "direction": "neutral"}
+    return {"good": "Lower is better", "direction": "down-good"}
+
+
+def _last_checkin(j: Journal, day: date) -> SymptomCheckin | None:
+    checkins = [e for e in j.day(day) if isinstance(e, SymptomCheckin)]
+    return max(checkins, key=lambda e: e.at) if checkins else None
+
+
+def _trackable_field(t: Trackable) -> dict[str, Any]:
+    """A custom trackable as a check-in control: a whole-number scale of up to 11 points is a
+    row of one-tap buttons, yes/no is two buttons, anything else a number box."""
+    lo, hi = t.bounds
+    control = "number"
+    points: list[int] = []
+    if t.value_type == "yes_no":
+        control = "yes_no"
+    elif (
+        t.value_type in ("scale", "count")
+        and lo is not None
+        and hi is not None
+        and lo.is_integer()
+        and hi.is_integer()
+        and 0 < hi - lo <= 10
+    ):
+        control = "scale"
+        points = list(range(int(lo), int(hi) + 1))
+    return {
+        "id": t.id,
+        "field": f"t:{t.id}",
+        "name": t.name,
+        "unit": t.unit,
+        "control": control,
+        "points": points,
+        "low": f"{lo:g}" if lo is not None else "",
+        "high": f"{hi:g}" if hi is not None else "",
+        **_direction(t.higher_is_worse),
+    }
+
+
+def today_data(
+    j: Journal, shown: date | None = None, *, same_as_yesterday: bool = False
+) -> dict[str, Any]:
+    """The check-in form's choices and the entries of ``shown`` (default today). With
+    ``same_as_yesterday`` the form starts from yesterday's last check-in (scores, sites) and
+    yesterday's doses, so an unchanged day is one tap to fill and one to save."""
     v = j.vocabulary
     now = _now(j)
     day = now.date()
     entries = sorted(j.day(shown or day), key=lambda e: e.at)
+    trackables = j.trackables()
+    names = {t.id: t.name for t in trackables}
+    yesterday = _last_checkin(j, day - timedelta(days=1))
+    start = yesterday if same_as_yesterday and yesterday is not None else None
+    offered = _offered(j, day)
+    if same_as_yesterday:
+        taken_yesterday = {
+            e.substance
+            for e in j.day(day - timedelta(days=1))
+            if isinstance(e, Intake) and e.status != "skipped"
+        }
+        for d in offered:
+            d["checked"] = d["substance"] in taken_yesterday and not d["done_today"]
     return {
         "title": "Today",
         "date": day.isoformat(),
         "shown": (shown or day).isoformat(),
         "previous": ((shown or day) - timedelta(days=1)).isoformat(),
         "next": ((shown or day) + timedelta(days=1)).isoformat() if (shown or day) < day else None,
+        "idempotency_key": uuid.uuid4().hex,
+        "has_yesterday": yesterday is not None,
+        "same_as_yesterday": start is not None,
         "scales": [
             {
                 "id": s,
                 "name": v.name_of("symptom", s),
-                "low": v.symptoms[s].anchors.get(0, ""),
-                "high": v.symptoms[s].anchors.get(10, ""),
+                "low": v.symptoms[s].anchors.get(0, "")
+                or ("worst" if not v.symptoms[s].higher_is_worse else "none"),
+                "high": v.symptoms[s].anchors.get(10, "")
+                or ("best" if not v.symptoms[s].higher_is_worse else "worst"),
+                "value": None if start is None else start.scores.get(s),
+                **_direction(v.symptoms[s].higher_is_worse),
             }
             for s in CHECKIN
         ],
+        "trackables": [_trackable_field(t) for t in trackables],
         "sites": [{"id": s, "label": bodymap.LABELS[s]} for s in bodymap.ORDER],
-        "offered": _offered(j, day),
+        "checked_sites": [] if start is None else list(start.pain_sites),
+        "offered": offered,
         "foods": sorted(
             ({"id": f, "name": v.name_of("food", f)} for f in v.ids("food")),
             key=lambda f: f["name"],
@@ -88,7 +174,7 @@ def today_data(j: Journal, shown: date | None = None) -> dict[str, Any]:
                 "id": e.id,
                 "kind": e.kind,
                 "time": e.at.strftime("%H:%M"),
-                "text": j.describe(e),
+                "text": describe(j, e, names),
             }
             for e in entries
         ],
@@ -101,7 +187,8 @@ def today(ctx: Annotated[Context, Depends(person)]) -> Response:
     raw = ctx.request.query_params.get("day")
     latest = _now(ctx.journal).date() + timedelta(days=366)
     shown = forms.day(raw, "day", latest) if raw else None
-    data = today_data(ctx.journal, shown)
+    same = ctx.request.query_params.get("same") == "yesterday"
+    data = today_data(ctx.journal, shown, same_as_yesterday=same)
     data["welcome"] = ctx.request.query_params.get("welcome") == "1"
     data["saved"] = ctx.request.query_params.get("saved")
     figures = {"front": bodymap.regions("front"), "back": bodymap.regions("back")}
@@ -148,6 +235,14 @@ def checkin_entries(j: Journal, form: Any, at: datetime) -> list[EntryBase]:
     note = str(form.get("note") or "").strip()
     if scores or sites:
         made.append(SymptomCheckin(at=at, scores=scores, pain_sites=tuple(sites)))
+    for t in j.trackables():
+        value = _score(form, f"t:{t.id}")
+        if value is not None:
+            try:
+                t.check(value)
+            except ValueError as exc:
+                raise InvalidInput(t.name, str(exc)) from None
+            made.append(CustomValue(at=at, trackable=t.id, value=value))
     for key in form.getlist("dose"):
         made.extend(_intake(form, str(key), at))
     foods = [f for f in form.getlist("foods") if f]
@@ -166,6 +261,19 @@ def checkin_entries(j: Journal, form: Any, at: datetime) -> list[EntryBase]:
     return made
 
 
+#: What a check-in's idempotency key may look like (the page makes a random hex one).
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+
+
+def with_idempotency_key(made: list[EntryBase], key: str) -> list[EntryBase]:
+    """The entries marked with the check-in's key, so sending the same check-in twice (a double
+    tap, a retry after a dropped connection, the offline queue) stores it once: the journal
+    skips entries whose ``(source, source_key)`` it already holds."""
+    if not IDEMPOTENCY_KEY.match(key):
+        raise InvalidInput("idempotency_key", "reload the page and save the check-in again")
+    return [e.model_copy(update={"source_key": f"checkin:{key}:{i}"}) for i, e in enumerate(made)]
+
+
 @router.post("/today", include_in_schema=False, dependencies=[Depends(check_csrf)])
 @router.post(
     "/api/today",
@@ -177,10 +285,13 @@ async def save_checkin(request: Request, ctx: Annotated[Context, Depends(person)
     j = ctx.journal
     form = await forms.fields(request)
     made = checkin_entries(j, form, _now(j))
-    j.add_many(made)
+    key = str(form.get("idempotency_key") or "")
+    if key:
+        made = with_idempotency_key(made, key)
+    added = j.add_many(made)
     if request.url.path.startswith("/api/"):
-        return render(ctx, "", {"saved": [e.id for e in made]})
-    return redirect(f"/today?saved={len(made)}")
+        return render(ctx, "", {"saved": [e.id for e in made] if added else [], "added": added})
+    return redirect(f"/today?saved={added}" if added or not key else "/today?saved=already")
 
 
 @router.get("/entries/{entry_id}", include_in_schema=False)
@@ -191,7 +302,7 @@ def entry_page(entry_id: str, ctx: Annotated[Context, Depends(person)]) -> Respo
     data: dict[str, Any] = {
         "title": "Edit entry",
         "entry": e.model_dump(mode="json"),
-        "text": j.describe(e),
+        "text": describe(j, e, {t.id: t.name for t in j.trackables()}),
         "local_time": e.at.strftime("%Y-%m-%dT%H:%M"),
     }
     if isinstance(e, SymptomCheckin):

@@ -19,6 +19,79 @@
     });
     box.addEventListener("change", sync);
     sync();
+    // With the figures working, the checklist (the same 19 places) folds away; without
+    // JavaScript it stays open as the only control.
+    box.querySelectorAll("details.sitelist").forEach(function (d) { d.open = false; });
+  });
+
+  // Check-in scales: tapping the chosen number again clears it (radios cannot be unticked
+  // otherwise), so "leave out what you do not want to rate" stays possible after a slip.
+  document.querySelectorAll(".seg-row").forEach(function (row) {
+    var was = null;
+    row.addEventListener("pointerdown", function (ev) {
+      var label = ev.target.closest("label");
+      var input = label && document.getElementById(label.htmlFor);
+      was = input && input.checked ? input : null;
+    });
+    row.addEventListener("click", function (ev) {
+      var label = ev.target.closest("label");
+      if (label && was && was.id === label.htmlFor) { ev.preventDefault(); was.checked = false; was = null; }
+    });
+  });
+
+  // Offline check-in: a check-in saved without a connection waits on this device (with its
+  // idempotency key) and is sent when the connection returns; the server stores it once even
+  // if it arrives twice. The person sees that it is waiting.
+  var OUTBOX = "flarewise-outbox";
+  function outbox() { try { return JSON.parse(localStorage.getItem(OUTBOX) || "[]"); } catch (e) { return []; } }
+  function showOutbox(text) {
+    var box = document.getElementById("outbox");
+    if (!box) { return; }
+    var waiting = mine().length;
+    box.hidden = !text && !waiting;
+    box.textContent = text || (waiting ? waiting + " check-in" + (waiting > 1 ? "s" : "") + " saved on this device, waiting to be sent." : "");
+  }
+  var checkin = document.getElementById("checkin");
+  var handle = checkin ? checkin.dataset.handle : "";
+  function mine() { return outbox().filter(function (q) { return q.handle === handle; }); }
+  function flush() {
+    // only this person's waiting check-ins: on a shared device, never into another journal
+    var queue = mine();
+    if (!queue.length || !navigator.onLine) { showOutbox(); return; }
+    var item = queue[0];
+    fetch("/today", {
+      method: "POST", credentials: "same-origin", redirect: "follow",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(item.fields).toString()
+    }).then(function (r) {
+      if (!r.ok) { throw new Error(String(r.status)); }
+      localStorage.setItem(OUTBOX, JSON.stringify(outbox().filter(function (q) { return q.key !== item.key; })));
+      if (mine().length) { flush(); } else { showOutbox("Your waiting check-in was sent."); }
+    }).catch(function () { showOutbox(); });
+  }
+  if (checkin) {
+    checkin.addEventListener("submit", function (ev) {
+      if (navigator.onLine) { return; }
+      ev.preventDefault();
+      var fields = Array.from(new FormData(checkin).entries());
+      var key = checkin.elements.idempotency_key.value;
+      var queue = outbox().filter(function (q) { return q.key !== key; });
+      queue.push({ key: key, handle: handle, fields: fields, at: new Date().toISOString() });
+      localStorage.setItem(OUTBOX, JSON.stringify(queue));
+      showOutbox();
+    });
+    window.addEventListener("online", flush);
+    flush();
+  }
+
+  // Installable and opens offline: the service worker (served from /sw.js).
+  if ("serviceWorker" in navigator && document.querySelector('nav[aria-label="Main"]')) {
+    navigator.serviceWorker.register("/sw.js").catch(function () { /* the app works without it */ });
+  }
+
+  // Signing out forgets the cached Today page (the service worker's copy).
+  document.querySelectorAll('form[action="/signout"]').forEach(function (f) {
+    f.addEventListener("submit", function () { if (window.caches) { caches.delete("flarewise-v1"); } });
   });
 
   // Medicines: the per-unit strength field only matters for tablets, capsules, drops, scoops.
@@ -36,11 +109,29 @@
   });
 
   // Charts: Vega-Lite specs built on the server, drawn here without eval (CSP-safe).
+  // In dark mode the charts follow: light text and lines on a transparent background, the
+  // same meanings (the trend colour stays the "good" blue-green, lightened).
+  var dark = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
+  var ink = "#e8e6e3", faint = "#3a3f45";
+  var darkConfig = {
+    background: null,
+    axis: { labelColor: ink, titleColor: ink, domainColor: "#8a8f96", tickColor: "#8a8f96", gridColor: faint },
+    legend: { labelColor: ink, titleColor: ink },
+    title: { color: ink }, header: { labelColor: ink, titleColor: ink },
+    text: { color: ink }, line: { color: "#5fc4c8" }, area: { color: "#5fc4c8" }, point: { color: ink }
+  };
+  function restyle(spec) {
+    // marks that name their colour keep it, except the trend's, which lightens in the dark
+    var text = JSON.stringify(spec).split('"#1d6f72"').join('"#5fc4c8"').split('"#6b6b6b"').join('"#b4b0aa"')
+      .split('"#0b5cad"').join('"#7db4f0"').split('"#555"').join('"#c9c9c9"').split('"#fff"').join('"#15171a"');
+    return JSON.parse(text);
+  }
   if (window.vegaEmbed) {
     document.querySelectorAll(".chart[data-spec-id]").forEach(function (div) {
       var spec = JSON.parse(document.getElementById(div.dataset.specId).textContent);
+      if (dark) { spec = restyle(spec); }
       window.vegaEmbed(div, spec, {
-        actions: false, renderer: "svg", defaultStyle: false,
+        actions: false, renderer: "svg", defaultStyle: false, config: dark ? darkConfig : {},
         ast: true, expr: window.vegaInterpreter.expressionInterpreter
       }).catch(function (err) { div.textContent = "The chart could not be drawn (" + err + "); the tables below hold the same data."; });
     });
