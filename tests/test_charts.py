@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from flarewise.web import charts
+from flarewise.reports import charts
 
 
 def _font_sizes(spec: Any) -> list[float]:
