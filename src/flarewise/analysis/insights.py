@@ -387,7 +387,8 @@ def insights(
     if days < MIN_SCREEN_DAYS or completeness < MIN_COMPLETENESS:
         status = "not enough data"
         messages.append(
-            f"After {days} days ({completeness:.0%} with entries) we cannot screen for triggers "
+            f"After {days} day{'' if days == 1 else 's'} ({completeness:.0%} with entries) "
+            "we cannot screen for triggers "
             f"yet: it needs {MIN_SCREEN_DAYS} days with at least {MIN_COMPLETENESS:.0%} filled in. "
             "Nothing here is a confirmed trigger yet."
         )
