@@ -11,35 +11,30 @@ transaction: a refused record leaves the journal exactly as it was.
 from __future__ import annotations
 
 import errno
-import json
 import math
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 from zoneinfo import ZoneInfo
 
-import pydantic
-
-from flarewise.domain import json_text
 from flarewise.domain.backup import Backup, StoredEntry
-from flarewise.domain.base import translate
 from flarewise.domain.entries import Assessment, EntryBase, Intake, LabResult
 from flarewise.domain.experiments import Challenge, DoseLevel, Protocol
-from flarewise.domain.profile import POPULATIONS, Profile
+from flarewise.domain.profile import Profile
 from flarewise.domain.regimens import DoseStep, Regimen
 from flarewise.domain.summaries import DaySummary
 from flarewise.domain.trackables import Trackable
 from flarewise.errors import (
-    BackupError,
     Conflict,
     FlarewiseError,
     InvalidInput,
     NotFound,
     StorageError,
 )
+from flarewise.journal import backup, visits
+from flarewise.journal.backup import read_backup as read_backup  # public: re-exported
 from flarewise.knowledge import (
     Vocabulary,
     check_entry,
@@ -424,98 +419,28 @@ class Journal:
         resolved = planning.resolve_items(self.vocabulary, items)
         return planning.check_safety(self.plan_context(on), resolved, self.vocabulary)
 
-    # -- visit report -----------------------------------------------------------------------
+    # -- visit report (journal/visits.py) ------------------------------------------------------
 
     def visit_questions(self) -> str | None:
         """The person's note of questions for their next visit (page 1 of the report)."""
-        return self.profile().visit_questions
+        return visits.visit_questions(self)
 
     def set_visit_questions(self, text: str | None) -> str | None:
         """Keep (or, with None or blank text, clear) the questions for the next visit."""
-        cleaned = (text or "").strip() or None
-        if cleaned is not None and len(cleaned) > 2000:
-            raise InvalidInput(
-                "questions", f"keep the questions under 2000 characters (this is {len(cleaned)})"
-            )
-        self.update_profile(visit_questions=cleaned)
-        return cleaned
+        return visits.set_visit_questions(self, text)
 
     def options_to_discuss(self) -> tuple[str, ...]:
-        """The plan options (intervention ids) marked to discuss at the next visit, in the
-        order they were marked."""
-        return self.profile().to_discuss
+        """The plan options marked to discuss at the next visit, in the order marked."""
+        return visits.options_to_discuss(self)
 
     def mark_to_discuss(self, intervention: str, discuss: bool = True) -> tuple[str, ...]:
-        """Mark (or, with ``discuss=False``, unmark) a plan option to discuss at the next
-        visit. Any option of the knowledge base may be marked: the report says plainly when
-        one is no longer offered, rather than the mark silently vanishing."""
-        item = intervention.strip()
-        if item not in self.vocabulary.interventions:
-            raise InvalidInput(
-                "option",
-                f"{intervention!r} is not a plan option; use the id shown by `flarewise plan`"
-                " (for example magnesium)",
-            )
-        marked = tuple(i for i in self.options_to_discuss() if i != item)
-        if discuss:
-            marked = (*marked, item)
-        self.update_profile(to_discuss=marked)
-        return marked
+        """Mark (or, with ``discuss=False``, unmark) a plan option to discuss at the next visit."""
+        return visits.mark_to_discuss(self, intervention, discuss)
 
     def visit_report(self, start: date | None = None, end: date | None = None) -> VisitReport:
         """The visit report for ``start`` .. ``end`` (default: the 90 days up to the last
         entry). Refuses a reversed period or one wholly outside the journal."""
-        from flarewise import plan as planning  # imported on use: start-up stays light
-        from flarewise import reports
-
-        first, last = self.date_span()
-        end = end or last or self.today()
-        start = start or end - timedelta(days=reports.DEFAULT_DAYS - 1)
-        reports.check_period(start, end, first, last, self.today())
-        experiments: list[tuple[Protocol, trials.ExperimentResult | None]] = []
-        for p in self.experiments():
-            if p.status == "planned" or p.start > end:
-                continue
-            try:
-                experiments.append((p, self.analyze_experiment(p.id, today=end)))
-            except FlarewiseError:
-                experiments.append((p, None))
-        trigger_start = max(start, end - timedelta(days=reports.TRIGGER_DAYS - 1))
-        triggers = self.insights(trigger_start, end).triggers if last is not None else ()
-        profile = self.profile()
-        ctx = self.plan_context(end)
-        return reports.assemble(
-            reports.ReportInputs(
-                person=profile.display_name or self.handle,
-                profile=profile,
-                start=start,
-                end=end,
-                made_on=self.today(),
-                days=self.daily_summaries(start, end),
-                regimens=self.regimens(),
-                assessments=self.assessments(),
-                labs=self.interpret_labs(),
-                plan=planning.build_plan(ctx, self.vocabulary),
-                medicine_warnings=self._medicine_warnings(ctx, end),
-                experiments=experiments,
-                triggers=tuple(triggers)[: reports.TRIGGERS_SHOWN],
-                questions=profile.visit_questions,
-                to_discuss=profile.to_discuss,
-            ),
-            self.vocabulary,
-        )
-
-    def _medicine_warnings(self, ctx: planning.PlanContext, on: date) -> list[planning.Warning]:
-        """Warnings among the medicines in force on ``on``: each is checked as if proposed
-        against all the others (the plan's own check of current medicines looks only at each
-        medicine's dose and the person's labs and conditions, not at pairs of them)."""
-        from flarewise import plan as planning  # imported on use: start-up stays light
-
-        found: list[planning.Warning] = []
-        for r in self.regimens(active_on=on):
-            items = planning.resolve_items(self.vocabulary, [{"item": r.substance}])
-            found.extend(planning.check_safety(ctx, items, self.vocabulary).warnings)
-        return found
+        return visits.visit_report(self, start, end)
 
     # -- experiments --------------------------------------------------------------------------
 
@@ -1160,122 +1085,31 @@ class Journal:
         with self.db.begin() as conn:
             self._repo.delete_trackable(conn, trackable_id)
 
-    # -- backup -----------------------------------------------------------------------------
+    # -- backup, export and restore (journal/backup.py) ------------------------------------
 
     def export_backup(self) -> Backup:
         """Everything of this person as one versioned document (see domain/backup.py)."""
-        with self.db.begin() as conn:
-            stored = list(self._repo.iter_stored(conn, self._repo.select_entries()))
-            regimens = self._repo.list_regimens(conn)
-            profile = Profile.model_validate(self._repo.get_profile(conn))
-            trackables = [Trackable.model_validate(d) for d in self._repo.list_trackables(conn)]
-            protocols = self._repo.list_experiments(conn)
-        return Backup.model_construct(
-            format="flarewise-journal",
-            version=1,
-            exported_at=datetime.now(UTC),
-            person=self.handle,
-            profile=profile,
-            trackables=tuple(trackables),
-            regimens=tuple(regimens),
-            entries=tuple(stored),
-            experiments=tuple(protocols),
-        )
+        return backup.export_backup(self)
 
     def export_json(self, path: str | os.PathLike[str]) -> int:
         """Write the backup to ``path`` atomically; returns the number of entries written."""
-        backup = self.export_backup()
-        _write_atomically(path, lambda fh: fh.write(backup.model_dump_json(indent=1)))
-        return len(backup.entries)
+        return backup.export_json(self, path)
 
     def export_csv(self, path: str | os.PathLike[str]) -> int:
         """Tidy CSV, one row per entry (see exporters/tidy_csv.py); returns the row count."""
-        from flarewise import exporters  # imported on use: start-up stays light
-
-        query = self._repo.select_entries()
-        rows = 0
-
-        def write(fh: Any) -> None:
-            nonlocal rows
-            with self.db.begin() as conn:
-                rows = exporters.write_tidy_csv(self._repo.iter_entries(conn, query), fh)
-
-        _write_atomically(path, write)
-        return rows
+        return backup.export_csv(self, path)
 
     def export_fhir(self, path: str | os.PathLike[str]) -> int:
-        """A FHIR R4 document Bundle of the journal (labs, measurements, check-ins whole with
-        their body maps, assessments, intakes, medicines with their dose steps, conditions,
-        and the diary's meals, notes, sleep, activity, events and custom values) with a
-        Composition and the Patient (exporters/fhir_document.py); returns the number of
-        resources. Importing it gives back the same entries."""
-        from flarewise import exporters  # imported on use: start-up stays light
-
-        backup = self.export_backup()
-        v = self.vocabulary
-        names = {
-            **{k: d.name for k, d in v.substances.items()},
-            **{k: d.name for k, d in v.conditions.items()},
-            **{k: d.name for k, d in v.analytes.items()},
-        }
-        profile = backup.profile
-        bundle = exporters.fhir_document(
-            (s.entry for s in backup.entries),
-            backup.regimens,
-            profile.conditions,
-            names,
-            person=exporters.Person(
-                self.handle, profile.display_name, profile.birth_year, profile.sex
-            ),
-            timestamp=backup.exported_at.isoformat(),
-            populations={n: getattr(profile, n) for n in POPULATIONS},
-            trackables={t.id: t for t in backup.trackables},
-        )
-        _write_atomically(path, lambda fh: fh.write(json.dumps(bundle, indent=1)))
-        return len(bundle["entry"])
+        """A FHIR R4 document Bundle of the journal (exporters/fhir_document.py); importing it
+        gives back the same entries. Returns the number of resources."""
+        return backup.export_fhir(self, path)
 
     def restore(
-        self, backup: Backup, *, replace: bool = False, progress: Progress | None = None
+        self, data: Backup, *, replace: bool = False, progress: Progress | None = None
     ) -> int:
-        """Load a backup into this journal in one transaction.
-
-        Refuses a journal that already holds data unless ``replace`` (then the old content is
-        removed in the same transaction, so a failed restore leaves it untouched).
-        """
-        trackables = {t.id: t for t in backup.trackables}
-        check_profile(self.vocabulary, backup.profile)
-        for regimen in backup.regimens:
-            check_regimen(self.vocabulary, regimen)
-        prepared: list[tuple[StoredEntry, Sequence[Measure]]] = []
-        for i, stored in enumerate(backup.entries):
-            entry, measures = self._prepare(
-                stored.entry, trackables, allow_unknown_analytes=True, field=f"entries[{i}].entry"
-            )
-            prepared.append((stored.model_copy(update={"entry": entry}), measures))
-        ids = [s.entry.id for s, _ in prepared]
-        if len(set(ids)) != len(ids):
-            raise BackupError("the backup lists the same entry id twice; it was not restored")
-        with self.db.begin() as conn:
-            has_data = self._repo.count_entries(conn) > 0 or self._repo.list_regimens(conn)
-            if has_data and not replace:
-                raise Conflict(
-                    f"the journal {self.handle!r} already holds data; restore into an empty "
-                    "journal, or pass --replace to overwrite it"
-                )
-            self._repo.wipe(conn)
-            self._repo.put_profile(conn, backup.profile.model_dump(mode="json", exclude_none=True))
-            for t in backup.trackables:
-                self._repo.put_trackable(conn, t.id, t.model_dump(mode="json"))
-            for r in backup.regimens:
-                self._repo.put_regimen(conn, r)
-            for x in backup.experiments:
-                self._repo.put_experiment(conn, x)
-            step = 5000
-            for start in range(0, len(prepared), step):
-                self._repo.insert_stored(conn, prepared[start : start + step])
-                if progress is not None:
-                    progress(min(start + step, len(prepared)))
-        return len(prepared)
+        """Load a backup into this journal in one transaction; refuses a journal that already
+        holds data unless ``replace`` (a failed restore leaves it untouched)."""
+        return backup.restore(self, data, replace=replace, progress=progress)
 
     def write_demo(
         self,
@@ -1319,80 +1153,8 @@ class Journal:
         replace: bool = False,
         progress: Progress | None = None,
     ) -> int:
-        """Restore a backup file, reading it piece by piece: memory stays bounded by one
-        batch of entries whatever the file's size (see benchmarks/restore_memory.py). Every
-        entry is checked as in :meth:`restore`, in the one transaction that writes them, so a
-        bad entry anywhere leaves the journal as it was."""
-        from flarewise.exporters import backup_stream  # imported on use: start-up stays light
-
-        name = str(path)
-        head, _ = backup_stream.read_head(path, name)
-        _check_backup_head(name, head)
-        try:
-            meta = Backup.model_validate({**head, "entries": []})
-        except pydantic.ValidationError as exc:
-            raise BackupError(f"{translate(exc, where=name)}. Nothing was restored.") from None
-        trackables = {t.id: t for t in meta.trackables}
-        check_profile(self.vocabulary, meta.profile)
-        for regimen in meta.regimens:
-            check_regimen(self.vocabulary, regimen)
-        step = 2000
-        done = 0
-        writing = False
-        try:
-            with self.db.begin() as conn:
-                has_data = self._repo.count_entries(conn) > 0 or self._repo.list_regimens(conn)
-                if has_data and not replace:
-                    raise Conflict(
-                        f"the journal {self.handle!r} already holds data; restore into an "
-                        "empty journal, or pass --replace to overwrite it"
-                    )
-                self._repo.wipe(conn)
-                self._repo.put_profile(
-                    conn, meta.profile.model_dump(mode="json", exclude_none=True)
-                )
-                for t in meta.trackables:
-                    self._repo.put_trackable(conn, t.id, t.model_dump(mode="json"))
-                for r in meta.regimens:
-                    self._repo.put_regimen(conn, r)
-                for x in meta.experiments:
-                    self._repo.put_experiment(conn, x)
-                writing = True
-                batch: list[tuple[StoredEntry, Sequence[Measure]]] = []
-                with self.db.low_memory(conn):
-                    for i, raw in enumerate(backup_stream.iter_entries(path, name)):
-                        batch.append(self._restored_entry(raw, i, name, trackables))
-                        if len(batch) >= step:
-                            self._repo.insert_stored(conn, batch)
-                            done += len(batch)
-                            batch = []
-                            if progress is not None:
-                                progress(done)
-                    self._repo.insert_stored(conn, batch)
-                    done += len(batch)
-                    if progress is not None and batch:
-                        progress(done)
-        except Conflict:
-            if not writing:
-                raise
-            raise BackupError(
-                f"{name}: the backup lists the same entry twice; it was not restored"
-            ) from None
-        return done
-
-    def _restored_entry(
-        self, raw: Any, i: int, name: str, trackables: dict[str, Trackable]
-    ) -> tuple[StoredEntry, Sequence[Measure]]:
-        """One backup entry, validated and checked as :meth:`restore` checks it."""
-        try:
-            stored = StoredEntry.model_validate(raw)
-        except pydantic.ValidationError as exc:
-            err = translate(exc, where=name, prefix=f"entries[{i}]")
-            raise BackupError(f"{err}. Nothing was restored.") from None
-        entry, measures = self._prepare(
-            stored.entry, trackables, allow_unknown_analytes=True, field=f"entries[{i}].entry"
-        )
-        return stored.model_copy(update={"entry": entry}), measures
+        """Restore a backup file, reading it piece by piece (bounded memory), all or nothing."""
+        return backup.restore_json(self, path, replace=replace, progress=progress)
 
 
 def _disk_full(exc: BaseException) -> bool:
@@ -1410,64 +1172,6 @@ def _disk_full(exc: BaseException) -> bool:
             return True
         seen = seen.__cause__ or seen.__context__
     return False
-
-
-def _write_atomically(path: str | os.PathLike[str], write: Callable[[Any], object]) -> None:
-    """Write a UTF-8 text file through ``write(fh)`` so that ``path`` is either the old file or
-    the complete new one, never half-written."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".flarewise-export-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            write(fh)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _check_backup_head(name: str, data: dict[str, Any]) -> None:
-    if data.get("format") != "flarewise-journal":
-        raise BackupError(f'{name}: not a flarewise backup (no "format": "flarewise-journal")')
-    if data.get("version") != 1:
-        raise BackupError(
-            f"{name}: backup version {data.get('version')!r} is not supported by this flarewise "
-            "(it reads version 1)"
-        )
-
-
-def read_backup(path: str | os.PathLike[str]) -> Backup:
-    """Parse and validate a backup file; errors name the file, the line or the field."""
-    name = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise BackupError(f"{name}: cannot read the file ({exc.strerror})") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise BackupError(
-            f"{name}: not a flarewise backup (byte {exc.start} is not UTF-8 text)"
-        ) from None
-    try:
-        data = json_text.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BackupError(
-            f"{name}: line {exc.lineno} column {exc.colno}: not valid JSON ({exc.msg})"
-        ) from None
-    except json_text.JsonTooComplex as exc:
-        raise BackupError(
-            f"{name}: not a flarewise backup ({exc}). Nothing was restored."
-        ) from None
-    if not isinstance(data, dict):
-        raise BackupError(f'{name}: not a flarewise backup (no "format": "flarewise-journal")')
-    _check_backup_head(name, data)
-    try:
-        return Backup.model_validate(data)
-    except pydantic.ValidationError as exc:
-        err = translate(exc, where=name)
-        raise BackupError(f"{err}. Nothing was restored.") from None
 
 
 def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
