@@ -11,7 +11,6 @@ transaction: a refused record leaves the journal exactly as it was.
 from __future__ import annotations
 
 import errno
-import math
 import os
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -21,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from flarewise.domain.backup import Backup, StoredEntry
 from flarewise.domain.entries import Assessment, EntryBase, Intake, LabResult
-from flarewise.domain.experiments import Challenge, DoseLevel, Protocol
+from flarewise.domain.experiments import DoseLevel, Protocol
 from flarewise.domain.profile import Profile
 from flarewise.domain.regimens import DoseStep, Regimen
 from flarewise.domain.summaries import DaySummary
@@ -34,7 +33,9 @@ from flarewise.errors import (
     StorageError,
 )
 from flarewise.journal import backup, visits
+from flarewise.journal import design as trial_design
 from flarewise.journal.backup import read_backup as read_backup  # public: re-exported
+from flarewise.journal.lazy import trials_module as _trials
 from flarewise.knowledge import (
     Vocabulary,
     check_entry,
@@ -49,8 +50,6 @@ from flarewise.storage.repository import gc_paused
 from flarewise.storage.rows import Measure
 
 if TYPE_CHECKING:
-    from types import ModuleType
-
     from sqlalchemy.engine import Connection
 
     from flarewise import experiments as trials
@@ -62,14 +61,6 @@ if TYPE_CHECKING:
     from flarewise.importers.archive import ArchiveBudget
     from flarewise.knowledge.vocabulary import VocabKind
     from flarewise.reports import VisitReport
-
-
-def _trials() -> ModuleType:
-    """The experiments package, imported on first use: it brings numpy and scipy, which a
-    command that only logs or imports should not pay for (about a second and 60 MB)."""
-    import flarewise.experiments
-
-    return flarewise.experiments
 
 
 def build_grid(*args: Any, **kwargs: Any) -> DailyGrid:
@@ -474,162 +465,30 @@ class Journal:
         is refused with the reason, unless ``without_baseline``: then it plans the fewest
         blocks that can answer (6) after a 14-day run-in that collects the baseline, and the
         protocol says so (a newcomer can start at once, knowing the trial may be too small)."""
-        import secrets
-
-        vocab = self.vocabulary
-        outcome_id = vocab.resolve("symptom", outcome, "outcome")
-        try:
-            iid = vocab.resolve("intervention", intervention, "intervention")
-            substance = vocab.interventions[iid].substance
-        except InvalidInput:
-            substance, _ = vocab.resolve_substance(intervention, "intervention")
-            iid = substance
-        start = start or self.today()
-        advice = None
-        run_in = 0
-        order: tuple[str, ...] = ()
-        if design == "randomised_blocks":
-            if blocks is None:
-                base = self._grid(
-                    start - timedelta(days=60), start - timedelta(days=1), [f"symptom:{outcome_id}"]
-                )
-                shown, source = self._shown_adherence(start)
-                try:
-                    advice = _trials().advise(
-                        base.values[:, 0],
-                        meaningful_change,
-                        period_days,
-                        washout_days,
-                        adherence=shown,
-                        adherence_source=source,
-                    )
-                    blocks = advice.blocks
-                    why = f"{why}. {advice.assumptions}" if why else advice.assumptions
-                except InvalidInput as exc:
-                    if not without_baseline:
-                        raise
-                    blocks, run_in = 6, 14
-                    note = (
-                        f"Sized without your baseline ({exc.reason}): 6 blocks, the fewest "
-                        "that can give an answer, after a 14-day run-in that collects it. This "
-                        "may be too few to detect a small change."
-                    )
-                    why = f"{why}. {note}" if why else note
-            if blocks < _trials().design.MIN_BLOCKS_RANDOMISATION:
-                raise InvalidInput(
-                    "blocks",
-                    f"{blocks} blocks cannot answer: a randomisation test "
-                    "needs at least 6 AB/BA pairs (its smallest p is 2/2^k)",
-                )
-            seed = seed if seed is not None else secrets.randbelow(2**31)
-            order = _trials().random_order(blocks, seed)
-        baseline_days = 14
-        if design in ("ab", "titration"):
-            # the comparison needs 14 scored days before and 14 after (analysis-methods.md
-            # 4.2): plan enough calendar days for that at the share of days this person scores
-            base = self._grid(
-                start - timedelta(days=60), start - timedelta(days=1), [f"symptom:{outcome_id}"]
-            )
-            missing = _trials().design.missing_share(base.values[:, 0])
-            missing = 0.2 if missing >= 1.0 else missing  # no baseline yet: a realistic share
-            needed = math.ceil(14 / max(1.0 - missing, 0.3))
-            baseline_days = max(14, needed)
-            if design == "ab":
-                period_days = max(period_days, needed + washout_days)
-        foods = tuple(Challenge(food=self._challenge_food(f)) for f in challenges)
-        protocol = Protocol(
-            title=f"{vocab.name_of('intervention', iid) if iid in vocab.interventions else iid} "
-            f"and {vocab.name_of('symptom', outcome_id).lower()}",
-            why=why,
+        return trial_design.design_experiment(
+            self,
+            intervention,
+            outcome,
             design=design,
-            intervention=iid,
-            substance=substance,
-            outcome=outcome_id,
-            lower_is_better=vocab.symptoms[outcome_id].higher_is_worse,
-            meaningful_change=meaningful_change,
             start=start,
-            run_in_days=run_in,
-            baseline_days=baseline_days,
             period_days=period_days,
-            washout_days=washout_days if design != "reintroduction" else 0,
-            order=order,
-            seed=seed,
+            washout_days=washout_days,
+            meaningful_change=meaningful_change,
+            blocks=blocks,
             dose=dose,
-            titration=tuple(titration),
-            challenges=foods,
-            eliminated=tuple(eliminated),
-            meaningful_basis="percent" if meaningful_percent else "points",
-            meaningful_percent=meaningful_percent or 30.0,
+            titration=titration,
+            challenges=challenges,
+            eliminated=eliminated,
+            why=why,
+            seed=seed,
+            meaningful_percent=meaningful_percent,
             timing=timing,
-            concurrent=tuple(r.substance for r in self.regimens(active_on=start)),
+            without_baseline=without_baseline,
         )
-        return protocol, advice
-
-    def _shown_adherence(self, before: date) -> tuple[float | None, str | None]:
-        """The share of planned doses this person has actually logged, for sizing a trial:
-        from their earlier experiments, else from daily regimens they log intakes for (last 60
-        days). None when the diary shows neither (the design then assumes a realistic rate)."""
-        taken = planned = 0
-        for q in self.experiments():
-            if q.status == "planned" or q.substance is None or q.start >= before:
-                continue
-            done = _trials().executed_schedule(q, before - timedelta(days=1))
-            if not done:
-                continue
-            grid = self._grid(q.start, done[-1].day, [f"intake:{q.substance}"])
-            adh = _trials().analyze.adherence(done, grid, f"intake:{q.substance}")
-            if adh is not None:
-                taken += adh.taken_on_intervention_days
-                planned += adh.intervention_days
-        if planned >= 7:
-            return taken / planned, f"as logged in your earlier experiments, {taken} of {planned}"
-        since = before - timedelta(days=60)
-        regs = [r for r in self.regimens() if not r.as_needed and r.start < before]
-        if regs:
-            grid = self._grid(
-                since, before - timedelta(days=1), [f"intake:{r.substance}" for r in regs]
-            )
-            for r in regs:
-                col = grid.column(f"intake:{r.substance}")
-                if not (col > 0).any():
-                    continue  # intakes of it are never logged: no evidence either way
-                active = [i for i in range(grid.days) if r.active_on(grid.date_of(i))]
-                planned += len(active)
-                taken += int(sum(1 for i in active if col[i] > 0))
-        if planned >= 7:
-            return taken / planned, f"as logged for your daily medicines, {taken} of {planned} days"
-        return None, None
 
     def design_from_finding(self, finding: Any, start: date | None = None) -> tuple[Protocol, Any]:
         """ "Test this": turn a trigger finding into a designed (unsaved) experiment."""
-        proposal = finding.test_this
-        if proposal is None:
-            raise InvalidInput(
-                "finding",
-                f"{finding.exposure} cannot be changed at will, so it "
-                "cannot be tested by an experiment",
-            )
-        foods = [proposal["foods"]] if proposal.get("foods") else []
-        return self.design_experiment(
-            proposal["intervention"],
-            proposal["outcome"],
-            design=proposal["design"],
-            start=start,
-            challenges=foods,
-            why=f"Insight: {getattr(finding, 'exposure_name', '') or finding.exposure} and "
-            f"{getattr(finding, 'outcome_name', '') or finding.outcome} (lag {finding.lag} d, "
-            f"q {finding.q:.2g}; an association in your own data, not proof)",
-        )
-
-    def _challenge_food(self, name: str) -> str:
-        """A food id for a challenge; a food group stands for its first listed food (e.g.
-        gluten grains -> wheat bread), since one food is challenged at a time."""
-        vocab = self.vocabulary
-        try:
-            return vocab.resolve("food", name, "challenges")
-        except InvalidInput:
-            group = vocab.resolve("food_group", name, "challenges")
-            return next(f.id for f in vocab.foods.values() if group in f.groups)
+        return trial_design.design_from_finding(self, finding, start)
 
     def add_experiment(self, protocol: Protocol) -> Protocol:
         with self.db.begin() as conn:
