@@ -11,7 +11,7 @@ from flarewise.accounts import Accounts
 from flarewise.domain.profile import POPULATIONS, population_answer, population_prompt
 from flarewise.errors import InvalidInput
 from flarewise.web import forms
-from flarewise.web.app import (
+from flarewise.web.deps import (
     SESSION_COOKIE,
     Context,
     check_csrf,

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
-from flarewise.web.app import Context, context
+from flarewise.web.deps import Context, context
 
 router = APIRouter()
 METHODS = ("get", "post", "put", "patch", "delete")

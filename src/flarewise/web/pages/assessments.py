@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from flarewise.errors import InvalidInput
 from flarewise.journal import Journal
 from flarewise.web import bodymap, forms
-from flarewise.web.app import Context, check_csrf, person, redirect, render, wants_json
+from flarewise.web.deps import Context, check_csrf, person, redirect, render, wants_json
 from flarewise.web.schemas import SavedAssessment
 
 router = APIRouter()

@@ -25,7 +25,7 @@ from starlette.background import BackgroundTask
 from flarewise import importers
 from flarewise.errors import FlarewiseError, InvalidInput, NotFound
 from flarewise.journal import Journal
-from flarewise.web.app import Context, check_csrf, person, public_message, redirect, render
+from flarewise.web.deps import Context, check_csrf, person, public_message, redirect, render
 from flarewise.web.limits import too_large
 from flarewise.web.schemas import ImportJob, ImportStarted
 

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from flarewise.errors import InvalidInput, NotFound
 from flarewise.journal import Journal
 from flarewise.reports import charts
-from flarewise.web.app import Context, check_csrf, person, redirect, render
+from flarewise.web.deps import Context, check_csrf, person, redirect, render
 
 if TYPE_CHECKING:
     from flarewise.analysis.insights import Trigger

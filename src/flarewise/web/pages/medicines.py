@@ -17,7 +17,7 @@ from flarewise.domain.units import is_product_unit, known_units
 from flarewise.errors import InvalidInput
 from flarewise.journal import Journal
 from flarewise.web import forms
-from flarewise.web.app import Context, check_csrf, person, redirect, render, wants_json
+from flarewise.web.deps import Context, check_csrf, person, redirect, render, wants_json
 from flarewise.web.schemas import SavedRegimen
 
 router = APIRouter()

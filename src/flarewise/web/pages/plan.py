@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from flarewise.errors import InvalidInput
 from flarewise.knowledge.vocabulary import Vocabulary
 from flarewise.web import forms
-from flarewise.web.app import Context, check_csrf, person, redirect, render
+from flarewise.web.deps import Context, check_csrf, person, redirect, render
 
 router = APIRouter()
 

@@ -12,8 +12,8 @@ from fastapi.responses import Response
 from flarewise.journal import Journal
 from flarewise.reports import VisitReport, render
 from flarewise.web import forms
-from flarewise.web.app import Context, check_csrf, person, redirect
-from flarewise.web.app import render as render_page
+from flarewise.web.deps import Context, check_csrf, person, redirect
+from flarewise.web.deps import render as render_page
 
 router = APIRouter()
 

@@ -13,7 +13,7 @@ from flarewise.errors import InvalidInput
 from flarewise.journal import Journal
 from flarewise.reports import charts
 from flarewise.reports.words import unit_label
-from flarewise.web.app import Context, person, render
+from flarewise.web.deps import Context, person, render
 from flarewise.web.pages.today import CHECKIN
 
 router = APIRouter()

@@ -27,7 +27,7 @@ from flarewise.domain.trackables import Trackable
 from flarewise.errors import InvalidInput
 from flarewise.journal import Journal
 from flarewise.web import bodymap, forms
-from flarewise.web.app import Context, check_csrf, person, redirect, render
+from flarewise.web.deps import Context, check_csrf, person, redirect, render
 from flarewise.web.schemas import SavedEntries
 
 router = APIRouter()
