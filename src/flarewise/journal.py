@@ -371,7 +371,9 @@ class Journal:
         regimens = self.regimens()
         current, stopped = planning.agents_from_regimens(self.vocabulary, regimens, on)
         tried = {
-            r.substance: (r.start, r.stop) for r in regimens if r.stop is not None and r.stop < on
+            r.substance: (r.start, r.stop)
+            for r in regimens
+            if r.stop is not None and r.stop < on and r.unrecognised is None
         }
         results = [r for r in self.lab_results() if r.at.date() <= on]
         days = self.daily_summaries(on - timedelta(days=29), on)
@@ -397,6 +399,7 @@ class Journal:
             red_flags=tuple(labs.red_flags(results, profile, self.vocabulary)),
             symptoms={k: sum(v) / len(v) for k, v in sums.items()},
             tried=tried,
+            unrecognised=planning.unrecognised_names(regimens, on),
             psd=psd,
             fiqr=fiqr_total,
         )
