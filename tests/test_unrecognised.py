@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from flarewise.domain.regimens import UNRECOGNISED, DoseStep, Regimen
 from flarewise.plan.safety import check_safety
 
 from .conftest import corpus
+from .webkit import app_on, signed_up
 
 KALLIE = "Kallie862_Frami345_9a0d7938-4f49-43f6-8eea-b22e1bbe1b74.json"
 
@@ -85,3 +87,55 @@ def test_a_form_on_an_unrecognised_medicine_is_refused(journal: Journal) -> None
                 steps=(DoseStep(start=date(2026, 10, 1)),),
             )
         )
+
+
+def _statement(tmp_path: Path) -> Path:
+    """A FHIR MedicationStatement of a medicine the vocabulary does not know, taken since
+    October, so it is current in the plan."""
+    res = {
+        "resourceType": "MedicationStatement",
+        "id": "zorb",
+        "status": "active",
+        "subject": {"reference": "Patient/p"},
+        "medicationCodeableConcept": {"text": "Zorblatin 5 MG Oral Tablet"},
+        "effectivePeriod": {"start": "2026-10-01"},
+    }
+    path = tmp_path / "zorblatin.json"
+    path.write_text(json.dumps(res), "utf-8")
+    return path
+
+
+def test_cli_lists_plans_and_checks_an_unrecognised_medicine(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("import", str(_statement(tmp_path)))[0] == 0
+    code, out, _ = cli("regimen", "list")
+    assert code == 0
+    assert "Zorblatin 5 MG Oral Tablet (not recognised: interactions not checked)" in out
+    line = "Zorblatin 5 MG Oral Tablet is not recognised: its interactions are not checked"
+    code, out, _ = cli("plan", "--on", "2026-11-01")
+    assert code == 0 and line in out
+    code, out, _ = cli("plan", "--on", "2026-11-01", "--json")
+    assert code == 0 and line in [m["message"] for m in json.loads(out)["missing"]]
+    items = tmp_path / "items.json"
+    items.write_text(json.dumps([{"item": "magnesium"}]), "utf-8")
+    code, out, _ = cli("plan", "check", str(items), "--json")
+    assert code == 0
+    unchecked = [m for m in json.loads(out)["missing"] if m["input"] == "unrecognised"]
+    assert [m["message"] for m in unchecked] == [line]
+
+
+def test_web_medicines_timeline_and_plan_show_it_by_name(db_url: str, tmp_path: Path) -> None:
+    app = app_on(db_url)
+    try:
+        c = signed_up(app, "una")
+        Journal.for_person(app.state.db, "una", create=False).import_file(_statement(tmp_path))
+        page = c.get("/medicines").text
+        assert "Zorblatin 5 MG Oral Tablet" in page
+        assert "not recognised: interactions not checked" in page
+        plan = c.get("/plan").text
+        assert "Zorblatin 5 MG Oral Tablet is not recognised: its interactions are not checked" in (
+            plan
+        )
+        assert c.get("/timeline").status_code == 200
+        assert c.get("/").status_code in (200, 303)
+    finally:
+        app.state.db.close()

@@ -314,7 +314,8 @@ class Journal:
         ]
         for r in self.regimens(active_on=day):
             step = r.step_on(day)
-            if step is not None:
+            # a medicine flarewise does not know has no substance id a dose could be logged by
+            if step is not None and r.unrecognised is None:
                 candidates.append((r.substance, r.form, step.amount, step.unit))
         offered: dict[tuple[str, float | None, str | None], DoseToOffer] = {}
         for substance, form, amount, unit in candidates:
@@ -516,6 +517,8 @@ class Journal:
 
         found: list[planning.Warning] = []
         for r in self.regimens(active_on=on):
+            if r.unrecognised is not None:
+                continue  # never guessed at: plan_context names it as unchecked instead
             items = planning.resolve_items(self.vocabulary, [{"item": r.substance}])
             found.extend(planning.check_safety(ctx, items, self.vocabulary).warnings)
         return found
@@ -662,7 +665,11 @@ class Journal:
         if planned >= 7:
             return taken / planned, f"as logged in your earlier experiments, {taken} of {planned}"
         since = before - timedelta(days=60)
-        regs = [r for r in self.regimens() if not r.as_needed and r.start < before]
+        regs = [
+            r
+            for r in self.regimens()
+            if not r.as_needed and r.start < before and r.unrecognised is None
+        ]
         if regs:
             grid = self._grid(
                 since, before - timedelta(days=1), [f"intake:{r.substance}" for r in regs]

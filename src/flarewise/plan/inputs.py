@@ -69,10 +69,7 @@ def missing_inputs(ctx: PlanContext, agents: list[Agent], vocab: Vocabulary) -> 
                 note(status, rules, a.substance)
     out = [MissingInput(need, TEXT[need], tuple(r), tuple(i)) for need, (r, i) in found.items()]
     out.extend(_uncounted(agents, vocab))
-    out.extend(
-        MissingInput("unrecognised", UNRECOGNISED_TEXT.format(name=name), (), (name,))
-        for name in ctx.unrecognised
-    )
+    out.extend(unrecognised_inputs(ctx))
     for a in agents:
         if a.origin == "stopped" or a.daily_amount is not None:
             continue
@@ -85,6 +82,15 @@ def missing_inputs(ctx: PlanContext, agents: list[Agent], vocab: Vocabulary) -> 
                 )
                 out.append(MissingInput("dose", text, (), (a.substance,)))
     return out
+
+
+def unrecognised_inputs(ctx: PlanContext) -> list[MissingInput]:
+    """One line per medicine flarewise does not know: it is never an agent (no class is
+    guessed, clinical-rules.md D.5.0 item 1), so no rule can warn about it."""
+    return [
+        MissingInput("unrecognised", UNRECOGNISED_TEXT.format(name=name), (), (name,))
+        for name in ctx.unrecognised
+    ]
 
 
 def _uncounted(agents: list[Agent], vocab: Vocabulary) -> list[MissingInput]:
