@@ -139,3 +139,15 @@ def test_web_medicines_timeline_and_plan_show_it_by_name(db_url: str, tmp_path: 
         assert c.get("/").status_code in (200, 303)
     finally:
         app.state.db.close()
+
+
+def test_fhir_export_and_import_keep_it_unrecognised(journal: Journal, tmp_path: Path) -> None:
+    journal.import_file(_statement(tmp_path))
+    path = tmp_path / "out.json"
+    journal.export_fhir(path)
+    other = Journal.for_person(journal.db, "other")
+    report = other.import_file(path)
+    assert report.regimens_added == 1
+    assert [(r.substance, r.unrecognised) for r in other.regimens()] == [
+        (UNRECOGNISED, "Zorblatin 5 MG Oral Tablet")
+    ]
