@@ -642,7 +642,8 @@ class Journal:
             meaningful_basis="percent" if meaningful_percent else "points",
             meaningful_percent=meaningful_percent or 30.0,
             timing=timing,
-            concurrent=tuple(r.substance for r in self.regimens(active_on=start)),
+            # a medicine flarewise does not know by its written name (name_of keeps it as is)
+            concurrent=tuple(r.unrecognised or r.substance for r in self.regimens(active_on=start)),
         )
         return protocol, advice
 
@@ -1023,7 +1024,7 @@ class Journal:
         worse = {f"symptom:{k}": v.higher_is_worse for k, v in self.vocabulary.symptoms.items()}
         worse["sleep:hours"] = False
         starts = [
-            (r.substance, r.start)
+            (r.unrecognised or r.substance, r.start)
             for r in self.regimens()
             if start < r.start <= end and not r.as_needed
         ]
