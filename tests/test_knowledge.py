@@ -268,6 +268,8 @@ def _broken_copy(tmp_path: Path, filename: str, old: str, new: str) -> Path:
         ("safety_rules.yaml", "    fluoxetine: 35", "    fluoxetin: 35", "fluoxetin"),
         # a rule defined twice
         ("safety_rules.yaml", "  - id: SAF-SJW-INDUCER", "  - id: SAF-SEIZURE-HX", "defined twice"),
+        # the id kept for medicines the vocabulary does not know (issue 13)
+        ("substances.yaml", "  - id: coq10", "  - id: unrecognised", "reserved"),
     ],
 )
 def test_a_broken_copy_of_the_data_fails_loading(

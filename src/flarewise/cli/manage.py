@@ -14,7 +14,7 @@ from flarewise.cli.app import JsonOpt, app, emit_json, journal, out, state
 from flarewise.cli.when import parse_day
 from flarewise.domain import Condition, DoseStep, Regimen, Trackable, doses
 from flarewise.domain.profile import POPULATIONS, population_answer, population_prompt
-from flarewise.domain.regimens import UnitStrength
+from flarewise.domain.regimens import UNRECOGNISED_NOTE, UnitStrength
 from flarewise.domain.units import is_product_unit
 from flarewise.errors import InvalidInput
 from flarewise.journal import Journal, migrate_database, schema_status
@@ -255,7 +255,9 @@ def _regimen_rows(j: Journal, regimens: list[Regimen]) -> Table:
     for r in regimens:
         last = r.steps[-1]
         name = (
-            j.vocabulary.name_of("form", r.form)
+            f"{r.unrecognised} ({UNRECOGNISED_NOTE})"
+            if r.unrecognised is not None
+            else j.vocabulary.name_of("form", r.form)
             if r.form
             else j.vocabulary.name_of("substance", r.substance)
         )

@@ -89,6 +89,8 @@ def plan_show(
         out.print("\nYour current medicines:", style="bold")
         for w in p.current_warnings:
             out.print("  " + _warning_line(w), style=STYLE[w.severity], markup=False)
+    for m in p.missing:
+        out.print(f"Not checked: {m.message}.", style="yellow", markup=False)
     out.print("\nOptions to discuss, best evidence and fit first:", style="bold")
     for n, o in enumerate(p.options, 1):
         tag = " (a prescriber decides)" if o.prescription else ""
@@ -205,8 +207,9 @@ def plan_check(
         out.print(_warning_line(w), style=STYLE[w.severity], markup=False)
     for m in check.missing:
         rules = f" [{', '.join(m.rules)}]" if m.rules else ""
+        fix = "" if m.input == "unrecognised" else " Add it to your record for a complete check."
         out.print(
-            f"Not checked fully: {m.message}{rules}. Add it to your record for a complete check.",
+            f"Not checked fully: {m.message}{rules}.{fix}",
             style="yellow",
             markup=False,
         )

@@ -78,6 +78,13 @@ class UnitStrength(Record):
         return f"{self.amount:g} {self.unit} per {self.per}"
 
 
+#: The substance id of a regimen whose medicine the vocabulary does not know (issue 13): the
+#: name as written is kept in ``Regimen.unrecognised`` and no rule ever guesses a class for it.
+UNRECOGNISED = "unrecognised"
+#: The short note every face shows next to such a medicine.
+UNRECOGNISED_NOTE = "not recognised: interactions not checked"
+
+
 class Regimen(Record):
     id: Annotated[str, Field(min_length=1, max_length=64)] = Field(default_factory=new_id)
     substance: Slug
@@ -91,9 +98,21 @@ class Regimen(Record):
     reason: Annotated[str, Field(max_length=2000)] | None = None
     source: Annotated[str, Field(min_length=1, max_length=64)] = "manual"
     source_key: Annotated[str, Field(min_length=1, max_length=256)] | None = None
+    #: the medicine's name as written, when flarewise does not know it (substance is then
+    #: ``UNRECOGNISED``): kept and shown rather than dropped, its interactions not checked
+    unrecognised: Annotated[str, Field(min_length=1, max_length=200)] | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Regimen:
+        if (self.unrecognised is not None) != (self.substance == UNRECOGNISED):
+            raise ValueError(
+                "unrecognised: a medicine flarewise does not know keeps its written name in "
+                f"'unrecognised' and the substance {UNRECOGNISED!r}, both or neither"
+            )
+        if self.unrecognised is not None and self.strength is not None:
+            raise ValueError(
+                "strength: a medicine flarewise does not know has no strength to check"
+            )
         starts = [s.start for s in self.steps]
         if any(b <= a for a, b in pairwise(starts)):
             raise ValueError("steps: dose steps must be in date order, one per start date")
@@ -112,6 +131,10 @@ class Regimen(Record):
                     f"counted in {', '.join(sorted(counted))}"
                 )
         return self
+
+    @property
+    def recognised(self) -> bool:
+        return self.unrecognised is None
 
     @property
     def start(self) -> date:

@@ -331,7 +331,13 @@ def _regimen(r: Regimen, names: dict[str, str]) -> list[dict[str, Any]]:
         "id": fhir_id(f"regimen:{r.id}"),
         "identifier": [{"system": FLAREWISE_ENTRY, "value": f"regimen:{r.id}"}],
         "status": "active" if r.stop is None or r.stop >= date.today() else "completed",
-        "medicationCodeableConcept": _medication(r.substance, r.form, names),
+        "medicationCodeableConcept": (
+            # the name as written, uncoded: a reader (flarewise's own import too) sees a
+            # medicine it must match by name, and keeps it as not recognised if it cannot
+            {"text": r.unrecognised}
+            if r.unrecognised is not None
+            else _medication(r.substance, r.form, names)
+        ),
         "subject": {"display": "the journal's person"},
         "effectivePeriod": period,
         "dosage": dosages,

@@ -27,7 +27,7 @@ from flarewise.domain.entries import (
     SymptomCheckin,
 )
 from flarewise.domain.profile import Condition
-from flarewise.domain.regimens import DoseStep, Regimen
+from flarewise.domain.regimens import UNRECOGNISED, UNRECOGNISED_NOTE, DoseStep, Regimen
 from flarewise.domain.trackables import Trackable
 from flarewise.domain.units import is_product_unit, parse_unit
 from flarewise.errors import FlarewiseError, InvalidInput
@@ -630,25 +630,34 @@ class FhirReader:
             ([coded], []) if coded in self.vocab.substances else self._ingredients(names, product)
         )
         if not substances:
+            # kept by its written name, never dropped: the plan lists it as a medicine whose
+            # interactions are not checked (issue 13)
+            written = (names or ["(a medicine without a name)"])[0]
             batch.problem(
                 label,
                 "medication",
-                f"{(names or ['(no name)'])[0]!r} is not a medicine "
-                "flarewise knows; add it by hand if it matters",
+                f"{written!r} is not a medicine flarewise knows; it was kept as "
+                f"{UNRECOGNISED_NOTE!r}",
             )
+            self._one_medication(batch, label, res, UNRECOGNISED, None, names, "", written)
             return
         for other in unknown:
             batch.problem(
                 label,
                 "medication.ingredient",
-                f"{other!r} is an ingredient flarewise does not know, so its interactions are "
-                "not checked; add it by hand if it matters",
+                f"{other!r} is an ingredient flarewise does not know; it was kept as "
+                f"{UNRECOGNISED_NOTE!r}",
             )
-        if len(substances) > 1:
+        if len(substances) + len(unknown) > 1:
             # a combination product: every ingredient is a regimen of its own, so each one's
-            # interactions are checked (keeping only the first dropped the rest silently)
+            # interactions are checked (keeping only the first dropped the rest silently), and
+            # one flarewise does not know is kept by its name, marked as not checked
             for substance in substances:
                 self._one_medication(batch, label, res, substance, None, names, f":{substance}")
+            for other in unknown:
+                self._one_medication(
+                    batch, label, res, UNRECOGNISED, None, names, f":?{other[:100]}", other
+                )
             return
         self._one_medication(batch, label, res, substances[0], product, names, "")
 
@@ -691,6 +700,7 @@ class FhirReader:
         product: dict[str, Any] | None,
         names: list[str],
         key_suffix: str,
+        unrecognised: str | None = None,
     ) -> None:
         if (
             res.get("resourceType") == "MedicationStatement"
@@ -698,6 +708,11 @@ class FhirReader:
             and "effectiveDateTime" in res
             and "effectivePeriod" not in res
         ):
+            if unrecognised is not None:
+                batch.problem(
+                    label, "medication", "a dose of a medicine flarewise does not know; not kept"
+                )
+                return
             self._intake(batch, label, res, substance, key_suffix)
             return
         period = res.get("effectivePeriod") or {}
@@ -718,12 +733,17 @@ class FhirReader:
         steps = self._steps(dosages, start.date())
         # a strength describes a product unit (capsule, drop) that some step counts in
         unit = next((x.unit for x in steps if x.unit and is_product_unit(x.unit)), steps[0].unit)
-        strength = _strength(dosage, product, unit)
+        strength = _strength(dosage, product, unit) if unrecognised is None else None
+        how = self._how(res, dosage)
+        if unrecognised is not None:
+            how.pop("form", None)
+            how.pop("basis", None)
         batch.regimens.append(
             Regimen(
                 substance=substance,
+                unrecognised=unrecognised[:200] if unrecognised is not None else None,
                 strength=strength,
-                **self._how(res, dosage),
+                **how,
                 # FHIR R4: asNeededCodeableConcept (the reason, "for pain") implies as needed
                 as_needed=dosage.get("asNeededBoolean") is True
                 or isinstance(dosage.get("asNeededCodeableConcept"), dict),

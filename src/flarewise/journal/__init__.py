@@ -300,7 +300,8 @@ class Journal:
         ]
         for r in self.regimens(active_on=day):
             step = r.step_on(day)
-            if step is not None:
+            # a medicine flarewise does not know has no substance id a dose could be logged by
+            if step is not None and r.unrecognised is None:
                 candidates.append((r.substance, r.form, step.amount, step.unit))
         offered: dict[tuple[str, float | None, str | None], DoseToOffer] = {}
         for substance, form, amount, unit in candidates:
@@ -357,7 +358,9 @@ class Journal:
         regimens = self.regimens()
         current, stopped = planning.agents_from_regimens(self.vocabulary, regimens, on)
         tried = {
-            r.substance: (r.start, r.stop) for r in regimens if r.stop is not None and r.stop < on
+            r.substance: (r.start, r.stop)
+            for r in regimens
+            if r.stop is not None and r.stop < on and r.unrecognised is None
         }
         results = [r for r in self.lab_results() if r.at.date() <= on]
         days = self.daily_summaries(on - timedelta(days=29), on)
@@ -383,6 +386,7 @@ class Journal:
             red_flags=tuple(labs.red_flags(results, profile, self.vocabulary)),
             symptoms={k: sum(v) / len(v) for k, v in sums.items()},
             tried=tried,
+            unrecognised=planning.unrecognised_names(regimens, on),
             psd=psd,
             fiqr=fiqr_total,
         )
@@ -797,7 +801,7 @@ class Journal:
         worse = {f"symptom:{k}": v.higher_is_worse for k, v in self.vocabulary.symptoms.items()}
         worse["sleep:hours"] = False
         starts = [
-            (r.substance, r.start)
+            (r.unrecognised or r.substance, r.start)
             for r in self.regimens()
             if start < r.start <= end and not r.as_needed
         ]

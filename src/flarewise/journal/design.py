@@ -133,7 +133,8 @@ def design_experiment(
         meaningful_basis="percent" if meaningful_percent else "points",
         meaningful_percent=meaningful_percent or 30.0,
         timing=timing,
-        concurrent=tuple(r.substance for r in j.regimens(active_on=start)),
+        # a medicine flarewise does not know by its written name (name_of keeps it as is)
+        concurrent=tuple(r.unrecognised or r.substance for r in j.regimens(active_on=start)),
     )
     return protocol, advice
 
@@ -157,7 +158,9 @@ def _shown_adherence(j: Journal, before: date) -> tuple[float | None, str | None
     if planned >= 7:
         return taken / planned, f"as logged in your earlier experiments, {taken} of {planned}"
     since = before - timedelta(days=60)
-    regs = [r for r in j.regimens() if not r.as_needed and r.start < before]
+    regs = [
+        r for r in j.regimens() if not r.as_needed and r.start < before and r.unrecognised is None
+    ]
     if regs:
         grid = j._grid(since, before - timedelta(days=1), [f"intake:{r.substance}" for r in regs])
         for r in regs:

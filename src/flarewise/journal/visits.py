@@ -110,6 +110,8 @@ def _medicine_warnings(j: Journal, ctx: planning.PlanContext, on: date) -> list[
 
     found: list[planning.Warning] = []
     for r in j.regimens(active_on=on):
+        if r.unrecognised is not None:
+            continue  # never guessed at: plan_context names it as unchecked instead
         items = planning.resolve_items(j.vocabulary, [{"item": r.substance}])
         found.extend(planning.check_safety(ctx, items, j.vocabulary).warnings)
     return found

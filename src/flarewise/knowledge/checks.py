@@ -184,6 +184,14 @@ def check_entry(
 
 
 def check_regimen(vocab: Vocabulary, regimen: Regimen) -> Regimen:
+    if regimen.unrecognised is not None:
+        # kept by its written name and marked so (domain/regimens.py checks the marker): there
+        # is no substance to hold a form, basis or unit against
+        if regimen.form is not None or regimen.basis is not None:
+            raise InvalidInput(
+                "form", "a medicine flarewise does not know has no form or dose basis to check"
+            )
+        return regimen
     check_dose(vocab, regimen.substance, regimen.form, None, regimen.basis)
     for i, step in enumerate(regimen.steps):
         check_dose(vocab, regimen.substance, regimen.form, step.unit, regimen.basis, f"steps[{i}]")

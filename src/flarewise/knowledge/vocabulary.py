@@ -20,6 +20,7 @@ import pydantic
 import yaml
 
 from flarewise.domain.entries import loinc_check_digit_ok
+from flarewise.domain.regimens import UNRECOGNISED
 from flarewise.errors import FlarewiseError, UnknownTerm
 from flarewise.knowledge.schema import (
     ActivitiesFile,
@@ -260,6 +261,9 @@ class Vocabulary:
         }
 
     def _check_references(self) -> None:
+        if UNRECOGNISED in self.substances:
+            # the id is reserved for medicines the vocabulary does not know (domain/regimens.py)
+            raise VocabularyError(f"the substance id {UNRECOGNISED!r} is reserved")
         for s in self.substances.values():
             unknown = set(s.classes) - set(self.substance_classes)
             if unknown:

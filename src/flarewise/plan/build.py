@@ -12,6 +12,7 @@ from flarewise.knowledge.schema import InterventionDef
 from flarewise.knowledge.vocabulary import Vocabulary, load_vocabulary
 from flarewise.labs.redflags import RedFlag
 from flarewise.plan.context import PlanContext
+from flarewise.plan.inputs import MissingInput, unrecognised_inputs
 from flarewise.plan.items import PlanItem
 from flarewise.plan.precedence import apply_precedence
 from flarewise.plan.safety import UL_RULES, Warning, check_plan, contraindications, counts_toward
@@ -106,6 +107,9 @@ class Plan:
     not_suggested: tuple[NotSuggested, ...]
     popular_advice: tuple[tuple[str, str], ...] = field(default=())
     not_offered: tuple[NotOffered, ...] = field(default=())
+    #: inputs the plan could not check (a medicine flarewise does not know, issue 13), said
+    #: with the plan itself so silence is never read as "no interaction"
+    missing: tuple[MissingInput, ...] = field(default=())
 
 
 def _low_lab(ctx: PlanContext, i: InterventionDef) -> tuple[bool, str]:
@@ -325,6 +329,7 @@ def build_plan(ctx: PlanContext, vocab: Vocabulary | None = None) -> Plan:
         tuple(not_suggested),
         popular,
         tuple(not_offered),
+        tuple(unrecognised_inputs(ctx)),
     )
 
 

@@ -65,6 +65,9 @@ class PlanContext:
     psd: float | None = None
     fiqr: float | None = None
     tried: dict[str, tuple[date, date]] = field(default_factory=dict)  # substance -> (start, stop)
+    #: medicines taken now (or stopped within the lookback) that flarewise does not know, by
+    #: their written names: never agents, always named as unchecked (plan/inputs.py)
+    unrecognised: tuple[str, ...] = ()
 
     @property
     def age(self) -> int | None:
@@ -108,11 +111,28 @@ def agent_from_regimen(vocab: Vocabulary, r: Regimen, on: date, origin: str) -> 
     )
 
 
+def unrecognised_names(regimens: list[Regimen], on: date) -> tuple[str, ...]:
+    """The written names of medicines flarewise does not know, taken on ``on`` or stopped
+    within the washout lookback of ``agents_from_regimens``: their interactions are not checked,
+    and the plan must say so rather than stay silent."""
+    since = on - timedelta(days=RECENT_DAYS)
+    names = {
+        r.unrecognised: None
+        for r in regimens
+        if r.unrecognised is not None
+        and (r.active_on(on) or (r.stop is not None and since <= r.stop < on))
+    }
+    return tuple(names)
+
+
 def agents_from_regimens(
     vocab: Vocabulary, regimens: list[Regimen], on: date
 ) -> tuple[tuple[Agent, ...], tuple[Agent, ...]]:
     """(current, recently stopped) agents on ``on``, each with its start and stop day. Stopped
     means stopped before ``on`` within the longest washout (at least 35 days)."""
+    # a medicine flarewise does not know is never an agent: no class is guessed for it
+    # (clinical-rules.md D.5.0 item 1); plan/inputs.py names it as an unchecked input instead
+    regimens = [r for r in regimens if r.unrecognised is None]
     current = tuple(
         agent_from_regimen(vocab, r, on, "current") for r in regimens if r.active_on(on)
     )

@@ -17,6 +17,8 @@ TEXT = {
     "pregnancy": "pregnancy not recorded",
     "breastfeeding": "breastfeeding not recorded",
 }
+#: a medicine flarewise does not know (issue 13): never an agent, so never silently "no warning"
+UNRECOGNISED_TEXT = "{name} is not recognised: its interactions are not checked"
 #: rules of the pregnancy and lactation family (D.5.5) that an unrecorded status leaves open
 POPULATION_RULES = {
     "pregnancy": ("SAF-PREG-ITEM", "SAF-PREG-UL", "SAF-PREG-UNKNOWN"),
@@ -26,7 +28,7 @@ POPULATION_RULES = {
 
 @dataclass(frozen=True)
 class MissingInput:
-    input: str  # egfr, age, calcium, pregnancy, breastfeeding, dose, uncounted
+    input: str  # egfr, age, calcium, pregnancy, breastfeeding, dose, uncounted, unrecognised
     message: str  # in words: "no eGFR on record"
     rules: tuple[str, ...]  # the rules that could have applied
     items: tuple[str, ...]  # the plan items (or medicines) concerned
@@ -67,6 +69,7 @@ def missing_inputs(ctx: PlanContext, agents: list[Agent], vocab: Vocabulary) -> 
                 note(status, rules, a.substance)
     out = [MissingInput(need, TEXT[need], tuple(r), tuple(i)) for need, (r, i) in found.items()]
     out.extend(_uncounted(agents, vocab))
+    out.extend(unrecognised_inputs(ctx))
     for a in agents:
         if a.origin == "stopped" or a.daily_amount is not None:
             continue
@@ -79,6 +82,15 @@ def missing_inputs(ctx: PlanContext, agents: list[Agent], vocab: Vocabulary) -> 
                 )
                 out.append(MissingInput("dose", text, (), (a.substance,)))
     return out
+
+
+def unrecognised_inputs(ctx: PlanContext) -> list[MissingInput]:
+    """One line per medicine flarewise does not know: it is never an agent (no class is
+    guessed, clinical-rules.md D.5.0 item 1), so no rule can warn about it."""
+    return [
+        MissingInput("unrecognised", UNRECOGNISED_TEXT.format(name=name), (), (name,))
+        for name in ctx.unrecognised
+    ]
 
 
 def _uncounted(agents: list[Agent], vocab: Vocabulary) -> list[MissingInput]:

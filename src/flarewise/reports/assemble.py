@@ -17,7 +17,7 @@ import numpy as np
 from flarewise.analysis.trigger_wording import effect_text, notes, when
 from flarewise.domain.entries import Assessment, LabResult
 from flarewise.domain.profile import Profile
-from flarewise.domain.regimens import Regimen
+from flarewise.domain.regimens import UNRECOGNISED_NOTE, Regimen
 from flarewise.domain.summaries import DaySummary
 from flarewise.errors import InvalidInput
 from flarewise.instruments import InstrumentResult
@@ -303,13 +303,20 @@ def _name(vocab: Vocabulary, substance: str) -> str:
     return vocab.name_of("substance", substance)
 
 
+def _regimen_name(vocab: Vocabulary, r: Regimen) -> str:
+    """A medicine flarewise does not know goes by its written name and says it was not checked."""
+    if r.unrecognised is not None:
+        return f"{r.unrecognised} ({UNRECOGNISED_NOTE})"
+    return _name(vocab, r.substance)
+
+
 def _changes(
     regimens: Sequence[Regimen], start: date, end: date, vocab: Vocabulary
 ) -> tuple[MedicineChange, ...]:
     """Starts, dose changes and stops that fall inside the period, by date."""
     out: list[MedicineChange] = []
     for r in regimens:
-        name = _name(vocab, r.substance)
+        name = _regimen_name(vocab, r)
         previous = None
         for step, first, _last in r.spans():
             if start <= first <= end:
@@ -355,7 +362,7 @@ def _medicines(
             dose = f"{amount} as needed" if amount else "as needed, dose not recorded"
         out.append(
             CurrentMedicine(
-                medicine=_name(vocab, r.substance),
+                medicine=_regimen_name(vocab, r),
                 dose=dose,
                 since=r.start,
                 as_needed=r.as_needed,

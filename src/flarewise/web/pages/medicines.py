@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from flarewise.domain import doses
 from flarewise.domain.entries import Intake
 from flarewise.domain.profile import population_prompt
-from flarewise.domain.regimens import DoseStep, Regimen, UnitStrength
+from flarewise.domain.regimens import UNRECOGNISED_NOTE, DoseStep, Regimen, UnitStrength
 from flarewise.domain.units import is_product_unit, known_units
 from flarewise.errors import InvalidInput
 from flarewise.journal import Journal
@@ -71,7 +71,8 @@ def medicines_data(j: Journal) -> dict[str, Any]:
         rows.append(
             {
                 "id": r.id,
-                "name": v.name_of("substance", r.substance),
+                "name": r.unrecognised or v.name_of("substance", r.substance),
+                "note": UNRECOGNISED_NOTE if r.unrecognised is not None else None,
                 "substance": r.substance,
                 "active": r.active_on(today),
                 "dose": f"{step.amount:g} {step.unit}" if step.amount is not None else None,

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
+from flarewise.domain.regimens import UNRECOGNISED_NOTE
 from flarewise.errors import InvalidInput
 from flarewise.journal import Journal
 from flarewise.reports import charts
@@ -74,11 +75,14 @@ def timeline_data(j: Journal, span: str, table_page: int = 1) -> dict[str, Any]:
             )
             if step.times_per_day != 1:
                 dose += f" x{step.times_per_day:g}/day"
+            name = v.name_of("substance", r.substance)
+            if r.unrecognised is not None:
+                name = f"{r.unrecognised} ({UNRECOGNISED_NOTE})"
             medicines.append(
                 {
-                    "medicine": v.name_of("substance", r.substance),
+                    "medicine": name,
                     "dose": dose,
-                    "label": f"{v.name_of('substance', r.substance)} {dose}",
+                    "label": f"{name} {dose}",
                     "start": max(first, start).isoformat(),
                     "end": min(stop, end).isoformat(),
                 }
