@@ -1,0 +1,67 @@
+"""A journal with something in every page, and the JSON each /api GET route answers on it: the
+material the typed answer models are checked against (tests/test_web_answers.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from .webkit import csrf_of, post, signed_up
+
+FIQR = {"pain": 6, "energy": 4, "brush_hair": 3, "prevented_goals": 5, "stiffness": 6}
+ACR = {
+    "sites": ["left_shoulder", "right_hip", "lower_back"],
+    "fatigue": 2,
+    "waking_unrefreshed": 2,
+    "cognitive_symptoms": 1,
+    "headaches": "yes",
+    "symptoms_3_months": "yes",
+}
+
+
+def filled_journal(app: Any) -> TestClient:
+    """alice with a month of demo data, a check-in with a note, both questionnaires and an
+    experiment, so the lists the demo leaves empty have items to check."""
+    c = signed_up(app, "alice", demo_days=30)
+    headers = {"X-CSRF-Token": csrf_of(c, "/account")}
+    saved = c.post("/api/today", json={"pain": 4, "note": "a long walk"}, headers=headers)
+    assert saved.status_code == 200, saved.text
+    for instrument, body in (("fiqr", FIQR), ("acr2016", ACR)):
+        r = c.post(f"/api/assessments/{instrument}", json=body, headers=headers)
+        assert r.status_code == 201, r.text
+    r = post(c, "/experiments", {"intervention": "magnesium", "outcome": "pain"})
+    assert r.status_code == 303, r.text
+    return c
+
+
+def get_answers(c: TestClient) -> list[tuple[str, str, Any]]:
+    """(route as the OpenAPI document names it, address asked, JSON answer) for every /api GET
+    route that answers JSON, with the variants that change a page's shape."""
+    first = c.get("/api/labs").json()["results"][0]["loinc"]
+    experiment = c.get("/api/experiments").json()["experiments"][0]["id"]
+    entry = c.get("/api/today").json()["entries"][0]["id"]
+    asked = [
+        ("/api/account", "/api/account"),
+        ("/api/assessments", "/api/assessments"),
+        ("/api/data", "/api/data"),
+        ("/api/experiments", "/api/experiments"),
+        ("/api/experiments/{eid}", f"/api/experiments/{experiment}"),
+        ("/api/insights", "/api/insights"),
+        ("/api/insights", "/api/insights?all=true"),
+        ("/api/labs", "/api/labs"),
+        ("/api/labs", f"/api/labs?loinc={first}"),
+        ("/api/labs/trend/{loinc}", f"/api/labs/trend/{first}"),
+        ("/api/medicines", "/api/medicines"),
+        ("/api/plan", "/api/plan"),
+        ("/api/report", "/api/report"),
+        ("/api/timeline", "/api/timeline"),
+        ("/api/today", "/api/today"),
+        ("/api/entries/{entry_id}", f"/api/entries/{entry}"),
+    ]
+    out = []
+    for route, address in asked:
+        r = c.get(address)
+        assert r.status_code == 200, (address, r.text)
+        out.append((route, address, r.json()))
+    return out
