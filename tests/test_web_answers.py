@@ -8,8 +8,18 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from flarewise.web.schemas import account, assessments, data, experiments, labs, medicines
-from flarewise.web.schemas import plan, report, timeline, today
+from flarewise.web.schemas import (
+    account,
+    assessments,
+    data,
+    experiments,
+    labs,
+    medicines,
+    plan,
+    report,
+    timeline,
+    today,
+)
 
 from .answerkit import filled_journal, get_answers
 from .webkit import app_on
