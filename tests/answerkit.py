@@ -3,6 +3,7 @@ material the typed answer models are checked against (tests/test_web_answers.py)
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -20,10 +21,15 @@ ACR = {
 }
 
 
-def filled_journal(app: Any) -> TestClient:
-    """alice with a month of demo data, a check-in with a note, both questionnaires and an
+#: The journals walked: a month of demo data (labs in the timeline's range) and four months (enough
+#: days for flares and triggers in the insights and the report).
+JOURNALS = (("alice", 30), ("bob", 120))
+
+
+def filled_journal(app: Any, handle: str, days: int) -> TestClient:
+    """``handle`` with ``days`` of demo data, a check-in with a note, both questionnaires and an
     experiment, so the lists the demo leaves empty have items to check."""
-    c = signed_up(app, "alice", demo_days=30)
+    c = signed_up(app, handle, demo_days=days)
     headers = {"X-CSRF-Token": csrf_of(c, "/account")}
     saved = c.post("/api/today", json={"pain": 4, "note": "a long walk"}, headers=headers)
     assert saved.status_code == 200, saved.text
@@ -40,7 +46,6 @@ def get_answers(c: TestClient) -> list[tuple[str, str, Any]]:
     route that answers JSON, with the variants that change a page's shape."""
     first = c.get("/api/labs").json()["results"][0]["loinc"]
     experiment = c.get("/api/experiments").json()["experiments"][0]["id"]
-    entry = c.get("/api/today").json()["entries"][0]["id"]
     asked = [
         ("/api/account", "/api/account"),
         ("/api/assessments", "/api/assessments"),
@@ -57,8 +62,13 @@ def get_answers(c: TestClient) -> list[tuple[str, str, Any]]:
         ("/api/report", "/api/report"),
         ("/api/timeline", "/api/timeline"),
         ("/api/today", "/api/today"),
-        ("/api/entries/{entry_id}", f"/api/entries/{entry}"),
     ]
+    # each kind of entry the day holds (a check-in, a note...) has its own page shape
+    # (today's, and the demo's doses, meals, activities and labs on the days before)
+    days = [date.today() - timedelta(days=back) for back in range(4)]
+    entries = [e for day in days for e in c.get(f"/api/today?day={day}").json()["entries"]]
+    asked += [("/api/entries/{entry_id}", f"/api/entries/{e['id']}") for e in entries]
+    asked += [("/api/today", f"/api/today?day={day}") for day in days[1:]]
     out = []
     for route, address in asked:
         r = c.get(address)

@@ -100,6 +100,13 @@ class ExperimentPage(Answer):
     spec: Any
 
 
+class InsightsPageFlares(Answer):
+    start: str
+    end: str
+    peak: float
+    baseline: float
+
+
 class InsightsPageBaselines(Answer):
     measure: str
     median: float
@@ -123,7 +130,7 @@ class InsightsPage(Answer):
     explained: list[Any]
     association: str
     triggers: list[Any]
-    flares: list[Any]
+    flares: list[InsightsPageFlares]
     baselines: list[InsightsPageBaselines]
 
 
@@ -138,4 +145,5 @@ __all__ = [
     "ExperimentsPageTemplates",
     "InsightsPage",
     "InsightsPageBaselines",
+    "InsightsPageFlares",
 ]

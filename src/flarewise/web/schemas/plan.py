@@ -30,7 +30,7 @@ class PlanPagePlanOptionsWarnings(Answer):
     partners: list[str]
     partner_severities: list[str]
     rank: float | None
-    absorbed: list[Any]
+    absorbed: list[str]
 
 
 class PlanPagePlanOptions(Answer):

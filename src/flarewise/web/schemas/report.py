@@ -50,8 +50,16 @@ class ReportPageTrends(Answer):
     last7_mean: float
     last7_sd: float
     last7_n: int
-    first7_mean: Any
+    first7_mean: float | None
     points: list[ReportPageTrendsPoints]
+
+
+class ReportPageChanges(Answer):
+    on: str
+    medicine: str
+    kind: str
+    text: str
+    short: str
 
 
 class ReportPageMedicines(Answer):
@@ -108,7 +116,7 @@ class ReportPage(Answer):
     fiqr: ReportPageFiqr
     criteria: ReportPageCriteria
     trends: list[ReportPageTrends]
-    changes: list[Any]
+    changes: list[ReportPageChanges]
     medicines: list[ReportPageMedicines]
     alerts: list[ReportPageAlerts]
     labs_out_of_range: list[ReportPageLabsOutOfRange]
@@ -127,6 +135,7 @@ __all__ = [
     "ReportPage",
     "ReportPageAlerts",
     "ReportPageAssessments",
+    "ReportPageChanges",
     "ReportPageCriteria",
     "ReportPageFiqr",
     "ReportPageLabs",

@@ -67,7 +67,7 @@ class TodayPage(Answer):
     date: str
     shown: str
     previous: str
-    next: Any
+    next: str | None
     idempotency_key: str
     has_yesterday: bool
     same_as_yesterday: bool
@@ -83,15 +83,54 @@ class TodayPage(Answer):
     saved: Any
 
 
+class EntryPageEntryFoods(Answer):
+    food: str
+    amount: Any
+    unit: Any
+
+
 class EntryPageEntry(Answer):
     kind: str
     id: str
     at: str
-    comment: Any
+    comment: str | None
     source: str
-    source_key: Any
-    scores: dict[str, float]
-    pain_sites: list[Any]
+    source_key: str | None
+    scores: dict[str, float] | None = None
+    pain_sites: list[str] | None = None
+    text: str | None = None
+    instrument: str | None = None
+    answers: dict[str, bool | float | list[str]] | None = None
+    entered_by: str | None = None
+    met: bool | None = None
+    meal: str | None = None
+    foods: list[EntryPageEntryFoods] | None = None
+    substance: str | None = None
+    form: str | None = None
+    status: str | None = None
+    amount: float | None = None
+    unit: str | None = None
+    basis: Any = None
+    route: str | None = None
+    regimen_id: str | None = None
+    bed_at: str | None = None
+    asleep_minutes: float | None = None
+    quality: float | None = None
+    awakenings: float | None = None
+    stage_minutes: dict[str, Any] | None = None
+    trackable: str | None = None
+    value: float | None = None
+    practice: str | None = None
+    minutes: float | None = None
+    metric: str | None = None
+    ends_at: Any = None
+    activity: str | None = None
+    intensity: str | None = None
+    distance_km: Any = None
+    energy_kcal: Any = None
+    event: str | None = None
+    detail: str | None = None
+    severity: float | None = None
 
 
 class EntryPageScales(Answer):
@@ -111,13 +150,14 @@ class EntryPage(Answer):
     entry: EntryPageEntry
     text: str
     local_time: str
-    scales: list[EntryPageScales]
-    sites: list[EntryPageSites]
+    scales: list[EntryPageScales] | None = None
+    sites: list[EntryPageSites] | None = None
 
 
 __all__ = [
     "EntryPage",
     "EntryPageEntry",
+    "EntryPageEntryFoods",
     "EntryPageScales",
     "EntryPageSites",
     "TodayPage",
