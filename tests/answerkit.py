@@ -36,8 +36,18 @@ def filled_journal(app: Any, handle: str, days: int) -> TestClient:
     for instrument, body in (("fiqr", FIQR), ("acr2016", ACR)):
         r = c.post(f"/api/assessments/{instrument}", json=body, headers=headers)
         assert r.status_code == 201, r.text
-    r = post(c, "/experiments", {"intervention": "magnesium", "outcome": "pain"})
-    assert r.status_code == 303, r.text
+    if days > 30:  # in the longer journal only (the other keeps the unset values): a second
+        # FIQR, so its report shows a change, and a population answered
+        r = c.post("/api/assessments/fiqr", json={**FIQR, "pain": 3}, headers=headers)
+        assert r.status_code == 201, r.text
+        r = c.post("/api/account/profile", json={"pregnant": "no"}, headers=headers)
+        assert r.status_code == 200, r.text
+    # one planned experiment and one running
+    for intervention in ("magnesium", "omega_3"):
+        r = post(c, "/experiments", {"intervention": intervention, "outcome": "pain"})
+        assert r.status_code == 303, r.text
+    running = r.headers["location"]
+    assert post(c, f"{running}/status", {"status": "running"}).status_code == 303
     return c
 
 
@@ -45,13 +55,12 @@ def get_answers(c: TestClient) -> list[tuple[str, str, Any]]:
     """(route as the OpenAPI document names it, address asked, JSON answer) for every /api GET
     route that answers JSON, with the variants that change a page's shape."""
     first = c.get("/api/labs").json()["results"][0]["loinc"]
-    experiment = c.get("/api/experiments").json()["experiments"][0]["id"]
+    experiments = [e["id"] for e in c.get("/api/experiments").json()["experiments"]]
     asked = [
         ("/api/account", "/api/account"),
         ("/api/assessments", "/api/assessments"),
         ("/api/data", "/api/data"),
         ("/api/experiments", "/api/experiments"),
-        ("/api/experiments/{eid}", f"/api/experiments/{experiment}"),
         ("/api/insights", "/api/insights"),
         ("/api/insights", "/api/insights?all=true"),
         ("/api/labs", "/api/labs"),
@@ -63,6 +72,12 @@ def get_answers(c: TestClient) -> list[tuple[str, str, Any]]:
         ("/api/timeline", "/api/timeline"),
         ("/api/today", "/api/today"),
     ]
+    asked += [("/api/experiments/{eid}", f"/api/experiments/{eid}") for eid in experiments]
+    asked += [("/api/timeline", "/api/timeline?range=all&page=1")]
+    # a visit report for a week before the questionnaires (no FIQR, no criteria)
+    early = date.today() - timedelta(days=28)
+    week = f"from={early}&to={early + timedelta(days=7)}"
+    asked += [("/api/report", f"/api/report?{week}")]
     # each kind of entry the day holds (a check-in, a note...) has its own page shape
     # (today's, and the demo's doses, meals, activities and labs on the days before)
     days = [date.today() - timedelta(days=back) for back in range(4)]

@@ -11,7 +11,7 @@ from flarewise.web.schemas.base import Answer
 class AccountPageProfile(Answer):
     sex: str
     birth_year: int
-    pregnant: Any
+    pregnant: bool | None
     planning_pregnancy: Any
     breastfeeding: Any
 

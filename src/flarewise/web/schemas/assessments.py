@@ -24,7 +24,7 @@ class AssessmentsPageHistory(Answer):
     bands: dict[str, str]
     main: str
     value: float
-    change: Any
+    change: float | None
     findings: list[AssessmentsPageHistoryFindings]
     notes: list[str]
 

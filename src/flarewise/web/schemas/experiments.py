@@ -44,6 +44,40 @@ class ExperimentsPage(Answer):
     outcomes: list[ExperimentsPageOutcomes]
 
 
+class InsightsPageFlares(Answer):
+    start: str
+    end: str
+    peak: float
+    baseline: float
+
+
+class InsightsPageBaselines(Answer):
+    measure: str
+    median: float
+    recent_mean: float
+    trend_per_90_days: float | None
+    days_observed: int
+    name: str
+
+
+class InsightsPage(Answer):
+    title: str
+    start: str
+    end: str
+    days: int
+    completeness: float
+    screen_status: str
+    messages: list[str]
+    tests_run: int
+    hits_total: int
+    cut: str
+    explained: list[Any]
+    association: str
+    triggers: list[Any]
+    flares: list[InsightsPageFlares]
+    baselines: list[InsightsPageBaselines]
+
+
 class ExperimentPageProtocol(Answer):
     id: str
     title: str
@@ -90,53 +124,108 @@ class ExperimentPageStatus(Answer):
     adherence: Any
 
 
+class ExperimentPageResultAnalysisPeriods(Answer):
+    period: float
+    block: float
+    arm: str
+    mean: Any
+    days_used: float
+    days_planned: float
+    effective: float
+
+
+class ExperimentPageResultAnalysis(Answer):
+    primary: Any
+    periods: list[ExperimentPageResultAnalysisPeriods]
+    paired: Any
+    randomisation_p: Any
+    min_possible_p: Any
+    p_any_improvement: Any
+    p_meaningful_improvement: Any
+    days_compared: float
+    days_missing: float
+    trend_per_30_days: Any
+    notes: list[Any]
+    phi: float
+    effective_control: float
+    effective_treated: float
+    meaningful: float
+
+
+class ExperimentPageResultAdherence(Answer):
+    intervention_days: int
+    taken_on_intervention_days: int
+    control_days: int
+    taken_on_control_days: int
+
+
+class ExperimentPageResultAdequacyPlan(Answer):
+    period: float
+    arm: float
+    days: int
+
+
+class ExperimentPageResultAdequacy(Answer):
+    enough: bool
+    pairs: float
+    effective_control: float
+    effective_treated: float
+    thin_periods: list[Any]
+    empty_periods: list[Any]
+    plan: list[ExperimentPageResultAdequacyPlan]
+    extra_pairs: float
+    few_pairs: bool
+
+
+class ExperimentPageResult(Answer):
+    protocol_id: str
+    outcome: str
+    design: str
+    enough_data: bool
+    message: str
+    verdict: Any
+    analysis: ExperimentPageResultAnalysis
+    adherence: ExperimentPageResultAdherence
+    days_planned: float
+    days_elapsed: float
+    caveats: list[str]
+    foods: list[Any]
+    adequacy: ExperimentPageResultAdequacy
+    probabilities: Any
+    randomisation: Any
+    open_label: bool
+
+
+class ExperimentPagePeriods(Answer):
+    period: float
+    block: float
+    arm: str
+    mean: Any
+    days_used: float
+    days_planned: float
+    effective: float
+
+
 class ExperimentPage(Answer):
     title: str
     protocol: ExperimentPageProtocol
     status: ExperimentPageStatus
-    result: Any
+    result: ExperimentPageResult | None
     intervals: list[Any]
-    periods: list[Any]
+    periods: list[ExperimentPagePeriods]
     spec: Any
-
-
-class InsightsPageFlares(Answer):
-    start: str
-    end: str
-    peak: float
-    baseline: float
-
-
-class InsightsPageBaselines(Answer):
-    measure: str
-    median: float
-    recent_mean: float
-    trend_per_90_days: float | None
-    days_observed: int
-    name: str
-
-
-class InsightsPage(Answer):
-    title: str
-    start: str
-    end: str
-    days: int
-    completeness: float
-    screen_status: str
-    messages: list[str]
-    tests_run: int
-    hits_total: int
-    cut: str
-    explained: list[Any]
-    association: str
-    triggers: list[Any]
-    flares: list[InsightsPageFlares]
-    baselines: list[InsightsPageBaselines]
 
 
 __all__ = [
     "ExperimentPage",
+    "ExperimentPagePeriods",
     "ExperimentPageProtocol",
+    "ExperimentPageResult",
+    "ExperimentPageResultAdequacy",
+    "ExperimentPageResultAdequacyPlan",
+    "ExperimentPageResultAdherence",
+    "ExperimentPageResultAnalysis",
+    "ExperimentPageResultAnalysisPeriods",
     "ExperimentPageStatus",
     "ExperimentsPage",
     "ExperimentsPageExperiments",

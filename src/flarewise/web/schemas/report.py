@@ -20,9 +20,9 @@ class ReportPageFiqr(Answer):
     on: str
     total: float
     band: str
-    previous: Any
-    previous_on: Any
-    change: Any
+    previous: float | None
+    previous_on: str | None
+    change: float | None
 
 
 class ReportPageCriteria(Answer):
@@ -90,6 +90,16 @@ class ReportPageLabsOutOfRange(Answer):
     note: str | None
 
 
+class ReportPageExperiments(Answer):
+    title: str
+    status: str
+    start: str
+    verdict: Any
+    message: str
+    interval: Any
+    caveats: list[str]
+
+
 class ReportPageLabs(Answer):
     on: str
     name: str
@@ -113,15 +123,15 @@ class ReportPage(Answer):
     details: str
     made_on: str
     period: ReportPagePeriod
-    fiqr: ReportPageFiqr
-    criteria: ReportPageCriteria
+    fiqr: ReportPageFiqr | None
+    criteria: ReportPageCriteria | None
     trends: list[ReportPageTrends]
     changes: list[ReportPageChanges]
     medicines: list[ReportPageMedicines]
     alerts: list[ReportPageAlerts]
     labs_out_of_range: list[ReportPageLabsOutOfRange]
     questions: Any
-    experiments: list[Any]
+    experiments: list[ReportPageExperiments]
     triggers: list[Any]
     labs: list[ReportPageLabs]
     assessments: list[ReportPageAssessments]
@@ -137,6 +147,7 @@ __all__ = [
     "ReportPageAssessments",
     "ReportPageChanges",
     "ReportPageCriteria",
+    "ReportPageExperiments",
     "ReportPageFiqr",
     "ReportPageLabs",
     "ReportPageLabsOutOfRange",

@@ -96,9 +96,9 @@ class EntryPageEntry(Answer):
     comment: str | None
     source: str
     source_key: str | None
+    text: str | None = None
     scores: dict[str, float] | None = None
     pain_sites: list[str] | None = None
-    text: str | None = None
     instrument: str | None = None
     answers: dict[str, bool | float | list[str]] | None = None
     entered_by: str | None = None
