@@ -21,9 +21,9 @@ ACR = {
 }
 
 
-#: The journals walked: a month of demo data (labs in the timeline's range) and four months (enough
+#: The journals walked: a month of demo data (labs in the timeline's range) and six months (enough
 #: days for flares and triggers in the insights and the report).
-JOURNALS = (("alice", 30), ("bob", 120))
+JOURNALS = (("alice", 30), ("bob", 180))
 
 
 def filled_journal(app: Any, handle: str, days: int) -> TestClient:

@@ -44,6 +44,70 @@ class ExperimentsPage(Answer):
     outcomes: list[ExperimentsPageOutcomes]
 
 
+class InsightsPageExplainedEffect(Answer):
+    effect: float
+    ci_low: float
+    ci_high: float
+    n: int
+
+
+class InsightsPageExplained(Answer):
+    exposure: str
+    exposure_name: str
+    outcome: str
+    outcome_name: str
+    lag: float
+    when: str
+    n: int
+    q: float
+    q_text: str
+    direction: str
+    effect: InsightsPageExplainedEffect | None
+    effect_text: str
+    unit: str
+    outcome_unit: str
+    sentence: str
+    notes: list[str]
+    possible_consequence: bool
+    order_unclear: bool
+    explained: bool
+    adjusted_for: list[str]
+    explained_by: list[str]
+    testable: bool
+
+
+class InsightsPageTriggersEffect(Answer):
+    effect: float
+    ci_low: float
+    ci_high: float
+    n: int
+
+
+class InsightsPageTriggers(Answer):
+    exposure: str
+    exposure_name: str
+    outcome: str
+    outcome_name: str
+    lag: float
+    when: str
+    n: int
+    q: float
+    q_text: str
+    direction: str
+    effect: InsightsPageTriggersEffect | None
+    effect_text: str
+    unit: str
+    outcome_unit: str
+    sentence: str
+    notes: list[str]
+    possible_consequence: bool
+    order_unclear: bool
+    explained: bool
+    adjusted_for: list[str]
+    explained_by: list[Any]
+    testable: bool
+
+
 class InsightsPageFlares(Answer):
     start: str
     end: str
@@ -71,9 +135,9 @@ class InsightsPage(Answer):
     tests_run: int
     hits_total: int
     cut: str
-    explained: list[Any]
+    explained: list[InsightsPageExplained]
     association: str
-    triggers: list[Any]
+    triggers: list[InsightsPageTriggers]
     flares: list[InsightsPageFlares]
     baselines: list[InsightsPageBaselines]
 
@@ -124,7 +188,9 @@ class ExperimentPageStatus(Answer):
     adherence: Any
 
 
-class ExperimentPageResultAnalysisPeriods(Answer):
+class ExperimentPagePeriods(Answer):
+    """One period of a running experiment (seen in runs whose randomisation had one)."""
+
     period: float
     block: float
     arm: str
@@ -136,7 +202,7 @@ class ExperimentPageResultAnalysisPeriods(Answer):
 
 class ExperimentPageResultAnalysis(Answer):
     primary: Any
-    periods: list[ExperimentPageResultAnalysisPeriods]
+    periods: list[ExperimentPagePeriods]
     paired: Any
     randomisation_p: Any
     min_possible_p: Any
@@ -196,16 +262,6 @@ class ExperimentPageResult(Answer):
     open_label: bool
 
 
-class ExperimentPagePeriods(Answer):
-    period: float
-    block: float
-    arm: str
-    mean: Any
-    days_used: float
-    days_planned: float
-    effective: float
-
-
 class ExperimentPage(Answer):
     title: str
     protocol: ExperimentPageProtocol
@@ -225,7 +281,6 @@ __all__ = [
     "ExperimentPageResultAdequacyPlan",
     "ExperimentPageResultAdherence",
     "ExperimentPageResultAnalysis",
-    "ExperimentPageResultAnalysisPeriods",
     "ExperimentPageStatus",
     "ExperimentsPage",
     "ExperimentsPageExperiments",
@@ -234,5 +289,9 @@ __all__ = [
     "ExperimentsPageTemplates",
     "InsightsPage",
     "InsightsPageBaselines",
+    "InsightsPageExplained",
+    "InsightsPageExplainedEffect",
     "InsightsPageFlares",
+    "InsightsPageTriggers",
+    "InsightsPageTriggersEffect",
 ]

@@ -110,7 +110,7 @@ class EntryPageEntry(Answer):
     status: str | None = None
     amount: float | None = None
     unit: str | None = None
-    basis: Any = None
+    basis: str | None = None
     route: str | None = None
     regimen_id: str | None = None
     bed_at: str | None = None
