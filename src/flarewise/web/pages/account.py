@@ -22,6 +22,7 @@ from flarewise.web.deps import (
     wants_json,
 )
 from flarewise.web.schemas import Populations
+from flarewise.web.schemas.account import AccountPage
 
 router = APIRouter()
 Text = Annotated[str, Form()]
@@ -105,7 +106,11 @@ def signout(ctx: Annotated[Context, Depends(context)]) -> Response:
 
 
 @router.get("/account", include_in_schema=False)
-@router.get("/api/account", summary="Your account")
+@router.get(
+    "/api/account",
+    summary="Your account",
+    responses={200: {"model": AccountPage, "description": "the page's data"}},
+)
 def account_page(ctx: Annotated[Context, Depends(person)]) -> Response:
     j = ctx.journal
     profile = j.profile()

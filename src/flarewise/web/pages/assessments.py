@@ -13,6 +13,7 @@ from flarewise.journal import Journal
 from flarewise.web import bodymap, forms
 from flarewise.web.deps import Context, check_csrf, person, redirect, render, wants_json
 from flarewise.web.schemas import SavedAssessment
+from flarewise.web.schemas.assessments import AssessmentsPage
 
 router = APIRouter()
 ACR_SCALES = (
@@ -140,7 +141,11 @@ _FIELDS = (
 
 
 @router.get("/assessments", include_in_schema=False)
-@router.get("/api/assessments", summary="Assessment history with change over time")
+@router.get(
+    "/api/assessments",
+    summary="Assessment history with change over time",
+    responses={200: {"model": AssessmentsPage, "description": "the page's data"}},
+)
 def assessments(ctx: Annotated[Context, Depends(person)]) -> Response:
     return _page(ctx)
 

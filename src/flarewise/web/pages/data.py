@@ -28,6 +28,7 @@ from flarewise.journal import Journal
 from flarewise.web.deps import Context, check_csrf, person, public_message, redirect, render
 from flarewise.web.limits import too_large
 from flarewise.web.schemas import ImportJob, ImportStarted
+from flarewise.web.schemas.data import DataPage
 
 router = APIRouter()
 EXPORTS = {
@@ -66,7 +67,11 @@ def _save_upload(upload: UploadFile, folder: Path, limit: int) -> Path:
 
 
 @router.get("/data", include_in_schema=False)
-@router.get("/api/data", summary="Import and export choices")
+@router.get(
+    "/api/data",
+    summary="Import and export choices",
+    responses={200: {"model": DataPage, "description": "the page's data"}},
+)
 def data_page(ctx: Annotated[Context, Depends(person)]) -> Response:
     return render(
         ctx,

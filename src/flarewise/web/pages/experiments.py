@@ -15,6 +15,7 @@ from flarewise.errors import InvalidInput, NotFound
 from flarewise.journal import Journal
 from flarewise.reports import charts
 from flarewise.web.deps import Context, check_csrf, person, redirect, render
+from flarewise.web.schemas.experiments import ExperimentPage, ExperimentsPage, InsightsPage
 
 if TYPE_CHECKING:
     from flarewise.analysis.insights import Trigger
@@ -65,7 +66,11 @@ def experiments_data(j: Journal) -> dict[str, Any]:
 
 
 @router.get("/experiments", include_in_schema=False)
-@router.get("/api/experiments", summary="Your experiments with today's instruction")
+@router.get(
+    "/api/experiments",
+    summary="Your experiments with today's instruction",
+    responses={200: {"model": ExperimentsPage, "description": "the page's data"}},
+)
 def experiments(ctx: Annotated[Context, Depends(person)]) -> Response:
     return render(ctx, "experiments.html", experiments_data(ctx.journal))
 
@@ -160,7 +165,11 @@ def experiment_data(j: Journal, eid: str) -> dict[str, Any]:
 
 
 @router.get("/experiments/{eid}", include_in_schema=False)
-@router.get("/api/experiments/{eid}", summary="One experiment: protocol, today, results")
+@router.get(
+    "/api/experiments/{eid}",
+    summary="One experiment: protocol, today, results",
+    responses={200: {"model": ExperimentPage, "description": "the page's data"}},
+)
 def experiment(eid: str, ctx: Annotated[Context, Depends(person)]) -> Response:
     return render(ctx, "experiment.html", experiment_data(ctx.journal, eid))
 
@@ -239,6 +248,10 @@ def insights_data(j: Journal, show_all: bool = False) -> dict[str, Any]:
 
 
 @router.get("/insights", include_in_schema=False)
-@router.get("/api/insights", summary="Baselines, flares and possible triggers with uncertainty")
+@router.get(
+    "/api/insights",
+    summary="Baselines, flares and possible triggers with uncertainty",
+    responses={200: {"model": InsightsPage, "description": "the page's data"}},
+)
 def insights(ctx: Annotated[Context, Depends(person)], all: bool = False) -> Response:
     return render(ctx, "insights.html", insights_data(ctx.journal, show_all=all))

@@ -15,6 +15,7 @@ from flarewise.journal import Journal
 from flarewise.reports import charts
 from flarewise.web import forms
 from flarewise.web.deps import Context, check_csrf, person, redirect, render
+from flarewise.web.schemas.labs import LabsPage, LabTrendPage
 
 router = APIRouter()
 
@@ -68,7 +69,11 @@ def labs_data(j: Journal, chosen: str | None) -> dict[str, Any]:
 
 
 @router.get("/labs", include_in_schema=False)
-@router.get("/api/labs", summary="Lab results with flags, categories and red flags")
+@router.get(
+    "/api/labs",
+    summary="Lab results with flags, categories and red flags",
+    responses={200: {"model": LabsPage, "description": "the page's data"}},
+)
 def labs(ctx: Annotated[Context, Depends(person)], loinc: str | None = None) -> Response:
     data = labs_data(ctx.journal, loinc)
     data["saved"] = ctx.request.query_params.get("saved")
@@ -109,7 +114,11 @@ def add_lab(
 
 
 @router.get("/labs/trend/{loinc}", include_in_schema=False)
-@router.get("/api/labs/trend/{loinc}", summary="One test's results over time")
+@router.get(
+    "/api/labs/trend/{loinc}",
+    summary="One test's results over time",
+    responses={200: {"model": LabTrendPage, "description": "the page's data"}},
+)
 def trend(loinc: str, ctx: Annotated[Context, Depends(person)]) -> Response:
     j = ctx.journal
     rows = [

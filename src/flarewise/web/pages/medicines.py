@@ -19,6 +19,7 @@ from flarewise.journal import Journal
 from flarewise.web import forms
 from flarewise.web.deps import Context, check_csrf, person, redirect, render, wants_json
 from flarewise.web.schemas import SavedRegimen
+from flarewise.web.schemas.medicines import MedicinesPage
 
 router = APIRouter()
 Text = Annotated[str, Form()]
@@ -113,7 +114,11 @@ def medicines_data(j: Journal) -> dict[str, Any]:
 
 
 @router.get("/medicines", include_in_schema=False)
-@router.get("/api/medicines", summary="Medicines and supplements with their dose history")
+@router.get(
+    "/api/medicines",
+    summary="Medicines and supplements with their dose history",
+    responses={200: {"model": MedicinesPage, "description": "the page's data"}},
+)
 def medicines(ctx: Annotated[Context, Depends(person)]) -> Response:
     return render(ctx, "medicines.html", medicines_data(ctx.journal))
 

@@ -14,6 +14,7 @@ from flarewise.errors import InvalidInput
 from flarewise.knowledge.vocabulary import Vocabulary
 from flarewise.web import forms
 from flarewise.web.deps import Context, check_csrf, person, redirect, render
+from flarewise.web.schemas.plan import PlanPage
 
 router = APIRouter()
 
@@ -65,7 +66,11 @@ def _plan(ctx: Context) -> dict[str, Any]:
 
 
 @router.get("/plan", include_in_schema=False)
-@router.get("/api/plan", summary="The tailored plan: options, grades, citations, warnings")
+@router.get(
+    "/api/plan",
+    summary="The tailored plan: options, grades, citations, warnings",
+    responses={200: {"model": PlanPage, "description": "the page's data"}},
+)
 def plan_page(ctx: Annotated[Context, Depends(person)]) -> Response:
     return render(ctx, "plan.html", _plan(ctx))
 

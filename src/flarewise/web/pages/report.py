@@ -14,6 +14,7 @@ from flarewise.reports import VisitReport, render
 from flarewise.web import forms
 from flarewise.web.deps import Context, check_csrf, person, redirect
 from flarewise.web.deps import render as render_page
+from flarewise.web.schemas.report import ReportPage
 
 router = APIRouter()
 
@@ -27,7 +28,11 @@ def _report(j: Journal, start: str | None, end: str | None) -> VisitReport:
 
 
 @router.get("/report", include_in_schema=False)
-@router.get("/api/report", summary="The visit report for a period (default: the last 90 days)")
+@router.get(
+    "/api/report",
+    summary="The visit report for a period (default: the last 90 days)",
+    responses={200: {"model": ReportPage, "description": "the page's data"}},
+)
 def report(
     ctx: Annotated[Context, Depends(person)],
     start: Annotated[str | None, Query(alias="from")] = None,

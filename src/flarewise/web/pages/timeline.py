@@ -16,6 +16,7 @@ from flarewise.reports import charts
 from flarewise.reports.words import unit_label
 from flarewise.web.deps import Context, person, render
 from flarewise.web.pages.today import CHECKIN
+from flarewise.web.schemas.timeline import TimelinePage
 
 router = APIRouter()
 RANGES = {"30": 30, "90": 90, "365": 365, "all": None}
@@ -144,7 +145,11 @@ def timeline_data(j: Journal, span: str, table_page: int = 1) -> dict[str, Any]:
 
 
 @router.get("/timeline", include_in_schema=False)
-@router.get("/api/timeline", summary="Symptoms, medicines, experiment phases and labs over time")
+@router.get(
+    "/api/timeline",
+    summary="Symptoms, medicines, experiment phases and labs over time",
+    responses={200: {"model": TimelinePage, "description": "the page's data"}},
+)
 def timeline(
     ctx: Annotated[Context, Depends(person)], range: str = "90", page: int = 1
 ) -> Response:

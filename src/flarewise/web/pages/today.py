@@ -29,6 +29,7 @@ from flarewise.journal import Journal
 from flarewise.web import bodymap, forms
 from flarewise.web.deps import Context, check_csrf, person, redirect, render
 from flarewise.web.schemas import SavedEntries
+from flarewise.web.schemas.today import EntryPage, TodayPage
 
 router = APIRouter()
 #: The check-in's scales, in the order a tired person meets them.
@@ -182,7 +183,11 @@ def today_data(
 
 
 @router.get("/today", include_in_schema=False)
-@router.get("/api/today", summary="Today's check-in form data and entries")
+@router.get(
+    "/api/today",
+    summary="Today's check-in form data and entries",
+    responses={200: {"model": TodayPage, "description": "the page's data"}},
+)
 def today(ctx: Annotated[Context, Depends(person)]) -> Response:
     raw = ctx.request.query_params.get("day")
     latest = _now(ctx.journal).date() + timedelta(days=366)
@@ -295,7 +300,11 @@ async def save_checkin(request: Request, ctx: Annotated[Context, Depends(person)
 
 
 @router.get("/entries/{entry_id}", include_in_schema=False)
-@router.get("/api/entries/{entry_id}", summary="One entry")
+@router.get(
+    "/api/entries/{entry_id}",
+    summary="One entry",
+    responses={200: {"model": EntryPage, "description": "the page's data"}},
+)
 def entry_page(entry_id: str, ctx: Annotated[Context, Depends(person)]) -> Response:
     j = ctx.journal
     e = j.get(entry_id)

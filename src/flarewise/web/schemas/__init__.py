@@ -4,6 +4,9 @@ Pages build their JSON as plain dicts (one dict serves the HTML and the JSON); f
 integrator scripts against (start an import, poll it, read its report) the shape is declared here
 so ``/api/openapi.json`` describes it field by field. A test checks real answers against these
 models, so the document cannot drift from what the server sends.
+
+The pages' own answers (``/api/today``, ``/api/labs``...) are declared in this package's modules,
+one per page (``schemas.today``, ``schemas.labs``...).
 """
 
 from __future__ import annotations

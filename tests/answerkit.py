@@ -1,0 +1,92 @@
+"""A journal with something in every page, and the JSON each /api GET route answers on it: the
+material the typed answer models are checked against (tests/test_web_answers.py)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from .webkit import csrf_of, post, signed_up
+
+FIQR = {"pain": 6, "energy": 4, "brush_hair": 3, "prevented_goals": 5, "stiffness": 6}
+ACR = {
+    "sites": ["left_shoulder", "right_hip", "lower_back"],
+    "fatigue": 2,
+    "waking_unrefreshed": 2,
+    "cognitive_symptoms": 1,
+    "headaches": "yes",
+    "symptoms_3_months": "yes",
+}
+
+
+#: The journals walked: a month of demo data (labs in the timeline's range) and six months (enough
+#: days for flares and triggers in the insights and the report).
+JOURNALS = (("alice", 30), ("bob", 180))
+
+
+def filled_journal(app: Any, handle: str, days: int) -> TestClient:
+    """``handle`` with ``days`` of demo data, a check-in with a note, both questionnaires and an
+    experiment, so the lists the demo leaves empty have items to check."""
+    c = signed_up(app, handle, demo_days=days)
+    headers = {"X-CSRF-Token": csrf_of(c, "/account")}
+    saved = c.post("/api/today", json={"pain": 4, "note": "a long walk"}, headers=headers)
+    assert saved.status_code == 200, saved.text
+    for instrument, body in (("fiqr", FIQR), ("acr2016", ACR)):
+        r = c.post(f"/api/assessments/{instrument}", json=body, headers=headers)
+        assert r.status_code == 201, r.text
+    if days > 30:  # in the longer journal only (the other keeps the unset values): a second
+        # FIQR, so its report shows a change, and a population answered
+        r = c.post("/api/assessments/fiqr", json={**FIQR, "pain": 3}, headers=headers)
+        assert r.status_code == 201, r.text
+        r = c.post("/api/account/profile", json={"pregnant": "no"}, headers=headers)
+        assert r.status_code == 200, r.text
+    # one planned experiment and one running
+    for intervention in ("magnesium", "omega_3"):
+        r = post(c, "/experiments", {"intervention": intervention, "outcome": "pain"})
+        assert r.status_code == 303, r.text
+    running = r.headers["location"]
+    assert post(c, f"{running}/status", {"status": "running"}).status_code == 303
+    return c
+
+
+def get_answers(c: TestClient) -> list[tuple[str, str, Any]]:
+    """(route as the OpenAPI document names it, address asked, JSON answer) for every /api GET
+    route that answers JSON, with the variants that change a page's shape."""
+    first = c.get("/api/labs").json()["results"][0]["loinc"]
+    experiments = [e["id"] for e in c.get("/api/experiments").json()["experiments"]]
+    asked = [
+        ("/api/account", "/api/account"),
+        ("/api/assessments", "/api/assessments"),
+        ("/api/data", "/api/data"),
+        ("/api/experiments", "/api/experiments"),
+        ("/api/insights", "/api/insights"),
+        ("/api/insights", "/api/insights?all=true"),
+        ("/api/labs", "/api/labs"),
+        ("/api/labs", f"/api/labs?loinc={first}"),
+        ("/api/labs/trend/{loinc}", f"/api/labs/trend/{first}"),
+        ("/api/medicines", "/api/medicines"),
+        ("/api/plan", "/api/plan"),
+        ("/api/report", "/api/report"),
+        ("/api/timeline", "/api/timeline"),
+        ("/api/today", "/api/today"),
+    ]
+    asked += [("/api/experiments/{eid}", f"/api/experiments/{eid}") for eid in experiments]
+    asked += [("/api/timeline", "/api/timeline?range=all&page=1")]
+    # a visit report for a week before the questionnaires (no FIQR, no criteria)
+    early = date.today() - timedelta(days=28)
+    week = f"from={early}&to={early + timedelta(days=7)}"
+    asked += [("/api/report", f"/api/report?{week}")]
+    # each kind of entry the day holds (a check-in, a note...) has its own page shape
+    # (today's, and the demo's doses, meals, activities and labs on the days before)
+    days = [date.today() - timedelta(days=back) for back in range(4)]
+    entries = [e for day in days for e in c.get(f"/api/today?day={day}").json()["entries"]]
+    asked += [("/api/entries/{entry_id}", f"/api/entries/{e['id']}") for e in entries]
+    asked += [("/api/today", f"/api/today?day={day}") for day in days[1:]]
+    out = []
+    for route, address in asked:
+        r = c.get(address)
+        assert r.status_code == 200, (address, r.text)
+        out.append((route, address, r.json()))
+    return out
