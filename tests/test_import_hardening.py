@@ -521,10 +521,12 @@ def test_fhir_as_needed_and_combination_products(journal: Journal, tmp_path: Pat
         ("paracetamol", True),
         ("tramadol", True),
         ("codeine", False),
+        ("unrecognised", False),  # Zorblax extract, kept by its name, interactions unchecked
     }
+    assert {r.unrecognised for r in journal.regimens()} == {None, "Zorblax extract"}
     unknown = [p for p in report.problems if p.field == "medication.ingredient"]
     assert len(unknown) == 1 and "Zorblax" in unknown[0].reason
-    assert "interactions are not checked" in unknown[0].reason
+    assert "interactions not checked" in unknown[0].reason
 
 
 # -- the disk filling up -----------------------------------------------------------------------
@@ -636,3 +638,22 @@ def test_every_metric_has_a_plausibility_range_and_every_range_a_known_measure()
     assert set(table.analytes) <= set(vocab.analytes)
     for loinc, bounds in table.analytes.items():
         assert bounds.high is not None and bounds.high > 0, loinc
+
+
+def test_fhir_combination_named_only_by_text_says_what_it_did_not_recognise(
+    journal: Journal, tmp_path: Path
+) -> None:
+    """A combination known only by its display text keeps the parts flarewise knows and names
+    the rest in the report: never dropped silently (issue 13), never invented as medicines."""
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [_statement("c", {"text": "Tramadol 37.5 MG / Zorblax 10 MG Oral Tablet"}, {})],
+    }
+    path = tmp_path / "combo.json"
+    path.write_text(json.dumps(bundle))
+    report = journal.import_file(path)
+    assert {r.substance for r in journal.regimens()} == {"tramadol"}
+    said = [p.reason for p in report.problems if p.field == "medication"]
+    assert len(said) == 1 and "Zorblax 10 MG Oral Tablet" in said[0], said
+    assert "interactions are not checked" in said[0]

@@ -626,9 +626,22 @@ class FhirReader:
                 for t in _text(ing.get("itemCodeableConcept"))
             ]
         coded = _code(res.get("medicationCodeableConcept"), FLAREWISE_SUBSTANCE)
-        substances, unknown = (
-            ([coded], []) if coded in self.vocab.substances else self._ingredients(names, product)
+        substances, unknown, unread = (
+            ([coded], [], [])
+            if coded in self.vocab.substances
+            else self._ingredients(names, product)
         )
+        if substances and unread:
+            # parts of a combination's display name that match no medicine: said, never dropped
+            # silently (they are not kept as medicines: a split name such as "MG/ACTUAT" would
+            # invent ones)
+            batch.problem(
+                label,
+                "medication",
+                f"{', '.join(repr(u) for u in unread)} in {names[0]!r} matched no medicine "
+                "flarewise knows; if it is an ingredient, its interactions are not checked "
+                "(add it by hand if it matters)",
+            )
         if not substances:
             # kept by its written name, never dropped: the plan lists it as a medicine whose
             # interactions are not checked (issue 13)
@@ -663,11 +676,11 @@ class FhirReader:
 
     def _ingredients(
         self, names: list[str], product: dict[str, Any] | None
-    ) -> tuple[list[str], list[str]]:
-        """(vocabulary substances, ingredient names it does not know) of a medicine: each
-        ingredient of a referenced Medication, else the first match among its names; a display
-        name such as "Paracetamol 325 MG / Tramadol 37.5 MG Oral Tablet" is split at its
-        slashes."""
+    ) -> tuple[list[str], list[str], list[str]]:
+        """(vocabulary substances, ingredient names it does not know, parts of a split display
+        name that matched nothing) of a medicine: each ingredient of a referenced Medication,
+        else the first match among its names; a display name such as "Paracetamol 325 MG /
+        Tramadol 37.5 MG Oral Tablet" is split at its slashes."""
         found: list[str] = []
         ingredients = [i for i in (product or {}).get("ingredient") or [] if isinstance(i, dict)]
         unknown: list[str] = []
@@ -679,17 +692,20 @@ class FhirReader:
             elif hit not in found:
                 found.append(hit)
         if found:
-            return found, unknown
+            return found, unknown, []
         for name in names:
             parts = [p for p in re.split(r"\s*/\s*|\s+and\s+|\s*\+\s*", name) if p.strip()]
+            unread: list[str] = []
             for part in parts if len(parts) > 1 else []:
                 hit = self.match_substance([part])
-                if hit is not None and hit not in found:
+                if hit is None:
+                    unread.append(part.strip())
+                elif hit not in found:
                     found.append(hit)
             if found:
-                return found, []
+                return found, [], unread
         first = self.match_substance(names)
-        return ([first] if first is not None else []), []
+        return ([first] if first is not None else []), [], []
 
     def _one_medication(
         self,

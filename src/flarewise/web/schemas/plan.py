@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
+
 from flarewise.web.schemas.base import Answer
 
 
@@ -83,7 +85,7 @@ class PlanPagePlan(Answer):
     popular_advice: list[list[str]]
     not_offered: list[PlanPagePlanNotOffered]
     #: inputs the plan could not check (a medicine flarewise does not recognise)
-    missing: list[Any] = []
+    missing: list[Any] = Field(default_factory=list)
 
 
 class PlanPageItems(Answer):
