@@ -164,6 +164,14 @@ def test_esr_sex_unknown_age_known() -> None:
     assert flags(lab("30341-2", 20, "mm/h"), 40, None) == []
 
 
+def test_esr_reading_agrees_with_the_red_flag_when_sex_is_unknown() -> None:
+    # the labs view reads the same E.1 limit as RF-ESR: an unrated value is not shown as high
+    p = Profile(birth_year=1984)  # about 40 on these dates; sex not recorded
+    unrated = interpret(lab("30341-2", 24, "mm/h"), p, V)
+    assert unrated.flag == "normal" and any("cannot be rated" in n for n in unrated.notes)
+    assert interpret(lab("30341-2", 40, "mm/h"), p, V).flag == "high"
+
+
 def test_esr_lab_range_wins_and_under_18() -> None:
     assert flags(lab("30341-2", 30, "mm/h", ref_high=35), 40, "male") == []
     assert flags(lab("30341-2", 30, "mm/h", ref_high=20), None) == [("RF-ESR", "review")]

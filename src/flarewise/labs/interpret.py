@@ -10,13 +10,12 @@ from datetime import date
 from typing import Literal
 
 from flarewise.domain.entries import LabResult
-from flarewise.domain.numbers import is_real, short
 from flarewise.domain.profile import Profile
 from flarewise.errors import InvalidInput
 from flarewise.knowledge.schema import AnalyteDef, ReferenceInterval
 from flarewise.knowledge.vocabulary import Vocabulary, load_vocabulary
 from flarewise.labs.convert import in_unit, lab_value
-from flarewise.labs.limits import lower_limit, upper_limit
+from flarewise.labs.limits import lower_limit, miller_esr_uln, upper_limit
 
 Flag = Literal["low", "normal", "high", "unknown"]
 
@@ -61,13 +60,6 @@ def titre(text: str | None) -> int | None:
         return None
     m = re.fullmatch(r"\s*1\s*:\s*(\d+)\s*", text)
     return int(m.group(1)) if m else None
-
-
-def miller_esr_uln(age: int, sex: str | None) -> float:
-    """Miller 1983 (via Nishisako 2017): men age/2, women (age + 10)/2 (mm/h)."""
-    if not is_real(age) or not 0 <= age <= 150:
-        raise InvalidInput("age", f"an age in years from 0 to 150, not {short(age)}")
-    return (age + 10) / 2 if sex == "female" else age / 2
 
 
 def catalogue_interval(
@@ -201,10 +193,16 @@ def interpret(
     if _has(result):
         interval, source = (result.ref_low, result.ref_high), "the reporting laboratory"
     elif a.scheme == "esr_miller" and age is not None:
-        interval = (None, miller_esr_uln(age, profile.sex))
+        known_sex = profile.sex if profile.sex in ("female", "male") else None
+        # sex unknown: the women's (higher) limit, as the red flag reads it (E.1), so the two
+        # never disagree; a value between the two limits is said to be unrated
+        interval = (None, miller_esr_uln(age, known_sex or "female"))
         source = "Miller 1983 upper limit by age and sex (Nishisako 2017, doi 10.1002/jgf2.1)"
-        if profile.sex not in ("female", "male"):
-            notes.append("Sex not recorded: the men's (lower) ESR limit was used.")
+        if known_sex is None:
+            notes.append(
+                "Sex not recorded: the women's (higher) ESR limit was used; a value above the "
+                f"men's limit ({miller_esr_uln(age, 'male'):g} mm/h) cannot be rated without it."
+            )
     else:
         found = catalogue_interval(a, result.unit, profile.sex, age)
         if found is not None:

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flarewise.domain.entries import LabResult
+from flarewise.domain.numbers import is_real, short
+from flarewise.errors import InvalidInput
 from flarewise.knowledge.schema import AnalyteDef
 from flarewise.knowledge.vocabulary import load_vocabulary
 from flarewise.labs.convert import in_unit
@@ -132,6 +134,13 @@ def calcium_above_limit(r: LabResult, age: int | None, a: AnalyteDef | None = No
     return above(r, upper_limit("RF-CA", r, a, age, None))
 
 
+def miller_esr_uln(age: int, sex: str | None) -> float:
+    """Miller 1983 (via Nishisako 2017): men age/2, women (age + 10)/2 (mm/h)."""
+    if not is_real(age) or not 0 <= age <= 150:
+        raise InvalidInput("age", f"an age in years from 0 to 150, not {short(age)}")
+    return (age + 10) / 2 if sex == "female" else age / 2
+
+
 def esr_rating(r: LabResult, age: int | None, sex: str | None) -> tuple[str, str] | None:
     """(rule, why) for an ESR: ``RF-ESR`` when raised, ``LAB-ESR-UNRATED`` when the Miller limit
     cannot be computed (E.1), None when not raised. ``why`` completes "ESR 40 mm/h is ...".
@@ -159,7 +168,7 @@ def esr_rating(r: LabResult, age: int | None, sex: str | None) -> tuple[str, str
             f"not rated: {no_range} and the age-based limit needs your age; "
             "enter your birth year in your profile"
         )
-    men, women = age / 2, (age + 10) / 2
+    men, women = miller_esr_uln(age, "male"), miller_esr_uln(age, "female")
     if sex == "male" or sex == "female":
         uln = men if sex == "male" else women
         if v > uln:
