@@ -463,12 +463,8 @@ class Journal:
         timing: str | None = None,
         without_baseline: bool = False,
     ) -> tuple[Protocol, trials.DesignAdvice | None]:
-        """A protocol sized from the person's own baseline (the last 60 days of the outcome).
-
-        When that baseline cannot size a randomised trial (too few days, too noisy) the design
-        is refused with the reason, unless ``without_baseline``: then it plans the fewest
-        blocks that can answer (6) after a 14-day run-in that collects the baseline, and the
-        protocol says so (a newcomer can start at once, knowing the trial may be too small)."""
+        """A protocol sized from the person's own baseline; see
+        :func:`flarewise.journal.design.design_experiment` for the rules."""
         return trial_design.design_experiment(
             self,
             intervention,
