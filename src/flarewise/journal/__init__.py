@@ -32,7 +32,7 @@ from flarewise.errors import (
     NotFound,
     StorageError,
 )
-from flarewise.journal import backup, visits
+from flarewise.journal import adherence, backup, visits
 from flarewise.journal import design as trial_design
 from flarewise.journal.backup import read_backup as read_backup  # public: re-exported
 from flarewise.journal.lazy import trials_module as _trials
@@ -285,6 +285,11 @@ class Journal:
 
     def day(self, day: date) -> list[EntryBase]:
         return self.entries(day, day)
+
+    def weekly_doses(self, today: date, weeks: int = adherence.ADHERENCE_WEEKS) -> dict[str, Any]:
+        """Doses recorded as taken and as skipped, per medicine and week, newest week first
+        (journal/adherence.py): counts only, no "missed" verdict."""
+        return adherence.weekly_doses(self, today, weeks)
 
     def doses_to_offer(self, day: date) -> list[DoseToOffer]:
         """Doses a check-in offers to confirm with one tap: yesterday's intakes, then the

@@ -3,14 +3,12 @@ are offered on Today, drawn as bands on the timeline and checked by the plan's s
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from flarewise.domain import doses
-from flarewise.domain.entries import Intake
 from flarewise.domain.profile import population_prompt
 from flarewise.domain.regimens import UNRECOGNISED_NOTE, DoseStep, Regimen, UnitStrength
 from flarewise.domain.units import is_product_unit, known_units
@@ -23,44 +21,6 @@ from flarewise.web.schemas.medicines import MedicinesPage
 
 router = APIRouter()
 Text = Annotated[str, Form()]
-
-
-#: Weeks the adherence view looks back over.
-ADHERENCE_WEEKS = 8
-
-
-def adherence(j: Journal, today: date, weeks: int = ADHERENCE_WEEKS) -> dict[str, Any]:
-    """Doses recorded as taken and as skipped, per medicine and per week (Monday to Sunday),
-    for the last ``weeks`` weeks, newest first. Counts only: no score, no "missed" verdict
-    (design notes: calm, no streak shaming); a week with nothing recorded says so."""
-    monday = today - timedelta(days=today.weekday())
-    starts = [monday - timedelta(weeks=k) for k in range(weeks)]
-    tz = j.timezone()
-    counts: dict[str, dict[date, list[int]]] = {}
-    for e in j.entries(starts[-1], today, kinds=["intake"]):
-        if not isinstance(e, Intake):
-            continue
-        day = e.at.astimezone(tz).date()
-        week = day - timedelta(days=day.weekday())
-        taken_skipped = counts.setdefault(e.substance, {}).setdefault(week, [0, 0])
-        taken_skipped[1 if e.status == "skipped" else 0] += 1
-    v = j.vocabulary
-    return {
-        "weeks": [w.isoformat() for w in starts],
-        "labels": [f"{w.day} {w.strftime('%b')}" for w in starts],
-        "rows": [
-            {
-                "name": v.name_of("substance", substance),
-                "weeks": [
-                    {"taken": by_week.get(w, [0, 0])[0], "skipped": by_week.get(w, [0, 0])[1]}
-                    for w in starts
-                ],
-            }
-            for substance, by_week in sorted(
-                counts.items(), key=lambda kv: v.name_of("substance", kv[0]).lower()
-            )
-        ],
-    }
 
 
 def medicines_data(j: Journal) -> dict[str, Any]:
@@ -109,7 +69,7 @@ def medicines_data(j: Journal) -> dict[str, Any]:
         "units": known_units(),
         "product_units": [u for u in known_units() if is_product_unit(u)],
         "ask_populations": population_prompt(j.profile()),
-        "adherence": adherence(j, today),
+        "adherence": j.weekly_doses(today),
     }
 
 
