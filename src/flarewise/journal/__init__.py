@@ -32,7 +32,7 @@ from flarewise.errors import (
     NotFound,
     StorageError,
 )
-from flarewise.journal import adherence, backup, visits
+from flarewise.journal import adherence, agreement, backup, visits
 from flarewise.journal import design as trial_design
 from flarewise.journal.backup import read_backup as read_backup  # public: re-exported
 from flarewise.journal.lazy import trials_module as _trials
@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from flarewise.analysis.grid import DailyGrid
     from flarewise.analysis.insights import Insights
     from flarewise.demo.model import DemoTruth
+    from flarewise.experiments.review import Review
     from flarewise.importers.archive import ArchiveBudget
     from flarewise.knowledge.vocabulary import VocabKind
     from flarewise.reports import VisitReport
@@ -294,7 +295,9 @@ class Journal:
     def doses_to_offer(self, day: date) -> list[DoseToOffer]:
         """Doses a check-in offers to confirm with one tap: yesterday's intakes, then the
         regimen steps in force on ``day`` not already among them (one per substance and dose),
-        each saying whether the substance was already taken that day."""
+        each saying whether the substance was already taken that day. A substance a running
+        experiment asks the person to leave out that day is never offered."""
+        held = agreement.held_substances(self, day)
         taken_today = {
             e.substance for e in self.day(day) if isinstance(e, Intake) and e.status != "skipped"
         }
@@ -310,6 +313,8 @@ class Journal:
                 candidates.append((r.substance, r.form, step.amount, step.unit))
         offered: dict[tuple[str, float | None, str | None], DoseToOffer] = {}
         for substance, form, amount, unit in candidates:
+            if substance in held:
+                continue
             offered.setdefault(
                 (substance, amount, unit),
                 DoseToOffer(substance, form, amount, unit, substance in taken_today),
@@ -499,6 +504,19 @@ class Journal:
         with self.db.begin() as conn:
             self._repo.put_experiment(conn, protocol)
         return protocol
+
+    def experiment_review(self, experiment_id: str) -> Review:
+        """What a person reads before agreeing to an experiment: length, dates, each phase in
+        words, what to do each day, what it will and will not tell (journal/agreement.py)."""
+        return agreement.experiment_review(self, experiment_id)
+
+    def start_experiment(self, experiment_id: str, on: date | None = None) -> Protocol:
+        """Start a planned experiment once its review is confirmed (journal/agreement.py)."""
+        return agreement.start_experiment(self, experiment_id, on)
+
+    def experiments_today(self, today: date | None = None) -> list[agreement.TodayInExperiment]:
+        """The running experiments with what today's phase asks (planned ones say nothing)."""
+        return agreement.experiments_today(self, today or self.today())
 
     def experiments(self) -> list[Protocol]:
         with self.db.begin() as conn:

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from flarewise.web.pages import (
     account,
+    agreement,
     apidocs,
     assessments,
     data,
@@ -30,6 +31,7 @@ def register(app: FastAPI) -> None:
         assessments,
         plan,
         experiments,
+        agreement,
         report,
         data,
     ):
