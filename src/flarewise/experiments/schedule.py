@@ -153,13 +153,28 @@ def day_of(p: Protocol, today: date) -> PlannedDay | None:
     return next((d for d in _days(p) if d.day == today), None)
 
 
+def _off(p: Protocol, d: PlannedDay) -> bool:
+    return (
+        p.substance is not None
+        and p.design != "reintroduction"
+        and d.dose is None
+        and d.phase in ("A", "washout")
+    )
+
+
 def holds_dose(p: Protocol, today: date) -> bool:
     """True when today's phase asks the person not to take the experiment's substance (an
     "off" day: phase A, or a washout before a period without it), so no face offers it."""
     d = day_of(p, today)
-    if d is None or p.substance is None or p.design == "reintroduction":
-        return False
-    return d.dose is None and d.phase in ("A", "washout")
+    return d is not None and _off(p, d)
+
+
+def held_days(p: Protocol) -> list[date]:
+    """Every "off" day of a running experiment (see :func:`holds_dose`): the days a calendar's
+    dose reminder for its substance must skip."""
+    if p.status != "running":
+        return []
+    return [d.day for d in _days(p) if _off(p, d)]
 
 
 def today_instruction(p: Protocol, today: date) -> str:

@@ -23,6 +23,7 @@ from flarewise.domain.entries import Assessment, EntryBase, Intake, LabResult
 from flarewise.domain.experiments import DoseLevel, Protocol
 from flarewise.domain.profile import Profile
 from flarewise.domain.regimens import DoseStep, Regimen
+from flarewise.domain.reminders import ReminderSettings
 from flarewise.domain.summaries import DaySummary
 from flarewise.domain.trackables import Trackable
 from flarewise.errors import (
@@ -32,7 +33,7 @@ from flarewise.errors import (
     NotFound,
     StorageError,
 )
-from flarewise.journal import adherence, agreement, backup, visits
+from flarewise.journal import adherence, agreement, backup, reminders, visits
 from flarewise.journal import design as trial_design
 from flarewise.journal.backup import read_backup as read_backup  # public: re-exported
 from flarewise.journal.lazy import trials_module as _trials
@@ -517,6 +518,29 @@ class Journal:
     def experiments_today(self, today: date | None = None) -> list[agreement.TodayInExperiment]:
         """The running experiments with what today's phase asks (planned ones say nothing)."""
         return agreement.experiments_today(self, today or self.today())
+
+    # -- reminders (journal/reminders.py) ----------------------------------------------------
+
+    def reminder_settings(self) -> ReminderSettings:
+        return reminders.settings(self)
+
+    def set_checkin_time(self, when: str) -> ReminderSettings:
+        """Choose the time of the daily check-in reminder (24-hour HH:MM)."""
+        return reminders.set_checkin_time(self, when)
+
+    def reminder_feed_state(self) -> reminders.FeedState:
+        return reminders.feed_state(self)
+
+    def create_reminder_feed(self) -> str:
+        """A new secret token for the calendar feed, returned once; any older one stops."""
+        return reminders.create_feed(self)
+
+    def revoke_reminder_feed(self) -> None:
+        reminders.revoke_feed(self)
+
+    def reminder_feed(self) -> bytes:
+        """The iCalendar feed: check-in, doses, experiment phases."""
+        return reminders.feed(self)
 
     def experiments(self) -> list[Protocol]:
         with self.db.begin() as conn:

@@ -15,6 +15,7 @@ from flarewise.web.pages import (
     medicines,
     offline,
     plan,
+    reminders,
     report,
     timeline,
     today,
@@ -32,6 +33,7 @@ def register(app: FastAPI) -> None:
         plan,
         experiments,
         agreement,
+        reminders,
         report,
         data,
     ):
