@@ -4,6 +4,7 @@ Confirm starts it; Today then follows its phase (no dose offered on a day withou
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from flarewise.domain.regimens import DoseStep, Regimen
 from flarewise.journal import Journal
 from flarewise.web.pages.today import today_data
 
+from .conftest import CliCall
 from .webkit import app_on, csrf_of, post, signed_up
 
 
@@ -148,3 +150,26 @@ def test_the_web_choice_opens_a_review_and_confirm_needs_csrf(app: Any) -> None:
     assert c.post(f"/experiments/{eid}/start", data={}).status_code == 403
     assert post(c, f"/experiments/{eid}/start", {}).status_code == 303
     assert c.get(f"/api/experiments/{eid}").json()["status"]["status"] == "running"
+
+
+def test_the_cli_prints_the_review_and_starts_only_when_asked(cli: CliCall) -> None:
+    assert cli("init")[0] == 0
+    code, out, _ = cli(
+        "experiment",
+        "new",
+        "magnesium",
+        "--outcome",
+        "sleep_quality",
+        "--without-baseline",
+        "--json",
+    )
+    assert code == 0, out
+    eid = json.loads(out)["protocol"]["id"][:8]
+    code, out, _ = cli("experiment", "review", eid)
+    for words in ("What to do each day", "The schedule", "What it will not tell you"):
+        assert words in out
+    assert "Not started yet" in cli("experiment", "status", eid)[1]
+    code, _, err = cli("experiment", "resume", eid)
+    assert code != 0 and "has not started yet" in err
+    code, out, _ = cli("experiment", "start", eid)
+    assert code == 0 and "Running from" in out

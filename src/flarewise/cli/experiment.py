@@ -199,7 +199,14 @@ def experiment_pause(ctx: typer.Context, experiment_id: IdArg) -> None:
 @experiment_app.command("resume")
 def experiment_resume(ctx: typer.Context, experiment_id: IdArg) -> None:
     """Resume a paused experiment."""
-    journal(ctx).set_experiment_status(experiment_id, "running")
+    j = journal(ctx)
+    if j.experiment(experiment_id).status == "planned":
+        raise InvalidInput(
+            "experiment",
+            "it has not started yet: read `flarewise experiment review` and then "
+            "`flarewise experiment start` it",
+        )
+    j.set_experiment_status(experiment_id, "running")
     out.print("Resumed.")
 
 

@@ -101,7 +101,7 @@ def _will_tell(p: Protocol, name: str, outcome: str) -> list[str]:
     change = (
         f"{p.meaningful_percent:g} %"
         if p.meaningful_basis == "percent"
-        else f"{p.meaningful_change:g} points"
+        else f"{p.meaningful_change:g} point{'' if p.meaningful_change == 1 else 's'}"
     )
     if p.design == "randomised_blocks":
         return [
