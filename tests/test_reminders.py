@@ -230,3 +230,12 @@ def test_the_cli_makes_shows_and_revokes_the_address(cli: CliCall) -> None:
     assert cli("reminders", "time", "21:00")[0] == 0
     assert cli("reminders", "revoke")[0] == 0
     assert "No calendar address" in cli("reminders", "show")[1]
+
+
+def test_times_carry_the_journals_time_zone(journal: Journal) -> None:
+    journal.update_profile(timezone="Europe/Berlin")
+    cal = Calendar.from_ical(journal.reminder_feed())
+    assert [tz.get("tzid") for tz in cal.walk("VTIMEZONE")] == ["Europe/Berlin"]
+    (checkin,) = _by_summary(list(cal.walk("VEVENT")), "Check in")
+    start = checkin.decoded("dtstart")
+    assert start.time() == time(20) and str(start.tzinfo) == "Europe/Berlin"
