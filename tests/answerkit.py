@@ -46,8 +46,8 @@ def filled_journal(app: Any, handle: str, days: int) -> TestClient:
     for intervention in ("magnesium", "omega_3"):
         r = post(c, "/experiments", {"intervention": intervention, "outcome": "pain"})
         assert r.status_code == 303, r.text
-    running = r.headers["location"]
-    assert post(c, f"{running}/status", {"status": "running"}).status_code == 303
+    running = r.headers["location"].removesuffix("/review")  # designed, then reviewed
+    assert post(c, f"{running}/start", {}).status_code == 303
     return c
 
 
@@ -73,6 +73,9 @@ def get_answers(c: TestClient) -> list[tuple[str, str, Any]]:
         ("/api/today", "/api/today"),
     ]
     asked += [("/api/experiments/{eid}", f"/api/experiments/{eid}") for eid in experiments]
+    asked += [
+        ("/api/experiments/{eid}/review", f"/api/experiments/{eid}/review") for eid in experiments
+    ]
     asked += [("/api/timeline", "/api/timeline?range=all&page=1")]
     # a visit report for a week before the questionnaires (no FIQR, no criteria)
     early = date.today() - timedelta(days=28)

@@ -182,8 +182,9 @@ def test_newcomer_path_in_chromium(server: str, browser: Any, db_url: str) -> No
     # start an experiment from a template
     v.go("/experiments")
     page.click("text=Does magnesium help my sleep?")
-    page.wait_for_url("**/experiments/*")
-    page.click("text=Start it")
+    page.wait_for_url("**/experiments/*/review")  # a review first: nothing has started
+    assert "What it will not tell you" in page.inner_text("main")
+    page.click("text=Confirm and start")
     page.wait_for_selector(".today")
     assert "Today" in page.inner_text(".today")
     v.check("experiment")

@@ -207,8 +207,9 @@ def test_start_an_experiment_from_a_template(app: Any) -> None:
     c = signed_up(app, "alice", demo_days=90)
     r = post(c, "/experiments", {"intervention": "magnesium", "outcome": "sleep_quality"})
     assert r.status_code == 303, r.text
-    eid = r.headers["location"].rsplit("/", 1)[-1]
-    assert post(c, f"/experiments/{eid}/status", {"status": "running"}).status_code == 303
+    eid = r.headers["location"].split("/")[-2]  # /experiments/<id>/review: nothing started
+    assert c.get(f"/api/experiments/{eid}").json()["status"]["status"] == "planned"
+    assert post(c, f"/experiments/{eid}/start", {}).status_code == 303
     data = c.get(f"/api/experiments/{eid}").json()
     assert data["status"]["status"] == "running" and "Today" in c.get(f"/experiments/{eid}").text
     assert data["result"]["enough_data"] is False
@@ -399,7 +400,7 @@ def test_an_experiment_from_an_insight_and_from_the_plan(app: Any) -> None:
         {"exposure": t["exposure"], "outcome": t["outcome"], "lag": str(t["lag"])},
     )
     assert r.status_code == 303, r.text
-    eid = r.headers["location"].rsplit("/", 1)[-1]
+    eid = r.headers["location"].split("/")[-2]
     assert "Insight" in (c.get(f"/api/experiments/{eid}").json()["protocol"]["why"] or "")
     r = post(c, "/experiments/from-plan", {"intervention": "magnesium"})
     assert r.status_code == 303, r.text

@@ -37,6 +37,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "/api/medicines": medicines.MedicinesPage,
     "/api/plan": plan.PlanPage,
     "/api/report": report.ReportPage,
+    "/api/experiments/{eid}/review": experiments.ExperimentReviewPage,
     "/api/timeline": timeline.TimelinePage,
     "/api/today": today.TodayPage,
     "/api/entries/{entry_id}": today.EntryPage,

@@ -28,6 +28,7 @@ PUBLIC = {
     "/api/docs",
     "/api/docs/oauth2-redirect",
     "/sw.js",
+    "/calendar/{token}.ics",  # opened by its secret token alone: tests/test_reminders.py
 }
 
 

@@ -77,6 +77,11 @@ lazy("plan", "flarewise.cli.plan", "Your tailored plan, and safety checks of any
 lazy("kb", "flarewise.cli.plan", "The knowledge base: interventions, evidence and sources.")
 lazy("experiment", "flarewise.cli.experiment", "Personal n-of-1 experiments.")
 lazy(
+    "reminders",
+    "flarewise.cli.reminders",
+    "Reminders through your own calendar: a secret feed address, the check-in time.",
+)
+lazy(
     "report",
     "flarewise.cli.report",
     "The visit report: a PDF a clinician reads in 60 seconds (also HTML and JSON).",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -12,6 +12,9 @@ from flarewise.cli.app import JsonOpt, app, emit_json, journal, out
 from flarewise.cli.when import parse_day
 from flarewise.domain.experiments import DoseLevel
 from flarewise.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from flarewise.experiments.review import Review
 
 experiment_app = typer.Typer(help="Personal n-of-1 experiments.", no_args_is_help=True)
 app.add_typer(experiment_app, name="experiment")
@@ -135,7 +138,40 @@ def experiment_new(
         out.print(advice.assumptions, markup=False)
     if protocol.order:
         out.print("Randomised order: " + " ".join(protocol.order))
-    out.print(f"Start it with `flarewise experiment start {protocol.id[:8]}`.")
+    _print_review(j.experiment_review(protocol.id))
+    out.print(
+        "Nothing has started yet. When you agree, start it with "
+        f"`flarewise experiment start {protocol.id[:8]}` (add --on DAY for a later day)."
+    )
+
+
+def _print_review(r: Review) -> None:
+    """The same review the web page shows before Confirm (journal/agreement.py)."""
+    out.print(f"\n{r.days} days, from {r.start} to {r.end}.", markup=False)
+    out.print("What to do each day:")
+    for line in r.daily:
+        out.print(f"  - {line}", markup=False)
+    out.print("The schedule:")
+    for ph in r.phases:
+        span = f"{ph.start}" if ph.days == 1 else f"{ph.start} to {ph.end}"
+        out.print(f"  {span} ({ph.days} days): {ph.what}", markup=False)
+    out.print("What it will tell you:")
+    for line in r.will_tell:
+        out.print(f"  - {line}", markup=False)
+    out.print("What it will not tell you:")
+    for line in r.will_not_tell:
+        out.print(f"  - {line}", markup=False)
+
+
+@experiment_app.command("review")
+def experiment_review(ctx: typer.Context, experiment_id: IdArg, as_json: JsonOpt = False) -> None:
+    """What an experiment asks of you, its dates, and what it can and cannot tell you."""
+    r = journal(ctx).experiment_review(experiment_id)
+    if as_json:
+        emit_json(asdict(r))
+        return
+    out.print(r.title, markup=False)
+    _print_review(r)
 
 
 @experiment_app.command("start")
@@ -146,10 +182,11 @@ def experiment_start(
         str | None, typer.Option("--on", help="The day it starts (default today).")
     ] = None,
 ) -> None:
-    """Mark an experiment as running."""
+    """Agree to a planned experiment (read `experiment review` first): it starts on --on."""
     j = journal(ctx)
-    p = j.set_experiment_status(experiment_id, "running", on=parse_day(on, j.timezone()))
-    out.print(f"Running: {p.title}.", markup=False)
+    day = parse_day(on, j.timezone()) if on else None
+    p = j.start_experiment(experiment_id, day)
+    out.print(f"Running from {p.start}: {p.title}.", markup=False)
 
 
 @experiment_app.command("pause")
@@ -162,7 +199,14 @@ def experiment_pause(ctx: typer.Context, experiment_id: IdArg) -> None:
 @experiment_app.command("resume")
 def experiment_resume(ctx: typer.Context, experiment_id: IdArg) -> None:
     """Resume a paused experiment."""
-    journal(ctx).set_experiment_status(experiment_id, "running")
+    j = journal(ctx)
+    if j.experiment(experiment_id).status == "planned":
+        raise InvalidInput(
+            "experiment",
+            "it has not started yet: read `flarewise experiment review` and then "
+            "`flarewise experiment start` it",
+        )
+    j.set_experiment_status(experiment_id, "running")
     out.print("Resumed.")
 
 

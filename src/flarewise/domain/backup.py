@@ -3,7 +3,8 @@
 Version 1 layout::
 
     {"format": "flarewise-journal", "version": 1, "exported_at": ...,
-     "person": {...}, "profile": {...}, "trackables": [...], "regimens": [...], "entries": [...]}
+     "person": {...}, "profile": {...}, "trackables": [...], "regimens": [...], "entries": [...],
+     "experiments": [...], "reminders": {"checkin_time": "20:00"}}
 
 Entries keep their ids, instants and offsets, provenance and record times, so an export followed
 by a restore gives an identical journal.
@@ -21,6 +22,7 @@ from flarewise.domain.entries import Entry
 from flarewise.domain.experiments import Protocol
 from flarewise.domain.profile import Profile
 from flarewise.domain.regimens import Regimen
+from flarewise.domain.reminders import ReminderSettings
 from flarewise.domain.trackables import Trackable
 
 BACKUP_FORMAT = "flarewise-journal"
@@ -45,6 +47,9 @@ class Backup(Record):
     regimens: tuple[Regimen, ...] = ()
     entries: tuple[StoredEntry, ...] = ()
     experiments: tuple[Protocol, ...] = ()
+    #: the reminder time chosen (None in backups made before reminders); never the feed's
+    #: secret address, which a restore must not bring back to life
+    reminders: ReminderSettings | None = None
 
     def content(self) -> dict[str, Any]:
         """What a restore must reproduce: everything but the export time and the person handle."""

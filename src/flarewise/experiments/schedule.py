@@ -136,17 +136,60 @@ PHASE_WORDS = {
 }
 
 
+#: What a planned experiment says instead of an instruction: it has not been agreed to yet, so
+#: it must not tell anyone to take or leave out anything (issue 15 item 7).
+NOT_STARTED = (
+    "Not started yet: nothing to change. Review the plan and confirm it when you are ready."
+)
+
+
+def day_of(p: Protocol, today: date) -> PlannedDay | None:
+    """The planned day ``today`` of an experiment the person has agreed to and is following
+    (running, not paused); None before its start, after its end, or when it is planned,
+    paused, stopped or finished. Everything that tells the person what to do today (Today,
+    the instruction line) reads this, so a planned experiment never gives an instruction."""
+    if p.status != "running":
+        return None
+    return next((d for d in _days(p) if d.day == today), None)
+
+
+def _off(p: Protocol, d: PlannedDay) -> bool:
+    return (
+        p.substance is not None
+        and p.design != "reintroduction"
+        and d.dose is None
+        and d.phase in ("A", "washout")
+    )
+
+
+def holds_dose(p: Protocol, today: date) -> bool:
+    """True when today's phase asks the person not to take the experiment's substance (an
+    "off" day: phase A, or a washout before a period without it), so no face offers it."""
+    d = day_of(p, today)
+    return d is not None and _off(p, d)
+
+
+def held_days(p: Protocol) -> list[date]:
+    """Every "off" day of a running experiment (see :func:`holds_dose`): the days a calendar's
+    dose reminder for its substance must skip."""
+    if p.status != "running":
+        return []
+    return [d.day for d in _days(p) if _off(p, d)]
+
+
 def today_instruction(p: Protocol, today: date) -> str:
     days = {d.day: d for d in _days(p)}
     if p.status in ("stopped", "finished"):
         return f"This experiment is {p.status}."
     if p.status == "paused":
         return "This experiment is paused."
+    if p.status == "planned":
+        return NOT_STARTED
     d = days.get(today)
     if d is None:
         first = min(days) if days else p.start
         return (
-            f"The experiment starts on {first}."
+            f"It starts on {first:%A %d %B}; until then, change nothing."
             if today < first
             else "The planned schedule is complete: run the analysis."
         )

@@ -23,6 +23,7 @@ from flarewise.domain.entries import Assessment, EntryBase, Intake, LabResult
 from flarewise.domain.experiments import DoseLevel, Protocol
 from flarewise.domain.profile import Profile
 from flarewise.domain.regimens import DoseStep, Regimen
+from flarewise.domain.reminders import ReminderSettings
 from flarewise.domain.summaries import DaySummary
 from flarewise.domain.trackables import Trackable
 from flarewise.errors import (
@@ -32,7 +33,7 @@ from flarewise.errors import (
     NotFound,
     StorageError,
 )
-from flarewise.journal import adherence, backup, visits
+from flarewise.journal import adherence, agreement, backup, reminders, visits
 from flarewise.journal import design as trial_design
 from flarewise.journal.backup import read_backup as read_backup  # public: re-exported
 from flarewise.journal.lazy import trials_module as _trials
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
     from flarewise.analysis.grid import DailyGrid
     from flarewise.analysis.insights import Insights
     from flarewise.demo.model import DemoTruth
+    from flarewise.experiments.review import Review
     from flarewise.importers.archive import ArchiveBudget
     from flarewise.knowledge.vocabulary import VocabKind
     from flarewise.reports import VisitReport
@@ -294,7 +296,9 @@ class Journal:
     def doses_to_offer(self, day: date) -> list[DoseToOffer]:
         """Doses a check-in offers to confirm with one tap: yesterday's intakes, then the
         regimen steps in force on ``day`` not already among them (one per substance and dose),
-        each saying whether the substance was already taken that day."""
+        each saying whether the substance was already taken that day. A substance a running
+        experiment asks the person to leave out that day is never offered."""
+        held = agreement.held_substances(self, day)
         taken_today = {
             e.substance for e in self.day(day) if isinstance(e, Intake) and e.status != "skipped"
         }
@@ -310,6 +314,8 @@ class Journal:
                 candidates.append((r.substance, r.form, step.amount, step.unit))
         offered: dict[tuple[str, float | None, str | None], DoseToOffer] = {}
         for substance, form, amount, unit in candidates:
+            if substance in held:
+                continue
             offered.setdefault(
                 (substance, amount, unit),
                 DoseToOffer(substance, form, amount, unit, substance in taken_today),
@@ -499,6 +505,42 @@ class Journal:
         with self.db.begin() as conn:
             self._repo.put_experiment(conn, protocol)
         return protocol
+
+    def experiment_review(self, experiment_id: str) -> Review:
+        """What a person reads before agreeing to an experiment: length, dates, each phase in
+        words, what to do each day, what it will and will not tell (journal/agreement.py)."""
+        return agreement.experiment_review(self, experiment_id)
+
+    def start_experiment(self, experiment_id: str, on: date | None = None) -> Protocol:
+        """Start a planned experiment once its review is confirmed (journal/agreement.py)."""
+        return agreement.start_experiment(self, experiment_id, on)
+
+    def experiments_today(self, today: date | None = None) -> list[agreement.TodayInExperiment]:
+        """The running experiments with what today's phase asks (planned ones say nothing)."""
+        return agreement.experiments_today(self, today or self.today())
+
+    # -- reminders (journal/reminders.py) ----------------------------------------------------
+
+    def reminder_settings(self) -> ReminderSettings:
+        return reminders.settings(self)
+
+    def set_checkin_time(self, when: str) -> ReminderSettings:
+        """Choose the time of the daily check-in reminder (24-hour HH:MM)."""
+        return reminders.set_checkin_time(self, when)
+
+    def reminder_feed_state(self) -> reminders.FeedState:
+        return reminders.feed_state(self)
+
+    def create_reminder_feed(self) -> str:
+        """A new secret token for the calendar feed, returned once; any older one stops."""
+        return reminders.create_feed(self)
+
+    def revoke_reminder_feed(self) -> None:
+        reminders.revoke_feed(self)
+
+    def reminder_feed(self) -> bytes:
+        """The iCalendar feed: check-in, doses, experiment phases."""
+        return reminders.feed(self)
 
     def experiments(self) -> list[Protocol]:
         with self.db.begin() as conn:

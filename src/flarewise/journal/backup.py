@@ -20,6 +20,7 @@ from flarewise.domain.base import translate
 from flarewise.domain.profile import POPULATIONS, Profile
 from flarewise.domain.trackables import Trackable
 from flarewise.errors import BackupError, Conflict
+from flarewise.journal import reminders
 from flarewise.knowledge import check_profile, check_regimen
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ def export_backup(j: Journal) -> Backup:
         profile = Profile.model_validate(j._repo.get_profile(conn))
         trackables = [Trackable.model_validate(d) for d in j._repo.list_trackables(conn)]
         protocols = j._repo.list_experiments(conn)
+    chosen = reminders.settings(j)
     return Backup.model_construct(
         format="flarewise-journal",
         version=1,
@@ -47,6 +49,7 @@ def export_backup(j: Journal) -> Backup:
         regimens=tuple(regimens),
         entries=tuple(stored),
         experiments=tuple(protocols),
+        reminders=chosen,
     )
 
 
@@ -220,6 +223,8 @@ def _replace_content(j: Journal, conn: Connection, meta: Backup, replace: bool) 
         j._repo.put_regimen(conn, r)
     for x in meta.experiments:
         j._repo.put_experiment(conn, x)
+    if meta.reminders is not None:
+        reminders.put_settings(j, conn, meta.reminders)
 
 
 def _write_atomically(path: str | os.PathLike[str], write: Callable[[Any], object]) -> None:

@@ -158,7 +158,22 @@ login_failures = Table(
     Index("ix_login_failures_client_at", "client", "at"),
 )
 
+reminders = Table(
+    "reminders",
+    metadata,
+    Column("person_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True),
+    Column("checkin_time", String(5), nullable=False),
+    # random, made once: the calendar feed's event UIDs stay stable when the feed is re-created
+    Column("calendar_key", String(32), nullable=False),
+    # SHA-256 of the feed's secret token (the token itself is never stored); NULL: no feed
+    Column("token_hash", String(64), nullable=True),
+    Column("feed_created_at", DateTime, nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Index("uq_reminders_token_hash", "token_hash", unique=True),
+)
+
 #: Tables holding one person's journal, in the order a wipe (restore, demo) must delete them.
 PERSON_TABLES = (daily_values, entry_values, entries, regimens, trackables, experiments)
-#: The person's account and sessions: removed only when the person is deleted.
-ACCOUNT_TABLES = (sessions, accounts)
+#: The person's account, sessions and reminder feed: removed only when the person is deleted
+#: (a restore or a demo rewrite keeps them; the reminder settings travel in the backup).
+ACCOUNT_TABLES = (sessions, reminders, accounts)

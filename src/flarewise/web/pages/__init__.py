@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from flarewise.web.pages import (
     account,
+    agreement,
     apidocs,
     assessments,
     data,
@@ -14,6 +15,7 @@ from flarewise.web.pages import (
     medicines,
     offline,
     plan,
+    reminders,
     report,
     timeline,
     today,
@@ -30,6 +32,8 @@ def register(app: FastAPI) -> None:
         assessments,
         plan,
         experiments,
+        agreement,
+        reminders,
         report,
         data,
     ):

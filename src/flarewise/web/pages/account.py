@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
@@ -112,25 +112,37 @@ def signout(ctx: Annotated[Context, Depends(context)]) -> Response:
     responses={200: {"model": AccountPage, "description": "the page's data"}},
 )
 def account_page(ctx: Annotated[Context, Depends(person)]) -> Response:
+    return render(ctx, "account.html", account_data(ctx), view=account_view())
+
+
+def account_view() -> dict[str, Any]:
+    return {"populations": POPULATION_QUESTIONS}
+
+
+def account_data(ctx: Context, feed_url: str | None = None) -> dict[str, Any]:
+    """The account page's data; ``feed_url`` is the calendar address just made (shown once:
+    only its hash is kept, journal/reminders.py)."""
     j = ctx.journal
     profile = j.profile()
-    return render(
-        ctx,
-        "account.html",
-        {
-            "title": "Account",
-            "handle": ctx.handle,
-            "entries": j.count(),
-            "done": ctx.request.query_params.get("done"),
-            "profile": {
-                "sex": profile.sex,
-                "birth_year": profile.birth_year,
-                **{name: getattr(profile, name) for name in POPULATIONS},
-            },
-            "ask_populations": population_prompt(profile),
+    feed = j.reminder_feed_state()
+    return {
+        "title": "Account",
+        "handle": ctx.handle,
+        "entries": j.count(),
+        "done": ctx.request.query_params.get("done"),
+        "profile": {
+            "sex": profile.sex,
+            "birth_year": profile.birth_year,
+            **{name: getattr(profile, name) for name in POPULATIONS},
         },
-        view={"populations": POPULATION_QUESTIONS},
-    )
+        "ask_populations": population_prompt(profile),
+        "reminders": {
+            "checkin_time": feed.checkin_time,
+            "feed": feed.exists,
+            "feed_created": None if feed.created is None else f"{feed.created:%d %B %Y}",
+            "feed_url": feed_url,
+        },
+    }
 
 
 #: The questions of the profile form, in plain words (clinical-rules.md D.5.5 populations).

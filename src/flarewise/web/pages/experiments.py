@@ -1,5 +1,6 @@
-"""Experiments and insights: start an experiment from a template, a plan item or an insight;
-today's phase and instruction; results with interval plots and honest "not enough data yet";
+"""Experiments and insights: design an experiment from a template, a plan item or an insight
+(saved as planned; it starts only after its review is confirmed, web/pages/agreement.py); today's
+phase and instruction; results with interval plots and honest "not enough data yet";
 triggers with their effects and uncertainty."""
 
 from __future__ import annotations
@@ -8,14 +9,20 @@ from dataclasses import asdict
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Depends, Form
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from flarewise.errors import InvalidInput, NotFound
 from flarewise.journal import Journal
 from flarewise.reports import charts
-from flarewise.web.deps import Context, check_csrf, person, redirect, render
-from flarewise.web.schemas.experiments import ExperimentPage, ExperimentsPage, InsightsPage
+from flarewise.web.deps import Context, check_csrf, person, redirect, render, wants_json
+from flarewise.web.pages.agreement import review_data
+from flarewise.web.schemas.experiments import (
+    ExperimentPage,
+    ExperimentReviewPage,
+    ExperimentsPage,
+    InsightsPage,
+)
 
 if TYPE_CHECKING:
     from flarewise.analysis.insights import Trigger
@@ -84,7 +91,14 @@ def _start(j: Journal, intervention: str, outcome: str, design: str, why: str | 
 
 
 @router.post("/experiments", include_in_schema=False, dependencies=[Depends(check_csrf)])
+@router.post(
+    "/api/experiments",
+    summary="Design an experiment (saved as planned, not started) and answer with its review",
+    dependencies=[Depends(check_csrf)],
+    responses={200: {"model": ExperimentReviewPage, "description": "the review to confirm"}},
+)
 def start(
+    request: Request,
     ctx: Annotated[Context, Depends(person)],
     intervention: Text,
     outcome: Text,
@@ -93,13 +107,15 @@ def start(
     if design not in ("randomised_blocks", "ab"):
         raise InvalidInput("design", "choose randomised blocks or a simple before/after")
     eid = _start(ctx.journal, intervention, outcome, design, None)
-    return redirect(f"/experiments/{eid}")
+    if wants_json(request):
+        return render(ctx, "", review_data(ctx.journal, eid))
+    return redirect(f"/experiments/{eid}/review")
 
 
 @router.post("/experiments/from-plan", include_in_schema=False, dependencies=[Depends(check_csrf)])
 def from_plan(ctx: Annotated[Context, Depends(person)], intervention: Text) -> Response:
     eid = _start(ctx.journal, intervention, "pain", "randomised_blocks", "From my plan")
-    return redirect(f"/experiments/{eid}")
+    return redirect(f"/experiments/{eid}/review")
 
 
 @router.post(
@@ -121,7 +137,7 @@ def from_insight(
         raise NotFound("no such finding")
     protocol, _ = j.design_from_finding(found)
     saved = j.add_experiment(protocol)
-    return redirect(f"/experiments/{saved.id}")
+    return redirect(f"/experiments/{saved.id}/review")
 
 
 def experiment_data(j: Journal, eid: str) -> dict[str, Any]:
@@ -180,6 +196,8 @@ def experiment(eid: str, ctx: Annotated[Context, Depends(person)]) -> Response:
 def set_status(eid: str, ctx: Annotated[Context, Depends(person)], status: Text) -> Response:
     if status not in ("running", "paused", "stopped", "finished"):
         raise InvalidInput("status", f"{status!r} is not a state an experiment can move to")
+    if status == "running" and ctx.journal.experiment(eid).status == "planned":
+        return redirect(f"/experiments/{eid}/review")  # a planned one starts only once reviewed
     ctx.journal.set_experiment_status(eid, status)
     return redirect(f"/experiments/{eid}")
 

@@ -113,6 +113,15 @@ def _trackable_field(t: Trackable) -> dict[str, Any]:
     }
 
 
+#: The one gentle line Today shows when there is no check-in yet today: no count of days, no
+#: "missed", nothing to live up to (design-notes.md principle 5).
+NUDGE = "You have not checked in today. It takes about a minute, whenever suits you."
+
+
+def _nudge(j: Journal, day: date) -> str | None:
+    return None if _last_checkin(j, day) is not None else NUDGE
+
+
 def today_data(
     j: Journal, shown: date | None = None, *, same_as_yesterday: bool = False
 ) -> dict[str, Any]:
@@ -170,6 +179,10 @@ def today_data(
             ({"id": a, "name": v.name_of("activity", a)} for a in v.ids("activity")),
             key=lambda a: a["name"],
         ),
+        "nudge": _nudge(j, day) if (shown or day) == day else None,
+        "experiments": [
+            {"title": t.title, "instruction": t.instruction} for t in j.experiments_today(day)
+        ],
         "entries": [
             {
                 "id": e.id,

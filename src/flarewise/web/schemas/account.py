@@ -16,6 +16,23 @@ class AccountPageProfile(Answer):
     breastfeeding: Any
 
 
+class AccountPageReminders(Answer):
+    checkin_time: str
+    feed: bool
+    feed_created: str | None
+    feed_url: str | None
+
+
+class ReminderFeed(Answer):
+    """The answer of making, revoking or re-timing the reminders: the state now; ``feed_url``
+    only in the answer that made it (it is never shown again)."""
+
+    checkin_time: str
+    feed: bool
+    feed_created: str | None
+    feed_url: str | None
+
+
 class AccountPage(Answer):
     title: str
     handle: str
@@ -23,9 +40,12 @@ class AccountPage(Answer):
     done: Any
     profile: AccountPageProfile
     ask_populations: bool
+    reminders: AccountPageReminders
 
 
 __all__ = [
     "AccountPage",
     "AccountPageProfile",
+    "AccountPageReminders",
+    "ReminderFeed",
 ]

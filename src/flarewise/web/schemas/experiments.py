@@ -295,3 +295,28 @@ __all__ = [
     "InsightsPageTriggers",
     "InsightsPageTriggersEffect",
 ]
+
+
+class ExperimentReviewPhase(Answer):
+    start: str
+    end: str
+    dates: str
+    days: int
+    what: str
+
+
+class ExperimentReviewPage(Answer):
+    title: str
+    id: str
+    status: str
+    can_start: bool
+    days: int
+    start: str
+    end: str
+    earliest: str
+    suggested_start: str
+    phases: list[ExperimentReviewPhase]
+    daily: list[str]
+    will_tell: list[str]
+    will_not_tell: list[str]
+    why: str | None

@@ -62,6 +62,11 @@ class TodayPageEntries(Answer):
     text: str
 
 
+class TodayPageExperiments(Answer):
+    title: str
+    instruction: str
+
+
 class TodayPage(Answer):
     title: str
     date: str
@@ -78,6 +83,8 @@ class TodayPage(Answer):
     offered: list[TodayPageOffered]
     foods: list[TodayPageFoods]
     activities: list[TodayPageActivities]
+    nudge: str | None
+    experiments: list[TodayPageExperiments]
     entries: list[TodayPageEntries]
     welcome: bool
     saved: Any
