@@ -26,7 +26,11 @@ RAW = {
     "a UCUM bracket (m[IU]/L)": re.compile(r"(?<=\w)\[[A-Za-z]+\]|\[[A-Za-z]+\]/"),
     "a rule id outside the details line (RF-FERRITIN)": re.compile(r"\b(?:RF|SAF)-[A-Z0-9-]+"),
     "a q-value as a bare number (q = 0.000)": re.compile(r"\bq = \d"),
-    "a range with no low end, read as negative (-5.0)": re.compile(r"(?:^|[\s(])[–-]\d+\.\d"),
+    # a signed figure is no missing low end: a change in brackets "(-20.5)" or beside its
+    # label "-20.5 (total)", an interval's low end "-1.03 to +1.34"
+    "a range with no low end, read as negative (-5.0)": re.compile(
+        r"(?:^|[\s(])[–-]\d+\.\d+(?!\d| to |\)| \()"
+    ),
 }
 NAV = [
     "/today",
@@ -123,6 +127,8 @@ def test_the_crawl_catches_what_it_is_for() -> None:
     quiet = '<p>Ferritin high <small class="details-line">Rule RF-FERRITIN</small></p>'
     assert raw_codes(visible_text(quiet)) == []
     assert raw_codes(visible_text("<p>IL-6, ×10⁹/L, 3 to 10 mg/L, up to 5</p>")) == []
+    signed = "<p>42.8 -20.5 (total), was 63.3 (-20.5), from -1.03 to +1.34</p>"
+    assert raw_codes(visible_text(signed)) == []
 
 
 def test_no_page_of_the_demo_shows_a_raw_id_or_code(app: Any) -> None:

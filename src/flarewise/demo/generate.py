@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flarewise.demo.assessments import DayLevels, demo_assessments
 from flarewise.demo.model import (
     DEFAULT_DAYS,
     DEFAULT_SEED,
     DEFAULT_START,
     TIMEZONE,
+    YEAR,
     DemoTruth,
     default_flares,
     yearly,
@@ -56,6 +58,9 @@ class DemoData:
     trackables: list[Trackable]
     entries: list[EntryBase]
     truth: DemoTruth
+    #: the model's latent levels of each day (index = day offset), for checking what is
+    #: derived from them (the questionnaires) against the model.
+    levels: list[DayLevels]
 
 
 def _clip(x: float, lo: float = 0.0, hi: float = 10.0) -> float:
@@ -70,6 +75,10 @@ class _Gen:
             start=start, days=days, seed=seed, flares=default_flares(start, days)
         )
         self.entries: list[EntryBase] = []
+        #: a second stream for what was added to the model later (the check-ins of otherwise
+        #: missing days before magnesium), so the main stream, and every record it drew,
+        #: stayed as it was.
+        self.side = random.Random(seed + 3_001)
 
     def id(self) -> str:
         return uuid.UUID(int=self.rng.getrandbits(128), version=4).hex
@@ -84,6 +93,22 @@ class _Gen:
 
     def key(self, *parts: object) -> str:
         return ":".join(str(p) for p in parts)
+
+
+def _short_checkin(g: _Gen, day: date, pain: float, fatigue: float) -> SymptomCheckin:
+    """The one-minute morning check-in of a day she otherwise logged nothing (drawn from the
+    side stream)."""
+    side = g.side
+    return SymptomCheckin(
+        id=uuid.UUID(int=side.getrandbits(128), version=4).hex,
+        at=datetime.combine(day, time(8, 10), tzinfo=g.tz),
+        source=SOURCE,
+        source_key=g.key("am", day),
+        scores={
+            "pain": round(_clip(pain + side.gauss(0, 0.5))),
+            "fatigue": round(_clip(fatigue + side.gauss(0, 0.5))),
+        },
+    )
 
 
 def _menstruation_days(g: _Gen) -> set[int]:
@@ -196,6 +221,7 @@ def generate_demo(
     ]
 
     sleep_h = 7.0
+    levels: list[DayLevels] = []
     for i in range(days):
         day = start + timedelta(days=i)
         flare = next((f for f in t.flares if f.contains(day)), None)
@@ -263,8 +289,11 @@ def generate_demo(
         gi = 2.0 + t.wheat_to_gi * wheat_load + rng.gauss(0, 0.8)
         stress = 3.5 + (3.0 if any(0 <= i - s < 3 for s in stressful) else 0.0) + rng.gauss(0, 1.0)
         prev_pain = pain
+        levels.append(DayLevels(pain, fatigue, sleep_h, stress, flare is not None))
 
         missing_day = rng.random() < 0.08
+        if missing_day and t.diligent(i):
+            g.add(_short_checkin(g, day, pain, fatigue))
 
         # -- sleep entry (morning) --------------------------------------------------------
         if not missing_day:
@@ -636,7 +665,9 @@ def generate_demo(
             )
 
     _add_labs(g)
-    return DemoData(profile, regimens, trackables, g.entries, t)
+    fibromyalgia_since = profile.conditions[0].since or start
+    g.entries.extend(demo_assessments(t, levels, g.tz, fibromyalgia_since))
+    return DemoData(profile, regimens, trackables, g.entries, t, levels)
 
 
 def _add_labs(g: _Gen) -> None:
@@ -688,3 +719,21 @@ def _add_labs(g: _Gen) -> None:
     # November
     lab(323, "62292-8", 34, "ng/mL", 30, 100, "N")
     lab(323, "1988-5", 1.6, "mg/L", None, 5.0, "N")
+    # added after the panels above so their ids stay as they were: the trends the labs page
+    # and the timeline draw (vitamin D rising on supplements, ferritin staying low, CRP and
+    # TSH normal throughout)
+    lab(100, "62292-8", 24, "ng/mL", 30, 100, "L")  # April: rising on 1,000 IU, still low
+    lab(100, "2276-4", 12, "ng/mL", 15, 150, "L")
+    lab(100, "1988-5", 2.4, "mg/L", None, 5.0, "N")
+    lab(195, "1988-5", 1.9, "mg/L", None, 5.0, "N")
+    lab(195, "3016-3", 2.4, "m[IU]/L", 0.3, 4.2, "N")
+    lab(323, "2276-4", 12, "ng/mL", 15, 150, "L")
+    lab(323, "3016-3", 1.9, "m[IU]/L", 0.3, 4.2, "N")
+    # later years: a check in January and in July, vitamin D kept up on 2,000 IU
+    for year in range(1, -(-t.days // YEAR)):
+        for offset, vit_d, ferritin, crp, tsh in ((19, 35, 12, 1.8, 2.2), (195, 37, 13, 1.5, 2.0)):
+            at = offset + YEAR * year
+            lab(at, "62292-8", vit_d + year, "ng/mL", 30, 100, "N")
+            lab(at, "2276-4", ferritin, "ng/mL", 15, 150, "L")
+            lab(at, "1988-5", crp, "mg/L", None, 5.0, "N")
+            lab(at, "3016-3", tsh, "m[IU]/L", 0.3, 4.2, "N")

@@ -66,6 +66,28 @@ class DemoTruth:
     ar1_phi: float = 0.5
     ar1_sd: float = 0.7
     flares: tuple[Flare, ...] = field(default=())
+    #: a FIQR every this many days from day ``fiqr_first_offset``, answered from the week's
+    #: latent levels (so its total follows the flares and the magnesium effect).
+    fiqr_first_offset: int = 6
+    fiqr_every_days: int = 28
+    #: the ACR 2016 self-check, done once at the January work-up.
+    acr2016_offset: int = 21
+    #: the magnesium start as a finished AB experiment: A = the days before day 150 (none
+    #: taken), B = this many days from day 150 (taken as logged), then finished.
+    magnesium_trial_days: int = 42
+    #: she does the morning check-in every day of the three weeks before magnesium, the AB
+    #: experiment's A phase (the before phase needs 14 scored days).
+    diligent_days_before_magnesium: int = 21
+    #: a running randomised-blocks experiment that started this many days before the last day:
+    #: CoQ10 for fatigue, taken on B days only, with no planted effect.
+    running_trial_substance: str = "coq10"
+    running_trial_outcome: str = "fatigue"
+    running_trial_days_before_end: int = 24
+    running_trial_blocks: int = 6
+    running_trial_period_days: int = 7
+    running_trial_washout_days: int = 2
+    running_trial_dose_mg: float = 200
+    running_trial_adherence: float = 0.9
 
     def day(self, offset: int) -> date:
         return self.start + timedelta(days=offset)
@@ -73,6 +95,19 @@ class DemoTruth:
     @property
     def magnesium_start(self) -> date:
         return self.day(self.magnesium_start_offset)
+
+    def diligent(self, offset: int) -> bool:
+        """Whether day ``offset`` is in the every-day check-ins before magnesium."""
+        mg = self.magnesium_start_offset
+        return mg - self.diligent_days_before_magnesium <= offset < mg
+
+    @property
+    def last_day(self) -> date:
+        return self.day(self.days - 1)
+
+    @property
+    def running_trial_start(self) -> date:
+        return self.day(self.days - self.running_trial_days_before_end)
 
     @property
     def elimination_start(self) -> date:

@@ -15,10 +15,10 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
-from flarewise.domain.backup import Backup, StoredEntry
+from flarewise.domain.backup import Backup
 from flarewise.domain.entries import Assessment, EntryBase, Intake, LabResult
 from flarewise.domain.experiments import DoseLevel, Protocol
 from flarewise.domain.profile import Profile
@@ -1026,31 +1026,20 @@ class Journal:
         replace: bool = False,
         progress: Progress | None = None,
     ) -> DemoTruth:
-        """Fill this journal with the demo person's year (see docs/demo-model.md); returns the
-        planted truth so analyses can be checked against it."""
-        from flarewise.demo import DEFAULT_DAYS, DEFAULT_SEED, DEFAULT_START, generate_demo
+        """Fill this journal with the demo person's year, its questionnaires and experiments
+        (see docs/demo-model.md and journal/demo.py); returns the planted truth so analyses can
+        be checked against it."""
+        from flarewise.demo import DEFAULT_DAYS, DEFAULT_SEED, DEFAULT_START
+        from flarewise.journal import demo
 
-        data = generate_demo(
+        return demo.write_demo(
+            self,
             seed=DEFAULT_SEED if seed is None else seed,
             start=start or DEFAULT_START,
             days=days or DEFAULT_DAYS,
+            replace=replace,
+            progress=progress,
         )
-        now = datetime.now(UTC).replace(tzinfo=None)
-        backup = Backup.model_construct(
-            format="flarewise-journal",
-            version=1,
-            exported_at=now,
-            person=self.handle,
-            profile=data.profile,
-            trackables=tuple(data.trackables),
-            regimens=tuple(data.regimens),
-            entries=tuple(
-                StoredEntry.model_construct(entry=cast(Any, e), recorded_at=now, updated_at=now)
-                for e in data.entries
-            ),
-        )
-        self.restore(backup, replace=replace, progress=progress)
-        return data.truth
 
     def restore_json(
         self,
