@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy import special
 
 from flarewise.analysis.ar1 import _transform
@@ -55,7 +56,7 @@ def _shift(x: Array, lag: int) -> Array:
     return out
 
 
-def _design(adjusted: Array, rows: Array, terms: Sequence[LagTerm]) -> Array:
+def _design(adjusted: Array, rows: NDArray[np.intp], terms: Sequence[LagTerm]) -> Array:
     """The intercept and each term's column on ``rows``, gathered in one indexing step (the
     term's value ``lag`` days earlier; before the first day or missing: 0, the usual level)."""
     lags = np.array([t.lag for t in terms], dtype=np.intp)
