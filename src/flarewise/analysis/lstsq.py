@@ -8,10 +8,9 @@ error grows with cond(X)^2), so the factor is only used when LAPACK's estimate o
 matrix's reciprocal condition number, after scaling its diagonal to 1, is comfortably large;
 otherwise the SVD answers, exactly as before.
 
-X'X is summed over blocks of rows small enough that OpenBLAS runs each product on one thread:
-one 3,650 x 21 product is large enough to be split across threads, and on a machine whose cores
-are busy the waiting threads made it up to 400x slower (48 ms at the 90th percentile instead of
-0.1 ms, and the SVD 350 ms), while the blocks take 0.1 ms however busy the machine is.
+X'X is summed over blocks of rows (analysis/blas.py): as one product it is split across BLAS
+threads on a long diary, and on a busy machine the SVD and that product took up to 350 ms and
+48 ms instead of 1 and 0.1.
 """
 
 from __future__ import annotations
@@ -21,13 +20,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.linalg import lapack
 
+from flarewise.analysis.blas import crossprod
 from flarewise.analysis.grid import Array
 
 # cond(X'X) up to 1e8 (cond(X) up to 1e4) keeps the normal equations' relative error near
 # 1e-8 at worst; the regressions here are usually far better conditioned than that.
 MIN_RCOND = 1e-8
-# OpenBLAS multithreads a matrix product once m * n * k exceeds 65,536 x 4.
-BLOCK_PRODUCT = 200_000
 
 
 @dataclass(frozen=True)
@@ -46,14 +44,8 @@ class LeastSquares:
 
 
 def gram_matrix(X: Array) -> Array:
-    """X'X, summed over blocks of rows that each stay on one BLAS thread."""
-    n, k = X.shape
-    step = max(1, BLOCK_PRODUCT // max(1, k * k))
-    gram = np.zeros((k, k))
-    for s in range(0, n, step):
-        block = X[s : s + step]
-        gram += block.T @ block
-    return gram
+    """X'X on one BLAS thread."""
+    return crossprod(X, X)
 
 
 def least_squares(X: Array, y: Array) -> LeastSquares:

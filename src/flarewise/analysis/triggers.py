@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 from scipy import special
 
 from flarewise.analysis.ar1 import prewhiten
+from flarewise.analysis.blas import crossprod
 from flarewise.analysis.calendar import remove_calendar
 from flarewise.analysis.fdr import qvalues
 from flarewise.analysis.grid import Array, DailyGrid
@@ -41,12 +42,12 @@ def masked_corr(x: Array, y: Array) -> tuple[Array, Array]:
     my = np.isfinite(y).astype(float)
     x0 = np.where(mx > 0, x, 0.0)
     y0 = np.where(my > 0, y, 0.0)
-    n = mx.T @ my
-    sx = x0.T @ my
-    sy = mx.T @ y0
-    sxy = x0.T @ y0
-    sxx = (x0 * x0).T @ my
-    syy = mx.T @ (y0 * y0)
+    n = crossprod(mx, my)  # products on one BLAS thread (analysis/blas.py)
+    sx = crossprod(x0, my)
+    sy = crossprod(mx, y0)
+    sxy = crossprod(x0, y0)
+    sxx = crossprod(x0 * x0, my)
+    syy = crossprod(mx, y0 * y0)
     with np.errstate(invalid="ignore", divide="ignore"):
         cov = n * sxy - sx * sy
         var = (n * sxx - sx * sx) * (n * syy - sy * sy)
