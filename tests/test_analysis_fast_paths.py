@@ -14,11 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flarewise.analysis.ar1 import _transform
+from flarewise.analysis.blas import crossprod
 from flarewise.analysis.dlm import MIN_DAYS, LagTerm, _lag1, fit_distributed_lag
 from flarewise.analysis.grid import build_grid
 from flarewise.analysis.lstsq import least_squares
 from flarewise.analysis.measure_kinds import measure_kind
-from flarewise.analysis.triggers import paired_lag_corr
+from flarewise.analysis.triggers import masked_corr, paired_lag_corr
 from flarewise.domain.summaries import DaySummary, MeasureStats
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -209,3 +210,31 @@ def test_grid_equals_one_value_at_a_time(seed: int, days: int) -> None:
     end = start + timedelta(days=days - 1)
     grid = build_grid(summaries, start, end, MEASURES)
     np.testing.assert_array_equal(grid.values, _reference_grid(summaries, start, end))
+
+
+@SETTINGS
+@given(seeds, st.integers(1, 2000), st.integers(1, 120), st.integers(1, 40))
+def test_blocked_product_equals_the_product(seed: int, n: int, p: int, q: int) -> None:
+    rng = np.random.default_rng(seed)
+    a, b = rng.normal(size=(n, p)), rng.normal(size=(n, q))
+    np.testing.assert_allclose(crossprod(a, b), a.T @ b, rtol=1e-10, atol=1e-9)
+
+
+@SETTINGS
+@given(seeds, st.integers(3, 1200), st.integers(1, 60), st.integers(1, 8), st.floats(0.0, 0.8))
+def test_masked_correlations_equal_one_pair_at_a_time(
+    seed: int, days: int, p: int, q: int, missing: float
+) -> None:
+    rng = np.random.default_rng(seed)
+    x, y = rng.normal(size=(days, p)), rng.normal(size=(days, q))
+    x[_missing(rng, x.shape, missing)] = np.nan
+    y[_missing(rng, y.shape, missing)] = np.nan
+    r, n = masked_corr(x, y)
+    for i in range(p):
+        for j in range(q):
+            ok = np.isfinite(x[:, i]) & np.isfinite(y[:, j])
+            assert n[i, j] == ok.sum()
+            a, b = x[ok, i], y[ok, j]
+            if ok.sum() < 3 or a.std() == 0 or b.std() == 0:
+                continue
+            assert abs(r[i, j] - np.corrcoef(a, b)[0, 1]) < 1e-9
