@@ -15,18 +15,29 @@ Data: a 10-year diary (3,650 days) of 100 trackables, each AR(1) with phi in [0.
 - building the grid from 3,650 daily summaries (the journal's step before the screen);
 - the complete analysis of one 168-day randomised experiment (6 AB/BA blocks).
 
-Targets (issue 5): screen within 3x the floor, at least 50x faster than the pandas loop; one
-experiment analysis under 1 s.
+Then ``Journal.insights()`` as a person gets it (issue 17): the demo person (flarewise.demo,
+``years_ending`` as ``flarewise demo --years N``) over 1, 3 and 10 years ending yesterday, each
+in its own SQLite journal, timed in interleaved rounds (1, 3, 10, 1, 3, 10, ...) beside its
+floor, measured in the same round: loading the same daily aggregates the insights read
+(``Journal.daily_summaries`` over the same span), the storage step P1 owns. Printed: the median
+and the run-to-run range of the rounds, wall and CPU, and the ratio 10 years / 1 year.
 
-    python benchmarks/insights.py
+Targets (issue 5): screen within 3x the floor, at least 50x faster than the pandas loop; one
+experiment analysis under 1 s. Issue 17: ``Journal.insights()`` on a year <= 100 ms and on ten
+years <= 10x the one-year time.
+
+    python benchmarks/insights.py [--years 1 3 10] [--rounds 7] [--journal-only]
     OPENBLAS_NUM_THREADS=1 python benchmarks/insights.py   # steadier on a shared machine
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
+import tempfile
 import time
 from datetime import date, timedelta
+from pathlib import Path
 
 import numpy as np
 
@@ -77,7 +88,81 @@ def pandas_loop(values: np.ndarray, pairs: list[tuple[int, int, int]]) -> None:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--years", type=int, nargs="+", default=[1, 3, 10])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--journal-only", action="store_true", help="only Journal.insights()")
+    args = parser.parse_args()
     print(f"machine: {describe()}")
+    if not args.journal_only:
+        screen_and_experiments()
+    journal_insights(args.years, args.rounds)
+
+
+def _spread(xs: list[float]) -> str:
+    return f"{statistics.median(xs) * 1000:.0f} ms [{min(xs) * 1000:.0f}-{max(xs) * 1000:.0f}]"
+
+
+def journal_insights(years: list[int], rounds: int) -> None:
+    """``Journal.insights()`` on the demo person over each number of years, rounds interleaved,
+    beside loading the same daily aggregates in the same round."""
+    from flarewise.demo import years_ending
+    from flarewise.journal import Journal, open_database
+
+    with tempfile.TemporaryDirectory() as tmp:
+        journals: dict[int, Journal] = {}
+        for y in years:
+            first, days = years_ending(y, date.today() - timedelta(days=1))
+            j = Journal.for_person(open_database(f"sqlite:///{Path(tmp) / f'y{y}.db'}"), "demo")
+            j.write_demo(start=first, days=days)
+            journals[y] = j
+            j.insights()  # warm: imports, the vocabulary, SQLite's page cache
+        wall: dict[int, list[float]] = {y: [] for y in years}
+        cpu: dict[int, list[float]] = {y: [] for y in years}
+        floor: dict[int, list[float]] = {y: [] for y in years}
+        ratio: dict[int, list[float]] = {y: [] for y in years}
+        for _ in range(rounds):
+            for y in years:
+                j = journals[y]
+                t, c = time.perf_counter(), time.process_time()
+                j.insights()
+                wall[y].append(time.perf_counter() - t)
+                cpu[y].append(time.process_time() - c)
+                first_day, last_day = j.date_span()
+                assert first_day is not None and last_day is not None
+                t = time.perf_counter()
+                j.daily_summaries(first_day, last_day)
+                floor[y].append(time.perf_counter() - t)
+                ratio[y].append(wall[y][-1] / floor[y][-1])
+        print(
+            f"Journal.insights() on the demo person, {rounds} interleaved rounds, median [range]:"
+        )
+        for y in years:
+            j = journals[y]
+            print(
+                f"  {y:>2} year{'s' if y > 1 else ' '} ({j.count():,} entries): wall "
+                f"{_spread(wall[y])}, CPU {_spread(cpu[y])}; floor (load the daily aggregates) "
+                f"{_spread(floor[y])}; insights / floor {statistics.median(ratio[y]):.1f}x"
+            )
+        if 1 in years and 10 in years:
+            per_round = [a / b for a, b in zip(wall[10], wall[1], strict=True)]
+            cpu_round = [a / b for a, b in zip(cpu[10], cpu[1], strict=True)]
+            floor_round = [a / b for a, b in zip(floor[10], floor[1], strict=True)]
+            med = statistics.median
+            print(
+                f"  10 years / 1 year: wall {med(wall[10]) / med(wall[1]):.1f}x "
+                f"(rounds {min(per_round):.1f}-{max(per_round):.1f}), CPU "
+                f"{statistics.median(cpu[10]) / statistics.median(cpu[1]):.1f}x "
+                f"(rounds {min(cpu_round):.1f}-{max(cpu_round):.1f}); the floor alone "
+                f"{statistics.median(floor[10]) / statistics.median(floor[1]):.1f}x "
+                f"(rounds {min(floor_round):.1f}-{max(floor_round):.1f}) (target <= 10x; 1 year "
+                "<= 100 ms)"
+            )
+        for j in journals.values():
+            j.close()
+
+
+def screen_and_experiments() -> None:
     values = diary()
     names = tuple(f"f{i}" for i in range(K))
     grid = DailyGrid(date(2015, 1, 1), names, values)

@@ -21,10 +21,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy import special
 
-from flarewise.analysis.ar1 import _profile
+from flarewise.analysis.ar1 import _transform
 from flarewise.analysis.grid import Array
+from flarewise.analysis.lstsq import LeastSquares, least_squares
 
 MIN_DAYS = 30
 
@@ -54,30 +56,43 @@ def _shift(x: Array, lag: int) -> Array:
     return out
 
 
+def _design(adjusted: Array, rows: NDArray[np.intp], terms: Sequence[LagTerm]) -> Array:
+    """The intercept and each term's column on ``rows``, gathered in one indexing step (the
+    term's value ``lag`` days earlier; before the first day or missing: 0, the usual level)."""
+    lags = np.array([t.lag for t in terms], dtype=np.intp)
+    source = rows[:, None] - lags[None, :]
+    X = np.ones((len(rows), len(terms) + 1))
+    values = adjusted[np.maximum(source, 0), [t.column for t in terms]]
+    values[(source < 0) | np.isnan(values)] = 0.0
+    X[:, 1:] = values
+    return X
+
+
 def fit_distributed_lag(
     adjusted: Array, outcome: int, terms: Sequence[LagTerm], focus: int
 ) -> DLFit | None:
     """Regress column ``outcome`` on the lagged ``terms`` with AR(1) errors; return the
     coefficient of ``terms[focus]`` with a 95 % interval, or None when too few days remain."""
     y = adjusted[:, outcome]
-    cols = [_shift(adjusted[:, t.column], t.lag) for t in terms]
-    keep = np.isfinite(y) & np.isfinite(cols[focus])
-    t = np.flatnonzero(keep).astype(float)
+    term = terms[focus]
+    keep = np.isfinite(y) & np.isfinite(_shift(adjusted[:, term.column], term.lag))
+    rows = np.flatnonzero(keep)
+    t = rows.astype(float)
     n = len(t)
     k = len(terms) + 1
     if n < max(MIN_DAYS, 3 * k):
         return None
-    X = np.column_stack([np.ones(n), *(np.nan_to_num(c[keep], nan=0.0) for c in cols)])
+    X = _design(adjusted, rows, terms)
     if np.std(X[:, focus + 1]) == 0:
         return None
     yy = y[keep]
     phi = _phi_fgls(yy, X, t)
-    beta, s2, Xt = _gls(yy, X, t, phi)
+    fit, s2, Xt = _gls(yy, X, t, phi)
     try:
-        cov = s2 * n / (n - k) * np.linalg.inv(Xt.T @ Xt)
+        cov = s2 * n / (n - k) * fit.inverse_gram(Xt)
     except np.linalg.LinAlgError:
         return None
-    effect = float(beta[focus + 1])
+    effect = float(fit.beta[focus + 1])
     se = float(np.sqrt(max(cov[focus + 1, focus + 1], 0.0)))
     if not np.isfinite(se) or se == 0:
         return None
@@ -95,9 +110,13 @@ def _lag1(resid: Array, t: Array) -> float:
     return 0.0 if denom == 0 else float(np.clip((a * b).sum() / denom, -0.98, 0.98))
 
 
-def _gls(y: Array, X: Array, t: Array, phi: float) -> tuple[Array, float, Array]:
-    _, beta, s2, Xt = _profile(y, X, t, phi)
-    return beta, s2, Xt
+def _gls(y: Array, X: Array, t: Array, phi: float) -> tuple[LeastSquares, float, Array]:
+    """The regression after the gap-aware Prais-Winsten transform (ar1._transform) at ``phi``:
+    (the fit, its residual variance, the transformed X)."""
+    yt, Xt, _ = _transform(y, X, t, phi)
+    fit = least_squares(Xt, yt)
+    resid = yt - Xt @ fit.beta
+    return fit, float(resid @ resid) / len(y), Xt
 
 
 def _phi_fgls(y: Array, X: Array, t: Array) -> float:
@@ -107,9 +126,9 @@ def _phi_fgls(y: Array, X: Array, t: Array) -> float:
     towards zero, (1 + 3 phi) / n (Marriott & Pope 1954), as ar1.fit_effect does for its
     intervals, so the interval is not too narrow."""
     n = len(y)
-    beta, *_ = np.linalg.lstsq(X, y, rcond=None)
+    beta = least_squares(X, y).beta
     phi = _lag1(y - X @ beta, t)
     for _ in range(2):
-        beta, _, _ = _gls(y, X, t, phi)
+        beta = _gls(y, X, t, phi)[0].beta
         phi = _lag1(y - X @ beta, t)
     return float(np.clip(phi + (1 + 3 * phi) / n, -0.98, 0.98))

@@ -41,6 +41,11 @@ def _family(measure: str) -> str:
     return measure.split(":", 1)[0]
 
 
+# MeasureStats is (n, total, mean, minimum, maximum): the field each daily statistic reads
+# ("any" reads n, then becomes 1 or 0).
+_FIELD: dict[Daily, int] = {"sum": 1, "mean": 2, "max": 4, "any": 0}
+
+
 def _value(stats: MeasureStats, daily: Daily) -> float:
     if daily == "sum":
         return stats.total
@@ -84,23 +89,31 @@ def build_grid(
     families = sorted({_family(m) for m in measures})
     family_index = {f: i for i, f in enumerate(families)}
     family_of = np.array([family_index[_family(m)] for m in measures], dtype=int)
+    field = [_FIELD[st] for st in stat]
+    spot = {m: (j, field[j]) for m, j in column.items()}  # measure -> (column, tuple field)
     values = np.full((n, k), np.nan)
     logged = np.zeros(n, dtype=bool)  # any diary entry that day
     family_logged = np.zeros((n, len(families)), dtype=bool)
-    where: dict[str, tuple[int, int]] = {}  # measure -> (column or -1, family or -1)
+    # The loop is the grid's only per-value Python work, so it does the least it can: one dict
+    # lookup and one tuple index per value (a ten-year diary has 160,000). Yes/no columns and
+    # which families were logged each day are derived from the filled grid afterwards.
     for day, s in by_day.items():
         row = (day - start).days
         if s.measures:
             logged[row] = True
         for m, stats in s.measures.items():
-            pos = where.get(m)
-            if pos is None:
-                pos = where[m] = (column.get(m, -1), family_index.get(_family(m), -1))
-            j, f = pos
-            if f >= 0:
-                family_logged[row, f] = True
-            if j >= 0:
-                values[row, j] = _value(stats, stat[j])
+            pos = spot.get(m)
+            if pos is not None:
+                values[row, pos[0]] = stats[pos[1]]
+            elif (f := family_index.get(_family(m), -1)) >= 0:
+                family_logged[row, f] = True  # a measure of the family outside the columns
+    present = ~np.isnan(values)
+    for f in range(len(families)):
+        family_logged[:, f] |= present[:, family_of == f].any(axis=1)
+    presence = np.array([st == "any" for st in stat], dtype=bool)
+    if presence.any():
+        counts = values[:, presence]
+        values[:, presence] = np.where(np.isnan(counts), np.nan, (counts > 0).astype(float))
     zero_diary = np.array([kd.zero_when == "diary" for kd in kinds], dtype=bool)
     zero_family = np.array([kd.zero_when == "family" for kd in kinds], dtype=bool)
     zero = (zero_diary[None, :] & logged[:, None]) | (
