@@ -21,7 +21,7 @@
     sync();
     // With the figures working, the checklist (the same 19 places) folds away; without
     // JavaScript it stays open as the only control.
-    box.querySelectorAll("details.sitelist").forEach(function (d) { d.open = false; });
+    box.querySelectorAll("details.sitelist").forEach(function (d) { d.open = false; d.classList.remove("folds"); });
   });
 
   // Check-in scales: tapping the chosen number again clears it (radios cannot be unticked
