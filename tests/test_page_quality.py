@@ -17,7 +17,6 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-
 from benchmarks.lighthouse import demo_server, signed_in_pages
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -120,7 +119,9 @@ def test_every_page_light_and_dark(demo: tuple[str, list[str]], browser: Any, sc
     details = {
         "experiment": _first_link(page, base, "/experiments", "main a[href^='/experiments/']"),
         "lab-trend": _first_link(page, base, "/labs", "main a[href^='/labs/trend/']"),
-        "entry": _first_link(page, base, "/today?day=" + _a_day_with_entries(), ".entries a[href^='/entries/']"),
+        "entry": _first_link(
+            page, base, "/today?day=" + _a_day_with_entries(), ".entries a[href^='/entries/']"
+        ),
     }
     for path in pages:
         problems += _look(page, base, path, _name(path), scheme)
