@@ -21,7 +21,7 @@
     sync();
     // With the figures working, the checklist (the same 19 places) folds away; without
     // JavaScript it stays open as the only control.
-    box.querySelectorAll("details.sitelist").forEach(function (d) { d.open = false; });
+    box.querySelectorAll("details.sitelist").forEach(function (d) { d.open = false; d.classList.remove("folds"); });
   });
 
   // Check-in scales: tapping the chosen number again clears it (radios cannot be unticked
@@ -126,14 +126,29 @@
       .split('"#0b5cad"').join('"#7db4f0"').split('"#555"').join('"#c9c9c9"').split('"#fff"').join('"#15171a"');
     return JSON.parse(text);
   }
-  if (window.vegaEmbed) {
-    document.querySelectorAll(".chart[data-spec-id]").forEach(function (div) {
+  function fitTo(spec, width) {
+    // the worker cannot see the page: "container" widths become the box's width in pixels
+    if (spec.width === "container") { spec.width = width; }
+    (spec.vconcat || []).forEach(function (panel) { fitTo(panel, width); });
+    return spec;
+  }
+  var charts = document.querySelectorAll(".chart[data-spec-id]");
+  if (charts.length && window.Worker) {
+    // drawn in a worker (static/chart-worker.js): the page stays responsive meanwhile
+    var worker = new Worker("/static/chart-worker.js");
+    worker.onmessage = function (event) {
+      var div = charts[event.data.id];
+      if (event.data.svg) {
+        div.innerHTML = event.data.svg;
+        div.dataset.drawn = "true";
+      } else {
+        div.textContent = "The chart could not be drawn (" + event.data.error + "); the tables below hold the same data.";
+      }
+    };
+    charts.forEach(function (div, id) {
       var spec = JSON.parse(document.getElementById(div.dataset.specId).textContent);
       if (dark) { spec = restyle(spec); }
-      window.vegaEmbed(div, spec, {
-        actions: false, renderer: "svg", defaultStyle: false, config: dark ? darkConfig : {},
-        ast: true, expr: window.vegaInterpreter.expressionInterpreter
-      }).catch(function (err) { div.textContent = "The chart could not be drawn (" + err + "); the tables below hold the same data."; });
+      worker.postMessage({ id: id, spec: fitTo(spec, div.clientWidth), config: dark ? darkConfig : {} });
     });
   }
 

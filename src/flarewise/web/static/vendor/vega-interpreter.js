@@ -1,6 +1,6 @@
-// vega-interpreter 2.3.2 (BSD-3-Clause, see LICENSE-vega-interpreter), wrapped by flarewise to use the vega global
+// vega-interpreter 2.3.2 (BSD-3-Clause, see LICENSE-vega-interpreter), wrapped by flarewise to use the vega global (of a page or a worker)
 (function () {
-const { ascending, isString, DisallowedObjectProperties } = window.vega;
+const { ascending, isString, DisallowedObjectProperties } = self.vega;
 
 function adjustSpatial (item, encode, swap) {
   let t;
@@ -312,6 +312,6 @@ var expression = {
   }
 };
 
-window.vegaInterpreter = { expressionInterpreter: expression };
+self.vegaInterpreter = { expressionInterpreter: expression };
 //# sourceMappingURL=vega-interpreter.js.map
 })();
