@@ -140,6 +140,8 @@
       var div = charts[event.data.id];
       if (event.data.svg) {
         div.innerHTML = event.data.svg;
+        // the box carries role="img" and the words; the drawing inside is not read out twice
+        div.querySelectorAll("svg").forEach(function (svg) { svg.setAttribute("aria-hidden", "true"); });
         div.dataset.drawn = "true";
       } else {
         div.textContent = "The chart could not be drawn (" + event.data.error + "); the tables below hold the same data.";
