@@ -17,6 +17,7 @@ from flarewise.errors import FlarewiseError
 
 if TYPE_CHECKING:
     from flarewise.journal import Journal
+    from flarewise.journal.quick import EntryWriter
 
 app = typer.Typer(
     name="flarewise",
@@ -38,6 +39,7 @@ class State:
     #: True when --db or FLAREWISE_DATABASE_URL named the database (not the default journal)
     database_chosen: bool = False
     _journal: Journal | None = field(default=None)
+    _writer: EntryWriter | None = field(default=None)
 
     def journal(self) -> Journal:
         if self._journal is None:
@@ -45,6 +47,20 @@ class State:
 
             self._journal = open_journal(self.settings.database_url, self.settings.person)
         return self._journal
+
+    def writer(self) -> EntryWriter:
+        """The journal to add an entry to: without SQLAlchemy where the database allows it
+        (flarewise.journal.quick), else the full journal (which creates or migrates)."""
+        if self._writer is None:
+            from flarewise.journal.quick import open_quick_log
+
+            quick = open_quick_log(self.settings.database_url, self.settings.person)
+            self._writer = quick if quick is not None else self.journal()
+        return self._writer
+
+    def close(self) -> None:
+        for opened in {id(o): o for o in (self._writer, self._journal) if o is not None}.values():
+            opened.close()
 
 
 def state(ctx: typer.Context) -> State:
@@ -55,6 +71,10 @@ def state(ctx: typer.Context) -> State:
 
 def journal(ctx: typer.Context) -> Journal:
     return state(ctx).journal()
+
+
+def writer(ctx: typer.Context) -> EntryWriter:
+    return state(ctx).writer()
 
 
 def emit_json(data: Any) -> None:
@@ -83,7 +103,7 @@ def main_options(
         settings = replace(settings, person=person)
     chosen = bool(db) or bool(os.environ.get("FLAREWISE_DATABASE_URL", "").strip())
     ctx.obj = State(settings, database_chosen=chosen)
-    ctx.call_on_close(lambda: ctx.obj._journal.close() if ctx.obj._journal else None)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def run(argv: list[str] | None = None) -> int:

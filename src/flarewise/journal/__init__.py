@@ -36,18 +36,16 @@ from flarewise.journal import adherence, backup, visits
 from flarewise.journal import design as trial_design
 from flarewise.journal.backup import read_backup as read_backup  # public: re-exported
 from flarewise.journal.lazy import trials_module as _trials
+from flarewise.journal.prepare import prepare_entry
+from flarewise.journal.vocabulary_cache import cached_vocabulary
 from flarewise.knowledge import (
     Vocabulary,
-    check_entry,
     check_profile,
     check_regimen,
-    load_vocabulary,
-    measures_of,
 )
 from flarewise.knowledge.describe import describe_entry
-from flarewise.storage import Database, PersonRepository
-from flarewise.storage.repository import gc_paused
-from flarewise.storage.rows import Measure
+from flarewise.storage.basics import check_handle
+from flarewise.storage.params import Measure, gc_paused
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -61,6 +59,7 @@ if TYPE_CHECKING:
     from flarewise.importers.archive import ArchiveBudget
     from flarewise.knowledge.vocabulary import VocabKind
     from flarewise.reports import VisitReport
+    from flarewise.storage import Database
 
 
 def build_grid(*args: Any, **kwargs: Any) -> DailyGrid:
@@ -89,7 +88,9 @@ class Journal:
     ) -> None:
         self.db = db
         self.handle = handle
-        self.vocabulary = vocabulary or load_vocabulary()
+        self.vocabulary = vocabulary or cached_vocabulary()
+        from flarewise.storage import PersonRepository  # SQLAlchemy: imported when a journal opens
+
         self._repo = PersonRepository(db, person_id)
 
     @classmethod
@@ -137,33 +138,13 @@ class Journal:
         allow_unknown_analytes: bool = False,
         field: str = "",
     ) -> tuple[E, list[Measure]]:
-        if not isinstance(entry, EntryBase):
-            raise InvalidInput(
-                field or "entry", f"expected a journal entry, got {type(entry).__name__}"
-            )
-        if isinstance(entry, Assessment):
-            entry = self._scored(entry, field)  # type: ignore[assignment]
-        checked = check_entry(
+        return prepare_entry(
             self.vocabulary,
             entry,
             self.trackable_map() if trackables is None else trackables,
             allow_unknown_analytes=allow_unknown_analytes,
             field=field,
         )
-        return checked, measures_of(checked, self.vocabulary)
-
-    @staticmethod
-    def _scored(entry: Assessment, field: str = "") -> Assessment:
-        """The assessment with scores computed from its answers (never trusted from input)."""
-        from flarewise import instruments  # imported on use: start-up stays light
-
-        try:
-            result = instruments.score(entry.instrument, entry.answers, entry.entered_by)
-        except InvalidInput as exc:
-            where = f"{field}.answers" if field else "answers"
-            raise InvalidInput(f"{where}.{exc.field}" if exc.field else where, exc.reason) from None
-        scored: Assessment = entry.replace(scores=result.scores, met=result.met)
-        return scored
 
     def assess(
         self,
@@ -1040,6 +1021,8 @@ def _disk_full(exc: BaseException) -> bool:
 
 def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
     """Open (and, for a new or older database, migrate) the database at ``url``."""
+    from flarewise.storage import Database
+
     if url is None:
         from flarewise.config import load_settings
 
@@ -1055,6 +1038,8 @@ def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
 
 def schema_status(url: str | None = None) -> tuple[str | None, str, str]:
     """(current revision, revision this flarewise needs, URL without password) of a database."""
+    from flarewise.storage import Database
+
     db = Database(url or _default_url())
     try:
         return db.current_revision(), db.head_revision(), db.safe_url
@@ -1064,6 +1049,8 @@ def schema_status(url: str | None = None) -> tuple[str | None, str, str]:
 
 def migrate_database(url: str | None, revision: str, *, down: bool = False) -> str | None:
     """Upgrade (or, with ``down``, downgrade) a database's schema; returns the new revision."""
+    from flarewise.storage import Database
+
     db = Database(url or _default_url())
     try:
         if down:
@@ -1087,7 +1074,7 @@ def open_journal(
     """The journal of ``person`` in the database at ``url`` (default: the settings' URL)."""
     db = open_database(url, upgrade=upgrade)
     try:
-        return Journal.for_person(db, Database.check_handle(person), create=create)
+        return Journal.for_person(db, check_handle(person), create=create)
     except FlarewiseError:
         db.close()
         raise

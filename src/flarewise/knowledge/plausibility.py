@@ -14,7 +14,6 @@ from importlib import resources
 from typing import Annotated, Any
 
 import pydantic
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from flarewise.knowledge.vocabulary import VocabularyError
@@ -64,6 +63,8 @@ class PlausibilityFile(BaseModel):
 @cache
 def plausibility() -> PlausibilityFile:
     """The package's plausibility ranges, validated once per process."""
+    import yaml  # here: only entries with a metric or an analyte need the ranges
+
     text = (
         resources.files("flarewise.knowledge")
         .joinpath("data", "plausibility.yaml")
