@@ -6,16 +6,17 @@ import json
 import os
 import sys
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
-from rich.console import Console
 
 from flarewise.cli.lazy import LazyGroup
 from flarewise.config import SETTINGS_HELP, Settings, load_settings
 from flarewise.errors import FlarewiseError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from flarewise.journal import Journal
     from flarewise.journal.quick import EntryWriter
 
@@ -29,8 +30,40 @@ app = typer.Typer(
     cls=LazyGroup,
 )
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+
+class _LazyConsole:
+    """A rich Console made on first use. Why: ``flarewise log`` prints one plain line (with
+    :func:`say`) and need not import rich, a twentieth of its start-up."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.made(), name)
+
+    def made(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+
+out = cast("Console", _LazyConsole(highlight=False))
+err = cast("Console", _LazyConsole(stderr=True, highlight=False))
+
+
+def real_console(console: Console) -> Console:
+    """The Console itself, for rich objects that take one (a progress bar): ``out`` and ``err``
+    only stand in for theirs until first used."""
+    return console.made() if isinstance(console, _LazyConsole) else console
+
+
+def say(text: str) -> None:
+    """One line of plain text on stdout, as ``out.print(text, markup=False)`` writes it to a file
+    or a pipe, without importing rich."""
+    sys.stdout.write(text + "\n")
 
 
 @dataclass

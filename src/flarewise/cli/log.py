@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from flarewise.cli.app import JsonOpt, app, emit_json, out, writer
+from flarewise.cli.app import JsonOpt, app, emit_json, say, writer
 from flarewise.cli.when import parse_when
 from flarewise.domain import doses
 from flarewise.domain.body import parse_sites
@@ -52,10 +52,7 @@ def _record(ctx: typer.Context, entry_factory: Any, as_json: bool) -> None:
     if as_json:
         emit_json(stored.model_dump(mode="json"))
         return
-    out.print(
-        f"Logged {j.describe(stored)} at {stored.at:%Y-%m-%d %H:%M} (id {stored.id[:8]})",
-        markup=False,
-    )
+    say(f"Logged {j.describe(stored)} at {stored.at:%Y-%m-%d %H:%M} (id {stored.id[:8]})")
 
 
 def _sites(text: str | None) -> tuple[str, ...]:

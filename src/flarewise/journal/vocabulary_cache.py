@@ -4,12 +4,12 @@ Why: every command that opens a journal needs the vocabulary, and reading its YA
 validating them through the pydantic schemas took about 35 ms of each ``flarewise log`` (issue
 17), while unpickling the finished :class:`~flarewise.knowledge.Vocabulary` takes about 2 ms.
 
-The cache file's name is a hash of everything the result depends on: the package data files'
-contents, the source of the modules that build it, and the versions of flarewise, pydantic and
-Python. A change to any of them names another file, so a stale vocabulary is never read; a
-missing, unreadable or unwritable cache only means the vocabulary is built the usual way. The
-file is the user's own (like their shell history): whoever can write it can already run code
-as them.
+The cache file's name is a hash of everything the result depends on: the package data files and
+the modules that build it (name, size and modification time of each), and the versions of
+flarewise, pydantic and Python. A change to any of them names another file, so a stale
+vocabulary is never read; a missing, unreadable or unwritable cache only means the vocabulary
+is built the usual way. The file is the user's own (like their shell history): whoever can
+write it can already run code as them.
 """
 
 from __future__ import annotations
@@ -30,15 +30,23 @@ _SOURCES = ("vocabulary.py", "schema.py")
 
 
 def cache_dir() -> Path:
-    """The platform's user cache folder for flarewise (on Linux ``$XDG_CACHE_HOME/flarewise``,
-    by default ``~/.cache/flarewise``)."""
+    """The user's cache folder for flarewise: on Linux ``$XDG_CACHE_HOME/flarewise`` (by default
+    ``~/.cache/flarewise``), elsewhere the platform's own (platformdirs). The XDG rule is spelled
+    out here because importing platformdirs cost more than reading the cache."""
+    if sys.platform.startswith("linux"):
+        xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+        base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
+        return base / "flarewise"
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("flarewise", appauthor=False))
 
 
 def fingerprint() -> str:
-    """A hash of the data files, the code that validates them, and the versions involved."""
+    """A hash of what the vocabulary is built from: each data file's and building module's name,
+    size and modification time (a change to a file changes these; reading every file to hash
+    its content cost more than the cache saves), and the versions of flarewise, pydantic and
+    Python."""
     import pydantic
 
     from flarewise import __version__
@@ -46,10 +54,11 @@ def fingerprint() -> str:
     digest = hashlib.sha256()
     for part in (__version__, pydantic.VERSION, sys.version):
         digest.update(part.encode() + b"\0")
-    package = resources.files("flarewise.knowledge")
-    files = sorted(package.joinpath("data").iterdir(), key=lambda f: f.name)
-    for item in (*files, *(package.joinpath(name) for name in _SOURCES)):
-        digest.update(item.name.encode() + b"\0" + item.read_bytes() + b"\0")
+    package = Path(str(resources.files("flarewise.knowledge")))
+    files = sorted((package / "data").iterdir())
+    for path in (*files, *(package / name for name in _SOURCES)):
+        stat = path.stat()
+        digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}\0".encode())
     return digest.hexdigest()[:32]
 
 
