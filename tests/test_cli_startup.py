@@ -78,11 +78,13 @@ def test_logging_loads_no_analysis_and_no_importer(args: list[str], tmp_path: Pa
 def test_a_quick_entry_in_an_existing_journal_loads_no_sqlalchemy(
     args: list[str], tmp_path: Path
 ) -> None:
-    # the entry goes through the driver (storage/lite.py), with the cached vocabulary: neither
-    # SQLAlchemy, Alembic nor PyYAML is imported (issue 17: `log pain 6` within 0.25 s)
+    # the entry goes through the driver (storage/lite.py) with the cached vocabulary, and prints
+    # one plain line: neither SQLAlchemy, Alembic, PyYAML, rich nor the full journal facade is
+    # imported (issue 17: `log pain 6` within 0.25 s)
     assert "sqlalchemy" in _loaded(["init"], tmp_path)
     _loaded(["log", "pain", "1"], tmp_path)  # the first entry may build the vocabulary cache
-    loaded = _loaded(args, tmp_path, extra=("alembic", "yaml", "flarewise.storage.database"))
+    heavy = ("alembic", "yaml", "rich", "flarewise.storage.database", "flarewise.journal.facade")
+    loaded = _loaded(args, tmp_path, extra=heavy)
     assert loaded == []
 
 
