@@ -10,7 +10,8 @@ with the commands, so a busy machine slows both alike:
 - ``python -c "import typer"``: the least any Typer CLI can cost (the target is <= 2x this);
 - a one-command Typer app with the same five options as ``log pain``: what Typer itself costs
   to parse and check them (it builds pydantic validators for them);
-- ``python -c "import sqlalchemy, pydantic"``: what a command that reads the journal imports.
+- ``python -c "import sqlalchemy, pydantic"``: what a command that reads the journal imports;
+- ``python -c "import numpy, scipy.stats"``: what the analysis behind ``insights`` imports.
 
 Each round takes the median of ``--repeat`` runs of everything; the report gives the median over
 rounds and the run-to-run range (lowest and highest round median), wall and CPU (user + system
@@ -73,6 +74,10 @@ COMMANDS: dict[str, list[str]] = {
     ],
     "flarewise show": ["-c", SCRIPT, "show"],
 }
+#: what the analysis behind `insights` imports today (analysis/ar1.py: `from scipy import stats`)
+INSIGHTS_FLOOR: dict[str, list[str]] = {
+    'python -c "import numpy, scipy.stats"': ["-c", "import numpy, scipy.stats"],
+}
 INSIGHTS: dict[str, list[str]] = {
     "flarewise insights (a year of demo data)": ["-c", SCRIPT, "--person", "demo", "insights"],
 }
@@ -115,7 +120,8 @@ def main() -> None:
                 check=True,
                 stdout=subprocess.DEVNULL,
             )
-        everything = {name: (argv, env) for name, argv in {**FLOORS, **commands}.items()}
+        floors = dict(FLOORS) if args.skip_insights else {**FLOORS, **INSIGHTS_FLOOR}
+        everything = {name: (argv, env) for name, argv in {**floors, **commands}.items()}
         if args.before:
             before = {**env, "PYTHONPATH": args.before}
             for name, argv in commands.items():
