@@ -5,7 +5,7 @@ validating them through the pydantic schemas took about 35 ms of each ``flarewis
 17), while unpickling the finished :class:`~flarewise.knowledge.Vocabulary` takes about 2 ms.
 
 The cache file's name is a hash of everything the result depends on: the package data files and
-the modules that build it (name, size and modification time of each), and the versions of
+the code of its classes (path, size and modification time of each), and the versions of
 flarewise, pydantic and Python. A change to any of them names another file, so a stale
 vocabulary is never read; a missing, unreadable or unwritable cache only means the vocabulary
 is built the usual way. The file is the user's own (like their shell history): whoever can
@@ -25,8 +25,8 @@ from pathlib import Path
 
 from flarewise.knowledge import Vocabulary, load_vocabulary
 
-#: the modules whose code decides what a Vocabulary holds
-_SOURCES = ("vocabulary.py", "schema.py")
+#: the packages whose code decides what a Vocabulary holds (its classes and their validators)
+_CODE = ("flarewise.knowledge", "flarewise.domain")
 
 
 def cache_dir() -> Path:
@@ -43,10 +43,10 @@ def cache_dir() -> Path:
 
 
 def fingerprint() -> str:
-    """A hash of what the vocabulary is built from: each data file's and building module's name,
-    size and modification time (a change to a file changes these; reading every file to hash
-    its content cost more than the cache saves), and the versions of flarewise, pydantic and
-    Python."""
+    """A hash of what the vocabulary is built from: the path, size and modification time of each
+    data file and each knowledge and domain module (a change to a file changes these; reading
+    every file to hash its content cost more than the cache saves), and the versions of
+    flarewise, pydantic and Python."""
     import pydantic
 
     from flarewise import __version__
@@ -54,11 +54,13 @@ def fingerprint() -> str:
     digest = hashlib.sha256()
     for part in (__version__, pydantic.VERSION, sys.version):
         digest.update(part.encode() + b"\0")
-    package = Path(str(resources.files("flarewise.knowledge")))
-    files = sorted((package / "data").iterdir())
-    for path in (*files, *(package / name for name in _SOURCES)):
+    knowledge = Path(str(resources.files("flarewise.knowledge")))
+    files = sorted((knowledge / "data").iterdir())
+    for package in _CODE:
+        files += sorted(Path(str(resources.files(package))).glob("*.py"))
+    for path in files:
         stat = path.stat()
-        digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}\0".encode())
+        digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\0".encode())
     return digest.hexdigest()[:32]
 
 
