@@ -33,11 +33,12 @@ sys.exit(code)
 """
 
 
-def _loaded(args: list[str], home: Path) -> list[str]:
-    roots = {h for h in HEAVY if "." not in h}
-    full = {h for h in HEAVY if "." in h}
+def _loaded(args: list[str], home: Path, extra: tuple[str, ...] = ()) -> list[str]:
+    heavy = (*HEAVY, *extra)
+    roots = {h for h in heavy if "." not in h}
+    full = {h for h in heavy if "." in h}
     code = PROBE.replace("{heavy_roots}", repr(roots)).replace("{heavy_full}", repr(full))
-    env = {**os.environ, "FLAREWISE_HOME": str(home)}
+    env = {**os.environ, "FLAREWISE_HOME": str(home), "XDG_CACHE_HOME": str(home / "cache")}
     env.pop("FLAREWISE_DATABASE_URL", None)
     done = subprocess.run(
         [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, check=False
@@ -59,8 +60,32 @@ def test_help_loads_no_heavy_module(tmp_path: Path) -> None:
 @pytest.mark.parametrize("args", [["log", "pain", "6"], ["log", "--help"]])
 def test_logging_loads_no_analysis_and_no_importer(args: list[str], tmp_path: Path) -> None:
     # a daily entry needs the database, not numpy, scipy or the Apple Health / FHIR importers
+    # (in a new home the journal is created first, through SQLAlchemy and Alembic)
     loaded = _loaded(args, tmp_path)
-    assert [m for m in loaded if not m.startswith("sqlalchemy")] == []
+    assert [m for m in loaded if not m.startswith(("sqlalchemy", "alembic"))] == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["log", "pain", "6"],
+        ["log", "intake", "magnesium", "200", "mg"],
+        ["log", "sleep", "--bed", "23:00", "--wake", "07:00", "--quality", "6"],
+        ["log", "symptom", "brain fog", "5"],
+        ["log", "meal", "oats, berries"],
+    ],
+)
+def test_a_quick_entry_in_an_existing_journal_loads_no_sqlalchemy(
+    args: list[str], tmp_path: Path
+) -> None:
+    # the entry goes through the driver (storage/lite.py) with the cached vocabulary, and prints
+    # one plain line: neither SQLAlchemy, Alembic, PyYAML, rich nor the full journal facade is
+    # imported (issue 17: `log pain 6` within 0.25 s)
+    assert "sqlalchemy" in _loaded(["init"], tmp_path)
+    _loaded(["log", "pain", "1"], tmp_path)  # the first entry may build the vocabulary cache
+    heavy = ("alembic", "yaml", "rich", "flarewise.storage.database", "flarewise.journal.facade")
+    loaded = _loaded(args, tmp_path, extra=heavy)
+    assert loaded == []
 
 
 def test_every_lazy_command_is_registered_by_its_module_with_the_same_help() -> None:

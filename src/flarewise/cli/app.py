@@ -6,17 +6,19 @@ import json
 import os
 import sys
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
-from rich.console import Console
 
 from flarewise.cli.lazy import LazyGroup
 from flarewise.config import SETTINGS_HELP, Settings, load_settings
 from flarewise.errors import FlarewiseError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from flarewise.journal import Journal
+    from flarewise.journal.quick import EntryWriter
 
 app = typer.Typer(
     name="flarewise",
@@ -28,8 +30,40 @@ app = typer.Typer(
     cls=LazyGroup,
 )
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+
+class _LazyConsole:
+    """A rich Console made on first use. Why: ``flarewise log`` prints one plain line (with
+    :func:`say`) and need not import rich, a twentieth of its start-up."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.made(), name)
+
+    def made(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+
+out = cast("Console", _LazyConsole(highlight=False))
+err = cast("Console", _LazyConsole(stderr=True, highlight=False))
+
+
+def real_console(console: Console) -> Console:
+    """The Console itself, for rich objects that take one (a progress bar): ``out`` and ``err``
+    only stand in for theirs until first used."""
+    return console.made() if isinstance(console, _LazyConsole) else console
+
+
+def say(text: str) -> None:
+    """One line of plain text on stdout, as ``out.print(text, markup=False)`` writes it to a file
+    or a pipe, without importing rich."""
+    sys.stdout.write(text + "\n")
 
 
 @dataclass
@@ -38,6 +72,7 @@ class State:
     #: True when --db or FLAREWISE_DATABASE_URL named the database (not the default journal)
     database_chosen: bool = False
     _journal: Journal | None = field(default=None)
+    _writer: EntryWriter | None = field(default=None)
 
     def journal(self) -> Journal:
         if self._journal is None:
@@ -45,6 +80,20 @@ class State:
 
             self._journal = open_journal(self.settings.database_url, self.settings.person)
         return self._journal
+
+    def writer(self) -> EntryWriter:
+        """The journal to add an entry to: without SQLAlchemy where the database allows it
+        (flarewise.journal.quick), else the full journal (which creates or migrates)."""
+        if self._writer is None:
+            from flarewise.journal.quick import open_quick_log
+
+            quick = open_quick_log(self.settings.database_url, self.settings.person)
+            self._writer = quick if quick is not None else self.journal()
+        return self._writer
+
+    def close(self) -> None:
+        for opened in {id(o): o for o in (self._writer, self._journal) if o is not None}.values():
+            opened.close()
 
 
 def state(ctx: typer.Context) -> State:
@@ -55,6 +104,10 @@ def state(ctx: typer.Context) -> State:
 
 def journal(ctx: typer.Context) -> Journal:
     return state(ctx).journal()
+
+
+def writer(ctx: typer.Context) -> EntryWriter:
+    return state(ctx).writer()
 
 
 def emit_json(data: Any) -> None:
@@ -83,7 +136,7 @@ def main_options(
         settings = replace(settings, person=person)
     chosen = bool(db) or bool(os.environ.get("FLAREWISE_DATABASE_URL", "").strip())
     ctx.obj = State(settings, database_chosen=chosen)
-    ctx.call_on_close(lambda: ctx.obj._journal.close() if ctx.obj._journal else None)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def run(argv: list[str] | None = None) -> int:

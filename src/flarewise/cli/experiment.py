@@ -6,7 +6,6 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from flarewise.cli.app import JsonOpt, app, emit_json, journal, out
 from flarewise.cli.when import parse_day
@@ -230,6 +229,8 @@ def experiment_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     if as_json:
         emit_json([p.model_dump(mode="json") for p in found])
         return
+    from rich.table import Table  # here: `flarewise insights` shares this module, not its tables
+
     table = Table(title="Experiments")
     for col in ("id", "title", "design", "start", "status"):
         table.add_column(col)
@@ -289,6 +290,8 @@ def experiment_analyze(
         out.print(r.probabilities, markup=False)
     a = r.analysis
     if a is not None:
+        from rich.table import Table
+
         table = Table(title="Periods")
         for col in ("period", "block", "arm", "mean", "scored days", "weight (effective days)"):
             table.add_column(col)

@@ -20,7 +20,7 @@ from rich.progress import (
 from rich.table import Table
 
 from flarewise import importers
-from flarewise.cli.app import JsonOpt, app, emit_json, journal, out
+from flarewise.cli.app import JsonOpt, app, emit_json, journal, out, real_console
 from flarewise.journal import Journal
 
 KINDS = ("symptom", "measurement", "intake", "custom", "note", "ignore")
@@ -99,7 +99,7 @@ def _run(
         DownloadColumn(),
         records,
         TimeRemainingColumn(),
-        console=out,
+        console=real_console(out),
         transient=True,
         disable=quiet,
     ) as bar:

@@ -13,14 +13,16 @@ still work: they are simply not lazy.
 
 from __future__ import annotations
 
+import copy
 import importlib
 from difflib import get_close_matches
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import typer
 from typer import _click as click  # Typer vendors its own Click; the real one is not imported
 from typer._click.utils import make_default_short_help
 from typer.core import TyperGroup
+from typer.models import CommandInfo
 
 
 class LazyCommand(NamedTuple):
@@ -58,15 +60,7 @@ class LazyGroup(TyperGroup):
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
         """Typer suggests close names from the loaded commands only; suggest from all."""
-        try:
-            return super().resolve_command(ctx, args)
-        except click.exceptions.UsageError as exc:
-            if args and "Did you mean" not in exc.message:
-                matches = get_close_matches(args[0], self.list_commands(ctx))
-                if matches:
-                    names = ", ".join(repr(m) for m in matches)
-                    exc.message = f"{exc.message.rstrip('.')}. Did you mean {names}?"
-            raise
+        return _suggesting(super().resolve_command, self, ctx, args)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list without importing the commands: their help comes from the table."""
@@ -87,6 +81,22 @@ class LazyGroup(TyperGroup):
                 formatter.write_dl(rows)
 
 
+def _suggesting(
+    resolve: Any, group: TyperGroup, ctx: click.Context, args: list[str]
+) -> tuple[str | None, click.Command | None, list[str]]:
+    """``resolve(ctx, args)``, with close names from every command, built or not."""
+    try:
+        result: tuple[str | None, click.Command | None, list[str]] = resolve(ctx, args)
+        return result
+    except click.exceptions.UsageError as exc:
+        if args and "Did you mean" not in exc.message:
+            matches = get_close_matches(args[0], group.list_commands(ctx))
+            if matches:
+                names = ", ".join(repr(m) for m in matches)
+                exc.message = f"{exc.message.rstrip('.')}. Did you mean {names}?"
+        raise
+
+
 def _shorten(text: str, limit: int) -> str:
     """Click's own short-help rule (first sentence, cut at ``limit`` with an ellipsis)."""
     return make_default_short_help(text, limit)
@@ -104,6 +114,69 @@ def _load(name: str) -> click.Command:
         raise RuntimeError(
             f"{LAZY_COMMANDS[name].module} did not register the command {name!r} on the app"
         )
+    pending: dict[str, list[CommandInfo]] = {}
+    groups = []
+    for registered in single.registered_groups:
+        light = _deferred(registered)
+        if light is not registered and registered.typer_instance is not None:
+            pending[name] = registered.typer_instance.registered_commands
+        groups.append(light)
+    single.registered_groups = groups
     group = typer.main.get_group(single)
     command = group.commands[name]
+    if isinstance(command, LazySubcommands) and name in pending:
+        command.defer(
+            pending[name],
+            pretty_exceptions_short=app.pretty_exceptions_short,
+            rich_markup_mode=app.rich_markup_mode,
+        )
     return command
+
+
+class LazySubcommands(TyperGroup):
+    """A group of subcommands (``flarewise log``) that builds only the subcommand that runs.
+
+    Why: Typer turns every subcommand's signature into Click parameters when it builds the
+    group (reading type hints, 2-3 ms each); ``flarewise log pain 6`` needs one of thirteen.
+    ``flarewise log --help`` lists them all, and so builds them all."""
+
+    def defer(self, infos: list[CommandInfo], **options: Any) -> None:
+        self._pending = {_name(info): info for info in infos}
+        self._order = list(self._pending)
+        self._options = options
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(getattr(self, "_order", [])) or super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        pending: dict[str, CommandInfo] = getattr(self, "_pending", {})
+        if cmd_name not in self.commands and cmd_name in pending:
+            built = typer.main.get_command_from_info(pending.pop(cmd_name), **self._options)
+            self.add_command(built, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        return _suggesting(super().resolve_command, self, ctx, args)
+
+
+def _name(info: CommandInfo) -> str:
+    if info.name:
+        return info.name
+    assert info.callback is not None
+    return typer.main.get_command_name(info.callback.__name__)
+
+
+def _deferred(group: typer.models.TyperInfo) -> typer.models.TyperInfo:
+    """A copy of the group without its subcommands, built as :class:`LazySubcommands` (a group
+    that nests further groups is built the usual way)."""
+    instance = group.typer_instance
+    if instance is None or instance.registered_groups or not instance.registered_commands:
+        return group
+    light = copy.copy(instance)
+    light.registered_commands = []
+    info = copy.copy(group)
+    info.typer_instance = light
+    info.cls = LazySubcommands
+    return info

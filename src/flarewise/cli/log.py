@@ -7,11 +7,14 @@ from typing import Annotated, Any
 
 import typer
 
-from flarewise.cli.app import JsonOpt, app, emit_json, journal, out
+from flarewise.cli.app import JsonOpt, app, emit_json, say, writer
 from flarewise.cli.when import parse_when
-from flarewise.domain import (
+from flarewise.domain import doses
+from flarewise.domain.body import parse_sites
+from flarewise.domain.entries import (
     Activity,
     CustomValue,
+    EntryBase,
     FoodPortion,
     Intake,
     LabResult,
@@ -22,12 +25,9 @@ from flarewise.domain import (
     Sleep,
     SymptomCheckin,
     Therapy,
-    doses,
 )
-from flarewise.domain.body import parse_sites
-from flarewise.domain.entries import EntryBase
 from flarewise.errors import InvalidInput
-from flarewise.journal import Journal
+from flarewise.journal.quick import EntryWriter
 
 log_app = typer.Typer(help="Record an entry (any number per day).", no_args_is_help=True)
 app.add_typer(log_app, name="log")
@@ -41,21 +41,18 @@ AtOpt = Annotated[
 CommentOpt = Annotated[str | None, typer.Option("--comment", help="A short note on this entry.")]
 
 
-def _when(j: Journal, at: str | None) -> datetime:
+def _when(j: EntryWriter, at: str | None) -> datetime:
     return parse_when(at, j.timezone())
 
 
 def _record(ctx: typer.Context, entry_factory: Any, as_json: bool) -> None:
-    j = journal(ctx)
+    j = writer(ctx)
     entry: EntryBase = entry_factory(j)
     stored = j.add(entry)
     if as_json:
         emit_json(stored.model_dump(mode="json"))
         return
-    out.print(
-        f"Logged {j.describe(stored)} at {stored.at:%Y-%m-%d %H:%M} (id {stored.id[:8]})",
-        markup=False,
-    )
+    say(f"Logged {j.describe(stored)} at {stored.at:%Y-%m-%d %H:%M} (id {stored.id[:8]})")
 
 
 def _sites(text: str | None) -> tuple[str, ...]:
@@ -104,7 +101,7 @@ def log_symptom(
 ) -> None:
     """Log one symptom score 0-10."""
 
-    def make(j: Journal) -> EntryBase:
+    def make(j: EntryWriter) -> EntryBase:
         symptom = j.vocabulary.resolve("symptom", name, "symptom")
         return SymptomCheckin(at=_when(j, at), scores={symptom: value}, comment=comment)
 
@@ -197,7 +194,7 @@ def log_intake(
     if dose_unknown and dose is not None:
         raise InvalidInput("amount", "--dose-unknown and an amount contradict each other")
 
-    def make(j: Journal) -> EntryBase:
+    def make(j: EntryWriter) -> EntryBase:
         sid, form = j.vocabulary.resolve_substance(substance)
         status = "skipped" if skipped else "taken_dose_unknown" if dose_unknown else "taken"
         return Intake(
@@ -261,7 +258,7 @@ def log_sleep(
 ) -> None:
     """Log a night's sleep."""
 
-    def make(j: Journal) -> EntryBase:
+    def make(j: EntryWriter) -> EntryBase:
         tz = j.timezone()
         day = (at or "today").strip()
         wake_at = parse_when(
@@ -317,7 +314,7 @@ def log_meal(
 ) -> None:
     """Log foods eaten (by name; each must be a known food)."""
 
-    def make(j: Journal) -> EntryBase:
+    def make(j: EntryWriter) -> EntryBase:
         names = [f.strip() for f in foods.split(",") if f.strip()]
         portions = [
             FoodPortion(food=j.vocabulary.resolve("food", n, f"foods[{i}]"))
@@ -366,7 +363,7 @@ def log_event(
 ) -> None:
     """Log a life event: infection (with its type), flare, stressful event, period..."""
 
-    def make(j: Journal) -> EntryBase:
+    def make(j: EntryWriter) -> EntryBase:
         eid = j.vocabulary.resolve("event", event, "event")
         detail = j.vocabulary.resolve_detail(eid, kind, "--type") if kind else None
         return LifeEvent(
@@ -413,7 +410,7 @@ def log_lab(
 ) -> None:
     """Log a lab result with its unit and the lab's own reference interval."""
 
-    def make(j: Journal) -> EntryBase:
+    def make(j: EntryWriter) -> EntryBase:
         loinc = j.vocabulary.resolve_analyte(analyte)
         try:
             number: float | None = float(value)

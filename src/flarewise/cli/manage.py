@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from flarewise.cli.app import JsonOpt, app, emit_json, journal, out, state
+from flarewise.cli.app import JsonOpt, app, emit_json, journal, out, real_console, state
 from flarewise.cli.when import parse_day
 from flarewise.domain import Condition, DoseStep, Regimen, Trackable, doses
 from flarewise.domain.profile import POPULATIONS, population_answer, population_prompt
@@ -43,7 +43,7 @@ def progress_bar(label: str) -> Progress:
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
-        console=out,
+        console=real_console(out),
         transient=True,
         disable=not out.is_terminal,  # into a pipe or file a bar is only noise (and a blank line)
     )

@@ -16,7 +16,14 @@ from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, TypeAdapter, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    field_validator,
+    model_validator,
+)
 
 from flarewise.domain.base import Record
 from flarewise.domain.body import BodySite
@@ -377,4 +384,5 @@ ENTRY_TYPES: dict[str, type[EntryBase]] = {
 }
 ENTRY_KINDS: tuple[str, ...] = tuple(ENTRY_TYPES)
 
-ENTRY_ADAPTER: TypeAdapter[Any] = TypeAdapter(Entry)
+#: built on first use (defer_build), like the records themselves: see domain/base.py
+ENTRY_ADAPTER: TypeAdapter[Any] = TypeAdapter(Entry, config=ConfigDict(defer_build=True))

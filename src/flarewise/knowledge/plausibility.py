@@ -14,7 +14,6 @@ from importlib import resources
 from typing import Annotated, Any
 
 import pydantic
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from flarewise.knowledge.vocabulary import VocabularyError
@@ -23,7 +22,8 @@ from flarewise.knowledge.vocabulary import VocabularyError
 class Range(BaseModel):
     """Inclusive ends of what a living person can show; ``basis`` says why they are there."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    # built on first use: only entries with a metric or an analyte are held to these ranges
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 
     #: what a person calls the measure ("body weight" for body_mass), for the message
     name: Annotated[str, Field(min_length=2)]
@@ -55,7 +55,7 @@ class Range(BaseModel):
 
 
 class PlausibilityFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     metrics: dict[str, Range]
     analytes: dict[str, Range]
@@ -64,6 +64,8 @@ class PlausibilityFile(BaseModel):
 @cache
 def plausibility() -> PlausibilityFile:
     """The package's plausibility ranges, validated once per process."""
+    import yaml  # here: only entries with a metric or an analyte need the ranges
+
     text = (
         resources.files("flarewise.knowledge")
         .joinpath("data", "plausibility.yaml")

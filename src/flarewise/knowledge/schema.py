@@ -14,7 +14,9 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # built on first validation: a process that reads the cached vocabulary never validates
+    # the files again (flarewise.journal.vocabulary_cache), so it need not build these
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Term(Strict):

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import pydantic
-import yaml
 
 from flarewise.domain.entries import loinc_check_digit_ok
 from flarewise.domain.regimens import UNRECOGNISED
@@ -106,18 +105,20 @@ class VocabularyError(FlarewiseError):
     """A vocabulary data file is invalid (a defect in flarewise's package data)."""
 
 
-#: libyaml's loader where PyYAML was built with it (about ten times faster than the pure-Python
-#: one; every process that opens a journal reads the vocabulary once, so this is start-up time).
-_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _load(filename: str, model: type[M], data_dir: Path | None = None) -> M:
+    # imported here: a process that reads the cached vocabulary (journal/vocabulary_cache.py)
+    # never parses YAML, and PyYAML's import is a tenth of a quick entry's start-up
+    import yaml
+
+    # libyaml's loader where PyYAML was built with it (about ten times faster than the
+    # pure-Python one; a process that builds the vocabulary reads all of it)
+    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     if data_dir is None:
         text = resources.files("flarewise.knowledge").joinpath("data", filename).read_text("utf-8")
     else:
         text = (data_dir / filename).read_text("utf-8")
     try:
-        return model.model_validate(yaml.load(text, Loader=_SAFE_LOADER))
+        return model.model_validate(yaml.load(text, Loader=loader))
     except (pydantic.ValidationError, yaml.YAMLError) as exc:
         raise VocabularyError(f"knowledge/data/{filename} is invalid: {exc}") from None
 

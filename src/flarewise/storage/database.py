@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,29 +12,18 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
-from flarewise.errors import Conflict, InvalidInput, NotFound, SchemaOutOfDate, StorageError
+from flarewise.errors import Conflict, NotFound, SchemaOutOfDate, StorageError
+from flarewise.storage.basics import HEAD, check_handle, setup_sqlite, utcnow
 from flarewise.storage.tables import persons
+
+__all__ = ["HEAD", "Database", "alembic_config", "make_engine", "utcnow"]
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-_HANDLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}$")
-
-
-def utcnow() -> datetime:
-    """Naive UTC, the way every DateTime column stores time."""
-    return datetime.now(UTC).replace(tzinfo=None)
-
 
 def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=10000")
-    cur.execute("PRAGMA cache_size=-32768")  # 32 MiB: a year of summaries stays in memory
-    cur.execute("PRAGMA mmap_size=268435456")  # read pages without a copy per page
-    cur.close()
+    setup_sqlite(dbapi_conn)
 
 
 def make_engine(url: str) -> Engine:
@@ -62,12 +49,6 @@ def make_engine(url: str) -> Engine:
     raise StorageError(
         f"flarewise stores journals in SQLite or PostgreSQL, not {parsed.get_backend_name()}"
     )
-
-
-#: The newest migration. Opening an up-to-date database compares the stored revision with this
-#: and never loads Alembic (a tenth of a second and 20 MB on every start); a test checks it
-#: against the migration scripts' head.
-HEAD = "0004_reminders"
 
 
 def alembic_config(connection: Connection) -> Config:
@@ -184,13 +165,7 @@ class Database:
 
     @staticmethod
     def check_handle(handle: str) -> str:
-        if not _HANDLE.match(handle):
-            raise InvalidInput(
-                "person",
-                f"{handle!r} is not a usable name: use letters, digits, '.', '_', '-' or '@' "
-                "(up to 100)",
-            )
-        return handle
+        return check_handle(handle)
 
     def person_id(self, handle: str) -> int | None:
         with self.begin() as conn:

@@ -3,10 +3,8 @@ method here that can read or change another person's rows."""
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
@@ -20,18 +18,18 @@ from flarewise.domain.regimens import Regimen
 from flarewise.domain.summaries import DaySummary, MeasureStats
 from flarewise.errors import Conflict, NotFound
 from flarewise.storage.database import Database, utcnow
-from flarewise.storage.rows import (
-    ENTRY_COLUMNS,
-    VALUE_COLUMNS,
+from flarewise.storage.params import (
     Codec,
+    EntrySql,
     Measure,
-    daily_params,
+    gc_paused,
+    write_entries,
+)
+from flarewise.storage.rows import (
     entry_from_row,
-    entry_params,
     regimen_from_row,
     regimen_row,
     stored_entry_from_row,
-    value_params,
 )
 from flarewise.storage.tables import (
     PERSON_TABLES,
@@ -43,27 +41,6 @@ from flarewise.storage.tables import (
     regimens,
     trackables,
 )
-
-#: Rows per executemany: large enough to amortise round trips, small enough for IN lists.
-BATCH = 2000
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small acyclic objects.
-
-    A year of a heavy diary is ~30,000 summary tuples, a bulk write hundreds of thousands of
-    row tuples; the allocations trigger full collections that, in a process holding a large
-    heap, cost more than the query (measured 30-150 ms of jitter per summary read in
-    benchmarks/journal.py). Tuples of numbers and strings form no cycles.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _fetch_raw(conn: Connection, sql: str, params: tuple[Any, ...]) -> list[Any]:
@@ -91,9 +68,7 @@ class PersonRepository:
         self.codec = Codec(db.dialect)
         self._written = 0  # rows written since the last ANALYZE (PostgreSQL)
         self._analysed = 0
-        self._sql_entries = self.codec.insert_sql("entries", ENTRY_COLUMNS)
-        self._sql_values = self.codec.insert_sql("entry_values", VALUE_COLUMNS)
-        self._sql_daily = self.codec.upsert_daily_sql()
+        self._sql = EntrySql(self.codec)
 
     # -- entries ----------------------------------------------------------------------------
 
@@ -137,20 +112,7 @@ class PersonRepository:
         conn: Connection,
         items: Sequence[tuple[EntryBase, Sequence[Measure], datetime, datetime]],
     ) -> int:
-        codec, pid = self.codec, self.pid
-        when: dict[datetime, Any] = {}  # one formatting per distinct record time
-        for chunk in _chunks(items, BATCH):
-            rows = []
-            for e, _, rec, upd in chunk:
-                r = when.get(rec) or when.setdefault(rec, codec.when(rec))
-                u = when.get(upd) or when.setdefault(upd, codec.when(upd))
-                rows.append(entry_params(codec, pid, e, r, u))
-            values = [v for e, ms, _, _ in chunk for v in value_params(codec, pid, e, ms)]
-            conn.exec_driver_sql(self._sql_entries, rows)
-            if values:
-                conn.exec_driver_sql(self._sql_values, values)
-                conn.exec_driver_sql(self._sql_daily, daily_params(codec, pid, values))
-        return len(items)
+        return write_entries(conn.exec_driver_sql, self.codec, self._sql, self.pid, items)
 
     def _recompute_days(self, conn: Connection, days: Iterable[date]) -> None:
         """Rebuild the daily aggregates of ``days`` from the entries (after a delete or change)."""

@@ -1,161 +1,48 @@
-"""Conversion between domain records and table rows (no queries here).
+"""Conversion between table rows and domain records on the read side (no queries here).
 
-Writes go to the driver's ``executemany`` with parameters already in the form SQLAlchemy itself
-would store (see :class:`Codec`), because SQLAlchemy's per-row parameter processing cost more
-than the insert itself (benchmarks/journal.py). Reads go through SQLAlchemy Core, which parses
-those same formats.
+The write side (parameters in SQLAlchemy's own storage formats, for the driver's
+``executemany``) lives in :mod:`flarewise.storage.params`, which needs no SQLAlchemy; its names
+are re-exported here for the readers and benchmarks that used them from this module.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Row
 
 from flarewise.domain.backup import StoredEntry
-from flarewise.domain.entries import (
-    ENTRY_ADAPTER,
-    Activity,
-    Assessment,
-    CustomValue,
-    EntryBase,
-    Intake,
-    LabResult,
-    LifeEvent,
-    Measurement,
-    MindBody,
-    Therapy,
-    reading_stored,
-)
+from flarewise.domain.entries import ENTRY_ADAPTER, EntryBase, reading_stored
 from flarewise.domain.regimens import Regimen
 from flarewise.domain.time import from_utc_naive
-
-_HEADER = {"id", "kind", "at", "source", "source_key"}
-_ZERO = timedelta(0)
-
-Measure = tuple[str, float]
-
-ENTRY_COLUMNS = (
-    "person_id",
-    "id",
-    "kind",
-    "at_utc",
-    "utc_offset",
-    "local_date",
-    "item",
-    "source",
-    "source_key",
-    "data",
-    "recorded_at",
-    "updated_at",
+from flarewise.storage.params import (
+    DAILY_COLUMNS,
+    ENTRY_COLUMNS,
+    VALUE_COLUMNS,
+    Codec,
+    Measure,
+    daily_params,
+    entry_params,
+    primary_item,
+    value_params,
 )
-VALUE_COLUMNS = ("person_id", "entry_id", "measure", "local_date", "value")
-DAILY_COLUMNS = ("person_id", "local_date", "measure", "n", "total", "minimum", "maximum")
 
-
-class Codec:
-    """Parameters as one dialect's driver wants them, in SQLAlchemy's own storage formats
-    (SQLite keeps dates as ``YYYY-MM-DD`` and datetimes as ``YYYY-MM-DD HH:MM:SS.ffffff`` text,
-    which also sorts correctly)."""
-
-    def __init__(self, dialect: str) -> None:
-        self.sqlite = dialect == "sqlite"
-        self.placeholder = "?" if self.sqlite else "%s"
-
-    def when(self, value: datetime) -> Any:
-        return value.isoformat(" ", "microseconds") if self.sqlite else value
-
-    def day(self, value: date) -> Any:
-        return value.isoformat() if self.sqlite else value
-
-    def insert_sql(self, table: str, columns: Sequence[str]) -> str:
-        marks = ", ".join([self.placeholder] * len(columns))
-        return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
-
-    def upsert_daily_sql(self) -> str:
-        lo, hi = ("min", "max") if self.sqlite else ("LEAST", "GREATEST")
-        return (
-            self.insert_sql("daily_values", DAILY_COLUMNS)
-            + " ON CONFLICT (person_id, local_date, measure) DO UPDATE SET"
-            " n = daily_values.n + excluded.n,"
-            " total = daily_values.total + excluded.total,"
-            f" minimum = {lo}(daily_values.minimum, excluded.minimum),"
-            f" maximum = {hi}(daily_values.maximum, excluded.maximum)"
-        )
-
-
-def primary_item(entry: EntryBase) -> str | None:
-    """The vocabulary id an entry is mainly about, kept in its own column for filtering."""
-    if isinstance(entry, Intake):
-        return entry.substance
-    if isinstance(entry, Activity):
-        return entry.activity
-    if isinstance(entry, MindBody):
-        return entry.practice
-    if isinstance(entry, Therapy):
-        return entry.therapy
-    if isinstance(entry, LifeEvent):
-        return entry.event
-    if isinstance(entry, LabResult):
-        return entry.loinc
-    if isinstance(entry, CustomValue):
-        return entry.trackable
-    if isinstance(entry, Measurement):
-        return entry.metric
-    if isinstance(entry, Assessment):
-        return entry.instrument
-    return None
-
-
-def entry_params(
-    codec: Codec, person_id: int, entry: EntryBase, recorded_at: Any, updated_at: Any
-) -> tuple[Any, ...]:
-    """One ``entries`` row in :data:`ENTRY_COLUMNS` order; the record times come already in
-    the codec's form (they are the same for a whole batch)."""
-    at = entry.at
-    offset = at.utcoffset() or _ZERO
-    return (
-        person_id,
-        entry.id,
-        entry.kind,
-        codec.when(at.replace(tzinfo=None) - offset),
-        int(offset.total_seconds()) // 60,
-        codec.day(at.date()),
-        primary_item(entry),
-        entry.source,
-        entry.source_key,
-        entry.model_dump_json(exclude=_HEADER, exclude_none=True),
-        recorded_at,
-        updated_at,
-    )
-
-
-def value_params(
-    codec: Codec, person_id: int, entry: EntryBase, measures: Sequence[Measure]
-) -> list[tuple[Any, ...]]:
-    day = codec.day(entry.at.date())
-    return [(person_id, entry.id, m, day, v) for m, v in measures]
-
-
-def daily_params(
-    codec: Codec, person_id: int, values: Sequence[tuple[Any, ...]]
-) -> list[tuple[Any, ...]]:
-    """Aggregate value rows per (local date, measure) for the ``daily_values`` upsert."""
-    agg: dict[tuple[Any, str], list[float]] = {}
-    for _, _, measure, day, value in values:
-        cur = agg.get((day, measure))
-        if cur is None:
-            agg[(day, measure)] = [1, value, value, value]
-        else:
-            cur[0] += 1
-            cur[1] += value
-            if value < cur[2]:
-                cur[2] = value
-            if value > cur[3]:
-                cur[3] = value
-    return [(person_id, day, m, int(n), t, lo, hi) for (day, m), (n, t, lo, hi) in agg.items()]
+__all__ = [
+    "DAILY_COLUMNS",
+    "ENTRY_COLUMNS",
+    "VALUE_COLUMNS",
+    "Codec",
+    "Measure",
+    "daily_params",
+    "entry_from_row",
+    "entry_params",
+    "primary_item",
+    "regimen_from_row",
+    "regimen_row",
+    "stored_entry_from_row",
+    "value_params",
+]
 
 
 def entry_from_row(row: Row[Any]) -> EntryBase:
