@@ -4,8 +4,10 @@ replay refused, code guesses throttled, disable; sessions listed and revoked."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pyotp
 import pytest
@@ -229,3 +231,32 @@ def test_sessions_are_listed_described_and_revocable(accounts: Accounts) -> None
 )
 def test_browsers_are_described_in_words(agent: str | None, words: str) -> None:
     assert describe(agent) == words
+
+
+def test_cli_lists_and_ends_sessions_and_says_whether_two_steps_are_on(
+    db_url: str, cli: Any
+) -> None:
+    assert cli("init")[0] == 0
+    db = Database(db_url)
+    try:
+        accounts = Accounts(db)
+        accounts.set_password("me", PASSWORD)
+        session = accounts.sign_in("me", PASSWORD, "a", FIREFOX)
+        assert isinstance(session, Session)
+        code, out, _ = cli("account", "sessions")
+        assert code == 0 and "Firefox on Windows" in out
+        ref = accounts.sessions_of("me")[0].ref
+        assert ref in out
+        code, out, _ = cli("account", "two-factor", "status")
+        assert code == 0 and "Two-step sign-in is off" in out
+        secret = accounts.start_two_factor(session).secret
+        accounts.confirm_two_factor(session, _code(secret))
+        code, out, _ = cli("account", "two-factor", "status", "--json")
+        assert json.loads(out)["enabled"] is True and json.loads(out)["recovery_codes_left"] == 10
+        code, out, err = cli("account", "sessions", "--end", "nothere")
+        assert code != 0 and "no session of yours has that ref" in err
+        code, out, _ = cli("account", "sessions", "--end", ref)
+        assert code == 0 and "You are not signed in anywhere" in out
+        assert accounts.session(session.token) is None
+    finally:
+        db.close()

@@ -216,16 +216,16 @@ class Accounts:
         return result
 
     def _pid(self, session: Session) -> int:
-        pid = self.db.person_id(session.handle)
-        if pid is None:
-            raise NotFound(f"there is no journal named {session.handle!r}")
-        return pid
+        return self._pid_of(session.handle)
 
-    def two_factor_status(self, handle: str) -> TwoFactorStatus:
+    def _pid_of(self, handle: str) -> int:
         pid = self.db.person_id(handle)
         if pid is None:
             raise NotFound(f"there is no journal named {handle!r}")
-        return self.two_factor.status(pid)
+        return pid
+
+    def two_factor_status(self, handle: str) -> TwoFactorStatus:
+        return self.two_factor.status(self._pid_of(handle))
 
     def two_factor_required(self, handle: str, role: str | None = None) -> bool:
         """Whether this person must give a code after their password. Today: whether they
@@ -287,9 +287,13 @@ class Accounts:
 
     def sessions(self, session: Session) -> list[SessionInfo]:
         """The person's live sessions, newest first, the one asking marked."""
-        mine = _digest(session.token)
+        return self.sessions_of(session.handle, current=session)
+
+    def sessions_of(self, handle: str, current: Session | None = None) -> list[SessionInfo]:
+        """A person's live sessions, newest first (``current`` marked "this device")."""
+        mine = None if current is None else _digest(current.token)
         with self.db.begin() as conn:
-            found = rows.person_sessions(conn, self._pid(session), _now())
+            found = rows.person_sessions(conn, self._pid_of(handle), _now())
         return [
             SessionInfo(digest[:16], created, seen, describe(agent), digest == mine)
             for digest, created, seen, agent in found
@@ -297,13 +301,17 @@ class Accounts:
 
     def revoke_session(self, session: Session, ref: str) -> None:
         """End one of the person's sessions (it is refused from its next request on)."""
-        pid = self._pid(session)
+        self.end_session(session.handle, ref)
+
+    def end_session(self, handle: str, ref: str) -> None:
+        """End one of ``handle``'s sessions by its ``ref`` (the CLI, or the person's own page)."""
+        pid = self._pid_of(handle)
         with self.db.begin() as conn:
             found = [
                 d for d, *_ in rows.person_sessions(conn, pid, _now()) if d[:16] == ref and ref
             ]
             if len(found) != 1:
-                raise NotFound("that session has already ended")
+                raise NotFound("no session of yours has that ref (it may have ended already)")
             rows.drop_session(conn, found[0])
 
     def _verified(self, pid: int | None, password: str) -> str | None:
