@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pyotp
@@ -184,3 +185,25 @@ def test_sessions_listed_and_revoked_on_the_next_request(app: Any) -> None:
     )
     assert r.status_code == 200 and r.json() == {"sessions": []}
     assert laptop.get("/api/account").status_code == 401
+
+
+def test_the_journal_export_holds_no_credentials_and_a_restore_keeps_them(
+    app: Any, tmp_path: Path
+) -> None:
+    """The TOTP secret, recovery codes and sessions are credentials, not journal data."""
+    c = signed_up(app, "alice")
+    secret, codes = _enrol(c)
+    backup = c.get("/export/json")
+    assert backup.status_code == 200
+    text = backup.text
+    assert secret not in text and not any(code in text for code in codes)
+    for word in ("two_factor", "recovery", "session", "password", "token_hash"):
+        assert word not in text
+    from flarewise.journal import Journal
+
+    j = Journal.for_person(app.state.db, "alice", create=False)
+    saved = tmp_path / "alice.json"
+    saved.write_bytes(backup.content)
+    j.restore_json(saved, replace=True)
+    assert c.get("/api/account").json()["two_factor"]["enabled"]
+    assert _give(_password_step(app), codes[0]).status_code == 303
