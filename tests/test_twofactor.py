@@ -260,3 +260,42 @@ def test_cli_lists_and_ends_sessions_and_says_whether_two_steps_are_on(
         assert accounts.session(session.token) is None
     finally:
         db.close()
+
+
+def test_sessions_from_before_the_upgrade_keep_working_and_are_listed(db_url: str) -> None:
+    """0004 -> 0006: a session made before sessions had a last-seen time and a browser."""
+    import hashlib
+    from datetime import datetime, timedelta
+
+    import sqlalchemy as sa
+
+    db = Database(db_url)
+    try:
+        db.upgrade("0004_reminders")
+        pid = db.create_person("alice")
+        now = datetime.now()
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO sessions (token_hash, person_id, csrf, created_at, expires_at) "
+                    "VALUES (:h, :p, 'c', :now, :later)"
+                ),
+                {
+                    "h": hashlib.sha256(b"old-token").hexdigest(),
+                    "p": pid,
+                    "now": now,
+                    "later": now + timedelta(days=3),
+                },
+            )
+        db.upgrade()
+        accounts = Accounts(db)
+        old = accounts.session("old-token")
+        assert old is not None and old.handle == "alice"
+        (listed,) = accounts.sessions(old)
+        assert listed.client == "an unknown browser" and listed.this_device
+        assert listed.last_seen is not None  # noted at its first request after the upgrade
+        assert not accounts.two_factor_required("alice")
+        db.downgrade("0004_reminders")
+        assert "two_factor" not in sa.inspect(db.engine).get_table_names()
+    finally:
+        db.close()
