@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pyotp
@@ -172,10 +173,24 @@ def test_code_guesses_are_throttled_and_a_right_password_does_not_reset_them(
 
 
 def test_expired_or_unknown_pending_sign_in(accounts: Accounts) -> None:
-    _enrolled(accounts)
+    import sqlalchemy as sa
+
+    _, secret, _ = _enrolled(accounts)
     for token in ("", "x" * 200, "made-up"):
         with pytest.raises(SignInFailed, match="sign in again"):
             accounts.finish_sign_in(token, "123456", "laptop")
+    late = _pending(accounts)
+    with accounts.db.engine.begin() as conn:  # six minutes pass (a pending sign-in lives 5)
+        conn.execute(
+            sa.text("UPDATE pending_signins SET expires_at = :then"),
+            {"then": datetime.now(UTC).replace(tzinfo=None) - timedelta(minutes=1)},
+        )
+    with pytest.raises(SignInFailed, match="took too long and has expired"):
+        accounts.finish_sign_in(late.token, _code(secret), "laptop")
+    _pending(accounts)  # a new pending sign-in clears the expired ones
+    with accounts.db.engine.connect() as conn:
+        left = conn.execute(sa.text("SELECT count(*) FROM pending_signins")).scalar_one()
+    assert left == 1
 
 
 def test_disable_needs_the_password_and_a_code(accounts: Accounts) -> None:
@@ -265,7 +280,6 @@ def test_cli_lists_and_ends_sessions_and_says_whether_two_steps_are_on(
 def test_sessions_from_before_the_upgrade_keep_working_and_are_listed(db_url: str) -> None:
     """0004 -> 0006: a session made before sessions had a last-seen time and a browser."""
     import hashlib
-    from datetime import datetime, timedelta
 
     import sqlalchemy as sa
 

@@ -180,7 +180,7 @@ class Accounts:
         if self.two_factor.status(pid).enabled:
             token = secrets.token_urlsafe(32)
             with self.db.begin() as conn:
-                rows.add_pending(conn, _digest(token), pid, now + PENDING)
+                rows.add_pending(conn, _digest(token), pid, now, now + PENDING)
             return PendingSignIn(token, handle)
         return self._new_session(pid, handle, user_agent)
 

@@ -128,7 +128,11 @@ def clear_failures(conn: Connection, handle: str) -> None:
     conn.execute(login_failures.delete().where(login_failures.c.handle == handle[:100]))
 
 
-def add_pending(conn: Connection, token_hash: str, person_id: int, expires: datetime) -> None:
+def add_pending(
+    conn: Connection, token_hash: str, person_id: int, now: datetime, expires: datetime
+) -> None:
+    """A sign-in awaiting its code (abandoned ones that expired are cleared at the same time)."""
+    conn.execute(pending_signins.delete().where(pending_signins.c.expires_at <= now))
     conn.execute(
         pending_signins.insert().values(
             token_hash=token_hash, person_id=person_id, expires_at=expires
