@@ -58,6 +58,8 @@ def get_answers(c: TestClient) -> list[tuple[str, str, Any]]:
     experiments = [e["id"] for e in c.get("/api/experiments").json()["experiments"]]
     asked = [
         ("/api/account", "/api/account"),
+        ("/api/account/sessions", "/api/account/sessions"),
+        ("/api/account/two-factor", "/api/account/two-factor"),
         ("/api/assessments", "/api/assessments"),
         ("/api/data", "/api/data"),
         ("/api/experiments", "/api/experiments"),

@@ -27,6 +27,8 @@ from .webkit import app_on
 #: The model each page route declares for its 200 answer.
 MODELS: dict[str, type[BaseModel]] = {
     "/api/account": account.AccountPage,
+    "/api/account/sessions": account.AccountSessions,
+    "/api/account/two-factor": account.TwoFactorPage,
     "/api/assessments": assessments.AssessmentsPage,
     "/api/data": data.DataPage,
     "/api/experiments": experiments.ExperimentsPage,

@@ -29,6 +29,7 @@ PUBLIC = {
     "/api/docs/oauth2-redirect",
     "/sw.js",
     "/calendar/{token}.ics",  # opened by its secret token alone: tests/test_reminders.py
+    "/signin/code",  # the code after the password: tests/test_web_twofactor.py
 }
 
 
@@ -72,7 +73,15 @@ def _alice_ids(app: Any) -> dict[str, str]:
         "error": None,
         "at": 0.0,
     }
+    with app.state.db.begin() as conn:
+        session = conn.execute(
+            sa.text(
+                "SELECT token_hash FROM sessions JOIN persons ON persons.id = sessions.person_id "
+                "WHERE persons.handle = 'alice'"
+            )
+        ).scalar_one()
     return {
+        "ref": session[:16],
         "entry_id": entry.id,
         "eid": exp.id,
         "job_id": "alicejob",

@@ -63,6 +63,7 @@ lazy(
     "flarewise.cli.experiment",
     "Baselines, flares, what preceded them, and possible triggers with their uncertainty.",
 )
+lazy("account", "flarewise.cli.account", "Your web sign-in: sessions and two-step sign-in.")
 lazy("db", "flarewise.cli.manage", "Database schema: upgrade, downgrade, current.")
 lazy("profile", "flarewise.cli.manage", "Your profile: birth year, sex, time zone, conditions.")
 lazy(

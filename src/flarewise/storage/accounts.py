@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from flarewise.storage.tables import accounts, login_failures, persons, sessions
+from flarewise.storage.tables import accounts, login_failures, pending_signins, persons, sessions
 
 
 def password_hash(conn: Connection, person_id: int) -> str | None:
@@ -34,7 +34,13 @@ def put_account(conn: Connection, person_id: int, hashed: str, now: datetime) ->
 
 
 def add_session(
-    conn: Connection, token_hash: str, person_id: int, csrf: str, now: datetime, expires: datetime
+    conn: Connection,
+    token_hash: str,
+    person_id: int,
+    csrf: str,
+    now: datetime,
+    expires: datetime,
+    user_agent: str | None = None,
 ) -> None:
     conn.execute(
         sessions.insert().values(
@@ -43,18 +49,45 @@ def add_session(
             csrf=csrf,
             created_at=now,
             expires_at=expires,
+            last_seen_at=now,
+            user_agent=None if user_agent is None else user_agent[:200],
         )
     )
 
 
-def find_session(conn: Connection, token_hash: str, now: datetime) -> tuple[str, str] | None:
-    """(person handle, CSRF token) of a live session."""
+def find_session(
+    conn: Connection, token_hash: str, now: datetime
+) -> tuple[str, str, datetime | None] | None:
+    """(person handle, CSRF token, last seen) of a live session."""
     row = conn.execute(
-        sa.select(persons.c.handle, sessions.c.csrf)
+        sa.select(persons.c.handle, sessions.c.csrf, sessions.c.last_seen_at)
         .join(persons, persons.c.id == sessions.c.person_id)
         .where(sessions.c.token_hash == token_hash, sessions.c.expires_at > now)
     ).first()
-    return None if row is None else (str(row[0]), str(row[1]))
+    return None if row is None else (str(row[0]), str(row[1]), row[2])
+
+
+def touch_session(conn: Connection, token_hash: str, now: datetime) -> None:
+    conn.execute(
+        sessions.update().where(sessions.c.token_hash == token_hash).values(last_seen_at=now)
+    )
+
+
+def person_sessions(
+    conn: Connection, person_id: int, now: datetime
+) -> list[tuple[str, datetime, datetime | None, str | None]]:
+    """(token hash, created, last seen, user agent) of a person's live sessions, newest first."""
+    rows = conn.execute(
+        sa.select(
+            sessions.c.token_hash,
+            sessions.c.created_at,
+            sessions.c.last_seen_at,
+            sessions.c.user_agent,
+        )
+        .where(sessions.c.person_id == person_id, sessions.c.expires_at > now)
+        .order_by(sessions.c.created_at.desc(), sessions.c.token_hash)
+    )
+    return [(str(r[0]), r[1], r[2], r[3]) for r in rows]
 
 
 def drop_session(conn: Connection, token_hash: str) -> None:
@@ -93,3 +126,34 @@ def failures_since(conn: Connection, since: datetime, handle: str, client: str) 
 
 def clear_failures(conn: Connection, handle: str) -> None:
     conn.execute(login_failures.delete().where(login_failures.c.handle == handle[:100]))
+
+
+def add_pending(
+    conn: Connection, token_hash: str, person_id: int, now: datetime, expires: datetime
+) -> None:
+    """A sign-in awaiting its code (abandoned ones that expired are cleared at the same time)."""
+    conn.execute(pending_signins.delete().where(pending_signins.c.expires_at <= now))
+    conn.execute(
+        pending_signins.insert().values(
+            token_hash=token_hash, person_id=person_id, expires_at=expires
+        )
+    )
+
+
+def find_pending(conn: Connection, token_hash: str, now: datetime) -> tuple[int, str] | None:
+    """(person id, handle) of a sign-in still waiting for its code."""
+    row = conn.execute(
+        sa.select(persons.c.id, persons.c.handle)
+        .join(persons, persons.c.id == pending_signins.c.person_id)
+        .where(pending_signins.c.token_hash == token_hash, pending_signins.c.expires_at > now)
+    ).first()
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
+def drop_pending(conn: Connection, token_hash: str, now: datetime) -> None:
+    """This pending sign-in, and every expired one."""
+    conn.execute(
+        pending_signins.delete().where(
+            (pending_signins.c.token_hash == token_hash) | (pending_signins.c.expires_at <= now)
+        )
+    )

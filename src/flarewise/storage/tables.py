@@ -144,7 +144,45 @@ sessions = Table(
     Column("csrf", String(64), nullable=False),
     Column("created_at", DateTime, nullable=False),
     Column("expires_at", DateTime, nullable=False),
+    # when the session last answered a request (updated at most once a minute) and a short
+    # description of the browser that made it: what the person sees to choose what to revoke
+    Column("last_seen_at", DateTime, nullable=True),
+    Column("user_agent", String(200), nullable=True),
     Index("ix_sessions_person_id", "person_id"),
+)
+
+two_factor = Table(
+    "two_factor",
+    metadata,
+    Column("person_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True),
+    # the TOTP secret (base32); shown once, at enrolment (flarewise/twofactor.py says why plain)
+    Column("secret", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    # NULL until a first code confirms the enrolment: only then is the second step asked
+    Column("enabled_at", DateTime, nullable=True),
+    # the last TOTP time step accepted: a code of that step or an earlier one is a replay
+    Column("last_step", Integer, nullable=True),
+)
+
+recovery_codes = Table(
+    "recovery_codes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("person_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), nullable=False),
+    # SHA-256 of the code (the code itself is shown once)
+    Column("code_hash", String(64), nullable=False),
+    Column("used_at", DateTime, nullable=True),
+    Index("ix_recovery_codes_person_id", "person_id"),
+)
+
+pending_signins = Table(
+    "pending_signins",
+    metadata,
+    # SHA-256 of the token of a sign-in whose password was right and whose code is awaited
+    Column("token_hash", String(64), primary_key=True),
+    Column("person_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Index("ix_pending_signins_person_id", "person_id"),
 )
 
 login_failures = Table(
@@ -174,6 +212,14 @@ reminders = Table(
 
 #: Tables holding one person's journal, in the order a wipe (restore, demo) must delete them.
 PERSON_TABLES = (daily_values, entry_values, entries, regimens, trackables, experiments)
-#: The person's account, sessions and reminder feed: removed only when the person is deleted
-#: (a restore or a demo rewrite keeps them; the reminder settings travel in the backup).
-ACCOUNT_TABLES = (sessions, reminders, accounts)
+#: The person's account, sessions, two factors and reminder feed: removed only when the person is
+#: deleted (a restore or a demo rewrite keeps them; the reminder settings travel in the backup,
+#: the credentials never do).
+ACCOUNT_TABLES = (
+    sessions,
+    pending_signins,
+    recovery_codes,
+    two_factor,
+    reminders,
+    accounts,
+)

@@ -27,6 +27,8 @@ LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
 
 SESSION_COOKIE = "fw_session"
 CSRF_COOKIE = "fw_csrf"
+#: a sign-in whose password was right, awaiting its code (sent only to /signin...)
+PENDING_COOKIE = "fw_pending"
 
 
 @dataclass
@@ -73,6 +75,35 @@ class Context:
     @property
     def handle(self) -> str | None:
         return None if self.session is None else self.session.handle
+
+
+def accounts_of(request: Request) -> Accounts:
+    accounts: Accounts = request.app.state.accounts
+    return accounts
+
+
+def client_of(request: Request) -> str:
+    """The client's address: what sign-in throttling counts per client."""
+    return request.client.host if request.client else "unknown"
+
+
+def agent_of(request: Request) -> str | None:
+    """The browser's User-Agent, kept with a new session to describe it (flarewise/devices.py)."""
+    return request.headers.get("user-agent")
+
+
+def start_session(request: Request, response: Response, token: str) -> Response:
+    """Set the session cookie on ``response`` (and drop a pending sign-in's)."""
+    response.delete_cookie(PENDING_COOKIE, path="/signin")
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.settings.secure_cookies,
+        max_age=14 * 86400,
+    )
+    return response
 
 
 def wants_json(request: Request) -> bool:

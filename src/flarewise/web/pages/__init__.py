@@ -17,14 +17,18 @@ from flarewise.web.pages import (
     plan,
     reminders,
     report,
+    sessions,
     timeline,
     today,
+    twofactor,
 )
 
 
 def register(app: FastAPI) -> None:
     for module in (
         account,
+        twofactor,
+        sessions,
         today,
         medicines,
         timeline,

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
-from flarewise.accounts import Accounts
+from flarewise.accounts import PendingSignIn
 from flarewise.domain.profile import POPULATIONS, population_answer, population_prompt
 from flarewise.errors import InvalidInput
 from flarewise.web import forms
 from flarewise.web.deps import (
+    PENDING_COOKIE,
     SESSION_COOKIE,
     Context,
+    accounts_of,
+    agent_of,
     check_csrf,
+    client_of,
     context,
     person,
     redirect,
     render,
+    start_session,
     wants_json,
 )
 from flarewise.web.schemas import Populations
@@ -26,23 +32,6 @@ from flarewise.web.schemas.account import AccountPage
 
 router = APIRouter()
 Text = Annotated[str, Form()]
-
-
-def _accounts(request: Request) -> Accounts:
-    accounts: Accounts = request.app.state.accounts
-    return accounts
-
-
-def _start(request: Request, response: Response, token: str) -> Response:
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        httponly=True,
-        samesite="lax",
-        secure=request.app.state.settings.secure_cookies,
-        max_age=14 * 86400,
-    )
-    return response
 
 
 @router.get("/", include_in_schema=False)
@@ -80,26 +69,38 @@ def signup_page(ctx: Annotated[Context, Depends(context)]) -> Response:
     return render(ctx, "signin.html", {"title": "Create your journal", "mode": "signup"})
 
 
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 @router.post("/signin", include_in_schema=False, dependencies=[Depends(check_csrf)])
 def signin(request: Request, handle: Text, password: Text) -> Response:
-    session = _accounts(request).sign_in(handle.strip(), password, _client(request))
-    return _start(request, redirect("/today"), session.token)
+    done = accounts_of(request).sign_in(
+        handle.strip(), password, client_of(request), agent_of(request)
+    )
+    if isinstance(done, PendingSignIn):  # the code comes next (pages/twofactor.py)
+        response = redirect("/signin/code")
+        response.set_cookie(
+            PENDING_COOKIE,
+            done.token,
+            httponly=True,
+            samesite="strict",
+            secure=request.app.state.settings.secure_cookies,
+            max_age=5 * 60,
+            path="/signin",
+        )
+        return response
+    return start_session(request, redirect("/today"), done.token)
 
 
 @router.post("/signup", include_in_schema=False, dependencies=[Depends(check_csrf)])
 def signup(request: Request, handle: Text, password: Text) -> Response:
-    session = _accounts(request).sign_up(handle.strip(), password, _client(request))
-    return _start(request, redirect("/today?welcome=1"), session.token)
+    session = accounts_of(request).sign_up(
+        handle.strip(), password, client_of(request), agent_of(request)
+    )
+    return start_session(request, redirect("/today?welcome=1"), session.token)
 
 
 @router.post("/signout", include_in_schema=False, dependencies=[Depends(check_csrf)])
 def signout(ctx: Annotated[Context, Depends(context)]) -> Response:
     if ctx.session is not None:
-        _accounts(ctx.request).sign_out(ctx.session.token)
+        accounts_of(ctx.request).sign_out(ctx.session.token)
     response = redirect("/signin")
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -142,7 +143,39 @@ def account_data(ctx: Context, feed_url: str | None = None) -> dict[str, Any]:
             "feed_created": None if feed.created is None else f"{feed.created:%d %B %Y}",
             "feed_url": feed_url,
         },
+        "two_factor": two_factor_state(ctx),
+        "sessions": session_items(ctx),
     }
+
+
+def two_factor_state(ctx: Context) -> dict[str, Any]:
+    assert ctx.handle is not None
+    state = accounts_of(ctx.request).two_factor_status(ctx.handle)
+    return {
+        "enabled": state.enabled,
+        "since": None if state.since is None else f"{state.since:%d %B %Y}",
+        "recovery_codes_left": state.codes_left,
+        "awaiting_code": state.awaiting_code,
+    }
+
+
+def _when(moment: datetime | None) -> str | None:
+    return None if moment is None else f"{moment:%d %B %Y, %H:%M} UTC"
+
+
+def session_items(ctx: Context) -> list[dict[str, Any]]:
+    """The person's sessions in words (the browser described, times in UTC)."""
+    assert ctx.session is not None
+    return [
+        {
+            "ref": s.ref,
+            "created": _when(s.created),
+            "last_seen": _when(s.last_seen),
+            "client": s.client,
+            "this_device": s.this_device,
+        }
+        for s in accounts_of(ctx.request).sessions(ctx.session)
+    ]
 
 
 #: The questions of the profile form, in plain words (clinical-rules.md D.5.5 populations).
@@ -185,8 +218,8 @@ def change_password(
     ctx: Annotated[Context, Depends(person)], current_password: Text, new_password: Text
 ) -> Response:
     assert ctx.session is not None
-    _accounts(ctx.request).change_password(
-        ctx.session, current_password, new_password, _client(ctx.request)
+    accounts_of(ctx.request).change_password(
+        ctx.session, current_password, new_password, client_of(ctx.request)
     )
     return redirect("/account?done=password")
 
@@ -198,7 +231,7 @@ def delete_account(
     assert ctx.session is not None
     if confirm.strip().lower() != "delete everything":
         raise InvalidInput("confirm", 'type "delete everything" to confirm; nothing was deleted')
-    _accounts(ctx.request).delete_account(ctx.session, password, _client(ctx.request))
+    accounts_of(ctx.request).delete_account(ctx.session, password, client_of(ctx.request))
     response = redirect("/signin")
     response.delete_cookie(SESSION_COOKIE)
     return response

@@ -33,6 +33,49 @@ class ReminderFeed(Answer):
     feed_url: str | None
 
 
+class SessionItem(Answer):
+    """One live session: ``ref`` names it in a revoke request."""
+
+    ref: str
+    created: str
+    last_seen: str | None
+    client: str
+    this_device: bool
+
+
+class AccountSessions(Answer):
+    sessions: list[SessionItem]
+
+
+class TwoFactorState(Answer):
+    """Whether two-step sign-in is on (the secret itself is never part of this)."""
+
+    enabled: bool
+    since: str | None
+    recovery_codes_left: int
+    awaiting_code: bool
+
+
+class TwoFactorEnrolment(Answer):
+    """A secret awaiting its first code: type ``secret`` into the app, or scan ``uri``."""
+
+    secret: str
+    uri: str
+
+
+class TwoFactorPage(Answer):
+    title: str
+    two_factor: TwoFactorState
+    enrolment: TwoFactorEnrolment | None
+
+
+class RecoveryCodes(Answer):
+    """Ten recovery codes, each usable once, shown only in this answer."""
+
+    recovery_codes: list[str]
+    two_factor: TwoFactorState
+
+
 class AccountPage(Answer):
     title: str
     handle: str
@@ -41,11 +84,19 @@ class AccountPage(Answer):
     profile: AccountPageProfile
     ask_populations: bool
     reminders: AccountPageReminders
+    two_factor: TwoFactorState
+    sessions: list[SessionItem]
 
 
 __all__ = [
     "AccountPage",
     "AccountPageProfile",
     "AccountPageReminders",
+    "AccountSessions",
+    "RecoveryCodes",
     "ReminderFeed",
+    "SessionItem",
+    "TwoFactorEnrolment",
+    "TwoFactorPage",
+    "TwoFactorState",
 ]
