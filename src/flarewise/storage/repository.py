@@ -17,7 +17,7 @@ from flarewise.domain.backup import StoredEntry
 from flarewise.domain.entries import EntryBase
 from flarewise.domain.experiments import Protocol
 from flarewise.domain.regimens import Regimen
-from flarewise.domain.summaries import DaySummary, MeasureStats
+from flarewise.domain.summaries import DaySummary
 from flarewise.errors import Conflict, NotFound
 from flarewise.storage.database import Database, utcnow
 from flarewise.storage.rows import (
@@ -33,6 +33,7 @@ from flarewise.storage.rows import (
     stored_entry_from_row,
     value_params,
 )
+from flarewise.storage.summaries import DaySummaries, unpack
 from flarewise.storage.tables import (
     PERSON_TABLES,
     daily_values,
@@ -66,17 +67,6 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _fetch_raw(conn: Connection, sql: str, params: tuple[Any, ...]) -> list[Any]:
-    """Rows as plain driver tuples, inside the connection's transaction: for large reads of
-    simple columns, SQLAlchemy's per-row Result machinery cost more than the query."""
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
-    finally:
-        cursor.close()
-
-
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
@@ -94,6 +84,7 @@ class PersonRepository:
         self._sql_entries = self.codec.insert_sql("entries", ENTRY_COLUMNS)
         self._sql_values = self.codec.insert_sql("entry_values", VALUE_COLUMNS)
         self._sql_daily = self.codec.upsert_daily_sql()
+        self._days = DaySummaries(self.codec, person_id)
 
     # -- entries ----------------------------------------------------------------------------
 
@@ -147,14 +138,17 @@ class PersonRepository:
                 rows.append(entry_params(codec, pid, e, r, u))
             values = [v for e, ms, _, _ in chunk for v in value_params(codec, pid, e, ms)]
             conn.exec_driver_sql(self._sql_entries, rows)
+            daily = daily_params(codec, pid, values) if values else []
             if values:
                 conn.exec_driver_sql(self._sql_values, values)
-                conn.exec_driver_sql(self._sql_daily, daily_params(codec, pid, values))
+                conn.exec_driver_sql(self._sql_daily, daily)
+            self._days.merge(conn, [r[5] for r in rows], daily)
         return len(items)
 
     def _recompute_days(self, conn: Connection, days: Iterable[date]) -> None:
         """Rebuild the daily aggregates of ``days`` from the entries (after a delete or change)."""
-        for day in set(days):
+        days = set(days)
+        for day in days:
             params = {"pid": self.pid, "day": day}
             conn.execute(
                 daily_values.delete().where(
@@ -162,6 +156,7 @@ class PersonRepository:
                 )
             )
             conn.execute(_RECOMPUTE_DAY, params)
+        self._days.rebuild(conn, [self.codec.day(d) for d in days])
 
     def _without_known_keys(
         self, conn: Connection, items: Sequence[tuple[EntryBase, Sequence[Measure]]]
@@ -278,26 +273,12 @@ class PersonRepository:
             return self._daily(conn, start, end)
 
     def _daily(self, conn: Connection, start: date, end: date) -> list[DaySummary]:
+        """One packed row per day (storage/summaries.py): a year is ~365 rows, not ~16,000."""
         codec = self.codec
-        bounds = (self.pid, codec.day(start), codec.day(end))
-        ph = codec.placeholder
-        measures: dict[Any, dict[str, MeasureStats]] = defaultdict(dict)
-        sql = (
-            "SELECT local_date, measure, n, total, minimum, maximum FROM daily_values "
-            f"WHERE person_id = {ph} AND local_date >= {ph} AND local_date <= {ph}"
-        )
-        for day, measure, n, total, lo, hi in _fetch_raw(conn, sql, bounds):
-            measures[day][measure] = MeasureStats(n, total, total / n, lo, hi)
-        sql = (
-            "SELECT local_date, count(*) FROM entries "
-            f"WHERE person_id = {ph} AND local_date >= {ph} AND local_date <= {ph} "
-            "GROUP BY local_date"
-        )
-        counts = dict(_fetch_raw(conn, sql, bounds))
         as_date = date.fromisoformat if codec.sqlite else (lambda d: d)
         return [
-            DaySummary(as_date(day), counts.get(day, 0), measures.get(day, {}))
-            for day in sorted(set(counts) | set(measures))
+            DaySummary(as_date(day), count, unpack(measures))
+            for day, count, measures in self._days.read(conn, codec.day(start), codec.day(end))
         ]
 
     def date_span(self, conn: Connection) -> tuple[date | None, date | None]:

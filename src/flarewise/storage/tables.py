@@ -3,8 +3,10 @@
 Layout: ``persons`` (one row per person, profile as JSON), ``entries`` (one row per logged entry:
 typed header columns plus the kind-specific fields as JSON), ``entry_values`` (numeric facts
 derived from each entry: the long table analysis reads), ``daily_values`` (those facts
-aggregated per local date and measure, kept current in the same transaction as every write, so a
-year of daily summaries is one indexed read), ``regimens`` and ``trackables``. Every per-person
+aggregated per local date and measure, kept current in the same transaction as every write),
+``daily_summaries`` (one row per local date packing that day's entry count and every measure's
+aggregates, so a year of daily summaries is ~365 rows; see storage/summaries.py), ``regimens``
+and ``trackables``. Every per-person
 table keys on ``person_id`` first, so each query is scoped to one person by its index.
 """
 
@@ -24,6 +26,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Table,
+    Text,
 )
 
 metadata = MetaData(
@@ -88,6 +91,17 @@ daily_values = Table(
     Column("total", Float, nullable=False),
     Column("minimum", Float, nullable=False),
     Column("maximum", Float, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+daily_summaries = Table(
+    "daily_summaries",
+    metadata,
+    Column("person_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True),
+    Column("local_date", Date, primary_key=True),
+    Column("entries", Integer, nullable=False),
+    #: JSON ``{measure: [n, total, minimum, maximum]}`` (text: decoded in one C call per day)
+    Column("measures", Text, nullable=False),
     sqlite_with_rowid=False,
 )
 
@@ -159,6 +173,14 @@ login_failures = Table(
 )
 
 #: Tables holding one person's journal, in the order a wipe (restore, demo) must delete them.
-PERSON_TABLES = (daily_values, entry_values, entries, regimens, trackables, experiments)
+PERSON_TABLES = (
+    daily_summaries,
+    daily_values,
+    entry_values,
+    entries,
+    regimens,
+    trackables,
+    experiments,
+)
 #: The person's account and sessions: removed only when the person is deleted.
 ACCOUNT_TABLES = (sessions, accounts)
