@@ -277,8 +277,8 @@ class PersonRepository:
         codec = self.codec
         as_date = date.fromisoformat if codec.sqlite else (lambda d: d)
         return [
-            DaySummary(as_date(day), count, unpack(measures))
-            for day, count, measures in self._days.read(conn, codec.day(start), codec.day(end))
+            DaySummary(as_date(day), count, unpack(names, stats))
+            for day, count, names, stats in self._days.read(conn, codec.day(start), codec.day(end))
         ]
 
     def date_span(self, conn: Connection) -> tuple[date | None, date | None]:

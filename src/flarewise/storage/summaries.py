@@ -4,18 +4,21 @@ aggregates, kept current in the same transaction as each write (table ``daily_su
 Why: a year of the demo person's diary has ~48 measures a day, so the per-(day, measure)
 aggregates of ``daily_values`` are ~16,000 rows; fetching and converting that many rows cost
 15-50 ms on SQLite and 16-97 ms on PostgreSQL (issue 17), more than the pages that read them
-could afford. Packed one day to a row, a year is ~365 rows whose JSON the C decoder reads in a
-few milliseconds. ``daily_values`` stays the source these rows are rebuilt from after a change
-or delete; inserts merge their own aggregates in without reading it back.
+could afford. Packed one day to a row, a year is ~365 rows. ``daily_values`` stays the source
+these rows are rebuilt from after a change or delete; inserts merge their own aggregates in
+without reading it back.
 
-The packed form is a JSON object ``{measure: [n, total, minimum, maximum]}``: ``json`` writes
-floats in their shortest exact form, so the values read back are the very doubles
-``daily_values`` holds (the merge adds in the same order as its upsert does).
+The packed form: ``measures``, the day's measure names joined by newlines, and ``stats``, per
+measure in the same order ``n, total, mean, minimum, maximum`` as little-endian int64 and four
+doubles. ``struct`` turns that into the statistics' tuples in C, about half the CPU time of
+decoding the same day as JSON (measured 6 against 11-12 ms for a demo year, and the JSON
+parse alone 7 ms). The values read back are the very doubles ``daily_values`` holds (the merge
+adds in the same order as its upsert does, the mean is ``total / n`` as it always was).
 """
 
 from __future__ import annotations
 
-import json
+import struct
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -26,20 +29,25 @@ from flarewise.domain.summaries import MeasureStats
 from flarewise.storage.raw import fetch_raw as _cursor_rows
 from flarewise.storage.rows import Codec
 
-COLUMNS = ("person_id", "local_date", "entries", "measures")
-_dumps = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
-_loads = json.loads
+COLUMNS = ("person_id", "local_date", "entries", "measures", "stats")
+#: One measure's statistics: n, total, mean, minimum, maximum.
+STATS = struct.Struct("<qdddd")
 _stats = MeasureStats._make
 
 
-def pack(measures: dict[str, list[Any]]) -> str:
-    """A day's ``{measure: [n, total, minimum, maximum]}`` as stored."""
-    return _dumps(measures)
+def pack(measures: dict[str, list[Any]]) -> tuple[str, bytes]:
+    """A day's ``{measure: [n, total, minimum, maximum]}`` as stored (names, statistics)."""
+    blob = b"".join(STATS.pack(n, t, t / n, lo, hi) for n, t, lo, hi in measures.values())
+    return "\n".join(measures), blob
 
 
-def unpack(text: str) -> dict[str, MeasureStats]:
-    """A stored day as the statistics the library hands out (the mean computed here)."""
-    return {m: _stats((n, t, t / n, lo, hi)) for m, (n, t, lo, hi) in _loads(text).items()}
+def unpack(names: str, stats: bytes) -> dict[str, MeasureStats]:
+    """A stored day as the statistics the library hands out."""
+    return dict(zip(names.split("\n"), map(_stats, STATS.iter_unpack(stats)), strict=False))
+
+
+def _editable(names: str, stats: bytes) -> dict[str, list[Any]]:
+    return {m: [s.n, s.total, s.minimum, s.maximum] for m, s in unpack(names, stats).items()}
 
 
 class DaySummaries:
@@ -52,29 +60,29 @@ class DaySummaries:
         self._upsert = (
             codec.insert_sql("daily_summaries", COLUMNS)
             + " ON CONFLICT (person_id, local_date) DO UPDATE SET"
-            " entries = excluded.entries, measures = excluded.measures"
+            " entries = excluded.entries, measures = excluded.measures, stats = excluded.stats"
         )
         self._range = (
-            "SELECT local_date, entries, measures FROM daily_summaries "
+            "SELECT local_date, entries, measures, stats FROM daily_summaries "
             f"WHERE person_id = {ph} AND local_date >= {ph} AND local_date <= {ph} "
             "ORDER BY local_date"
         )
 
-    def read(self, conn: Connection, start: Any, end: Any) -> list[tuple[Any, int, str]]:
+    def read(self, conn: Connection, start: Any, end: Any) -> list[tuple[Any, int, str, bytes]]:
         """The stored rows for ``start`` .. ``end`` (dates in the codec's form), in date order."""
         return _cursor_rows(conn, self._range, (self.pid, start, end))
 
-    def _stored(self, conn: Connection, days: Sequence[Any]) -> dict[Any, tuple[int, str]]:
+    def _stored(self, conn: Connection, days: Sequence[Any]) -> dict[Any, tuple[int, str, bytes]]:
         ph = self.codec.placeholder
-        found: dict[Any, tuple[int, str]] = {}
+        found: dict[Any, tuple[int, str, bytes]] = {}
         for i in range(0, len(days), 500):
             chunk = days[i : i + 500]
             sql = (
-                "SELECT local_date, entries, measures FROM daily_summaries "
+                "SELECT local_date, entries, measures, stats FROM daily_summaries "
                 f"WHERE person_id = {ph} AND local_date IN ({', '.join([ph] * len(chunk))})"
             )
-            for day, n, text in _cursor_rows(conn, sql, (self.pid, *chunk)):
-                found[day] = (n, text)
+            for day, n, names, stats in _cursor_rows(conn, sql, (self.pid, *chunk)):
+                found[day] = (n, names, bytes(stats))
         return found
 
     def merge(
@@ -90,7 +98,7 @@ class DaySummaries:
             return
         stored = self._stored(conn, list(counts))
         days: dict[Any, dict[str, list[Any]]] = {
-            day: _loads(stored[day][1]) if day in stored else {} for day in counts
+            day: _editable(*stored[day][1:]) if day in stored else {} for day in counts
         }
         for _, day, measure, n, total, lo, hi in daily:
             measures = days[day]
@@ -100,7 +108,7 @@ class DaySummaries:
             else:
                 measures[measure] = [old[0] + n, old[1] + total, min(old[2], lo), max(old[3], hi)]
         rows = [
-            (self.pid, day, counts[day] + (stored[day][0] if day in stored else 0), pack(m))
+            (self.pid, day, counts[day] + (stored[day][0] if day in stored else 0), *pack(m))
             for day, m in days.items()
         ]
         conn.exec_driver_sql(self._upsert, rows)
@@ -131,4 +139,4 @@ class DaySummaries:
                     key,
                 )
             }
-            conn.exec_driver_sql(self._upsert, [(self.pid, day, count, pack(measures))])
+            conn.exec_driver_sql(self._upsert, [(self.pid, day, count, *pack(measures))])

@@ -22,6 +22,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -100,8 +101,9 @@ daily_summaries = Table(
     Column("person_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True),
     Column("local_date", Date, primary_key=True),
     Column("entries", Integer, nullable=False),
-    #: JSON ``{measure: [n, total, minimum, maximum]}`` (text: decoded in one C call per day)
+    #: the day's measure names, one a line; ``stats`` their statistics (storage/summaries.py)
     Column("measures", Text, nullable=False),
+    Column("stats", LargeBinary, nullable=False),
     sqlite_with_rowid=False,
 )
 

@@ -1,14 +1,15 @@
 """One packed row per person and day (``daily_summaries``), filled from ``daily_values``.
 
 Why: a year of daily summaries read ~16,000 per-(day, measure) rows (issue 17); packed one day
-to a row it is ~365. See storage/summaries.py for the format.
+to a row it is ~365. See storage/summaries.py for the format (repeated here, so this migration
+keeps writing what it wrote when the module changes).
 
 Revision ID: 0008_summaries
 Revises: 0003_accounts
 Create Date: 2026-11-26
 """
 
-import json
+import struct
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -38,7 +39,10 @@ _summaries = sa.table(
     sa.column("local_date", sa.Date),
     sa.column("entries", sa.Integer),
     sa.column("measures", sa.Text),
+    sa.column("stats", sa.LargeBinary),
 )
+#: n, total, mean, minimum, maximum per measure, in the order of the names.
+_STATS = struct.Struct("<qdddd")
 
 
 def upgrade() -> None:
@@ -48,6 +52,7 @@ def upgrade() -> None:
         sa.Column("local_date", sa.Date(), nullable=False),
         sa.Column("entries", sa.Integer(), nullable=False),
         sa.Column("measures", sa.Text(), nullable=False),
+        sa.Column("stats", sa.LargeBinary(), nullable=False),
         sa.PrimaryKeyConstraint("person_id", "local_date", name="pk_daily_summaries"),
         sa.ForeignKeyConstraint(
             ["person_id"],
@@ -78,7 +83,7 @@ def _backfill(conn: sa.Connection) -> Iterator[dict[str, Any]]:
             .where(_entries.c.person_id == pid)
             .group_by(_entries.c.local_date)
         ).all()
-        packed: dict[date, dict[str, list[Any]]] = {}
+        packed: dict[date, dict[str, tuple[Any, ...]]] = {}
         rows = conn.execute(
             sa.select(_values.c.local_date, _values.c.measure, _values.c.n, _values.c.total)
             .add_columns(_values.c.minimum, _values.c.maximum)
@@ -86,13 +91,14 @@ def _backfill(conn: sa.Connection) -> Iterator[dict[str, Any]]:
             .order_by(_values.c.local_date, _values.c.measure)
         )
         for day, measure, n, total, lo, hi in rows:
-            packed.setdefault(day, {})[measure] = [n, total, lo, hi]
+            packed.setdefault(day, {})[measure] = (n, total, total / n, lo, hi)
         for day, n in sorted(counts):
             yield {
                 "person_id": pid,
                 "local_date": day,
                 "entries": n,
-                "measures": json.dumps(packed.get(day, {}), separators=(",", ":")),
+                "measures": "\n".join(packed.get(day, {})),
+                "stats": b"".join(_STATS.pack(*v) for v in packed.get(day, {}).values()),
             }
 
 
