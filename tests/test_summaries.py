@@ -97,3 +97,46 @@ def test_writes_changes_and_deletes_keep_the_day_rows_exact(
     )
     journal.restore(backup.model_copy(update={"entries": ()}), replace=True)
     assert journal.daily_summaries(*span) == []
+
+
+def test_asking_for_some_measures_gives_exactly_those(journal: Journal, t0: datetime) -> None:
+    start = t0.date() - timedelta(days=30)
+    journal.write_demo(start=start, days=30, seed=2)
+    journal.add(Note(at=t0 - timedelta(days=40), text="a day without measures"))
+    wanted = {"symptom:pain", "symptom:fatigue", "not:a-measure"}
+    span = (t0.date() - timedelta(days=45), t0.date())
+    full = journal.daily_summaries(*span)
+    some = journal.daily_summaries(*span, measures=wanted)
+    assert [(d.day, d.entries) for d in some] == [(d.day, d.entries) for d in full]
+    assert [d.measures for d in some] == [
+        {m: s for m, s in d.measures.items() if m in wanted} for d in full
+    ]
+    assert any(d.measures for d in some) and some[0].measures == {}
+
+
+def test_the_trend_line_is_the_trailing_week_it_always_was() -> None:
+    """``charts.rolling`` walks the window forward instead of rescanning every earlier day:
+    the same means and spreads as the direct definition, gaps in the diary included."""
+    import random
+
+    from flarewise.reports.charts import rolling
+
+    rng = random.Random(4)
+    days = [date(2025, 1, 1) + timedelta(days=i) for i in range(200) if rng.random() < 0.7]
+    values = [(d.isoformat(), round(rng.uniform(0, 10), 1)) for d in days]
+    expected = []
+    for k, d in enumerate(days):
+        window = [v for e, v in values[: k + 1] if (d - date.fromisoformat(e)).days < 7]
+        if len(window) < 3:
+            continue
+        mean = sum(window) / len(window)
+        sd = (sum((v - mean) ** 2 for v in window) / (len(window) - 1)) ** 0.5
+        expected.append(
+            {
+                "date": d.isoformat(),
+                "mean": round(mean, 2),
+                "low": round(max(0.0, mean - sd), 2),
+                "high": round(min(10.0, mean + sd), 2),
+            }
+        )
+    assert rolling(values) == expected and len(expected) > 100

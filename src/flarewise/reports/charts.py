@@ -50,8 +50,11 @@ def rolling(values: list[tuple[str, float]], window: int = 7) -> list[dict[str, 
 
     days = [(_date.fromisoformat(d), v) for d, v in sorted(values)]
     out: list[dict[str, Any]] = []
+    first = 0  # the oldest day inside the window: moves forward only (a year was quadratic)
     for k, (day, _v) in enumerate(days):
-        window_values = [v for d, v in days[: k + 1] if (day - d).days < window]
+        while (day - days[first][0]).days >= window:
+            first += 1
+        window_values = [v for _d, v in days[first : k + 1]]
         if len(window_values) < 3:
             continue
         mean = sum(window_values) / len(window_values)

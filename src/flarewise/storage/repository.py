@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
@@ -268,18 +268,20 @@ class PersonRepository:
         q = sa.select(sa.func.count()).select_from(entries).where(entries.c.person_id == self.pid)
         return int(conn.execute(q).scalar_one())
 
-    def daily(self, conn: Connection, start: date, end: date) -> list[DaySummary]:
-        with gc_paused():
-            return self._daily(conn, start, end)
-
-    def _daily(self, conn: Connection, start: date, end: date) -> list[DaySummary]:
-        """One packed row per day (storage/summaries.py): a year is ~365 rows, not ~16,000."""
+    def daily(
+        self, conn: Connection, start: date, end: date, measures: Collection[str] | None = None
+    ) -> list[DaySummary]:
+        """One packed row per day (storage/summaries.py): a year is ~365 rows, not ~16,000;
+        with ``measures``, only those are converted."""
         codec = self.codec
         as_date = date.fromisoformat if codec.sqlite else (lambda d: d)
-        return [
-            DaySummary(as_date(day), count, unpack(names, stats))
-            for day, count, names, stats in self._days.read(conn, codec.day(start), codec.day(end))
-        ]
+        with gc_paused():
+            return [
+                DaySummary(as_date(day), count, unpack(names, stats, measures))
+                for day, count, names, stats in self._days.read(
+                    conn, codec.day(start), codec.day(end)
+                )
+            ]
 
     def date_span(self, conn: Connection) -> tuple[date | None, date | None]:
         q = sa.select(sa.func.min(entries.c.local_date), sa.func.max(entries.c.local_date)).where(
