@@ -114,9 +114,14 @@ class Client:
         return (time.perf_counter() - start) * 1000, ok
 
 
-async def _drive(base: str, clients: int, seconds: float, floor: bool) -> dict[str, list[Any]]:
+async def _drive(
+    base: str, clients: int, seconds: float, floor: bool, server: psutil.Process
+) -> tuple[dict[str, list[Any]], float]:
+    """The phase's results per kind, and the server's CPU seconds while the clients ran
+    (after signing in: 20 password hashes would otherwise dominate the figure)."""
     people = [Client(base, f"load{i}") for i in range(clients)]
     await asyncio.gather(*(p.sign_in() for p in people))
+    before = sum(server.cpu_times()[:2])
     results: dict[str, list[Any]] = {}
     end = time.monotonic() + seconds
 
@@ -133,8 +138,9 @@ async def _drive(base: str, clients: int, seconds: float, floor: bool) -> dict[s
             await asyncio.sleep(rng.uniform(0.5, 1.5))
 
     await asyncio.gather(*(run(p) for p in people))
+    cpu = sum(server.cpu_times()[:2]) - before
     await asyncio.gather(*(p.http.aclose() for p in people))
-    return results
+    return results, cpu
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -181,9 +187,7 @@ def run_backend(name: str, url: str, clients: int, seconds: float, runs: int) ->
         cpu = psutil.Process(server.pid)
 
         def phase(floor: bool, length: float) -> tuple[dict[str, list[Any]], float]:
-            before = sum(cpu.cpu_times()[:2])
-            results = asyncio.run(_drive(base, clients, length, floor=floor))
-            return results, sum(cpu.cpu_times()[:2]) - before
+            return asyncio.run(_drive(base, clients, length, floor, cpu))
 
         measured = []
         for _ in range(runs):

@@ -54,6 +54,8 @@ class Session:
     token: str
     handle: str
     csrf: str
+    #: the person's row id, so a page opens their journal without looking the handle up again
+    person_id: int
 
 
 def _now() -> datetime:
@@ -164,7 +166,7 @@ class Accounts:
             rows.add_session(
                 conn, _digest(token), pid, csrf, now, now + timedelta(days=SESSION_DAYS)
             )
-        return Session(token, handle, csrf)
+        return Session(token, handle, csrf, pid)
 
     def session(self, token: str | None) -> Session | None:
         """The live session of a cookie's token, or None."""
@@ -172,7 +174,7 @@ class Accounts:
             return None
         with self.db.begin() as conn:
             found = rows.find_session(conn, _digest(token), _now())
-        return None if found is None else Session(token, found[0], found[1])
+        return None if found is None else Session(token, *found)
 
     def sign_out(self, token: str) -> None:
         with self.db.begin() as conn:

@@ -47,14 +47,16 @@ def add_session(
     )
 
 
-def find_session(conn: Connection, token_hash: str, now: datetime) -> tuple[str, str] | None:
-    """(person handle, CSRF token) of a live session."""
+def find_session(
+    conn: Connection, token_hash: str, now: datetime
+) -> tuple[str, str, int] | None:
+    """(person handle, CSRF token, person id) of a live session."""
     row = conn.execute(
-        sa.select(persons.c.handle, sessions.c.csrf)
+        sa.select(persons.c.handle, sessions.c.csrf, persons.c.id)
         .join(persons, persons.c.id == sessions.c.person_id)
         .where(sessions.c.token_hash == token_hash, sessions.c.expires_at > now)
     ).first()
-    return None if row is None else (str(row[0]), str(row[1]))
+    return None if row is None else (str(row[0]), str(row[1]), int(row[2]))
 
 
 def drop_session(conn: Connection, token_hash: str) -> None:
