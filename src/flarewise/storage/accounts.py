@@ -47,9 +47,7 @@ def add_session(
     )
 
 
-def find_session(
-    conn: Connection, token_hash: str, now: datetime
-) -> tuple[str, str, int] | None:
+def find_session(conn: Connection, token_hash: str, now: datetime) -> tuple[str, str, int] | None:
     """(person handle, CSRF token, person id) of a live session."""
     row = conn.execute(
         sa.select(persons.c.handle, sessions.c.csrf, persons.c.id)

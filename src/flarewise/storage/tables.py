@@ -65,6 +65,9 @@ entries = Table(
     Column("recorded_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
     Index("ix_entries_person_local_date", "person_id", "local_date"),
+    #: labs, assessments, doses by kind without reading every entry of the person (the plan
+    #: and timeline pages read them on every view; migration 0008_summaries)
+    Index("ix_entries_person_kind_at_utc", "person_id", "kind", "at_utc"),
     Index("uq_entries_person_source_key", "person_id", "source", "source_key", unique=True),
 )
 

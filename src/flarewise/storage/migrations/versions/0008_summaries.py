@@ -1,8 +1,10 @@
 """One packed row per person and day (``daily_summaries``), filled from ``daily_values``.
 
 Why: a year of daily summaries read ~16,000 per-(day, measure) rows (issue 17); packed one day
-to a row it is ~365. See storage/summaries.py for the format (repeated here, so this migration
-keeps writing what it wrote when the module changes).
+to a row it is ~365. Also an index on entries by kind: the plan and timeline pages read the
+labs and assessments on every view, which scanned every entry of the person (7 ms of a plan page
+on a demo year under load, growing with the years). See storage/summaries.py for the format
+(repeated here, so this migration keeps writing what it wrote when the module changes).
 
 Revision ID: 0008_summaries
 Revises: 0003_accounts
@@ -62,6 +64,9 @@ def upgrade() -> None:
         ),
         sqlite_with_rowid=False,
     )
+    op.create_index(
+        "ix_entries_person_kind_at_utc", "entries", ["person_id", "kind", "at_utc"], unique=False
+    )
     conn = op.get_bind()
     batch: list[dict[str, Any]] = []
     for row in _backfill(conn):
@@ -104,3 +109,4 @@ def _backfill(conn: sa.Connection) -> Iterator[dict[str, Any]]:
 
 def downgrade() -> None:
     op.drop_table("daily_summaries")
+    op.drop_index("ix_entries_person_kind_at_utc", table_name="entries")
