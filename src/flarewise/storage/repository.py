@@ -118,7 +118,7 @@ class PersonRepository:
             return
         self._written += written
         if self._written >= max(5000, self._analysed):
-            for table in ("entries", "entry_values", "daily_values"):
+            for table in ("entries", "entry_values", "daily_values", "daily_summaries"):
                 conn.exec_driver_sql(f"ANALYZE {table}")
             self._analysed += self._written
             self._written = 0
