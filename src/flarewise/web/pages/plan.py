@@ -4,7 +4,6 @@ medicines, conditions and labs."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -14,6 +13,7 @@ from flarewise.errors import InvalidInput
 from flarewise.knowledge.vocabulary import Vocabulary
 from flarewise.web import forms
 from flarewise.web.deps import Context, check_csrf, person, redirect, render
+from flarewise.web.plain import plain
 from flarewise.web.schemas.plan import PlanPage
 
 router = APIRouter()
@@ -51,7 +51,7 @@ def _trial(vocabulary: Any, intervention: str) -> str:
 
 def _plan(ctx: Context) -> dict[str, Any]:
     j = ctx.journal
-    plan = asdict(j.plan())
+    plan = plain(j.plan())
     kb = sorted(j.vocabulary.interventions.values(), key=lambda i: i.name.lower())
     for option in plan["options"]:
         option["trial"] = _trial(j.vocabulary, option["intervention"])
@@ -124,8 +124,8 @@ async def check(request: Request, ctx: Annotated[Context, Depends(person)]) -> R
     data["checked"] = {
         "items": items,
         "names": [_name(vocab, str(i["item"])) for i in items],
-        "warnings": [asdict(w) for w in check.warnings],
+        "warnings": [plain(w) for w in check.warnings],
         "blocked": check.blocked,
-        "missing": [asdict(m) for m in check.missing],
+        "missing": [plain(m) for m in check.missing],
     }
     return render(ctx, "plan.html", data)
