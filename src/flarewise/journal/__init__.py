@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import os
 from collections.abc import Callable, Collection, Iterable, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
@@ -105,6 +106,11 @@ class Journal:
 
     def close(self) -> None:
         self.db.close()
+
+    def reading(self) -> AbstractContextManager[None]:
+        """A run of reads (a page's worth) in one connection and transaction instead of one
+        each; see :meth:`Database.shared`."""
+        return self.db.shared()
 
     def __enter__(self) -> Journal:
         return self

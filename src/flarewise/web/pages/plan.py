@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from flarewise.errors import InvalidInput
+from flarewise.journal import Journal
 from flarewise.knowledge.vocabulary import Vocabulary
 from flarewise.web import forms
 from flarewise.web.deps import Context, check_csrf, person, redirect, render
@@ -51,6 +52,11 @@ def _trial(vocabulary: Any, intervention: str) -> str:
 
 def _plan(ctx: Context) -> dict[str, Any]:
     j = ctx.journal
+    with j.reading():
+        return _plan_data(j)
+
+
+def _plan_data(j: Journal) -> dict[str, Any]:
     plan = plain(j.plan())
     kb = sorted(j.vocabulary.interventions.values(), key=lambda i: i.name.lower())
     for option in plan["options"]:

@@ -153,6 +153,7 @@ def timeline_data(j: Journal, span: str, table_page: int = 1) -> dict[str, Any]:
 def timeline(
     ctx: Annotated[Context, Depends(person)], range: str = "90", page: int = 1
 ) -> Response:
-    data = timeline_data(ctx.journal, range, page)
+    with ctx.journal.reading():
+        data = timeline_data(ctx.journal, range, page)
     data["table_open"] = "page" in ctx.request.query_params
     return render(ctx, "timeline.html", data)
