@@ -21,6 +21,7 @@ import statistics
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -54,6 +55,8 @@ from flarewise.storage.rows import (
     entry_params,
     value_params,
 )
+from flarewise.storage.summaries import COLUMNS as SUMMARY_COLUMNS
+from flarewise.storage.summaries import pack
 
 START = date(2020, 1, 1)
 
@@ -142,7 +145,8 @@ def fresh_url(backend: str, tmp: Path) -> tuple[str, Callable[[], None]]:
 def floor_insert(url: str, entries: list[EntryBase]) -> tuple[float, int]:
     """The same rows, inserted with a bare DBAPI executemany in one transaction.
 
-    The rows (entries, their derived values and the per-day aggregates) are built before the
+    The rows (entries, their derived values, the per-day aggregates and the packed day rows) are
+    built before the
     clock starts, in exactly the form the library hands its driver, so the floor measures only
     the database and driver.
     """
@@ -155,6 +159,11 @@ def floor_insert(url: str, entries: list[EntryBase]) -> tuple[float, int]:
     rows = [entry_params(codec, pid, e, stamp, stamp) for e in entries]
     vals = [v for e in entries for v in value_params(codec, pid, e, measures_of(e, vocab))]
     daily = daily_params(codec, pid, vals)
+    days: dict[Any, dict[str, list[Any]]] = {}
+    for _, day, measure, n, total, lo, hi in daily:
+        days.setdefault(day, {})[measure] = [n, total, lo, hi]
+    counts = Counter(r[5] for r in rows)
+    packed = [(pid, day, n, *pack(days.get(day, {}))) for day, n in counts.items()]
     raw = db.engine.raw_connection()
     try:
         cur = raw.cursor()
@@ -162,6 +171,7 @@ def floor_insert(url: str, entries: list[EntryBase]) -> tuple[float, int]:
         cur.executemany(codec.insert_sql("entries", ENTRY_COLUMNS), rows)
         cur.executemany(codec.insert_sql("entry_values", VALUE_COLUMNS), vals)
         cur.executemany(codec.insert_sql("daily_values", DAILY_COLUMNS), daily)
+        cur.executemany(codec.insert_sql("daily_summaries", SUMMARY_COLUMNS), packed)
         raw.commit()
         elapsed = time.perf_counter() - t
     finally:

@@ -68,6 +68,8 @@ class Session:
     token: str
     handle: str
     csrf: str
+    #: the person's row id, so a page opens their journal without looking the handle up again
+    person_id: int
 
 
 @dataclass(frozen=True)
@@ -342,7 +344,7 @@ class Accounts:
                 now + timedelta(days=SESSION_DAYS),
                 user_agent,
             )
-        return Session(token, handle, csrf)
+        return Session(token, handle, csrf, pid)
 
     def session(self, token: str | None) -> Session | None:
         """The live session of a cookie's token, or None; notes when it was last seen."""
@@ -353,7 +355,7 @@ class Accounts:
             found = rows.find_session(conn, _digest(token), now)
             if found is not None and (found[2] is None or now - found[2] >= SEEN_EVERY):
                 rows.touch_session(conn, _digest(token), now)
-        return None if found is None else Session(token, found[0], found[1])
+        return None if found is None else Session(token, found[0], found[1], found[3])
 
     def sign_out(self, token: str) -> None:
         with self.db.begin() as conn:

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
@@ -110,6 +111,11 @@ class Journal:
 
     def close(self) -> None:
         self.db.close()
+
+    def reading(self) -> AbstractContextManager[None]:
+        """A run of reads (a page's worth) in one connection and transaction instead of one
+        each; see :meth:`Database.shared`."""
+        return self.db.shared()
 
     def __enter__(self) -> Journal:
         return self
@@ -313,12 +319,15 @@ class Journal:
         with self.db.begin() as conn:
             return self._repo.date_span(conn)
 
-    def daily_summaries(self, start: date, end: date) -> list[DaySummary]:
-        """Per local date: entry count and, per measure, n / total / mean / min / max."""
+    def daily_summaries(
+        self, start: date, end: date, *, measures: Collection[str] | None = None
+    ) -> list[DaySummary]:
+        """Per local date: entry count and, per measure, n / total / mean / min / max (with
+        ``measures``, only those: cheaper when a page needs a few of a day's many)."""
         if end < start:
             raise InvalidInput("end", "the end date is before the start date")
         with self.db.begin() as conn:
-            return self._repo.daily(conn, start, end)
+            return self._repo.daily(conn, start, end, measures)
 
     # -- labs -------------------------------------------------------------------------------
 

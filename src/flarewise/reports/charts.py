@@ -48,14 +48,19 @@ def rolling(values: list[tuple[str, float]], window: int = 7) -> list[dict[str, 
     day with a score; needs 3 scores in the window, so one odd day does not draw a trend."""
     from datetime import date as _date
 
-    days = [(_date.fromisoformat(d), v) for d, v in sorted(values)]
+    ordered = sorted(values)
+    days = [_date.fromisoformat(d) for d, _ in ordered]
+    scores = [v for _, v in ordered]
     out: list[dict[str, Any]] = []
-    for k, (day, _v) in enumerate(days):
-        window_values = [v for d, v in days[: k + 1] if (day - d).days < window]
+    first = 0  # the oldest day inside the window: moves forward only (a year was quadratic)
+    for k, day in enumerate(days):
+        while (day - days[first]).days >= window:
+            first += 1
+        window_values = scores[first : k + 1]
         if len(window_values) < 3:
             continue
         mean = sum(window_values) / len(window_values)
-        sd = (sum((v - mean) ** 2 for v in window_values) / (len(window_values) - 1)) ** 0.5
+        sd = (sum([(v - mean) ** 2 for v in window_values]) / (len(window_values) - 1)) ** 0.5
         out.append(
             {
                 "date": day.isoformat(),

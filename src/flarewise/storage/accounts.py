@@ -57,14 +57,14 @@ def add_session(
 
 def find_session(
     conn: Connection, token_hash: str, now: datetime
-) -> tuple[str, str, datetime | None] | None:
-    """(person handle, CSRF token, last seen) of a live session."""
+) -> tuple[str, str, datetime | None, int] | None:
+    """(person handle, CSRF token, last seen, person id) of a live session."""
     row = conn.execute(
-        sa.select(persons.c.handle, sessions.c.csrf, sessions.c.last_seen_at)
+        sa.select(persons.c.handle, sessions.c.csrf, sessions.c.last_seen_at, persons.c.id)
         .join(persons, persons.c.id == sessions.c.person_id)
         .where(sessions.c.token_hash == token_hash, sessions.c.expires_at > now)
     ).first()
-    return None if row is None else (str(row[0]), str(row[1]), row[2])
+    return None if row is None else (str(row[0]), str(row[1]), row[2], int(row[3]))
 
 
 def touch_session(conn: Connection, token_hash: str, now: datetime) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,6 +70,8 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.dialect = self.engine.dialect.name
+        #: the connection every ``begin`` of this context joins, inside :meth:`shared`
+        self._held: ContextVar[Connection | None] = ContextVar(f"db{id(self)}", default=None)
 
     @property
     def safe_url(self) -> str:
@@ -80,12 +83,40 @@ class Database:
     @contextmanager
     def begin(self, *, rollback: bool = False) -> Iterator[Connection]:
         """A transaction: committed when the block ends, rolled back on any error (and always
-        when ``rollback`` is set: a dry run that does everything and keeps nothing)."""
+        when ``rollback`` is set: a dry run that does everything and keeps nothing). Inside
+        :meth:`shared` it joins that block's connection and transaction instead."""
+        held = self._held.get()
+        if held is not None and not rollback:
+            yield held
+            return
+        with self._translated(), self.engine.connect() as conn, conn.begin() as tx:
+            yield conn
+            if rollback:
+                tx.rollback()
+
+    @contextmanager
+    def shared(self) -> Iterator[None]:
+        """One connection and one transaction for every ``begin`` in the block (in this thread
+        or task), committed when it ends: a page that reads its person's profile, medicines,
+        labs and summaries in a dozen small transactions pays for one. On PostgreSQL each
+        transaction was four round trips to the server (ping, BEGIN, the query, COMMIT): a
+        plan page made ~49, and on a busy machine each waits for the server's process to be
+        scheduled (issue 17). Meant for pages that read; a write inside is committed with it."""
+        if self._held.get() is not None:
+            yield
+            return
+        with self._translated(), self.engine.connect() as conn, conn.begin():
+            token = self._held.set(conn)
+            try:
+                yield
+            finally:
+                self._held.reset(token)
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        """Database errors as the sentences :mod:`flarewise.errors` defines."""
         try:
-            with self.engine.connect() as conn, conn.begin() as tx:
-                yield conn
-                if rollback:
-                    tx.rollback()
+            yield
         except OperationalError as exc:
             raise StorageError(
                 f"the database at {self.safe_url} could not be used: {exc.orig}"

@@ -105,7 +105,14 @@ class LiteStore:
         with self._transaction() as conn:
             seen: set[tuple[str, str]] = set()
             fresh = [(e, ms, now, now) for e, ms in items if not self._known(conn, e, seen)]
-            return write_entries(conn.executemany, self._codec, self._sql, self.person_id, fresh)
+            return write_entries(
+                conn.executemany,
+                self._codec,
+                self._sql,
+                self.person_id,
+                fresh,
+                lambda sql, params: conn.execute(sql, params).fetchall(),
+            )
 
     def _known(
         self, conn: sqlite3.Connection, entry: EntryBase, seen: set[tuple[str, str]]

@@ -159,6 +159,8 @@ BATCH = 2000
 
 #: ``run(sql, rows)``: the driver's executemany inside the caller's transaction.
 ExecuteMany = Callable[[str, list[tuple[Any, ...]]], Any]
+#: Runs one query and returns the driver's row tuples (see storage/summaries.py).
+Fetch = Callable[[str, tuple[Any, ...]], list[Any]]
 
 
 @contextmanager
@@ -194,9 +196,14 @@ def write_entries(
     sql: EntrySql,
     person_id: int,
     items: Sequence[tuple[EntryBase, Sequence[Measure], datetime, datetime]],
+    fetch: Fetch,
 ) -> int:
-    """Insert entries, their derived values and the daily aggregates; returns how many entries.
-    The one write path of entries, whichever connection runs it (SQLAlchemy's or the driver's)."""
+    """Insert entries, their derived values, the daily aggregates and the packed day rows
+    (storage/summaries.py); returns how many entries. The one write path of entries, whichever
+    connection runs it (SQLAlchemy's or the driver's), so both keep every table in step."""
+    from flarewise.storage.summaries import DaySummaries
+
+    days = DaySummaries(codec, person_id)
     when: dict[datetime, Any] = {}  # one formatting per distinct record time
     for i in range(0, len(items), BATCH):
         chunk = items[i : i + BATCH]
@@ -207,7 +214,9 @@ def write_entries(
             rows.append(entry_params(codec, person_id, e, r, u))
         values = [v for e, ms, _, _ in chunk for v in value_params(codec, person_id, e, ms)]
         run(sql.entries, rows)
+        daily = daily_params(codec, person_id, values) if values else []
         if values:
             run(sql.values, values)
-            run(sql.daily, daily_params(codec, person_id, values))
+            run(sql.daily, daily)
+        days.merge(run, fetch, [r[5] for r in rows], daily)
     return len(items)

@@ -4,7 +4,7 @@ method here that can read or change another person's rows."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -15,7 +15,7 @@ from flarewise.domain.backup import StoredEntry
 from flarewise.domain.entries import EntryBase
 from flarewise.domain.experiments import Protocol
 from flarewise.domain.regimens import Regimen
-from flarewise.domain.summaries import DaySummary, MeasureStats
+from flarewise.domain.summaries import DaySummary
 from flarewise.errors import Conflict, NotFound
 from flarewise.storage.database import Database, utcnow
 from flarewise.storage.params import (
@@ -25,12 +25,14 @@ from flarewise.storage.params import (
     gc_paused,
     write_entries,
 )
+from flarewise.storage.raw import fetch_raw
 from flarewise.storage.rows import (
     entry_from_row,
     regimen_from_row,
     regimen_row,
     stored_entry_from_row,
 )
+from flarewise.storage.summaries import DaySummaries, unpack
 from flarewise.storage.tables import (
     PERSON_TABLES,
     daily_values,
@@ -41,17 +43,6 @@ from flarewise.storage.tables import (
     regimens,
     trackables,
 )
-
-
-def _fetch_raw(conn: Connection, sql: str, params: tuple[Any, ...]) -> list[Any]:
-    """Rows as plain driver tuples, inside the connection's transaction: for large reads of
-    simple columns, SQLAlchemy's per-row Result machinery cost more than the query."""
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
-    finally:
-        cursor.close()
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -69,6 +60,7 @@ class PersonRepository:
         self._written = 0  # rows written since the last ANALYZE (PostgreSQL)
         self._analysed = 0
         self._sql = EntrySql(self.codec)
+        self._days = DaySummaries(self.codec, person_id)
 
     # -- entries ----------------------------------------------------------------------------
 
@@ -102,7 +94,7 @@ class PersonRepository:
             return
         self._written += written
         if self._written >= max(5000, self._analysed):
-            for table in ("entries", "entry_values", "daily_values"):
+            for table in ("entries", "entry_values", "daily_values", "daily_summaries"):
                 conn.exec_driver_sql(f"ANALYZE {table}")
             self._analysed += self._written
             self._written = 0
@@ -112,11 +104,19 @@ class PersonRepository:
         conn: Connection,
         items: Sequence[tuple[EntryBase, Sequence[Measure], datetime, datetime]],
     ) -> int:
-        return write_entries(conn.exec_driver_sql, self.codec, self._sql, self.pid, items)
+        return write_entries(
+            conn.exec_driver_sql,
+            self.codec,
+            self._sql,
+            self.pid,
+            items,
+            lambda sql, params: fetch_raw(conn, sql, params),
+        )
 
     def _recompute_days(self, conn: Connection, days: Iterable[date]) -> None:
         """Rebuild the daily aggregates of ``days`` from the entries (after a delete or change)."""
-        for day in set(days):
+        days = set(days)
+        for day in days:
             params = {"pid": self.pid, "day": day}
             conn.execute(
                 daily_values.delete().where(
@@ -124,6 +124,7 @@ class PersonRepository:
                 )
             )
             conn.execute(_RECOMPUTE_DAY, params)
+        self._days.rebuild(conn, [self.codec.day(d) for d in days])
 
     def _without_known_keys(
         self, conn: Connection, items: Sequence[tuple[EntryBase, Sequence[Measure]]]
@@ -235,32 +236,20 @@ class PersonRepository:
         q = sa.select(sa.func.count()).select_from(entries).where(entries.c.person_id == self.pid)
         return int(conn.execute(q).scalar_one())
 
-    def daily(self, conn: Connection, start: date, end: date) -> list[DaySummary]:
-        with gc_paused():
-            return self._daily(conn, start, end)
-
-    def _daily(self, conn: Connection, start: date, end: date) -> list[DaySummary]:
+    def daily(
+        self, conn: Connection, start: date, end: date, measures: Collection[str] | None = None
+    ) -> list[DaySummary]:
+        """One packed row per day (storage/summaries.py): a year is ~365 rows, not ~16,000;
+        with ``measures``, only those are converted."""
         codec = self.codec
-        bounds = (self.pid, codec.day(start), codec.day(end))
-        ph = codec.placeholder
-        measures: dict[Any, dict[str, MeasureStats]] = defaultdict(dict)
-        sql = (
-            "SELECT local_date, measure, n, total, minimum, maximum FROM daily_values "
-            f"WHERE person_id = {ph} AND local_date >= {ph} AND local_date <= {ph}"
-        )
-        for day, measure, n, total, lo, hi in _fetch_raw(conn, sql, bounds):
-            measures[day][measure] = MeasureStats(n, total, total / n, lo, hi)
-        sql = (
-            "SELECT local_date, count(*) FROM entries "
-            f"WHERE person_id = {ph} AND local_date >= {ph} AND local_date <= {ph} "
-            "GROUP BY local_date"
-        )
-        counts = dict(_fetch_raw(conn, sql, bounds))
         as_date = date.fromisoformat if codec.sqlite else (lambda d: d)
-        return [
-            DaySummary(as_date(day), counts.get(day, 0), measures.get(day, {}))
-            for day in sorted(set(counts) | set(measures))
-        ]
+        with gc_paused():
+            return [
+                DaySummary(as_date(day), count, unpack(names, stats, measures))
+                for day, count, names, stats in self._days.read(
+                    conn, codec.day(start), codec.day(end)
+                )
+            ]
 
     def date_span(self, conn: Connection) -> tuple[date | None, date | None]:
         q = sa.select(sa.func.min(entries.c.local_date), sa.func.max(entries.c.local_date)).where(

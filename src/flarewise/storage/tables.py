@@ -3,8 +3,10 @@
 Layout: ``persons`` (one row per person, profile as JSON), ``entries`` (one row per logged entry:
 typed header columns plus the kind-specific fields as JSON), ``entry_values`` (numeric facts
 derived from each entry: the long table analysis reads), ``daily_values`` (those facts
-aggregated per local date and measure, kept current in the same transaction as every write, so a
-year of daily summaries is one indexed read), ``regimens`` and ``trackables``. Every per-person
+aggregated per local date and measure, kept current in the same transaction as every write),
+``daily_summaries`` (one row per local date packing that day's entry count and every measure's
+aggregates, so a year of daily summaries is ~365 rows; see storage/summaries.py), ``regimens``
+and ``trackables``. Every per-person
 table keys on ``person_id`` first, so each query is scoped to one person by its index.
 """
 
@@ -20,10 +22,12 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
     Table,
+    Text,
 )
 
 metadata = MetaData(
@@ -61,6 +65,9 @@ entries = Table(
     Column("recorded_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
     Index("ix_entries_person_local_date", "person_id", "local_date"),
+    #: labs, assessments, doses by kind without reading every entry of the person (the plan
+    #: and timeline pages read them on every view; migration 0008_summaries)
+    Index("ix_entries_person_kind_at_utc", "person_id", "kind", "at_utc"),
     Index("uq_entries_person_source_key", "person_id", "source", "source_key", unique=True),
 )
 
@@ -88,6 +95,18 @@ daily_values = Table(
     Column("total", Float, nullable=False),
     Column("minimum", Float, nullable=False),
     Column("maximum", Float, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+daily_summaries = Table(
+    "daily_summaries",
+    metadata,
+    Column("person_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True),
+    Column("local_date", Date, primary_key=True),
+    Column("entries", Integer, nullable=False),
+    #: the day's measure names, one a line; ``stats`` their statistics (storage/summaries.py)
+    Column("measures", Text, nullable=False),
+    Column("stats", LargeBinary, nullable=False),
     sqlite_with_rowid=False,
 )
 
@@ -211,7 +230,15 @@ reminders = Table(
 )
 
 #: Tables holding one person's journal, in the order a wipe (restore, demo) must delete them.
-PERSON_TABLES = (daily_values, entry_values, entries, regimens, trackables, experiments)
+PERSON_TABLES = (
+    daily_summaries,
+    daily_values,
+    entry_values,
+    entries,
+    regimens,
+    trackables,
+    experiments,
+)
 #: The person's account, sessions, two factors and reminder feed: removed only when the person is
 #: deleted (a restore or a demo rewrite keeps them; the reminder settings travel in the backup,
 #: the credentials never do).

@@ -4,16 +4,17 @@ medicines, conditions and labs."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from flarewise.errors import InvalidInput
+from flarewise.journal import Journal
 from flarewise.knowledge.vocabulary import Vocabulary
 from flarewise.web import forms
 from flarewise.web.deps import Context, check_csrf, person, redirect, render
+from flarewise.web.plain import plain
 from flarewise.web.schemas.plan import PlanPage
 
 router = APIRouter()
@@ -51,7 +52,12 @@ def _trial(vocabulary: Any, intervention: str) -> str:
 
 def _plan(ctx: Context) -> dict[str, Any]:
     j = ctx.journal
-    plan = asdict(j.plan())
+    with j.reading():
+        return _plan_data(j)
+
+
+def _plan_data(j: Journal) -> dict[str, Any]:
+    plan = plain(j.plan())
     kb = sorted(j.vocabulary.interventions.values(), key=lambda i: i.name.lower())
     for option in plan["options"]:
         option["trial"] = _trial(j.vocabulary, option["intervention"])
@@ -124,8 +130,8 @@ async def check(request: Request, ctx: Annotated[Context, Depends(person)]) -> R
     data["checked"] = {
         "items": items,
         "names": [_name(vocab, str(i["item"])) for i in items],
-        "warnings": [asdict(w) for w in check.warnings],
+        "warnings": [plain(w) for w in check.warnings],
         "blocked": check.blocked,
-        "missing": [asdict(m) for m in check.missing],
+        "missing": [plain(m) for m in check.missing],
     }
     return render(ctx, "plan.html", data)

@@ -60,7 +60,7 @@ def timeline_data(j: Journal, span: str, table_page: int = 1) -> dict[str, Any]:
     names = {f"symptom:{name}": v.name_of("symptom", name) for name in CHECKIN}
     symptoms = [
         {"date": day, "symptom": label, "value": round(stats.mean, 2)}
-        for s in j.daily_summaries(start, end)
+        for s in j.daily_summaries(start, end, measures=names)
         for day in (s.day.isoformat(),)
         for measure, label in names.items()
         if (stats := s.measures.get(measure)) is not None
@@ -153,6 +153,7 @@ def timeline_data(j: Journal, span: str, table_page: int = 1) -> dict[str, Any]:
 def timeline(
     ctx: Annotated[Context, Depends(person)], range: str = "90", page: int = 1
 ) -> Response:
-    data = timeline_data(ctx.journal, range, page)
+    with ctx.journal.reading():
+        data = timeline_data(ctx.journal, range, page)
     data["table_open"] = "page" in ctx.request.query_params
     return render(ctx, "timeline.html", data)
