@@ -26,26 +26,36 @@ Mapping (documented in docs/imports.md):
 
 from __future__ import annotations
 
-import io
 import math
 import zipfile
-import zlib
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Mapping
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from functools import partial
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from flarewise.domain.entries import Activity, EntryBase, Measurement, MindBody, Sleep
 from flarewise.errors import FlarewiseError, InvalidInput
+from flarewise.importers import apple_health_scan as scanning
+from flarewise.importers.apple_health_scan import (
+    ZIP_DAMAGE,
+    Message,
+    RecordRow,
+    WorkoutRow,
+    zip_reason,
+)
+from flarewise.importers.apple_health_scan import (
+    AppleHealthError as AppleHealthError,
+)
 from flarewise.importers.archive import ZipLimits, zip_bomb
 from flarewise.importers.fhir import FhirReader
 from flarewise.importers.fhir import parse as fhir_parse
 from flarewise.importers.report import ImportBatch
 from flarewise.importers.units import ENERGY_KCAL, LENGTH_KM, LENGTH_M, MASS_KG
-from flarewise.knowledge.plausibility import implausible
+from flarewise.knowledge.plausibility import implausible, plausibility
 
 SOURCE = "apple_health"
 MAX_MEMBER_BYTES = 8 * 1024**3
@@ -55,7 +65,9 @@ ZIP_LIMITS = ZipLimits(
     max_member=MAX_MEMBER_BYTES, max_total=2 * MAX_MEMBER_BYTES, max_members=200_000
 )
 MAX_CLINICAL_BYTES = 64 * 1024 * 1024
-_BAD = bytes(range(0, 32)).replace(b"\t", b"").replace(b"\n", b"").replace(b"\r", b"")
+#: Exports from this size on (bytes on disk) are parsed in a child process while this one maps
+#: and writes (apple_health_scan.py); below it a new process costs more than it saves.
+PARALLEL_FROM_BYTES = 4 * 1024 * 1024
 
 #: Day-summed quantities: type -> (metric, {unit: factor to the metric's unit}).
 DAILY_SUM = {
@@ -136,24 +148,6 @@ WORKOUTS = {
 }
 
 
-class AppleHealthError(FlarewiseError):
-    """The export cannot be read at all."""
-
-
-def _zip_reason(exc: BaseException) -> str:
-    """What is wrong with a damaged zip, in words (never zlib's or zipfile's internals)."""
-    text = str(exc)
-    if isinstance(exc, EOFError) or "truncated" in text.lower() or "end of" in text.lower():
-        return "it ends before its last file does"
-    if "CRC" in text:
-        return "a file inside fails its checksum"
-    if isinstance(exc, zlib.error):
-        return "its compressed data is corrupt"
-    if isinstance(exc, NotImplementedError):
-        return "a file inside uses a compression method flarewise cannot unpack"
-    return "it is not a readable zip archive"
-
-
 _ZONES: dict[str, timezone] = {}
 _PLACED: dict[str, tuple[date, int]] = {}
 
@@ -221,60 +215,6 @@ def wake_date(end: datetime) -> date:
     return (end + timedelta(hours=6)).date()
 
 
-class _Cleaned(io.RawIOBase):
-    """A byte stream with the DOCTYPE internal subset removed and forbidden control bytes
-    dropped, read in chunks (never the whole file)."""
-
-    def __init__(self, raw: IO[bytes], batch: ImportBatch | None = None) -> None:
-        self.raw = raw
-        self.buf = b""
-        self.head_done = False
-        self.batch = batch
-        self.fileobj = getattr(raw, "_fileobj", None)  # a zip member's compressed stream
-
-    def _read(self, n: int) -> bytes:
-        chunk = self.raw.read(n)
-        if self.batch is not None:
-            # progress in bytes of the file on disk (compressed bytes for a zip member)
-            where = self.fileobj.tell() if self.fileobj is not None else self.raw.tell()
-            self.batch.done_bytes = where
-        return chunk
-
-    def readable(self) -> bool:
-        return True
-
-    def _fill_head(self) -> None:
-        head = self._read(1 << 20)
-        start = head.find(b"<!DOCTYPE")
-        if start != -1:
-            end = head.find(b"]>", start)
-            end2 = head.find(b">", start)
-            if end != -1 and (head.find(b"[", start) < end2 or end2 == -1):
-                head = head[:start] + head[end + 2 :]
-            elif end2 != -1:
-                head = head[:start] + head[end2 + 1 :]
-            else:
-                raise AppleHealthError(
-                    "the document type declaration does not end in the "
-                    "first megabyte; this is not a plausible export"
-                )
-        self.buf = head.translate(None, _BAD)
-        self.head_done = True
-
-    def readinto(self, b: Any) -> int:
-        if not self.head_done:
-            self._fill_head()
-        if not self.buf:
-            chunk = self._read(1 << 20)
-            if not chunk:
-                return 0
-            self.buf = chunk.translate(None, _BAD)
-        n = min(len(b), len(self.buf))
-        b[:n] = self.buf[:n]
-        self.buf = self.buf[n:]
-        return n
-
-
 @dataclass
 class _State:
     daily: dict[tuple[str, date, str], float] = field(default_factory=lambda: defaultdict(float))
@@ -296,14 +236,16 @@ class _State:
     other: dict[str, int] = field(default_factory=dict)
 
 
-def workout_totals(elem: Any) -> tuple[float | None, float | None]:
+def workout_totals(
+    attrs: Mapping[str, str], statistics: list[dict[str, str]]
+) -> tuple[float | None, float | None]:
     """(kcal, km) of a workout. Older exports carry them as attributes; since iOS 16 a watch
     workout carries them only in ``WorkoutStatistics`` children (``sum`` with its unit), so
     those are read when the attributes are absent. Raises InvalidInput, naming the field, for a
     value that is not a number or a unit flarewise does not know."""
-    energy = _amount(elem, "totalEnergyBurned", ENERGY_KCAL, "kcal")
-    distance = _amount(elem, "totalDistance", LENGTH_KM, "km")
-    for stat in elem.iterchildren("WorkoutStatistics"):
+    energy = _amount(attrs, "totalEnergyBurned", ENERGY_KCAL, "kcal")
+    distance = _amount(attrs, "totalDistance", LENGTH_KM, "km")
+    for stat in statistics:
         kind = stat.get("type", "")
         if energy is None and kind == "HKQuantityTypeIdentifierActiveEnergyBurned":
             energy = _amount(stat, "sum", ENERGY_KCAL, "kcal", "WorkoutStatistics (active energy)")
@@ -313,14 +255,18 @@ def workout_totals(elem: Any) -> tuple[float | None, float | None]:
 
 
 def _amount(
-    elem: Any, attribute: str, factors: dict[str, float], default: str, where: str = ""
+    attrs: Mapping[str, str],
+    attribute: str,
+    factors: dict[str, float],
+    default: str,
+    where: str = "",
 ) -> float | None:
-    """``elem``'s ``attribute`` converted with ``factors`` (its unit attribute is
+    """``attrs``' ``attribute`` converted with ``factors`` (its unit attribute is
     ``<attribute>Unit``, or ``unit`` on a statistics element; ``default`` when there is none)."""
-    value = elem.get(attribute)
+    value = attrs.get(attribute)
     if not value:
         return None
-    unit = elem.get(f"{attribute}Unit") or elem.get("unit") or default
+    unit = attrs.get(f"{attribute}Unit") or attrs.get("unit") or default
     field_ = where or attribute
     if unit not in factors:
         raise InvalidInput(field_, f"{unit!r} is not a unit flarewise reads here")
@@ -328,6 +274,13 @@ def _amount(
         return float(value) * factors[unit]
     except ValueError:
         raise InvalidInput(field_, f"{value!r} is not a number") from None
+
+
+def _damaged(path: Path, reason: str) -> AppleHealthError:
+    return AppleHealthError(
+        f"{path.name}: the zip file is damaged or incomplete ({reason}); "
+        "nothing was imported. Copy the export from the phone again and retry"
+    )
 
 
 def readable_type(kind: str) -> str:
@@ -339,11 +292,30 @@ def readable_type(kind: str) -> str:
 
 
 class AppleHealthReader:
+    """Reads an export in two halves: apple_health_scan.py parses the XML (in a child process
+    for a large file), and this class maps the records it hands on, validates them and adds
+    them to the batch, in file order. Only the mapping's half is here."""
+
     def __init__(
-        self, fhir_reader: FhirReader | None = None, zip_limits: ZipLimits = ZIP_LIMITS
+        self,
+        fhir_reader: FhirReader | None = None,
+        zip_limits: ZipLimits = ZIP_LIMITS,
+        parallel_from: int | None = None,
     ) -> None:
         self.fhir = fhir_reader
         self.zip_limits = zip_limits
+        #: file size (bytes) from which the XML is parsed in a child process; None: the
+        #: module's PARALLEL_FROM_BYTES
+        self.parallel_from = parallel_from
+        metrics = plausibility().metrics
+        #: (low, high) of each metric with a plausible range, for the per-sample check
+        self._bounds = {
+            metric: (
+                -math.inf if found.low is None else found.low,
+                math.inf if found.high is None else found.high,
+            )
+            for metric, found in metrics.items()
+        }
 
     def read(self, path: Path, batch: ImportBatch | None = None) -> ImportBatch:
         """Read the export; entries go to ``batch`` (which may write them on in chunks)."""
@@ -353,20 +325,16 @@ class AppleHealthReader:
         if zipfile.is_zipfile(path):
             self._zip(path, batch)
         else:
-            with path.open("rb") as fh:
-                self._xml(fh, path.name, batch)
+            self._xml(path, None, path.name, batch)
         return batch
 
     def _zip(self, path: Path, batch: ImportBatch) -> None:
         try:
             self._zip_members(path, batch)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+        except ZIP_DAMAGE as exc:
             # corrupt deflate data, a bad CRC-32 or a file cut short: a half-transferred
             # export. Nothing is kept (the journal's transaction rolls back).
-            raise AppleHealthError(
-                f"{path.name}: the zip file is damaged or incomplete ({_zip_reason(exc)}); "
-                "nothing was imported. Copy the export from the phone again and retry"
-            ) from None
+            raise _damaged(path, zip_reason(exc)) from None
 
     def _zip_members(self, path: Path, batch: ImportBatch) -> None:
         zf = zipfile.ZipFile(path)
@@ -380,8 +348,7 @@ class AppleHealthReader:
                 raise AppleHealthError(
                     f"{path.name}: no export.xml inside; is this the zip the Health app exported?"
                 )
-            with zf.open(xml[0]) as fh:
-                self._xml(fh, f"{path.name}:{xml[0].filename}", batch)
+            self._xml(path, xml[0].filename, f"{path.name}:{xml[0].filename}", batch)
             if self.fhir is not None:
                 for info in members:
                     if "/clinical-records/" in f"/{info.filename}" and info.filename.endswith(
@@ -408,63 +375,75 @@ class AppleHealthReader:
             return
         batch.merge(sub)
 
-    def _xml(self, raw: IO[bytes], name: str, batch: ImportBatch) -> None:
-        from lxml import etree
+    def _messages(self, path: Path, member: str | None) -> Generator[Message, None, None]:
+        """The scan of the export's XML: in a child process from PARALLEL_FROM_BYTES on."""
+        limit = PARALLEL_FROM_BYTES if self.parallel_from is None else self.parallel_from
+        if path.stat().st_size >= limit:
+            return scanning.in_child(path, member)
+        return scanning.messages(path, member)
 
+    def _xml(self, path: Path, member: str | None, name: str, batch: ImportBatch) -> None:
         state = _State()
-        cleaned = _Cleaned(raw, batch)
-        stream = io.BufferedReader(cleaned, buffer_size=1 << 20)
-        parser_args = {
-            "events": ("end",),
-            "tag": ("Record", "Workout"),
-            "resolve_entities": False,
-            "no_network": True,
-            "load_dtd": False,
-            "huge_tree": False,
-            "remove_comments": True,
-        }
-        record, workout, count = self._record, self._workout, batch.count
-        quantity = self._quantity
-        try:
-            for _, elem in etree.iterparse(stream, **parser_args):
-                parent = elem.getparent()
-                if parent is not None and parent.tag == "Correlation":
-                    continue  # the same samples appear at top level; cleared with the parent
-                count()
-                try:
-                    if elem.tag == "Record":
-                        kind = elem.get("type", "")
-                        if kind in QUANTITIES:
-                            quantity(elem, kind, batch, state)
-                        else:
-                            record(elem, name, batch, state)
-                    else:
-                        workout(elem, name, batch)
-                except InvalidInput as exc:
-                    batch.problem(f"line {elem.sourceline}", exc.field, exc.reason)
-                except (ValueError, OverflowError) as exc:
-                    batch.problem(f"line {elem.sourceline}", "", f"not a plausible record ({exc})")
-                elem.clear(keep_tail=False)
-                if parent is not None:
-                    while elem.getprevious() is not None:
-                        del parent[0]
-        except etree.XMLSyntaxError as exc:
-            if batch.records == 0:
-                raise AppleHealthError(
-                    f"{name}: not a readable Apple Health export ({exc.msg}, line {exc.lineno})"
-                ) from None
-            batch.problem(
-                f"line {exc.lineno}",
-                "",
-                f"the file is cut or damaged here ({exc.msg}); everything before it was read",
-            )
+        with closing(self._messages(path, member)) as messages:
+            for message in messages:
+                tag = message[0]
+                if tag == "rows":
+                    batch.done_bytes = message[1]
+                    batch.count(len(message[2]))
+                    self._rows(message[2], batch, state)
+                elif tag == "end":
+                    break
+                elif tag == "broken":
+                    line, why = message[1], message[2]
+                    if batch.records == 0:
+                        raise AppleHealthError(
+                            f"{name}: not a readable Apple Health export ({why}, line {line})"
+                        )
+                    batch.problem(
+                        f"line {line}",
+                        "",
+                        f"the file is cut or damaged here ({why}); everything before it was read",
+                    )
+                    break
+                elif tag == "refused":
+                    raise AppleHealthError(message[1])
+                elif tag == "damaged":
+                    raise _damaged(path, message[1])
+                elif tag == "unreadable":
+                    raise AppleHealthError(
+                        f"{name}: the file cannot be read ({message[1]}); nothing was imported"
+                    )
+                else:  # "failed": the parsing process stopped without its last word
+                    raise AppleHealthError(
+                        f"{name}: reading the export stopped unexpectedly ({message[1]}); "
+                        "nothing was imported. Try again; if it fails again, export anew"
+                    )
         self._finish(state, batch)
+
+    def _rows(self, rows: list[Any], batch: ImportBatch, state: _State) -> None:
+        """Map one chunk of scanned records; a refused record is a problem naming its line,
+        and the others are kept."""
+        quantity, record, workout = self._quantity, self._record, self._workout
+        quantities = QUANTITIES
+        for row in rows:
+            try:
+                if len(row) == 7:
+                    if row[1] in quantities:
+                        quantity(row, batch, state)
+                    else:
+                        record(row, batch, state)
+                else:
+                    workout(row, batch)
+            except InvalidInput as exc:
+                batch.problem(f"line {row[0]}", exc.field, exc.reason)
+            except (ValueError, OverflowError) as exc:
+                batch.problem(f"line {row[0]}", "", f"not a plausible record ({exc})")
 
     # -- records -----------------------------------------------------------------------------
 
-    def _quantity(self, elem: Any, kind: str, batch: ImportBatch, state: _State) -> None:
+    def _quantity(self, row: RecordRow, batch: ImportBatch, state: _State) -> None:
         """A quantity sample: summed into its day, averaged (heart rate), or kept as is."""
-        shown = elem.get("startDate")
+        line, kind, shown, _end, text, unit, source = row
         placed = local_day(shown) if shown else None
         if placed is None:
             reason = (
@@ -472,23 +451,19 @@ class AppleHealthReader:
                 if shown is None
                 else f"{shown!r} is not a date like 2016-05-31 21:07:06 +0100"
             )
-            batch.problem(f"line {elem.sourceline}", "startDate", f"{reason}; record skipped")
+            batch.problem(f"line {line}", "startDate", f"{reason}; record skipped")
             return
         try:
-            value = float(elem.get("value", ""))
+            value = float(text if text is not None else "")
         except ValueError:
             value = math.nan
         if not math.isfinite(value):
-            batch.problem(
-                f"line {elem.sourceline}",
-                "value",
-                f"{elem.get('value')!r} is not a number; record skipped",
-            )
+            batch.problem(f"line {line}", "value", f"{text!r} is not a number; record skipped")
             return
         day, offset = placed
         if not state.first_day <= day <= state.last_day:
             batch.problem(
-                f"line {elem.sourceline}",
+                f"line {line}",
                 "startDate",
                 f"{shown!r} is "
                 + ("before 1900" if day < state.first_day else "in the future (a wrong clock?)")
@@ -498,30 +473,25 @@ class AppleHealthReader:
         if day not in state.offsets:
             state.offsets[day] = offset
         if kind == HEART_RATE:
-            why = implausible("metric", "heart_rate", value, "/min")
-            if why is not None:
-                batch.problem(f"line {elem.sourceline}", "value", why)
+            if not self._plausible("heart_rate", value, "/min", line, batch):
                 return
             slot = state.hr[day]
             slot[0] += value
             slot[1] += 1
             return
         metric, units = DAILY_SUM.get(kind) or SAMPLES[kind]
-        unit = elem.get("unit")
         if unit not in units:
             batch.problem(
-                f"line {elem.sourceline}",
+                f"line {line}",
                 "unit",
                 f"{unit!r} is not a unit flarewise reads for {kind}; record skipped",
             )
             return
         value *= units[unit]
-        why = implausible("metric", metric, value, METRIC_UNITS[metric])
-        if why is not None:
-            batch.problem(f"line {elem.sourceline}", "value", why)
+        if not self._plausible(metric, value, METRIC_UNITS[metric], line, batch):
             return
         if kind in DAILY_SUM:
-            state.daily[(metric, day, elem.get("sourceName", ""))] += value
+            state.daily[(metric, day, source)] += value
             return
         try:
             batch.add(
@@ -531,22 +501,33 @@ class AppleHealthReader:
                     value=value,
                     unit=METRIC_UNITS[metric],
                     source=SOURCE,
-                    source_key=f"{metric}:{shown}:{elem.get('sourceName', '')}",
+                    source_key=f"{metric}:{shown}:{source}",
                 )
             )
         except InvalidInput as exc:
-            batch.problem(f"line {elem.sourceline}", exc.field, exc.reason)
+            batch.problem(f"line {line}", exc.field, exc.reason)
 
-    def _record(self, elem: Any, name: str, batch: ImportBatch, state: _State) -> None:
-        kind = elem.get("type", "")
-        if kind in QUANTITIES:
-            self._quantity(elem, kind, batch, state)
-            return
-        line = f"line {elem.sourceline}"
-        start, end = parse_when(elem.get("startDate")), parse_when(elem.get("endDate"))
+    def _plausible(
+        self, metric: str, value: float, unit: str, line: int, batch: ImportBatch
+    ) -> bool:
+        """Whether a (finite) sample can be a real reading; if not, a problem says why. The
+        bounds are looked up once per reader: this runs for every sample of the export."""
+        bounds = self._bounds.get(metric)
+        if bounds is None or bounds[0] <= value <= bounds[1]:
+            return True
+        why = implausible("metric", metric, value, unit)
+        if why is None:
+            return True
+        batch.problem(f"line {line}", "value", why)
+        return False
+
+    def _record(self, row: RecordRow, batch: ImportBatch, state: _State) -> None:
+        line, kind, start_text, end_text, value_text, _unit, _source = row
+        where = f"line {line}"
+        start, end = parse_when(start_text), parse_when(end_text)
         if kind == "HKCategoryTypeIdentifierSleepAnalysis":
             if start is None or end is None or end <= start:
-                batch.problem(line, "startDate", "a sleep record needs a start before its end")
+                batch.problem(where, "startDate", "a sleep record needs a start before its end")
                 return
             night = state.nights.setdefault(
                 wake_date(end),
@@ -555,14 +536,14 @@ class AppleHealthReader:
             night["bed"] = min(night["bed"], start)
             night["wake"] = max(night["wake"], end)
             minutes = (end - start).total_seconds() / 60
-            value = elem.get("value", "")
+            value = value_text or ""
             if value in ASLEEP:
                 night["asleep"] += minutes
             if value in STAGES:
                 night["stages"][STAGES[value]] += minutes
         elif kind == "HKCategoryTypeIdentifierMindfulSession":
             if start is None or end is None or end <= start:
-                batch.problem(line, "startDate", "a mindful session needs a start before its end")
+                batch.problem(where, "startDate", "a mindful session needs a start before its end")
                 return
             minutes = min(24 * 60, (end - start).total_seconds() / 60)
             batch.add(
@@ -571,7 +552,7 @@ class AppleHealthReader:
                     practice="meditation",
                     minutes=minutes,
                     source=SOURCE,
-                    source_key=f"mindful:{elem.get('startDate')}",
+                    source_key=f"mindful:{start_text}",
                 )
             )
         elif kind.startswith("HKMedicationDoseEvent"):
@@ -579,26 +560,27 @@ class AppleHealthReader:
         else:
             state.other[kind] = state.other.get(kind, 0) + 1
 
-    def _workout(self, elem: Any, name: str, batch: ImportBatch) -> None:
-        line = f"line {elem.sourceline}"
-        start, end = parse_when(elem.get("startDate")), parse_when(elem.get("endDate"))
-        kind = elem.get("workoutActivityType", "").removeprefix("HKWorkoutActivityType")
+    def _workout(self, row: WorkoutRow, batch: ImportBatch) -> None:
+        line, attrs, statistics = row
+        where = f"line {line}"
+        start, end = parse_when(attrs.get("startDate")), parse_when(attrs.get("endDate"))
+        kind = attrs.get("workoutActivityType", "").removeprefix("HKWorkoutActivityType")
         if start is None or end is None:
-            batch.problem(line, "startDate", "a workout needs its start and end; skipped")
+            batch.problem(where, "startDate", "a workout needs its start and end; skipped")
             return
         try:
             minutes = (
-                float(elem.get("duration"))
-                if elem.get("duration")
+                float(attrs["duration"])
+                if attrs.get("duration")
                 else (end - start).total_seconds() / 60
             )
-            if elem.get("durationUnit") == "s":
+            if attrs.get("durationUnit") == "s":
                 minutes /= 60
         except ValueError:
-            batch.problem(line, "duration", f"{elem.get('duration')!r} is not a number")
+            batch.problem(where, "duration", f"{attrs.get('duration')!r} is not a number")
             return
         try:
-            energy, distance = workout_totals(elem)
+            energy, distance = workout_totals(attrs, statistics)
             batch.add(
                 Activity(
                     at=end,
@@ -608,13 +590,13 @@ class AppleHealthReader:
                     distance_km=distance,
                     comment=None if kind in WORKOUTS else f"Apple Health workout: {kind}",
                     source=SOURCE,
-                    source_key=f"workout:{elem.get('startDate')}",
+                    source_key=f"workout:{attrs.get('startDate')}",
                 )
             )
         except InvalidInput as exc:
-            batch.problem(line, exc.field, exc.reason)
+            batch.problem(where, exc.field, exc.reason)
         except ValueError as exc:
-            batch.problem(line, "", str(exc))
+            batch.problem(where, "", str(exc))
 
     def _finish(self, state: _State, batch: ImportBatch) -> None:
         for kind, records in state.other.items():
