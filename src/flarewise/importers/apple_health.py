@@ -40,11 +40,11 @@ from typing import Any
 from flarewise.domain.entries import Activity, EntryBase, Measurement, MindBody, Sleep
 from flarewise.errors import FlarewiseError, InvalidInput
 from flarewise.importers import apple_health_scan as scanning
+from flarewise.importers.apple_health_days import METRIC_UNITS, Bounds, parse_when
 from flarewise.importers.apple_health_scan import (
     ZIP_DAMAGE,
     Message,
-    RecordRow,
-    WorkoutRow,
+    Row,
     zip_reason,
 )
 from flarewise.importers.apple_health_scan import (
@@ -54,7 +54,7 @@ from flarewise.importers.archive import ZipLimits, zip_bomb
 from flarewise.importers.fhir import FhirReader
 from flarewise.importers.fhir import parse as fhir_parse
 from flarewise.importers.report import ImportBatch
-from flarewise.importers.units import ENERGY_KCAL, LENGTH_KM, LENGTH_M, MASS_KG
+from flarewise.importers.units import ENERGY_KCAL, LENGTH_KM
 from flarewise.knowledge.plausibility import implausible, plausibility
 
 SOURCE = "apple_health"
@@ -69,51 +69,6 @@ MAX_CLINICAL_BYTES = 64 * 1024 * 1024
 #: and writes (apple_health_scan.py); below it a new process costs more than it saves.
 PARALLEL_FROM_BYTES = 4 * 1024 * 1024
 
-#: Day-summed quantities: type -> (metric, {unit: factor to the metric's unit}).
-DAILY_SUM = {
-    "HKQuantityTypeIdentifierStepCount": ("steps", {"count": 1.0}),
-    "HKQuantityTypeIdentifierDistanceWalkingRunning": (
-        "distance_walking_running",
-        LENGTH_M,
-    ),
-    "HKQuantityTypeIdentifierActiveEnergyBurned": ("active_energy", ENERGY_KCAL),
-    "HKQuantityTypeIdentifierDietaryEnergyConsumed": ("dietary_energy", ENERGY_KCAL),
-    "HKQuantityTypeIdentifierDietaryWater": (
-        "water",
-        {"mL": 1.0, "L": 1000.0, "fl_oz_us": 29.5735},
-    ),
-    "HKQuantityTypeIdentifierDietaryCaffeine": ("caffeine", {"mg": 1.0, "g": 1000.0}),
-}
-#: Per-sample quantities: type -> (metric, {unit: factor}).
-SAMPLES = {
-    "HKQuantityTypeIdentifierRestingHeartRate": ("resting_heart_rate", {"count/min": 1.0}),
-    "HKQuantityTypeIdentifierHeartRateVariabilitySDNN": ("hrv_sdnn", {"ms": 1.0}),
-    "HKQuantityTypeIdentifierBodyMass": ("body_mass", MASS_KG),
-    "HKQuantityTypeIdentifierBodyTemperature": ("body_temperature", {"degC": 1.0}),
-    "HKQuantityTypeIdentifierRespiratoryRate": ("respiratory_rate", {"count/min": 1.0}),
-    "HKQuantityTypeIdentifierOxygenSaturation": ("oxygen_saturation", {"%": 100.0}),
-    "HKQuantityTypeIdentifierBloodPressureSystolic": ("blood_pressure_systolic", {"mmHg": 1.0}),
-    "HKQuantityTypeIdentifierBloodPressureDiastolic": ("blood_pressure_diastolic", {"mmHg": 1.0}),
-}
-HEART_RATE = "HKQuantityTypeIdentifierHeartRate"
-QUANTITIES = frozenset([*DAILY_SUM, *SAMPLES, HEART_RATE])
-METRIC_UNITS = {
-    "steps": "count",
-    "distance_walking_running": "m",
-    "active_energy": "kcal",
-    "dietary_energy": "kcal",
-    "water": "mL",
-    "caffeine": "mg",
-    "heart_rate": "/min",
-    "resting_heart_rate": "/min",
-    "hrv_sdnn": "ms",
-    "body_mass": "kg",
-    "body_temperature": "Cel",
-    "respiratory_rate": "/min",
-    "oxygen_saturation": "%",
-    "blood_pressure_systolic": "mm[Hg]",
-    "blood_pressure_diastolic": "mm[Hg]",
-}
 ASLEEP = {
     "HKCategoryValueSleepAnalysisAsleep",
     "HKCategoryValueSleepAnalysisAsleepUnspecified",
@@ -148,67 +103,6 @@ WORKOUTS = {
 }
 
 
-_ZONES: dict[str, timezone] = {}
-_PLACED: dict[str, tuple[date, int]] = {}
-
-
-def _zone(text: str) -> timezone:
-    tz = _ZONES.get(text)
-    if tz is None:
-        sign = -1 if text[0] == "-" else 1
-        tz = timezone(sign * timedelta(hours=int(text[1:3]), minutes=int(text[3:5])))
-        _ZONES[text] = tz
-    return tz
-
-
-def parse_when(text: str | None) -> datetime | None:
-    """``2016-05-31 21:07:06 +0100`` (the export's format). The fixed layout is sliced
-    directly (strptime was 60% of an import's time); anything else goes through strptime."""
-    if not text:
-        return None
-    s = text.strip()
-    if len(s) == 25 and s[4] == "-" and s[10] == " " and s[19] == " " and s[20] in "+-":
-        try:
-            return datetime(
-                int(s[0:4]),
-                int(s[5:7]),
-                int(s[8:10]),
-                int(s[11:13]),
-                int(s[14:16]),
-                int(s[17:19]),
-                tzinfo=_zone(s[20:]),
-            )
-        except ValueError:
-            return None
-    try:
-        return datetime.strptime(s, "%Y-%m-%d %H:%M:%S %z")
-    except ValueError:
-        return None
-
-
-def local_day(text: str) -> tuple[date, int] | None:
-    """The local date and UTC offset (minutes) of a timestamp, without building a datetime
-    (most records only count towards a day). Cached per date and zone: an export has a few
-    thousand of those and hundreds of thousands of records."""
-    if len(text) == 25 and text[10] == " " and text[20] in "+-":
-        key = text[:10] + text[20:]
-        hit = _PLACED.get(key)
-        if hit is not None:
-            return hit
-        when = parse_when(text)
-        if when is None:
-            return None
-        offset = when.utcoffset()
-        placed = (when.date(), int(offset.total_seconds() // 60) if offset else 0)
-        _PLACED[key] = placed
-        return placed
-    when = parse_when(text)
-    if when is None:
-        return None
-    offset = when.utcoffset()
-    return when.date(), int(offset.total_seconds() // 60) if offset else 0
-
-
 def wake_date(end: datetime) -> date:
     """The night a sleep record belongs to, named by its wake date: a record ending after
     18:00 local time (a stage before midnight) belongs to the night ending next morning."""
@@ -217,23 +111,38 @@ def wake_date(end: datetime) -> date:
 
 @dataclass
 class _State:
+    """What the mapping gathers until the end of the export: the scan's day totals (merged
+    part by part, in file order), the nights, and the counts reported once."""
+
     daily: dict[tuple[str, date, str], float] = field(default_factory=lambda: defaultdict(float))
     hr: dict[date, list[float]] = field(default_factory=lambda: defaultdict(lambda: [0.0, 0.0]))
     offsets: dict[date, int] = field(default_factory=dict)  # first UTC offset seen per day
+    nights: dict[date, dict[str, Any]] = field(default_factory=dict)
+    #: medication dose events seen (reported once, see ``_finish``)
+    doses: int = 0
+    #: records of types flarewise does not read, per type (listed in the report at the end)
+    other: dict[str, int] = field(default_factory=dict)
 
     def at_end_of(self, day: date) -> datetime:
         tz = timezone(timedelta(minutes=self.offsets.get(day, 0)))
         return datetime.combine(day, time(23, 59), tzinfo=tz)
 
-    nights: dict[date, dict[str, Any]] = field(default_factory=dict)
-    #: local dates a sample may fall on: from 1900 to tomorrow by the machine's clock (a watch
-    #: with a wrong clock writes years ahead; such samples are reported, never summed)
-    first_day: date = date(1900, 1, 1)
-    last_day: date = field(default_factory=lambda: date.today() + timedelta(days=1))
-    #: medication dose events seen (reported once, see ``_finish``)
-    doses: int = 0
-    #: records of types flarewise does not read, per type (listed in the report at the end)
-    other: dict[str, int] = field(default_factory=dict)
+    def merge_days(
+        self,
+        daily: dict[tuple[str, date, str], float],
+        hr: dict[date, tuple[float, float]],
+        offsets: dict[date, int],
+    ) -> None:
+        """Add one part's day totals (parts come in file order, so the first offset seen
+        on a day stays the first)."""
+        for key, total in daily.items():
+            self.daily[key] += total
+        for day, (total, n) in hr.items():
+            slot = self.hr[day]
+            slot[0] += total
+            slot[1] += n
+        for day, offset in offsets.items():
+            self.offsets.setdefault(day, offset)
 
 
 def workout_totals(
@@ -309,7 +218,7 @@ class AppleHealthReader:
         self.parallel_from = parallel_from
         metrics = plausibility().metrics
         #: (low, high) of each metric with a plausible range, for the per-sample check
-        self._bounds = {
+        self._bounds: Bounds = {
             metric: (
                 -math.inf if found.low is None else found.low,
                 math.inf if found.high is None else found.high,
@@ -376,11 +285,16 @@ class AppleHealthReader:
         batch.merge(sub)
 
     def _messages(self, path: Path, member: str | None) -> Generator[Message, None, None]:
-        """The scan of the export's XML: in a child process from PARALLEL_FROM_BYTES on."""
+        """The scan of the export's XML: from PARALLEL_FROM_BYTES on in child processes, a
+        plain XML file cut in two parts parsed at once (both cores busy, this process mapping
+        between them), a zip member in one child."""
         limit = PARALLEL_FROM_BYTES if self.parallel_from is None else self.parallel_from
-        if path.stat().st_size >= limit:
-            return scanning.in_child(path, member)
-        return scanning.messages(path, member)
+        if path.stat().st_size < limit:
+            return scanning.messages(path, member, self._bounds)
+        cut = scanning.split_point(path) if member is None else None
+        if cut is None:  # a zip member streams (it cannot be cut): one child parses it
+            return scanning.in_child(path, member, self._bounds)
+        return scanning.in_two_children(path, self._bounds, cut)
 
     def _xml(self, path: Path, member: str | None, name: str, batch: ImportBatch) -> None:
         state = _State()
@@ -389,8 +303,10 @@ class AppleHealthReader:
                 tag = message[0]
                 if tag == "rows":
                     batch.done_bytes = message[1]
-                    batch.count(len(message[2]))
-                    self._rows(message[2], batch, state)
+                    batch.count(message[2])
+                    self._rows(message[3], batch, state)
+                elif tag == "days":
+                    state.merge_days(message[1], message[2], message[3])
                 elif tag == "end":
                     break
                 elif tag == "broken":
@@ -420,79 +336,34 @@ class AppleHealthReader:
                     )
         self._finish(state, batch)
 
-    def _rows(self, rows: list[Any], batch: ImportBatch, state: _State) -> None:
-        """Map one chunk of scanned records; a refused record is a problem naming its line,
-        and the others are kept."""
-        quantity, record, workout = self._quantity, self._record, self._workout
-        quantities = QUANTITIES
+    def _rows(self, rows: list[Row], batch: ImportBatch, state: _State) -> None:
+        """Map one chunk of scanned rows; a refused record is a problem naming its line, and
+        the others are kept."""
         for row in rows:
+            kind = row[0]
             try:
-                if len(row) == 7:
-                    if row[1] in quantities:
-                        quantity(row, batch, state)
-                    else:
-                        record(row, batch, state)
+                if kind == "P":
+                    batch.problem(f"line {row[1]}", row[2], row[3])
+                elif kind == "I":
+                    why = implausible("metric", row[2], row[3], row[4])
+                    batch.problem(f"line {row[1]}", "value", why or "not plausible")
+                elif kind == "S":
+                    self._sample(row, batch)
+                elif kind == "R":
+                    self._record(row, batch, state)
                 else:
-                    workout(row, batch)
+                    self._workout(row, batch)
             except InvalidInput as exc:
-                batch.problem(f"line {row[0]}", exc.field, exc.reason)
+                batch.problem(f"line {row[1]}", exc.field, exc.reason)
             except (ValueError, OverflowError) as exc:
-                batch.problem(f"line {row[0]}", "", f"not a plausible record ({exc})")
+                batch.problem(f"line {row[1]}", "", f"not a plausible record ({exc})")
 
     # -- records -----------------------------------------------------------------------------
 
-    def _quantity(self, row: RecordRow, batch: ImportBatch, state: _State) -> None:
-        """A quantity sample: summed into its day, averaged (heart rate), or kept as is."""
-        line, kind, shown, _end, text, unit, source = row
-        placed = local_day(shown) if shown else None
-        if placed is None:
-            reason = (
-                "is missing"
-                if shown is None
-                else f"{shown!r} is not a date like 2016-05-31 21:07:06 +0100"
-            )
-            batch.problem(f"line {line}", "startDate", f"{reason}; record skipped")
-            return
-        try:
-            value = float(text if text is not None else "")
-        except ValueError:
-            value = math.nan
-        if not math.isfinite(value):
-            batch.problem(f"line {line}", "value", f"{text!r} is not a number; record skipped")
-            return
-        day, offset = placed
-        if not state.first_day <= day <= state.last_day:
-            batch.problem(
-                f"line {line}",
-                "startDate",
-                f"{shown!r} is "
-                + ("before 1900" if day < state.first_day else "in the future (a wrong clock?)")
-                + "; record skipped",
-            )
-            return
-        if day not in state.offsets:
-            state.offsets[day] = offset
-        if kind == HEART_RATE:
-            if not self._plausible("heart_rate", value, "/min", line, batch):
-                return
-            slot = state.hr[day]
-            slot[0] += value
-            slot[1] += 1
-            return
-        metric, units = DAILY_SUM.get(kind) or SAMPLES[kind]
-        if unit not in units:
-            batch.problem(
-                f"line {line}",
-                "unit",
-                f"{unit!r} is not a unit flarewise reads for {kind}; record skipped",
-            )
-            return
-        value *= units[unit]
-        if not self._plausible(metric, value, METRIC_UNITS[metric], line, batch):
-            return
-        if kind in DAILY_SUM:
-            state.daily[(metric, day, source)] += value
-            return
+    @staticmethod
+    def _sample(row: Row, batch: ImportBatch) -> None:
+        """A per-sample quantity (resting heart rate, HRV, weight...), checked by the scan."""
+        _, line, metric, value, shown, source = row
         try:
             batch.add(
                 Measurement(
@@ -507,22 +378,8 @@ class AppleHealthReader:
         except InvalidInput as exc:
             batch.problem(f"line {line}", exc.field, exc.reason)
 
-    def _plausible(
-        self, metric: str, value: float, unit: str, line: int, batch: ImportBatch
-    ) -> bool:
-        """Whether a (finite) sample can be a real reading; if not, a problem says why. The
-        bounds are looked up once per reader: this runs for every sample of the export."""
-        bounds = self._bounds.get(metric)
-        if bounds is None or bounds[0] <= value <= bounds[1]:
-            return True
-        why = implausible("metric", metric, value, unit)
-        if why is None:
-            return True
-        batch.problem(f"line {line}", "value", why)
-        return False
-
-    def _record(self, row: RecordRow, batch: ImportBatch, state: _State) -> None:
-        line, kind, start_text, end_text, value_text, _unit, _source = row
+    def _record(self, row: Row, batch: ImportBatch, state: _State) -> None:
+        _, line, kind, start_text, end_text, value_text = row
         where = f"line {line}"
         start, end = parse_when(start_text), parse_when(end_text)
         if kind == "HKCategoryTypeIdentifierSleepAnalysis":
@@ -560,8 +417,8 @@ class AppleHealthReader:
         else:
             state.other[kind] = state.other.get(kind, 0) + 1
 
-    def _workout(self, row: WorkoutRow, batch: ImportBatch) -> None:
-        line, attrs, statistics = row
+    def _workout(self, row: Row, batch: ImportBatch) -> None:
+        _, line, attrs, statistics = row
         where = f"line {line}"
         start, end = parse_when(attrs.get("startDate")), parse_when(attrs.get("endDate"))
         kind = attrs.get("workoutActivityType", "").removeprefix("HKWorkoutActivityType")
