@@ -226,7 +226,9 @@ def scan(
     except etree.XMLSyntaxError as exc:
         yield ("rows", cleaned.done, seen, rows)
         yield totals.message()
-        yield ("broken", (exc.lineno or 0) + line_offset, exc.msg)
+        # lxml's message may name lines too ("..., line 12, column 3"): the file's lines
+        why = _LINE.sub(lambda m: f"line {int(m[1]) + line_offset}", exc.msg or "")
+        yield ("broken", (exc.lineno or 0) + line_offset, why)
         return
     yield ("rows", cleaned.done, seen, rows)
     yield totals.message()
@@ -237,6 +239,7 @@ def scan(
 ROOT_OPEN, ROOT_CLOSE = b"<HealthData>", b"\n</HealthData>\n"
 #: How far past the middle a record's start is looked for.
 SPLIT_WINDOW = 4 << 20
+_LINE = re.compile(r"\bline (\d+)")
 _UTF8 = re.compile(rb"""encoding\s*=\s*["']utf-?8["']""", re.IGNORECASE)
 
 
