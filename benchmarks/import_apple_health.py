@@ -17,8 +17,12 @@ Besides wall time, each contender's CPU time (user + system, its child processes
 printed: on a machine whose two cores are busy with other work, a parallel import cannot run
 faster than its CPU time divided by the cores it gets, so CPU / floor CPU says how much work
 the import does beyond the parse, and wall / floor wall what the machine gave it. flarewise's
-peak RSS is given as the importing process's own and the largest parsing child's (they run
-at the same time: their sum is the most it held).
+own line splits its CPU time: start-up (imports, opening the journal), the importing process
+in all, and the two parsing children together; with two free cores the wall time is about
+start-up + one parser's half + the mapping of the second part. Its peak RSS is given as the
+importing process's own and the largest parsing child's (a child's peak as the kernel counts
+it includes the importing process's pages it was forked from before it became a new Python;
+a parser alone peaks at about 24 MB).
 
 Each size runs ``--rounds`` rounds (default 3), the contenders back to back within a round; the
 figures are medians with their range, and the ratios are also given round by round, because on a
@@ -62,13 +66,16 @@ FLOOR = textwrap.dedent(
 )
 FLAREWISE = textwrap.dedent(
     """
-    import resource, sys
+    import resource, sys, time
     from flarewise import open_journal
     j = open_journal("sqlite:///" + sys.argv[2], "bench")
+    started = time.process_time()
     r = j.import_file(sys.argv[1])
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-    parser = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
-    print(r.records, r.entries_added, len(r.problems), f"RSS {own} MB + parsers {parser} MB")
+    own, parsers = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    print(r.records, r.entries_added, len(r.problems),
+          f"RSS {own.ru_maxrss // 1024} MB + parsers {parsers.ru_maxrss // 1024} MB;",
+          f"CPU start-up {started:.2f} s, importing process {own.ru_utime + own.ru_stime:.2f} s,",
+          f"parsers {parsers.ru_utime + parsers.ru_stime:.2f} s")
     """
 )
 MEASURE = textwrap.dedent(
