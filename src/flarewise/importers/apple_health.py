@@ -1,11 +1,12 @@
 """Apple Health export (``export.xml`` or the ``export.zip`` the Health app writes), streamed.
 
-Safety: the internal DTD is removed before parsing (it is only declarations; some iOS 16
-exports ship a broken one, and a DTD is where entity bombs and external entities live), bytes
-that XML 1.0 forbids are dropped, lxml runs with entities, DTD loading and network off, and
-elements are cleared as soon as they are read, so memory stays flat in file size. Zip members
-are streamed, never extracted; members whose declared size or compression ratio is absurd are
-refused.
+Parsing and safety live in apple_health_scan.py (the XML is parsed there, by child processes
+for a large export, and quantity samples are summed per day beside the parser by
+apple_health_days.py); this module maps what the scan hands on, in file order. The internal
+DTD is blanked before parsing, bytes that XML 1.0 forbids are dropped, lxml runs with entities,
+DTD loading and network off, and elements are cleared as soon as they are read, so memory stays
+flat in file size. Zip members are streamed, never extracted; members whose declared size or
+compression ratio is absurd are refused.
 
 Mapping (documented in docs/imports.md):
 - steps, walking/running distance, active energy and dietary records: one value per local day;
