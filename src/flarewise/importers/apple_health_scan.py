@@ -1,22 +1,26 @@
-"""The first half of an Apple Health import: lxml reads ``export.xml`` and hands on, in chunks,
-the few attributes of each record that the mapping needs (importers/apple_health.py).
+"""The first half of an Apple Health import: lxml reads ``export.xml``, sums the quantity
+samples per day (apple_health_days.py) and hands on, in chunks and in file order, the few
+records the mapping still needs (importers/apple_health.py) and, at the end, the day totals.
 
-Why a separate half: on a large export, parsing the XML and mapping its records each cost about
-as much as the other, and both are CPU-bound Python. Run as
-``python -m flarewise.importers.apple_health_scan FILE [MEMBER]``, this module parses in a
-child process while the parent maps, validates and writes, so an import uses both cores. Small
-files are scanned in-process by the very same generator (a new process costs more than it saves).
-This module imports nothing heavier than lxml, so the child starts in a few hundredths of a second.
+Why a separate half: a profile of the one-process import showed the parse and the Python that
+reads each record's attributes were nearly all of it (the writes 7 %). Run as ``python -m
+flarewise.importers.apple_health_scan FILE MEMBER START STOP BOUNDS PARENT_PID``, this module
+parses in child processes while the importing process maps, checks and writes: a plain XML
+export is cut in two parts (:func:`split_point`) parsed at once, a zip member in one child.
+Small files are scanned in-process by the very same generator (a new process costs more than it
+saves). This module imports nothing heavier than lxml, so a child starts in a few hundredths of
+a second.
 
-Safety (unchanged from the one-process reader): the internal DTD is removed before parsing (it is
-only declarations; some iOS 16 exports ship a broken one, and a DTD is where entity bombs and
+Safety (unchanged from the one-process reader): the internal DTD is blanked before parsing (it
+is only declarations; some iOS 16 exports ship a broken one, and a DTD is where entity bombs and
 external entities live), bytes that XML 1.0 forbids are dropped, lxml runs with entities, DTD
 loading and network off, and elements are cleared as soon as they are read, so memory stays flat
 in file size. Zip members are streamed, never extracted.
 
-What the child writes to its stdout is a sequence of pickles of :data:`Message` tuples made of
-strings, numbers and lists only; the parent reads them from its own child's pipe (never from a
-file anyone else wrote).
+What a child writes is a sequence of pickles of :data:`Message` tuples made of strings, numbers,
+dates and containers of them; the importing process reads them from its own child's pipe or
+from an unnamed temporary file only that child could write (never from a file anyone else
+wrote).
 """
 
 from __future__ import annotations
