@@ -1,11 +1,12 @@
 """Apple Health export (``export.xml`` or the ``export.zip`` the Health app writes), streamed.
 
-Safety: the internal DTD is removed before parsing (it is only declarations; some iOS 16
-exports ship a broken one, and a DTD is where entity bombs and external entities live), bytes
-that XML 1.0 forbids are dropped, lxml runs with entities, DTD loading and network off, and
-elements are cleared as soon as they are read, so memory stays flat in file size. Zip members
-are streamed, never extracted; members whose declared size or compression ratio is absurd are
-refused.
+Parsing and safety live in apple_health_scan.py (the XML is parsed there, by child processes
+for a large export, and quantity samples are summed per day beside the parser by
+apple_health_days.py); this module maps what the scan hands on, in file order. The internal
+DTD is blanked before parsing, bytes that XML 1.0 forbids are dropped, lxml runs with entities,
+DTD loading and network off, and elements are cleared as soon as they are read, so memory stays
+flat in file size. Zip members are streamed, never extracted; members whose declared size or
+compression ratio is absurd are refused.
 
 Mapping (documented in docs/imports.md):
 - steps, walking/running distance, active energy and dietary records: one value per local day;
@@ -26,26 +27,36 @@ Mapping (documented in docs/imports.md):
 
 from __future__ import annotations
 
-import io
 import math
 import zipfile
-import zlib
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Mapping
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from functools import partial
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from flarewise.domain.entries import Activity, EntryBase, Measurement, MindBody, Sleep
 from flarewise.errors import FlarewiseError, InvalidInput
+from flarewise.importers import apple_health_scan as scanning
+from flarewise.importers.apple_health_days import METRIC_UNITS, Bounds, parse_when
+from flarewise.importers.apple_health_scan import (
+    ZIP_DAMAGE,
+    Message,
+    Row,
+    zip_reason,
+)
+from flarewise.importers.apple_health_scan import (
+    AppleHealthError as AppleHealthError,
+)
 from flarewise.importers.archive import ZipLimits, zip_bomb
 from flarewise.importers.fhir import FhirReader
 from flarewise.importers.fhir import parse as fhir_parse
 from flarewise.importers.report import ImportBatch
-from flarewise.importers.units import ENERGY_KCAL, LENGTH_KM, LENGTH_M, MASS_KG
-from flarewise.knowledge.plausibility import implausible
+from flarewise.importers.units import ENERGY_KCAL, LENGTH_KM
+from flarewise.knowledge.plausibility import implausible, plausibility
 
 SOURCE = "apple_health"
 MAX_MEMBER_BYTES = 8 * 1024**3
@@ -55,53 +66,10 @@ ZIP_LIMITS = ZipLimits(
     max_member=MAX_MEMBER_BYTES, max_total=2 * MAX_MEMBER_BYTES, max_members=200_000
 )
 MAX_CLINICAL_BYTES = 64 * 1024 * 1024
-_BAD = bytes(range(0, 32)).replace(b"\t", b"").replace(b"\n", b"").replace(b"\r", b"")
+#: Exports from this size on (bytes on disk) are parsed in a child process while this one maps
+#: and writes (apple_health_scan.py); below it a new process costs more than it saves.
+PARALLEL_FROM_BYTES = 4 * 1024 * 1024
 
-#: Day-summed quantities: type -> (metric, {unit: factor to the metric's unit}).
-DAILY_SUM = {
-    "HKQuantityTypeIdentifierStepCount": ("steps", {"count": 1.0}),
-    "HKQuantityTypeIdentifierDistanceWalkingRunning": (
-        "distance_walking_running",
-        LENGTH_M,
-    ),
-    "HKQuantityTypeIdentifierActiveEnergyBurned": ("active_energy", ENERGY_KCAL),
-    "HKQuantityTypeIdentifierDietaryEnergyConsumed": ("dietary_energy", ENERGY_KCAL),
-    "HKQuantityTypeIdentifierDietaryWater": (
-        "water",
-        {"mL": 1.0, "L": 1000.0, "fl_oz_us": 29.5735},
-    ),
-    "HKQuantityTypeIdentifierDietaryCaffeine": ("caffeine", {"mg": 1.0, "g": 1000.0}),
-}
-#: Per-sample quantities: type -> (metric, {unit: factor}).
-SAMPLES = {
-    "HKQuantityTypeIdentifierRestingHeartRate": ("resting_heart_rate", {"count/min": 1.0}),
-    "HKQuantityTypeIdentifierHeartRateVariabilitySDNN": ("hrv_sdnn", {"ms": 1.0}),
-    "HKQuantityTypeIdentifierBodyMass": ("body_mass", MASS_KG),
-    "HKQuantityTypeIdentifierBodyTemperature": ("body_temperature", {"degC": 1.0}),
-    "HKQuantityTypeIdentifierRespiratoryRate": ("respiratory_rate", {"count/min": 1.0}),
-    "HKQuantityTypeIdentifierOxygenSaturation": ("oxygen_saturation", {"%": 100.0}),
-    "HKQuantityTypeIdentifierBloodPressureSystolic": ("blood_pressure_systolic", {"mmHg": 1.0}),
-    "HKQuantityTypeIdentifierBloodPressureDiastolic": ("blood_pressure_diastolic", {"mmHg": 1.0}),
-}
-HEART_RATE = "HKQuantityTypeIdentifierHeartRate"
-QUANTITIES = frozenset([*DAILY_SUM, *SAMPLES, HEART_RATE])
-METRIC_UNITS = {
-    "steps": "count",
-    "distance_walking_running": "m",
-    "active_energy": "kcal",
-    "dietary_energy": "kcal",
-    "water": "mL",
-    "caffeine": "mg",
-    "heart_rate": "/min",
-    "resting_heart_rate": "/min",
-    "hrv_sdnn": "ms",
-    "body_mass": "kg",
-    "body_temperature": "Cel",
-    "respiratory_rate": "/min",
-    "oxygen_saturation": "%",
-    "blood_pressure_systolic": "mm[Hg]",
-    "blood_pressure_diastolic": "mm[Hg]",
-}
 ASLEEP = {
     "HKCategoryValueSleepAnalysisAsleep",
     "HKCategoryValueSleepAnalysisAsleepUnspecified",
@@ -136,174 +104,58 @@ WORKOUTS = {
 }
 
 
-class AppleHealthError(FlarewiseError):
-    """The export cannot be read at all."""
-
-
-def _zip_reason(exc: BaseException) -> str:
-    """What is wrong with a damaged zip, in words (never zlib's or zipfile's internals)."""
-    text = str(exc)
-    if isinstance(exc, EOFError) or "truncated" in text.lower() or "end of" in text.lower():
-        return "it ends before its last file does"
-    if "CRC" in text:
-        return "a file inside fails its checksum"
-    if isinstance(exc, zlib.error):
-        return "its compressed data is corrupt"
-    if isinstance(exc, NotImplementedError):
-        return "a file inside uses a compression method flarewise cannot unpack"
-    return "it is not a readable zip archive"
-
-
-_ZONES: dict[str, timezone] = {}
-_PLACED: dict[str, tuple[date, int]] = {}
-
-
-def _zone(text: str) -> timezone:
-    tz = _ZONES.get(text)
-    if tz is None:
-        sign = -1 if text[0] == "-" else 1
-        tz = timezone(sign * timedelta(hours=int(text[1:3]), minutes=int(text[3:5])))
-        _ZONES[text] = tz
-    return tz
-
-
-def parse_when(text: str | None) -> datetime | None:
-    """``2016-05-31 21:07:06 +0100`` (the export's format). The fixed layout is sliced
-    directly (strptime was 60% of an import's time); anything else goes through strptime."""
-    if not text:
-        return None
-    s = text.strip()
-    if len(s) == 25 and s[4] == "-" and s[10] == " " and s[19] == " " and s[20] in "+-":
-        try:
-            return datetime(
-                int(s[0:4]),
-                int(s[5:7]),
-                int(s[8:10]),
-                int(s[11:13]),
-                int(s[14:16]),
-                int(s[17:19]),
-                tzinfo=_zone(s[20:]),
-            )
-        except ValueError:
-            return None
-    try:
-        return datetime.strptime(s, "%Y-%m-%d %H:%M:%S %z")
-    except ValueError:
-        return None
-
-
-def local_day(text: str) -> tuple[date, int] | None:
-    """The local date and UTC offset (minutes) of a timestamp, without building a datetime
-    (most records only count towards a day). Cached per date and zone: an export has a few
-    thousand of those and hundreds of thousands of records."""
-    if len(text) == 25 and text[10] == " " and text[20] in "+-":
-        key = text[:10] + text[20:]
-        hit = _PLACED.get(key)
-        if hit is not None:
-            return hit
-        when = parse_when(text)
-        if when is None:
-            return None
-        offset = when.utcoffset()
-        placed = (when.date(), int(offset.total_seconds() // 60) if offset else 0)
-        _PLACED[key] = placed
-        return placed
-    when = parse_when(text)
-    if when is None:
-        return None
-    offset = when.utcoffset()
-    return when.date(), int(offset.total_seconds() // 60) if offset else 0
-
-
 def wake_date(end: datetime) -> date:
     """The night a sleep record belongs to, named by its wake date: a record ending after
     18:00 local time (a stage before midnight) belongs to the night ending next morning."""
     return (end + timedelta(hours=6)).date()
 
 
-class _Cleaned(io.RawIOBase):
-    """A byte stream with the DOCTYPE internal subset removed and forbidden control bytes
-    dropped, read in chunks (never the whole file)."""
-
-    def __init__(self, raw: IO[bytes], batch: ImportBatch | None = None) -> None:
-        self.raw = raw
-        self.buf = b""
-        self.head_done = False
-        self.batch = batch
-        self.fileobj = getattr(raw, "_fileobj", None)  # a zip member's compressed stream
-
-    def _read(self, n: int) -> bytes:
-        chunk = self.raw.read(n)
-        if self.batch is not None:
-            # progress in bytes of the file on disk (compressed bytes for a zip member)
-            where = self.fileobj.tell() if self.fileobj is not None else self.raw.tell()
-            self.batch.done_bytes = where
-        return chunk
-
-    def readable(self) -> bool:
-        return True
-
-    def _fill_head(self) -> None:
-        head = self._read(1 << 20)
-        start = head.find(b"<!DOCTYPE")
-        if start != -1:
-            end = head.find(b"]>", start)
-            end2 = head.find(b">", start)
-            if end != -1 and (head.find(b"[", start) < end2 or end2 == -1):
-                head = head[:start] + head[end + 2 :]
-            elif end2 != -1:
-                head = head[:start] + head[end2 + 1 :]
-            else:
-                raise AppleHealthError(
-                    "the document type declaration does not end in the "
-                    "first megabyte; this is not a plausible export"
-                )
-        self.buf = head.translate(None, _BAD)
-        self.head_done = True
-
-    def readinto(self, b: Any) -> int:
-        if not self.head_done:
-            self._fill_head()
-        if not self.buf:
-            chunk = self._read(1 << 20)
-            if not chunk:
-                return 0
-            self.buf = chunk.translate(None, _BAD)
-        n = min(len(b), len(self.buf))
-        b[:n] = self.buf[:n]
-        self.buf = self.buf[n:]
-        return n
-
-
 @dataclass
 class _State:
+    """What the mapping gathers until the end of the export: the scan's day totals (merged
+    part by part, in file order), the nights, and the counts reported once."""
+
     daily: dict[tuple[str, date, str], float] = field(default_factory=lambda: defaultdict(float))
     hr: dict[date, list[float]] = field(default_factory=lambda: defaultdict(lambda: [0.0, 0.0]))
     offsets: dict[date, int] = field(default_factory=dict)  # first UTC offset seen per day
-
-    def at_end_of(self, day: date) -> datetime:
-        tz = timezone(timedelta(minutes=self.offsets.get(day, 0)))
-        return datetime.combine(day, time(23, 59), tzinfo=tz)
-
     nights: dict[date, dict[str, Any]] = field(default_factory=dict)
-    #: local dates a sample may fall on: from 1900 to tomorrow by the machine's clock (a watch
-    #: with a wrong clock writes years ahead; such samples are reported, never summed)
-    first_day: date = date(1900, 1, 1)
-    last_day: date = field(default_factory=lambda: date.today() + timedelta(days=1))
     #: medication dose events seen (reported once, see ``_finish``)
     doses: int = 0
     #: records of types flarewise does not read, per type (listed in the report at the end)
     other: dict[str, int] = field(default_factory=dict)
 
+    def at_end_of(self, day: date) -> datetime:
+        tz = timezone(timedelta(minutes=self.offsets.get(day, 0)))
+        return datetime.combine(day, time(23, 59), tzinfo=tz)
 
-def workout_totals(elem: Any) -> tuple[float | None, float | None]:
+    def merge_days(
+        self,
+        daily: dict[tuple[str, date, str], float],
+        hr: dict[date, tuple[float, float]],
+        offsets: dict[date, int],
+    ) -> None:
+        """Add one part's day totals (parts come in file order, so the first offset seen
+        on a day stays the first)."""
+        for key, total in daily.items():
+            self.daily[key] += total
+        for day, (total, n) in hr.items():
+            slot = self.hr[day]
+            slot[0] += total
+            slot[1] += n
+        for day, offset in offsets.items():
+            self.offsets.setdefault(day, offset)
+
+
+def workout_totals(
+    attrs: Mapping[str, str], statistics: list[dict[str, str]]
+) -> tuple[float | None, float | None]:
     """(kcal, km) of a workout. Older exports carry them as attributes; since iOS 16 a watch
     workout carries them only in ``WorkoutStatistics`` children (``sum`` with its unit), so
     those are read when the attributes are absent. Raises InvalidInput, naming the field, for a
     value that is not a number or a unit flarewise does not know."""
-    energy = _amount(elem, "totalEnergyBurned", ENERGY_KCAL, "kcal")
-    distance = _amount(elem, "totalDistance", LENGTH_KM, "km")
-    for stat in elem.iterchildren("WorkoutStatistics"):
+    energy = _amount(attrs, "totalEnergyBurned", ENERGY_KCAL, "kcal")
+    distance = _amount(attrs, "totalDistance", LENGTH_KM, "km")
+    for stat in statistics:
         kind = stat.get("type", "")
         if energy is None and kind == "HKQuantityTypeIdentifierActiveEnergyBurned":
             energy = _amount(stat, "sum", ENERGY_KCAL, "kcal", "WorkoutStatistics (active energy)")
@@ -313,14 +165,18 @@ def workout_totals(elem: Any) -> tuple[float | None, float | None]:
 
 
 def _amount(
-    elem: Any, attribute: str, factors: dict[str, float], default: str, where: str = ""
+    attrs: Mapping[str, str],
+    attribute: str,
+    factors: dict[str, float],
+    default: str,
+    where: str = "",
 ) -> float | None:
-    """``elem``'s ``attribute`` converted with ``factors`` (its unit attribute is
+    """``attrs``' ``attribute`` converted with ``factors`` (its unit attribute is
     ``<attribute>Unit``, or ``unit`` on a statistics element; ``default`` when there is none)."""
-    value = elem.get(attribute)
+    value = attrs.get(attribute)
     if not value:
         return None
-    unit = elem.get(f"{attribute}Unit") or elem.get("unit") or default
+    unit = attrs.get(f"{attribute}Unit") or attrs.get("unit") or default
     field_ = where or attribute
     if unit not in factors:
         raise InvalidInput(field_, f"{unit!r} is not a unit flarewise reads here")
@@ -328,6 +184,13 @@ def _amount(
         return float(value) * factors[unit]
     except ValueError:
         raise InvalidInput(field_, f"{value!r} is not a number") from None
+
+
+def _damaged(path: Path, reason: str) -> AppleHealthError:
+    return AppleHealthError(
+        f"{path.name}: the zip file is damaged or incomplete ({reason}); "
+        "nothing was imported. Copy the export from the phone again and retry"
+    )
 
 
 def readable_type(kind: str) -> str:
@@ -339,11 +202,30 @@ def readable_type(kind: str) -> str:
 
 
 class AppleHealthReader:
+    """Reads an export in two halves: apple_health_scan.py parses the XML (in a child process
+    for a large file), and this class maps the records it hands on, validates them and adds
+    them to the batch, in file order. Only the mapping's half is here."""
+
     def __init__(
-        self, fhir_reader: FhirReader | None = None, zip_limits: ZipLimits = ZIP_LIMITS
+        self,
+        fhir_reader: FhirReader | None = None,
+        zip_limits: ZipLimits = ZIP_LIMITS,
+        parallel_from: int | None = None,
     ) -> None:
         self.fhir = fhir_reader
         self.zip_limits = zip_limits
+        #: file size (bytes) from which the XML is parsed in a child process; None: the
+        #: module's PARALLEL_FROM_BYTES
+        self.parallel_from = parallel_from
+        metrics = plausibility().metrics
+        #: (low, high) of each metric with a plausible range, for the per-sample check
+        self._bounds: Bounds = {
+            metric: (
+                -math.inf if found.low is None else found.low,
+                math.inf if found.high is None else found.high,
+            )
+            for metric, found in metrics.items()
+        }
 
     def read(self, path: Path, batch: ImportBatch | None = None) -> ImportBatch:
         """Read the export; entries go to ``batch`` (which may write them on in chunks)."""
@@ -353,20 +235,16 @@ class AppleHealthReader:
         if zipfile.is_zipfile(path):
             self._zip(path, batch)
         else:
-            with path.open("rb") as fh:
-                self._xml(fh, path.name, batch)
+            self._xml(path, None, path.name, batch)
         return batch
 
     def _zip(self, path: Path, batch: ImportBatch) -> None:
         try:
             self._zip_members(path, batch)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+        except ZIP_DAMAGE as exc:
             # corrupt deflate data, a bad CRC-32 or a file cut short: a half-transferred
             # export. Nothing is kept (the journal's transaction rolls back).
-            raise AppleHealthError(
-                f"{path.name}: the zip file is damaged or incomplete ({_zip_reason(exc)}); "
-                "nothing was imported. Copy the export from the phone again and retry"
-            ) from None
+            raise _damaged(path, zip_reason(exc)) from None
 
     def _zip_members(self, path: Path, batch: ImportBatch) -> None:
         zf = zipfile.ZipFile(path)
@@ -380,8 +258,7 @@ class AppleHealthReader:
                 raise AppleHealthError(
                     f"{path.name}: no export.xml inside; is this the zip the Health app exported?"
                 )
-            with zf.open(xml[0]) as fh:
-                self._xml(fh, f"{path.name}:{xml[0].filename}", batch)
+            self._xml(path, xml[0].filename, f"{path.name}:{xml[0].filename}", batch)
             if self.fhir is not None:
                 for info in members:
                     if "/clinical-records/" in f"/{info.filename}" and info.filename.endswith(
@@ -408,121 +285,86 @@ class AppleHealthReader:
             return
         batch.merge(sub)
 
-    def _xml(self, raw: IO[bytes], name: str, batch: ImportBatch) -> None:
-        from lxml import etree
+    def _messages(self, path: Path, member: str | None) -> Generator[Message, None, None]:
+        """The scan of the export's XML: from PARALLEL_FROM_BYTES on in child processes, a
+        plain XML file cut in two parts parsed at once (both cores busy, this process mapping
+        between them), a zip member in one child."""
+        limit = PARALLEL_FROM_BYTES if self.parallel_from is None else self.parallel_from
+        if path.stat().st_size < limit:
+            return scanning.messages(path, member, self._bounds)
+        cut = scanning.split_point(path) if member is None else None
+        if cut is None:  # a zip member streams (it cannot be cut): one child parses it
+            return scanning.in_child(path, member, self._bounds)
+        return scanning.in_two_children(path, self._bounds, cut)
 
+    def _xml(self, path: Path, member: str | None, name: str, batch: ImportBatch) -> None:
         state = _State()
-        cleaned = _Cleaned(raw, batch)
-        stream = io.BufferedReader(cleaned, buffer_size=1 << 20)
-        parser_args = {
-            "events": ("end",),
-            "tag": ("Record", "Workout"),
-            "resolve_entities": False,
-            "no_network": True,
-            "load_dtd": False,
-            "huge_tree": False,
-            "remove_comments": True,
-        }
-        record, workout, count = self._record, self._workout, batch.count
-        quantity = self._quantity
-        try:
-            for _, elem in etree.iterparse(stream, **parser_args):
-                parent = elem.getparent()
-                if parent is not None and parent.tag == "Correlation":
-                    continue  # the same samples appear at top level; cleared with the parent
-                count()
-                try:
-                    if elem.tag == "Record":
-                        kind = elem.get("type", "")
-                        if kind in QUANTITIES:
-                            quantity(elem, kind, batch, state)
-                        else:
-                            record(elem, name, batch, state)
-                    else:
-                        workout(elem, name, batch)
-                except InvalidInput as exc:
-                    batch.problem(f"line {elem.sourceline}", exc.field, exc.reason)
-                except (ValueError, OverflowError) as exc:
-                    batch.problem(f"line {elem.sourceline}", "", f"not a plausible record ({exc})")
-                elem.clear(keep_tail=False)
-                if parent is not None:
-                    while elem.getprevious() is not None:
-                        del parent[0]
-        except etree.XMLSyntaxError as exc:
-            if batch.records == 0:
-                raise AppleHealthError(
-                    f"{name}: not a readable Apple Health export ({exc.msg}, line {exc.lineno})"
-                ) from None
-            batch.problem(
-                f"line {exc.lineno}",
-                "",
-                f"the file is cut or damaged here ({exc.msg}); everything before it was read",
-            )
+        with closing(self._messages(path, member)) as messages:
+            for message in messages:
+                tag = message[0]
+                if tag == "rows":
+                    batch.done_bytes = message[1]
+                    batch.count(message[2])
+                    self._rows(message[3], batch, state)
+                elif tag == "days":
+                    state.merge_days(message[1], message[2], message[3])
+                elif tag == "end":
+                    break
+                elif tag == "broken":
+                    line, why = message[1], message[2]
+                    if batch.records == 0:
+                        raise AppleHealthError(
+                            f"{name}: not a readable Apple Health export ({why}, line {line})"
+                        )
+                    batch.problem(
+                        f"line {line}",
+                        "",
+                        f"the file is cut or damaged here ({why}); everything before it was read",
+                    )
+                    break
+                elif tag == "refused":
+                    raise AppleHealthError(message[1])
+                elif tag == "damaged":
+                    raise _damaged(path, message[1])
+                elif tag == "unreadable":
+                    raise AppleHealthError(
+                        f"{name}: the file cannot be read ({message[1]}); nothing was imported"
+                    )
+                else:  # "failed": the parsing process stopped without its last word
+                    raise AppleHealthError(
+                        f"{name}: reading the export stopped unexpectedly ({message[1]}); "
+                        "nothing was imported. Try again; if it fails again, export anew"
+                    )
         self._finish(state, batch)
+
+    def _rows(self, rows: list[Row], batch: ImportBatch, state: _State) -> None:
+        """Map one chunk of scanned rows; a refused record is a problem naming its line, and
+        the others are kept."""
+        for row in rows:
+            kind = row[0]
+            try:
+                if kind == "P":
+                    batch.problem(f"line {row[1]}", row[2], row[3])
+                elif kind == "I":
+                    why = implausible("metric", row[2], row[3], row[4])
+                    batch.problem(f"line {row[1]}", "value", why or "not plausible")
+                elif kind == "S":
+                    self._sample(row, batch)
+                elif kind == "R":
+                    self._record(row, batch, state)
+                else:
+                    self._workout(row, batch)
+            except InvalidInput as exc:
+                batch.problem(f"line {row[1]}", exc.field, exc.reason)
+            except (ValueError, OverflowError) as exc:
+                batch.problem(f"line {row[1]}", "", f"not a plausible record ({exc})")
 
     # -- records -----------------------------------------------------------------------------
 
-    def _quantity(self, elem: Any, kind: str, batch: ImportBatch, state: _State) -> None:
-        """A quantity sample: summed into its day, averaged (heart rate), or kept as is."""
-        shown = elem.get("startDate")
-        placed = local_day(shown) if shown else None
-        if placed is None:
-            reason = (
-                "is missing"
-                if shown is None
-                else f"{shown!r} is not a date like 2016-05-31 21:07:06 +0100"
-            )
-            batch.problem(f"line {elem.sourceline}", "startDate", f"{reason}; record skipped")
-            return
-        try:
-            value = float(elem.get("value", ""))
-        except ValueError:
-            value = math.nan
-        if not math.isfinite(value):
-            batch.problem(
-                f"line {elem.sourceline}",
-                "value",
-                f"{elem.get('value')!r} is not a number; record skipped",
-            )
-            return
-        day, offset = placed
-        if not state.first_day <= day <= state.last_day:
-            batch.problem(
-                f"line {elem.sourceline}",
-                "startDate",
-                f"{shown!r} is "
-                + ("before 1900" if day < state.first_day else "in the future (a wrong clock?)")
-                + "; record skipped",
-            )
-            return
-        if day not in state.offsets:
-            state.offsets[day] = offset
-        if kind == HEART_RATE:
-            why = implausible("metric", "heart_rate", value, "/min")
-            if why is not None:
-                batch.problem(f"line {elem.sourceline}", "value", why)
-                return
-            slot = state.hr[day]
-            slot[0] += value
-            slot[1] += 1
-            return
-        metric, units = DAILY_SUM.get(kind) or SAMPLES[kind]
-        unit = elem.get("unit")
-        if unit not in units:
-            batch.problem(
-                f"line {elem.sourceline}",
-                "unit",
-                f"{unit!r} is not a unit flarewise reads for {kind}; record skipped",
-            )
-            return
-        value *= units[unit]
-        why = implausible("metric", metric, value, METRIC_UNITS[metric])
-        if why is not None:
-            batch.problem(f"line {elem.sourceline}", "value", why)
-            return
-        if kind in DAILY_SUM:
-            state.daily[(metric, day, elem.get("sourceName", ""))] += value
-            return
+    @staticmethod
+    def _sample(row: Row, batch: ImportBatch) -> None:
+        """A per-sample quantity (resting heart rate, HRV, weight...), checked by the scan."""
+        _, line, metric, value, shown, source = row
         try:
             batch.add(
                 Measurement(
@@ -531,22 +373,19 @@ class AppleHealthReader:
                     value=value,
                     unit=METRIC_UNITS[metric],
                     source=SOURCE,
-                    source_key=f"{metric}:{shown}:{elem.get('sourceName', '')}",
+                    source_key=f"{metric}:{shown}:{source}",
                 )
             )
         except InvalidInput as exc:
-            batch.problem(f"line {elem.sourceline}", exc.field, exc.reason)
+            batch.problem(f"line {line}", exc.field, exc.reason)
 
-    def _record(self, elem: Any, name: str, batch: ImportBatch, state: _State) -> None:
-        kind = elem.get("type", "")
-        if kind in QUANTITIES:
-            self._quantity(elem, kind, batch, state)
-            return
-        line = f"line {elem.sourceline}"
-        start, end = parse_when(elem.get("startDate")), parse_when(elem.get("endDate"))
+    def _record(self, row: Row, batch: ImportBatch, state: _State) -> None:
+        _, line, kind, start_text, end_text, value_text = row
+        where = f"line {line}"
+        start, end = parse_when(start_text), parse_when(end_text)
         if kind == "HKCategoryTypeIdentifierSleepAnalysis":
             if start is None or end is None or end <= start:
-                batch.problem(line, "startDate", "a sleep record needs a start before its end")
+                batch.problem(where, "startDate", "a sleep record needs a start before its end")
                 return
             night = state.nights.setdefault(
                 wake_date(end),
@@ -555,14 +394,14 @@ class AppleHealthReader:
             night["bed"] = min(night["bed"], start)
             night["wake"] = max(night["wake"], end)
             minutes = (end - start).total_seconds() / 60
-            value = elem.get("value", "")
+            value = value_text or ""
             if value in ASLEEP:
                 night["asleep"] += minutes
             if value in STAGES:
                 night["stages"][STAGES[value]] += minutes
         elif kind == "HKCategoryTypeIdentifierMindfulSession":
             if start is None or end is None or end <= start:
-                batch.problem(line, "startDate", "a mindful session needs a start before its end")
+                batch.problem(where, "startDate", "a mindful session needs a start before its end")
                 return
             minutes = min(24 * 60, (end - start).total_seconds() / 60)
             batch.add(
@@ -571,7 +410,7 @@ class AppleHealthReader:
                     practice="meditation",
                     minutes=minutes,
                     source=SOURCE,
-                    source_key=f"mindful:{elem.get('startDate')}",
+                    source_key=f"mindful:{start_text}",
                 )
             )
         elif kind.startswith("HKMedicationDoseEvent"):
@@ -579,26 +418,27 @@ class AppleHealthReader:
         else:
             state.other[kind] = state.other.get(kind, 0) + 1
 
-    def _workout(self, elem: Any, name: str, batch: ImportBatch) -> None:
-        line = f"line {elem.sourceline}"
-        start, end = parse_when(elem.get("startDate")), parse_when(elem.get("endDate"))
-        kind = elem.get("workoutActivityType", "").removeprefix("HKWorkoutActivityType")
+    def _workout(self, row: Row, batch: ImportBatch) -> None:
+        _, line, attrs, statistics = row
+        where = f"line {line}"
+        start, end = parse_when(attrs.get("startDate")), parse_when(attrs.get("endDate"))
+        kind = attrs.get("workoutActivityType", "").removeprefix("HKWorkoutActivityType")
         if start is None or end is None:
-            batch.problem(line, "startDate", "a workout needs its start and end; skipped")
+            batch.problem(where, "startDate", "a workout needs its start and end; skipped")
             return
         try:
             minutes = (
-                float(elem.get("duration"))
-                if elem.get("duration")
+                float(attrs["duration"])
+                if attrs.get("duration")
                 else (end - start).total_seconds() / 60
             )
-            if elem.get("durationUnit") == "s":
+            if attrs.get("durationUnit") == "s":
                 minutes /= 60
         except ValueError:
-            batch.problem(line, "duration", f"{elem.get('duration')!r} is not a number")
+            batch.problem(where, "duration", f"{attrs.get('duration')!r} is not a number")
             return
         try:
-            energy, distance = workout_totals(elem)
+            energy, distance = workout_totals(attrs, statistics)
             batch.add(
                 Activity(
                     at=end,
@@ -608,13 +448,13 @@ class AppleHealthReader:
                     distance_km=distance,
                     comment=None if kind in WORKOUTS else f"Apple Health workout: {kind}",
                     source=SOURCE,
-                    source_key=f"workout:{elem.get('startDate')}",
+                    source_key=f"workout:{attrs.get('startDate')}",
                 )
             )
         except InvalidInput as exc:
-            batch.problem(line, exc.field, exc.reason)
+            batch.problem(where, exc.field, exc.reason)
         except ValueError as exc:
-            batch.problem(line, "", str(exc))
+            batch.problem(where, "", str(exc))
 
     def _finish(self, state: _State, batch: ImportBatch) -> None:
         for kind, records in state.other.items():

@@ -652,11 +652,11 @@ class Journal:
         ``mapping`` reads a CSV/XLSX table; ``omh_schema`` ("step-count:3.0") reads bare Open
         mHealth bodies; ``flaredown_user`` picks one person of a Flaredown research export;
         ``archive_budget`` overrides the zip limits (settings FLAREWISE_IMPORT_MAX_*)."""
-        from flarewise import importers  # imported on use: start-up stays light
-        from flarewise.importers.archive import ArchiveBudget
+        from flarewise.importers.archive import ArchiveBudget  # imported on use: light start-up
+        from flarewise.importers.detect import detect
 
         source = Path(path)
-        fmt = "open-mhealth" if omh_schema else importers.detect(source)
+        fmt = "open-mhealth" if omh_schema else detect(source)
         reader = self._reader(
             source, fmt, mapping, omh_schema, flaredown_user, archive_budget or ArchiveBudget()
         )
