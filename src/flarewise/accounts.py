@@ -13,7 +13,12 @@ Why these rules:
   passes, with the same message whether or not the name exists (no account enumeration);
 - sign-up must say when a name is taken, so each "taken" answer counts against the client's
   budget of 20: names can be listed no faster than passwords can be guessed;
-- deleting an account removes the person and every row of theirs, after the password is given.
+- deleting an account removes the person and every row of theirs, after the password is given;
+- an account has one role (:data:`ROLES`): a person keeps a journal, a clinician reads what
+  people shared with them, an admin manages accounts. :meth:`Accounts.role_of` is the one place
+  that says which, so two-factor sign-in can hang its rule on it;
+- a disabled account cannot sign in and its sessions end; a password set by an administrator
+  is temporary and must be changed at the next sign-in (the session says so).
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ from flarewise.errors import Conflict, FlarewiseError, InvalidInput
 from flarewise.storage import Database
 from flarewise.storage import accounts as rows
 
+#: The roles an account may have; a new account is a person's.
+ROLES = ("person", "clinician", "admin")
 SESSION_DAYS = 14
 WINDOW = timedelta(minutes=15)
 MAX_PER_NAME = 5
@@ -49,11 +56,18 @@ class Throttled(FlarewiseError):
     """Too many failed sign-ins; try again later."""
 
 
+class AccountDisabled(FlarewiseError):
+    """The account was disabled by the clinic's administrator."""
+
+
 @dataclass(frozen=True)
 class Session:
     token: str
     handle: str
     csrf: str
+    role: str = "person"
+    #: the password is a temporary one an administrator set: change it before anything else
+    must_change_password: bool = False
 
 
 def _now() -> datetime:
@@ -95,6 +109,15 @@ class Accounts:
         with self.db.begin() as conn:
             return rows.password_hash(conn, pid) is not None
 
+    def role_of(self, handle: str) -> str | None:
+        """The role of the account named ``handle`` (None when there is no such account)."""
+        pid = self.db.person_id(handle)
+        if pid is None:
+            return None
+        with self.db.begin() as conn:
+            state = rows.account_state(conn, pid)
+        return None if state is None else state[0]
+
     def _check_budget(self, handle: str, client: str) -> None:
         """Refuse when this name or this client has used up its failures in the window."""
         with self.db.begin() as conn:
@@ -119,14 +142,23 @@ class Accounts:
             rows.put_account(conn, pid, _hasher.hash(password), _now())
         return self._new_session(pid, handle)
 
-    def set_password(self, handle: str, password: str) -> None:
-        """Give an existing journal a password (demo set-up, administrators)."""
+    def set_password(
+        self, handle: str, password: str, *, role: str | None = None, temporary: bool = False
+    ) -> None:
+        """Give an existing journal a password (demo set-up, administrators); a ``temporary``
+        one must be changed at the next sign-in, and every session of the account ends."""
         check_password(password, handle)
+        if role is not None and role not in ROLES:
+            raise InvalidInput("role", f"use one of {', '.join(ROLES)}, not {role!r}")
         pid = self.db.person_id(handle)
         if pid is None:
             raise InvalidInput("person", f"there is no journal named {handle!r}")
         with self.db.begin() as conn:
-            rows.put_account(conn, pid, _hasher.hash(password), _now())
+            rows.put_account(
+                conn, pid, _hasher.hash(password), _now(), role=role, must_change=temporary
+            )
+            if temporary:
+                rows.drop_sessions(conn, pid)
 
     def sign_in(self, handle: str, password: str, client: str) -> Session:
         now = _now()
@@ -138,9 +170,15 @@ class Accounts:
             raise SignInFailed("that name and password do not match")
         with self.db.begin() as conn:
             rows.clear_failures(conn, handle)
+            state = rows.account_state(conn, pid)
+            assert state is not None
+            if state[1]:
+                raise AccountDisabled(
+                    "this account is disabled; ask the clinic's administrator to enable it"
+                )
             if _hasher.check_needs_rehash(stored):
-                rows.put_account(conn, pid, _hasher.hash(password), now)
-        return self._new_session(pid, handle)
+                rows.put_account(conn, pid, _hasher.hash(password), now, must_change=state[2])
+        return self._new_session(pid, handle, state[0], state[2])
 
     def _verified(self, pid: int | None, password: str) -> str | None:
         """The stored hash when ``password`` is this person's, else None; it costs the same
@@ -155,7 +193,9 @@ class Accounts:
             return None
         return stored
 
-    def _new_session(self, pid: int, handle: str) -> Session:
+    def _new_session(
+        self, pid: int, handle: str, role: str = "person", must_change: bool = False
+    ) -> Session:
         token = secrets.token_urlsafe(32)
         csrf = secrets.token_urlsafe(32)
         now = _now()
@@ -164,7 +204,7 @@ class Accounts:
             rows.add_session(
                 conn, _digest(token), pid, csrf, now, now + timedelta(days=SESSION_DAYS)
             )
-        return Session(token, handle, csrf)
+        return Session(token, handle, csrf, role, must_change)
 
     def session(self, token: str | None) -> Session | None:
         """The live session of a cookie's token, or None."""
@@ -172,7 +212,7 @@ class Accounts:
             return None
         with self.db.begin() as conn:
             found = rows.find_session(conn, _digest(token), _now())
-        return None if found is None else Session(token, found[0], found[1])
+        return None if found is None else Session(token, *found)
 
     def sign_out(self, token: str) -> None:
         with self.db.begin() as conn:

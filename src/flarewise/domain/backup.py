@@ -3,7 +3,8 @@
 Version 1 layout::
 
     {"format": "flarewise-journal", "version": 1, "exported_at": ...,
-     "person": {...}, "profile": {...}, "trackables": [...], "regimens": [...], "entries": [...]}
+     "person": {...}, "profile": {...}, "trackables": [...], "regimens": [...], "entries": [...],
+     "audit": [...]}
 
 Entries keep their ids, instants and offsets, provenance and record times, so an export followed
 by a restore gives an identical journal.
@@ -16,6 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from flarewise.domain.audit import AuditRecord
 from flarewise.domain.base import Record
 from flarewise.domain.entries import Entry
 from flarewise.domain.experiments import Protocol
@@ -45,6 +47,8 @@ class Backup(Record):
     regimens: tuple[Regimen, ...] = ()
     entries: tuple[StoredEntry, ...] = ()
     experiments: tuple[Protocol, ...] = ()
+    #: who else read or changed the journal (append-only; a restore adds the rows it lacks)
+    audit: tuple[AuditRecord, ...] = ()
 
     def content(self) -> dict[str, Any]:
         """What a restore must reproduce: everything but the export time and the person handle."""

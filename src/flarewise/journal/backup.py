@@ -21,6 +21,7 @@ from flarewise.domain.profile import POPULATIONS, Profile
 from flarewise.domain.trackables import Trackable
 from flarewise.errors import BackupError, Conflict
 from flarewise.knowledge import check_profile, check_regimen
+from flarewise.storage import audit as audit_rows
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -37,6 +38,7 @@ def export_backup(j: Journal) -> Backup:
         profile = Profile.model_validate(j._repo.get_profile(conn))
         trackables = [Trackable.model_validate(d) for d in j._repo.list_trackables(conn)]
         protocols = j._repo.list_experiments(conn)
+        audit = audit_rows.records(conn, j._repo.pid)
     return Backup.model_construct(
         format="flarewise-journal",
         version=1,
@@ -47,6 +49,7 @@ def export_backup(j: Journal) -> Backup:
         regimens=tuple(regimens),
         entries=tuple(stored),
         experiments=tuple(protocols),
+        audit=tuple(audit),
     )
 
 
@@ -220,6 +223,7 @@ def _replace_content(j: Journal, conn: Connection, meta: Backup, replace: bool) 
         j._repo.put_regimen(conn, r)
     for x in meta.experiments:
         j._repo.put_experiment(conn, x)
+    audit_rows.append_missing(conn, j._repo.pid, meta.audit)
 
 
 def _write_atomically(path: str | os.PathLike[str], write: Callable[[Any], object]) -> None:
