@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from flarewise.errors import FlarewiseError
 from flarewise.reports import VisitReport
@@ -74,3 +75,9 @@ def visit(shared: Shared, report: VisitReport | None, *, now: datetime | None = 
     """Remember what the clinician saw now: the next list compares with it."""
     with shared.journal.db.begin() as conn:
         rows.mark_seen(conn, shared.grant_id, now or utcnow(), changes.summary(report))
+
+
+def last_seen(shared: Shared) -> dict[str, Any] | None:
+    """What the clinician saw at their last visit (None before the first)."""
+    with shared.journal.db.begin() as conn:
+        return rows.grant_seen(conn, shared.grant_id)

@@ -94,3 +94,21 @@ def accept(db: Database, clinician: str, code: str, *, now: datetime | None = No
         rows.add_grant(conn, owner_id, clinician_id, scope, until, now)
         owner = rows.handle_of(conn, owner_id)
     return Accepted(owner, scope, until)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An invitation not yet accepted (its code is not kept, so it cannot be shown again)."""
+
+    scope: str
+    until: date | None
+    expires_at: datetime
+
+
+def pending(db: Database, owner: str, *, now: datetime | None = None) -> list[Pending]:
+    owner_id = db.person_id(owner)
+    if owner_id is None:
+        raise NotFound(f"there is no journal named {owner!r}")
+    with db.begin() as conn:
+        found = rows.open_invitations(conn, owner_id, now or utcnow())
+    return [Pending(p["scope"], p["until"], p["expires_at"]) for p in found]

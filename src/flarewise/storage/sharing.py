@@ -208,3 +208,8 @@ def notes(conn: Connection, owner_id: int) -> list[tuple[str, datetime, str]]:
 
 def handle_of(conn: Connection, person_id: int) -> str:
     return str(conn.execute(sa.select(persons.c.handle).where(persons.c.id == person_id)).one()[0])
+
+
+def grant_seen(conn: Connection, grant_id: int) -> dict[str, Any] | None:
+    row = conn.execute(sa.select(grants.c.seen).where(grants.c.id == grant_id)).first()
+    return None if row is None or row[0] is None else dict(row[0])

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 import secrets
 import tempfile
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -19,8 +20,10 @@ from fastapi.templating import Jinja2Templates
 
 from flarewise.accounts import Accounts, Session
 from flarewise.config import DEFAULT_MAX_UPLOAD_MB
+from flarewise.errors import NotFound
 from flarewise.importers.archive import ArchiveBudget
 from flarewise.journal import Journal
+from flarewise.sharing.access import NOTHING_HERE, Shared, open_shared
 
 #: Always answered: the machine itself, whatever ``serve --host`` says.
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
@@ -55,6 +58,15 @@ class CsrfFailed(Exception):
     """A state-changing request without the right CSRF token."""
 
 
+class MustChangePassword(Exception):
+    """The session's password is a temporary one: only the account page answers until it is
+    changed."""
+
+
+#: What a session with a temporary password may still reach.
+_WHILE_TEMPORARY = ("/account", "/api/account", "/account/password", "/signout")
+
+
 @dataclass
 class Context:
     """One request's person: their session, their journal, the CSRF token for forms."""
@@ -62,13 +74,22 @@ class Context:
     request: Request
     session: Session | None
     csrf: str
+    #: another person's journal opened through a grant (the clinic pages), else None
+    shared: Shared | None = None
 
     @property
     def journal(self) -> Journal:
+        """The journal the page shows: the shared one on clinic pages, else the person's own."""
+        if self.shared is not None:
+            return self.shared.journal
         if self.session is None:
             raise NeedsSignIn
         state = self.request.app.state
         return Journal.for_person(state.db, self.session.handle, create=False)
+
+    @property
+    def role(self) -> str | None:
+        return None if self.session is None else self.session.role
 
     @property
     def handle(self) -> str | None:
@@ -88,10 +109,52 @@ def context(request: Request) -> Context:
 
 
 def person(ctx: Annotated[Context, Depends(context)]) -> Context:
-    """Dependency of every route that shows or changes data: refused without a session."""
+    """Dependency of every route that shows or changes data: refused without a session, and
+    with a temporary password everywhere but the account page."""
     if ctx.session is None:
         raise NeedsSignIn
+    if ctx.session.must_change_password and ctx.request.url.path not in _WHILE_TEMPORARY:
+        raise MustChangePassword
     return ctx
+
+
+def role(*allowed: str) -> Callable[[Context], Context]:
+    """Dependency of the pages of one role (the clinic's, the admin's): anyone else signed in
+    gets the ordinary "not found" answer, as for a page that does not exist."""
+
+    def dependency(ctx: Annotated[Context, Depends(person)]) -> Context:
+        if ctx.role not in allowed:
+            raise NotFound(NOTHING_HERE)
+        return ctx
+
+    return dependency
+
+
+def via(request: Request) -> str:
+    """The route of a request as the audit log keeps it."""
+    return f"{request.method} {request.url.path}"[:300]
+
+
+def shared(need: str, what: str, action: str = "read") -> Callable[[str, Context], Context]:
+    """Dependency of the clinic pages of one person (the path's ``handle``): their journal
+    through a live grant covering ``need``, with the access in their audit log; refused
+    exactly as a missing person is. Asked again on every request, so a revoked grant ends
+    the clinician's view at their next click."""
+
+    def dependency(handle: str, ctx: Annotated[Context, Depends(role("clinician"))]) -> Context:
+        assert ctx.session is not None
+        opened = open_shared(
+            ctx.request.app.state.db,
+            ctx.session.handle,
+            handle,
+            need,
+            what=what,
+            via=via(ctx.request),
+            action=action,
+        )
+        return replace(ctx, shared=opened)
+
+    return dependency
 
 
 async def check_csrf(request: Request, ctx: Annotated[Context, Depends(context)]) -> None:

@@ -6,8 +6,10 @@ from fastapi import FastAPI
 
 from flarewise.web.pages import (
     account,
+    admin,
     apidocs,
     assessments,
+    clinic,
     data,
     experiments,
     labs,
@@ -15,6 +17,7 @@ from flarewise.web.pages import (
     offline,
     plan,
     report,
+    sharing,
     timeline,
     today,
 )
@@ -32,6 +35,9 @@ def register(app: FastAPI) -> None:
         experiments,
         report,
         data,
+        sharing,
+        clinic,
+        admin,
     ):
         app.include_router(module.router)
     app.include_router(apidocs.router)

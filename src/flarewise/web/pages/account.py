@@ -21,6 +21,7 @@ from flarewise.web.deps import (
     render,
     wants_json,
 )
+from flarewise.web.pages.sharing import audit_rows
 from flarewise.web.schemas import Populations
 from flarewise.web.schemas.account import AccountPage
 
@@ -45,9 +46,15 @@ def _start(request: Request, response: Response, token: str) -> Response:
     return response
 
 
+#: Where each role starts after signing in.
+START = {"person": "/today", "clinician": "/clinic", "admin": "/admin"}
+
+
 @router.get("/", include_in_schema=False)
 def home(ctx: Annotated[Context, Depends(context)]) -> Response:
-    return redirect("/today" if ctx.session else "/signin")
+    if ctx.session is None:
+        return redirect("/signin")
+    return redirect(START.get(ctx.session.role, "/today"))
 
 
 @router.get("/healthz", summary="Liveness: the app answers (the load benchmark's floor)")
@@ -87,7 +94,8 @@ def _client(request: Request) -> str:
 @router.post("/signin", include_in_schema=False, dependencies=[Depends(check_csrf)])
 def signin(request: Request, handle: Text, password: Text) -> Response:
     session = _accounts(request).sign_in(handle.strip(), password, _client(request))
-    return _start(request, redirect("/today"), session.token)
+    start = "/account?must_change=1" if session.must_change_password else "/"
+    return _start(request, redirect(start), session.token)
 
 
 @router.post("/signup", include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -128,6 +136,9 @@ def account_page(ctx: Annotated[Context, Depends(person)]) -> Response:
                 **{name: getattr(profile, name) for name in POPULATIONS},
             },
             "ask_populations": population_prompt(profile),
+            "role": ctx.role,
+            "must_change_password": bool(ctx.session and ctx.session.must_change_password),
+            "who_looked": audit_rows(ctx, limit=10),
         },
         view={"populations": POPULATION_QUESTIONS},
     )

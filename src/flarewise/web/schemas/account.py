@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flarewise.web.schemas.base import Answer
+from flarewise.web.schemas.sharing import AuditAnswer
 
 
 class AccountPageProfile(Answer):
@@ -23,6 +24,9 @@ class AccountPage(Answer):
     done: Any
     profile: AccountPageProfile
     ask_populations: bool
+    role: str
+    must_change_password: bool
+    who_looked: list[AuditAnswer]
 
 
 __all__ = [
