@@ -33,6 +33,7 @@ class Shared:
     clinician: str
     scope: str
     grant_id: int
+    owner_id: int
 
 
 def open_shared(
@@ -62,4 +63,4 @@ def open_shared(
         record = AuditRecord(actor=clinician, action=action, what=what, via=via, at=now)
         audit_rows.append(conn, owner_id, clinician_id, record)
         rows.touch(conn, grant.id, now)
-    return Shared(Journal(db, owner, owner_id), clinician, grant.scope, grant.id)
+    return Shared(Journal(db, owner, owner_id), clinician, grant.scope, grant.id, owner_id)

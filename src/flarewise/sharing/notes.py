@@ -29,9 +29,8 @@ class Note:
 
 def notes_of(shared: Shared) -> list[Note]:
     """The person's clinician notes, newest first (read under the caller's grant)."""
-    j = shared.journal
-    with j.db.begin() as conn:
-        return [Note(*n) for n in rows.notes(conn, j._repo.pid)]
+    with shared.journal.db.begin() as conn:
+        return [Note(*n) for n in rows.notes(conn, shared.owner_id)]
 
 
 def add_note(
@@ -47,7 +46,7 @@ def add_note(
         db, clinician, owner, "annotate", what="clinician note", via=via, action="write", now=now
     )
     with db.begin() as conn:
-        rows.add_note(conn, shared.journal._repo.pid, clinician, cleaned, now)
+        rows.add_note(conn, shared.owner_id, clinician, cleaned, now)
     return Note(clinician, now, cleaned)
 
 

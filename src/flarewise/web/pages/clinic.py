@@ -57,8 +57,12 @@ def _me(ctx: Context) -> str:
     responses={200: {"model": ClinicPage, "description": "the page's data"}},
 )
 def clinic_page(ctx: Clinician) -> Response:
+    return render(ctx, "clinic.html", clinic_data(ctx, ctx.request.query_params.get("accepted")))
+
+
+def clinic_data(ctx: Context, accepted: str | None) -> dict[str, Any]:
     people = clinic.patients(ctx.request.app.state.db, _me(ctx), via=via(ctx.request))
-    data = {
+    return {
         "title": "Clinic",
         "people": [
             {
@@ -72,9 +76,8 @@ def clinic_page(ctx: Clinician) -> Response:
             }
             for p in people
         ],
-        "accepted": ctx.request.query_params.get("accepted"),
+        "accepted": accepted,
     }
-    return render(ctx, "clinic.html", data)
 
 
 @router.post("/clinic/accept", include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -87,8 +90,7 @@ def clinic_page(ctx: Clinician) -> Response:
 def accept(ctx: Clinician, code: Text) -> Response:
     done = invitations.accept(ctx.request.app.state.db, _me(ctx), code)
     if wants_json(ctx.request):
-        ctx.request.scope["query_string"] = f"accepted={done.owner}".encode()
-        return clinic_page(ctx)
+        return render(ctx, "clinic.html", clinic_data(ctx, done.owner))
     return redirect(f"/clinic?accepted={done.owner}")
 
 
@@ -105,6 +107,12 @@ def _pages(scope: str) -> list[str]:
 def person_page(
     handle: str, ctx: Annotated[Context, Depends(shared("report", "overview"))]
 ) -> Response:
+    data = person_data(ctx, handle, ctx.request.query_params.get("done"))
+    return render(ctx, "clinic_person.html", data)
+
+
+def person_data(ctx: Context, handle: str, done: str | None) -> dict[str, Any]:
+    """The overview of one person; opening it is a visit (the clinic list compares with it)."""
     assert ctx.shared is not None
     j = ctx.shared.journal
     grant = ctx.shared
@@ -113,7 +121,7 @@ def person_page(
     now = changes.summary(report)
     clinic.visit(grant, report)
     full = allows(grant.scope, "read")
-    data = {
+    return {
         "title": handle,
         "handle": handle,
         "name": j.profile().display_name,
@@ -134,9 +142,8 @@ def person_page(
             for o in (j.profile().overrides if full else ())
         ],
         "pages": _pages(grant.scope),
-        "done": ctx.request.query_params.get("done"),
+        "done": done,
     }
-    return render(ctx, "clinic_person.html", data)
 
 
 def _view(ctx: Context, handle: str, view: str, data: dict[str, Any], **extra: Any) -> Response:
@@ -242,5 +249,4 @@ def _after_write(ctx: Context, handle: str, done: str) -> Response:
     if not wants_json(ctx.request):
         return redirect(f"/clinic/{handle}?done={done}")
     opened = shared("report", "overview")(handle, ctx)
-    opened.request.scope["query_string"] = f"done={done}".encode()
-    return person_page(handle, opened)
+    return render(opened, "clinic_person.html", person_data(opened, handle, done))
