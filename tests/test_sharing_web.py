@@ -46,8 +46,8 @@ ADMIN_ROUTES = [
     ("POST", "/api/admin/accounts", {"handle": "newdoc2", "role": "clinician"}),
     ("POST", "/admin/disable", {"handle": "alice"}),
     ("POST", "/api/admin/disable", {"handle": "alice", "enable": "yes"}),
-    ("POST", "/admin/reset", {"handle": "dave"}),
-    ("POST", "/api/admin/reset", {"handle": "dave"}),
+    ("POST", "/admin/reset", {"handle": "eve"}),
+    ("POST", "/api/admin/reset", {"handle": "eve"}),
 ]
 
 
@@ -55,6 +55,7 @@ def test_only_an_admin_reaches_the_admin_pages_and_others_see_no_such_page(app: 
     root = _admin(app)
     alice = signed_up(app, "alice")
     dave = signed_up(app, "dave")
+    signed_up(app, "eve")  # whose password the admin resets
     doctor_password = admin.create(app.state.db, None, "drbob", "clinician")
     doctor = _signed_in(app, "drbob", doctor_password)
     post(
@@ -71,7 +72,9 @@ def test_only_an_admin_reaches_the_admin_pages_and_others_see_no_such_page(app: 
             method, path, data={**(data or {}), "csrf": csrf_of(root, "/account")}
         )
         assert answer.status_code in (200, 303), (path, answer.text[:300])
-    assert alice.get("/api/today").status_code == 200  # enabled again by the last disable call
+    # disabling ended alice's session; the last call enabled her again: she signs in anew
+    assert alice.get("/api/today").status_code == 401
+    assert _signed_in(app, "alice", PASSWORD).get("/api/today").status_code == 200
 
 
 def test_the_admin_creates_disables_and_resets(app: Any) -> None:
