@@ -196,9 +196,21 @@ def test_the_clinic_list_shows_only_ones_own_people(db_url: str) -> None:
             r = c.get("/api/clinic")
             assert r.status_code == 200, (who, r.text)
             assert [p["handle"] for p in r.json()["people"]] == handles, who
+        code = invitations.invite(app.state.db, OWNER, "annotate").code
         for who in ("owner", "other person", "admin"):
             c, _ = callers[who]
             assert c.get("/api/clinic").status_code == 404, who
+            # accepting a code is a clinician's operation: anyone else finds no such page
+            token = csrf_of(c, "/account")
+            accept = c.post("/api/clinic/accept", data={"code": code, "csrf": token})
+            nowhere = c.post("/api/no-such-operation", data={"code": code, "csrf": token})
+            assert (accept.status_code, accept.content) == (404, nowhere.content), who
+        # the code was not spent by those refusals
+        doctor, _ = callers["clinician (read)"]
+        token = csrf_of(doctor, "/account")
+        accepted = doctor.post("/api/clinic/accept", data={"code": code, "csrf": token})
+        assert accepted.status_code == 200
+        assert accepted.json()["accepted"] == OWNER
         assert callers["anonymous"][0].get("/api/clinic").status_code == 401
     finally:
         app.state.db.close()
