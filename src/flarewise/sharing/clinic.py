@@ -32,10 +32,11 @@ class Patient:
 
 
 def report_of(shared: Shared) -> VisitReport | None:
-    """The person's visit report for the default period, or None for a journal too empty to
-    report on."""
+    """The person's visit report for the default period, without the experiments and the
+    trigger screen (what changed reads only the alerts and the FIQR), or None for a journal
+    too empty to report on."""
     try:
-        return shared.journal.visit_report()
+        return shared.journal.visit_report(screens=False)
     except FlarewiseError:
         return None
 
