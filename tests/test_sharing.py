@@ -152,16 +152,22 @@ def test_roles_disabling_and_temporary_passwords(db: Database) -> None:
     assert accounts.role_of("nobody") is None
     session = accounts.sign_in("alice", PASSWORD, "test")
     assert accounts.session(session.token) is not None
-    admin.set_disabled(db, None, "alice", True)
+    admin.set_disabled(db, None, "alice", True, via="flarewise account disable")
     assert accounts.session(session.token) is None  # its sessions ended
     with pytest.raises(AccountDisabled):
         accounts.sign_in("alice", PASSWORD, "test")
-    admin.set_disabled(db, None, "alice", False)
-    temporary = admin.reset_password(db, None, "alice")
+    admin.set_disabled(db, None, "alice", False, via="flarewise account enable")
+    temporary = admin.reset_password(db, None, "alice", via="flarewise account reset")
     again = accounts.sign_in("alice", temporary, "test")
     assert again.must_change_password
     accounts.change_password(again, temporary, "a new good password", "test")
     assert not accounts.sign_in("alice", "a new good password", "test").must_change_password
+    # each change to her account by someone else is in her own log
+    assert [(r.actor, r.what, r.via) for r in audit.who_looked(db, "alice")] == [
+        ("operator", "password reset", "flarewise account reset"),
+        ("operator", "account enabled", "flarewise account enable"),
+        ("operator", "account disabled", "flarewise account disable"),
+    ]
 
 
 def test_only_an_admin_manages_accounts(db: Database) -> None:
@@ -171,6 +177,6 @@ def test_only_an_admin_manages_accounts(db: Database) -> None:
     names = [a.handle for a in admin.accounts(db, "root")]
     assert names == sorted(["alice", "drbob", "root"])
     with pytest.raises(InvalidInput, match="your own account"):
-        admin.set_disabled(db, "root", "root", True)
+        admin.set_disabled(db, "root", "root", True, via="test")
     with pytest.raises(InvalidInput, match="use one of"):
         admin.create(db, "root", "eve", "superuser")

@@ -102,6 +102,12 @@ def test_the_admin_creates_disables_and_resets(app: Any) -> None:
     assert temporary["handle"] == "alice"
     fresh = _signed_in(app, "alice", temporary["password"])
     assert fresh.get("/today").headers["location"].startswith("/account?must_change=1")
+    # her account page (the one page open to a temporary password) names who changed it
+    looked = [
+        (r["who"], r["what"], r["via"]) for r in fresh.get("/api/account").json()["who_looked"]
+    ]
+    assert looked[0] == ("root", "password reset", "POST /api/admin/reset")
+    assert ("root", "account disabled", "POST /admin/disable") in looked
 
 
 def test_a_person_shares_and_sees_who_looked(app: Any) -> None:

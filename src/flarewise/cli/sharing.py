@@ -85,7 +85,7 @@ def account_disable(
     """Disable an account: it cannot sign in, and its sessions end now."""
     from flarewise.sharing import admin
 
-    admin.set_disabled(journal(ctx).db, None, name, True)
+    admin.set_disabled(journal(ctx).db, None, name, True, via="flarewise account disable")
     out.print(f"{name!r} is disabled; its sessions ended.")
 
 
@@ -96,7 +96,7 @@ def account_enable(
     """Enable a disabled account again."""
     from flarewise.sharing import admin
 
-    admin.set_disabled(journal(ctx).db, None, name, False)
+    admin.set_disabled(journal(ctx).db, None, name, False, via="flarewise account enable")
     out.print(f"{name!r} can sign in again.")
 
 
@@ -109,7 +109,7 @@ def account_reset(
     """Reset a password: a temporary one, shown once, to change at the next sign-in."""
     from flarewise.sharing import admin
 
-    password = admin.reset_password(journal(ctx).db, None, name)
+    password = admin.reset_password(journal(ctx).db, None, name, via="flarewise account reset")
     if as_json:
         emit_json({"handle": name, "temporary_password": password})
         return

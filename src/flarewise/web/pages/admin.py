@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from flarewise.accounts import ROLES
 from flarewise.sharing import admin
-from flarewise.web.deps import Context, check_csrf, redirect, render, role, wants_json
+from flarewise.web.deps import Context, check_csrf, redirect, render, role, via, wants_json
 from flarewise.web.pages.sharing import iso
 from flarewise.web.schemas.sharing import AdminPage
 
@@ -69,7 +69,8 @@ def create(ctx: Admin, handle: Text, role: Text = "clinician") -> Response:
     responses={200: {"model": AdminPage, "description": "the page after the change"}},
 )
 def disable(ctx: Admin, handle: Text, enable: Text = "") -> Response:
-    admin.set_disabled(ctx.request.app.state.db, _me(ctx), handle.strip(), enable != "yes")
+    db = ctx.request.app.state.db
+    admin.set_disabled(db, _me(ctx), handle.strip(), enable != "yes", via=via(ctx.request))
     if wants_json(ctx.request):
         return render(ctx, "admin.html", admin_data(ctx))
     return redirect("/admin")
@@ -84,5 +85,5 @@ def disable(ctx: Admin, handle: Text, enable: Text = "") -> Response:
 )
 def reset(ctx: Admin, handle: Text) -> Response:
     name = handle.strip()
-    password = admin.reset_password(ctx.request.app.state.db, _me(ctx), name)
+    password = admin.reset_password(ctx.request.app.state.db, _me(ctx), name, via=via(ctx.request))
     return render(ctx, "admin.html", admin_data(ctx, {"handle": name, "password": password}))
