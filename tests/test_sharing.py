@@ -180,3 +180,30 @@ def test_only_an_admin_manages_accounts(db: Database) -> None:
         admin.set_disabled(db, "root", "root", True, via="test")
     with pytest.raises(InvalidInput, match="use one of"):
         admin.create(db, "root", "eve", "superuser")
+
+
+def test_the_clinic_list_sees_a_new_red_flag_and_reads_the_report_only_after_a_change(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime
+
+    from flarewise.domain.entries import LabResult
+    from flarewise.sharing import clinic
+
+    _shared(db)
+    alice = Journal.for_person(db, "alice", create=False)
+    alice.add(LabResult(at=datetime.now(UTC), loinc="2276-4", value=60, unit="ng/mL"))
+    first = clinic.patients(db, "drbob", via="test")[0].changes
+    assert first.first_visit and first.new_red_flags == ()
+    # a visit: the clinician saw that; nothing changed since, and no report is read again
+    shared = open_shared(db, "drbob", "alice", "report", what="overview", via="test")
+    clinic.visit(shared, clinic.current_summary(shared))
+    reports: list[str] = []
+    real = clinic.report_of
+    monkeypatch.setattr(clinic, "report_of", lambda s: reports.append(s.journal.handle) or real(s))
+    again = clinic.patients(db, "drbob", via="test")[0].changes
+    assert (again.first_visit, again.new_red_flags, reports) == (False, (), [])
+    # a low ferritin arrives: the next list reads the report again and names the red flag
+    alice.add(LabResult(at=datetime.now(UTC), loinc="2276-4", value=5, unit="ng/mL"))
+    after = clinic.patients(db, "drbob", via="test")[0].changes
+    assert after.new_red_flags == ("Low ferritin",) and reports == ["alice"]

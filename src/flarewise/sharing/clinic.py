@@ -57,7 +57,6 @@ def patients(
             via=via,
             now=now,
         )
-        current = changes.summary(report_of(shared))
         found.append(
             Patient(
                 grant.owner,
@@ -66,16 +65,37 @@ def patients(
                 grant.created_at,
                 grant.until,
                 grant.seen_at,
-                changes.since(grant.seen, current),
+                changes.since(grant.seen, current_summary(shared, now=now)),
             )
         )
     return found
 
 
-def visit(shared: Shared, report: VisitReport | None, *, now: datetime | None = None) -> None:
-    """Remember what the clinician saw now: the next list compares with it."""
+def current_summary(shared: Shared, *, now: datetime | None = None) -> dict[str, Any]:
+    """What the person's report shows now (alerts, FIQR): read from the cache while the
+    journal is unchanged since it was computed (same profile, entries and medicines, same day,
+    same flarewise), else from a fresh report, then kept for the next clinician."""
+    from flarewise import __version__
+
+    now = now or utcnow()
+    db = shared.journal.db
+    with db.begin() as conn:
+        journal = rows.journal_fingerprint(conn, shared.owner_id)
+        cached = rows.cached_summary(conn, shared.owner_id)
+    fingerprint = f"{__version__}|{shared.journal.today()}|{journal}"
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    summary = changes.summary(report_of(shared))
+    with db.begin() as conn:
+        rows.put_summary(conn, shared.owner_id, fingerprint, summary, now)
+    return summary
+
+
+def visit(shared: Shared, summary: dict[str, Any], *, now: datetime | None = None) -> None:
+    """Remember what the clinician saw now (a :func:`changes.summary`): the next list compares
+    with it."""
     with shared.journal.db.begin() as conn:
-        rows.mark_seen(conn, shared.grant_id, now or utcnow(), changes.summary(report))
+        rows.mark_seen(conn, shared.grant_id, now or utcnow(), summary)
 
 
 def last_seen(shared: Shared) -> dict[str, Any] | None:

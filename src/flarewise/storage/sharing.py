@@ -10,7 +10,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from flarewise.storage.tables import clinician_notes, grants, invitations, persons
+from flarewise.storage.tables import (
+    clinician_notes,
+    entries,
+    grants,
+    invitations,
+    persons,
+    regimens,
+    report_summaries,
+)
 
 
 @dataclass(frozen=True)
@@ -213,3 +221,40 @@ def handle_of(conn: Connection, person_id: int) -> str:
 def grant_seen(conn: Connection, grant_id: int) -> dict[str, Any] | None:
     row = conn.execute(sa.select(grants.c.seen).where(grants.c.id == grant_id)).first()
     return None if row is None or row[0] is None else dict(row[0])
+
+
+def journal_fingerprint(conn: Connection, person_id: int) -> str:
+    """A string that changes whenever the person's profile, entries or medicines change (the
+    profile's time, and the count and latest change of entries and of regimens)."""
+    profile = conn.execute(
+        sa.select(persons.c.updated_at).where(persons.c.id == person_id)
+    ).scalar_one()
+    parts = [str(profile)]
+    for table in (entries, regimens):
+        count, latest = conn.execute(
+            sa.select(sa.func.count(), sa.func.max(table.c.updated_at)).where(
+                table.c.person_id == person_id
+            )
+        ).one()
+        parts += [str(count), str(latest)]
+    return "|".join(parts)
+
+
+def cached_summary(conn: Connection, person_id: int) -> tuple[str, dict[str, Any]] | None:
+    row = conn.execute(
+        sa.select(report_summaries.c.fingerprint, report_summaries.c.summary).where(
+            report_summaries.c.person_id == person_id
+        )
+    ).first()
+    return None if row is None else (str(row[0]), dict(row[1]))
+
+
+def put_summary(
+    conn: Connection, person_id: int, fingerprint: str, summary: dict[str, Any], now: datetime
+) -> None:
+    conn.execute(report_summaries.delete().where(report_summaries.c.person_id == person_id))
+    conn.execute(
+        report_summaries.insert().values(
+            person_id=person_id, fingerprint=fingerprint, summary=summary, computed_at=now
+        )
+    )

@@ -229,6 +229,18 @@ clinician_notes = Table(
     Index("ix_clinician_notes_owner_id", "owner_id"),
 )
 
+#: The last "what a clinician would see" summary of a person's report (alerts, FIQR), with the
+#: fingerprint of the journal it was read from: the clinic list reads it again only after the
+#: journal changed (a cache: deleting a row loses nothing).
+report_summaries = Table(
+    "report_summaries",
+    metadata,
+    Column("person_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True),
+    Column("fingerprint", String(300), nullable=False),
+    Column("summary", JSON, nullable=False),
+    Column("computed_at", DateTime, nullable=False),
+)
+
 #: Tables holding one person's journal, in the order a wipe (restore, demo) must delete them.
 PERSON_TABLES = (daily_values, entry_values, entries, regimens, trackables, experiments)
 #: The person's account and sessions: removed only when the person is deleted (invitations,

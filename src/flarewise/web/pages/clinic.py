@@ -116,10 +116,9 @@ def person_data(ctx: Context, handle: str, done: str | None) -> dict[str, Any]:
     assert ctx.shared is not None
     j = ctx.shared.journal
     grant = ctx.shared
-    report = clinic.report_of(grant)
     seen = clinic.last_seen(grant)
-    now = changes.summary(report)
-    clinic.visit(grant, report)
+    now = clinic.current_summary(grant)
+    clinic.visit(grant, now)
     full = allows(grant.scope, "read")
     return {
         "title": handle,
@@ -167,7 +166,8 @@ def report_view(
 ) -> Response:
     assert ctx.shared is not None
     visit = visit_for(ctx.shared.journal, start, end)
-    clinic.visit(ctx.shared, visit)
+    if start is None and end is None:  # the default period is what the clinic list reads
+        clinic.visit(ctx.shared, changes.summary(visit))
     html = report_render.html(visit, standalone=False)
     return _view(ctx, handle, "report", visit.to_json(), report_html=html)
 

@@ -1,4 +1,5 @@
-"""Clinics: roles on accounts, invitations, grants, the append-only audit log, clinician notes.
+"""Clinics: roles on accounts, invitations, grants, the append-only audit log, clinician notes,
+and the clinic list's cache of each person's report summary.
 
 The audit log refuses UPDATE always, and DELETE while the person it belongs to exists (so the
 only way a row goes is with its person, when they delete their account): a trigger on SQLite
@@ -126,6 +127,20 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_clinician_notes_owner_id", "clinician_notes", ["owner_id"])
+    op.create_table(
+        "report_summaries",
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("fingerprint", sa.String(300), nullable=False),
+        sa.Column("summary", sa.JSON(), nullable=False),
+        sa.Column("computed_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("person_id", name="pk_report_summaries"),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["persons.id"],
+            name="fk_report_summaries_person_id_persons",
+            ondelete="CASCADE",
+        ),
+    )
     if op.get_bind().dialect.name == "postgresql":
         op.execute(_PG_FUNCTION)
         for statement in _PG_TRIGGERS:
@@ -136,6 +151,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("report_summaries")
     op.drop_index("ix_clinician_notes_owner_id", "clinician_notes")
     op.drop_table("clinician_notes")
     op.drop_index("ix_audit_log_owner_id_at", "audit_log")
