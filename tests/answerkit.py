@@ -95,3 +95,49 @@ def get_answers(c: TestClient) -> list[tuple[str, str, Any]]:
         assert r.status_code == 200, (address, r.text)
         out.append((route, address, r.json()))
     return out
+
+
+def sharing_answers(app: Any, owner: TestClient, handle: str) -> list[tuple[str, str, Any]]:
+    """The sharing, clinic and admin routes' answers: ``handle`` shares with a clinician (with a
+    note and an override, so every list has an item), who looks at every view; an admin lists
+    the accounts."""
+    from flarewise.sharing import admin
+
+    from .webkit import PASSWORD, client
+
+    def signed_in(name: str, role: str) -> TestClient:
+        temporary = admin.create(app.state.db, None, name, role)
+        c = client(app)
+        c.post("/signin", data={"handle": name, "password": temporary, "csrf": csrf_of(c)})
+        changed = post(
+            c, "/account/password", {"current_password": temporary, "new_password": PASSWORD}
+        )
+        assert changed.status_code == 303, changed.text
+        return c
+
+    doctor = signed_in(f"dr-{handle}", "clinician")
+    code = post(owner, "/api/sharing/invite", {"scope": "annotate"}).json()["new_invitation"]
+    assert post(doctor, "/clinic/accept", {"code": code["code"]}).status_code == 303
+    assert post(doctor, f"/clinic/{handle}/notes", {"text": "Sleep discussed."}).status_code == 303
+    override = {"rule": "SAF-MG-UL", "item": "magnesium", "note": "monitored"}
+    assert post(doctor, f"/clinic/{handle}/overrides", override).status_code == 303
+    post(owner, "/api/sharing/invite", {"scope": "report", "until": "2099-01-01"})  # one pending
+    root = signed_in(f"root-{handle}", "admin")
+    asked = [
+        (owner, "/api/sharing", "/api/sharing"),
+        (owner, "/api/account/audit", "/api/account/audit"),
+        (doctor, "/api/clinic", "/api/clinic"),
+        (doctor, "/api/clinic/{handle}", f"/api/clinic/{handle}"),
+        (doctor, "/api/clinic/{handle}/report", f"/api/clinic/{handle}/report"),
+        (doctor, "/api/clinic/{handle}/timeline", f"/api/clinic/{handle}/timeline"),
+        (doctor, "/api/clinic/{handle}/labs", f"/api/clinic/{handle}/labs"),
+        (doctor, "/api/clinic/{handle}/plan", f"/api/clinic/{handle}/plan"),
+        (root, "/api/admin", "/api/admin"),
+        (owner, "/api/account", "/api/account"),  # now with rows in "who looked"
+    ]
+    out = []
+    for c, route, address in asked:
+        r = c.get(address)
+        assert r.status_code == 200, (address, r.text)
+        out.append((route, address, r.json()))
+    return out

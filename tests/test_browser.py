@@ -516,3 +516,72 @@ def test_installable_with_a_service_worker(server: str, tmp_path: Path) -> None:
         manifest = cdp.send("Page.getAppManifest")
         assert not manifest.get("errors"), manifest.get("errors")
         context.close()
+
+
+def test_sharing_invite_accept_view_revoke_mid_session(
+    server: str, browser: Any, db_url: str
+) -> None:
+    """Issue 16: a person makes a code, a clinician (first changing the temporary password the
+    administrator gave) accepts it and reads the journal; the person revokes while the
+    clinician is still signed in, and the clinician's next click finds nothing; the person's
+    "who looked" list names the clinician."""
+    from flarewise.journal import open_database
+    from flarewise.sharing import admin
+
+    person = Visit(browser, server, "share-person")
+    page = person.go("/signup")
+    page.fill("#handle", "alice")
+    page.fill("#password", PASSWORD)
+    page.click("button:has-text('Create')")
+    page.wait_for_url("**/today**")
+    page = person.go("/sharing")
+    page.check("input[name=scope][value=read]")
+    page.click("button:has-text('Make a code')")
+    code = page.inner_text("#invite-code").strip()
+    assert len(code) >= 43
+    person.check("sharing-code")
+
+    db = open_database(db_url)
+    try:
+        temporary = admin.create(db, None, "drbob", "clinician")
+    finally:
+        db.close()
+    doctor = Visit(browser, server, "share-clinician")
+    page = doctor.go("/signin")
+    page.fill("#handle", "drbob")
+    page.fill("#password", temporary)
+    page.click("form[action='/signin'] button")
+    page.wait_for_url("**/account?must_change=1**")
+    page.fill("#current_password", temporary)
+    page.fill("#new_password", PASSWORD)
+    page.click("button:has-text('Change password')")
+    page = doctor.go("/clinic")
+    page.fill("#code", code)
+    page.click("button:has-text('Accept')")
+    page.wait_for_url("**/clinic?accepted=alice")
+    page.click("a[href='/clinic/alice']")
+    page.wait_for_url("**/clinic/alice")
+    doctor.check("clinic-person")
+    page.click("a[href='/clinic/alice/timeline']")
+    page.wait_for_url("**/clinic/alice/timeline")
+    assert "alice: timeline" in page.inner_text("h1")
+
+    page = person.go("/sharing")
+    page.click("button:has-text('Stop sharing')")
+    page.wait_for_url("**/sharing?done=revoked")
+
+    # the clinician is still signed in, on alice's timeline: the next click is refused
+    page = doctor.page
+    page.click("a[href='/clinic/alice/labs']")
+    page.wait_for_load_state()
+    assert "There is nothing here." in page.inner_text("main")
+    assert "alice" not in page.inner_text("main")
+
+    page = person.go("/account/audit")
+    text = page.inner_text("main")
+    assert "drbob" in text and "timeline" in text
+    assert not person.errors, person.errors
+    # the one console error is the refused page's own 404
+    assert doctor.errors == [
+        "Failed to load resource: the server responded with a status of 404 (Not Found)"
+    ], doctor.errors

@@ -17,11 +17,12 @@ from flarewise.web.schemas import (
     medicines,
     plan,
     report,
+    sharing,
     timeline,
     today,
 )
 
-from .answerkit import JOURNALS, filled_journal, get_answers
+from .answerkit import JOURNALS, filled_journal, get_answers, sharing_answers
 from .webkit import app_on
 
 #: The model each page route declares for its 200 answer.
@@ -43,6 +44,15 @@ MODELS: dict[str, type[BaseModel]] = {
     "/api/timeline": timeline.TimelinePage,
     "/api/today": today.TodayPage,
     "/api/entries/{entry_id}": today.EntryPage,
+    "/api/sharing": sharing.SharingPage,
+    "/api/account/audit": sharing.AuditPage,
+    "/api/clinic": sharing.ClinicPage,
+    "/api/clinic/{handle}": sharing.ClinicPersonPage,
+    "/api/clinic/{handle}/report": report.ReportPage,
+    "/api/clinic/{handle}/timeline": timeline.TimelinePage,
+    "/api/clinic/{handle}/labs": labs.LabsPage,
+    "/api/clinic/{handle}/plan": plan.PlanPage,
+    "/api/admin": sharing.AdminPage,
 }
 
 
@@ -59,6 +69,7 @@ def test_every_api_get_route_answers_as_its_declared_model(db_url: str) -> None:
         for handle, days in JOURNALS:
             c = filled_journal(app, handle, days)
             answers += get_answers(c)
+            answers += sharing_answers(app, c, handle)
         document = c.get("/api/openapi.json").json()
         assert {route for route, _, _ in answers} == set(MODELS)
         for route, address, body in answers:

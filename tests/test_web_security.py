@@ -89,6 +89,7 @@ def _alice_ids(app: Any) -> dict[str, str]:
         "fmt": "json",
         "instrument": "fiqr",
         "rid": med.id,
+        "handle": "alice",  # the clinic's pages of one person
     }
 
 

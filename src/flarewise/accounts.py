@@ -22,6 +22,11 @@ Why these rules:
   or making new recovery codes needs a code from the app (and, to turn off, the password);
 - each session records when it was last used (at most one write a minute) and the browser that
   opened it, so the person can list their sessions and end any of them (flarewise/devices.py).
+- an account has one role (:data:`ROLES`): a person keeps a journal, a clinician reads what
+  people shared with them, an admin manages accounts. :meth:`Accounts.role_of` is the one place
+  that says which, so two-factor sign-in can hang its rule on it;
+- a disabled account cannot sign in and its sessions end; a password set by an administrator
+  is temporary and must be changed at the next sign-in (the session says so).
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ from flarewise.storage import Database
 from flarewise.storage import accounts as rows
 from flarewise.twofactor import Check, Enrolment, TwoFactor, TwoFactorStatus
 
+#: The roles an account may have; a new account is a person's.
+ROLES = ("person", "clinician", "admin")
 SESSION_DAYS = 14
 WINDOW = timedelta(minutes=15)
 MAX_PER_NAME = 5
@@ -63,6 +70,10 @@ class Throttled(FlarewiseError):
     """Too many failed sign-ins; try again later."""
 
 
+class AccountDisabled(FlarewiseError):
+    """The account was disabled by the clinic's administrator."""
+
+
 @dataclass(frozen=True)
 class Session:
     token: str
@@ -70,6 +81,9 @@ class Session:
     csrf: str
     #: the person's row id, so a page opens their journal without looking the handle up again
     person_id: int
+    role: str = "person"
+    #: the password is a temporary one an administrator set: change it before anything else
+    must_change_password: bool = False
 
 
 @dataclass(frozen=True)
@@ -128,6 +142,15 @@ class Accounts:
         with self.db.begin() as conn:
             return rows.password_hash(conn, pid) is not None
 
+    def role_of(self, handle: str) -> str | None:
+        """The role of the account named ``handle`` (None when there is no such account)."""
+        pid = self.db.person_id(handle)
+        if pid is None:
+            return None
+        with self.db.begin() as conn:
+            state = rows.account_state(conn, pid)
+        return None if state is None else state[0]
+
     def _check_budget(self, handle: str, client: str) -> None:
         """Refuse when this name or this client has used up its failures in the window."""
         with self.db.begin() as conn:
@@ -154,14 +177,23 @@ class Accounts:
             rows.put_account(conn, pid, _hasher.hash(password), _now())
         return self._new_session(pid, handle, user_agent)
 
-    def set_password(self, handle: str, password: str) -> None:
-        """Give an existing journal a password (demo set-up, administrators)."""
+    def set_password(
+        self, handle: str, password: str, *, role: str | None = None, temporary: bool = False
+    ) -> None:
+        """Give an existing journal a password (demo set-up, administrators); a ``temporary``
+        one must be changed at the next sign-in, and every session of the account ends."""
         check_password(password, handle)
+        if role is not None and role not in ROLES:
+            raise InvalidInput("role", f"use one of {', '.join(ROLES)}, not {role!r}")
         pid = self.db.person_id(handle)
         if pid is None:
             raise InvalidInput("person", f"there is no journal named {handle!r}")
         with self.db.begin() as conn:
-            rows.put_account(conn, pid, _hasher.hash(password), _now())
+            rows.put_account(
+                conn, pid, _hasher.hash(password), _now(), role=role, must_change=temporary
+            )
+            if temporary:
+                rows.drop_sessions(conn, pid)
 
     def sign_in(
         self, handle: str, password: str, client: str, user_agent: str | None = None
@@ -177,8 +209,14 @@ class Accounts:
             raise SignInFailed("that name and password do not match")
         with self.db.begin() as conn:
             rows.clear_failures(conn, handle)
+            state = rows.account_state(conn, pid)
+            assert state is not None
+            if state[1]:
+                raise AccountDisabled(
+                    "this account is disabled; ask the clinic's administrator to enable it"
+                )
             if _hasher.check_needs_rehash(stored):
-                rows.put_account(conn, pid, _hasher.hash(password), now)
+                rows.put_account(conn, pid, _hasher.hash(password), now, must_change=state[2])
         if self.two_factor.status(pid).enabled:
             token = secrets.token_urlsafe(32)
             with self.db.begin() as conn:
@@ -230,11 +268,20 @@ class Accounts:
         return self.two_factor.status(self._pid_of(handle))
 
     def two_factor_required(self, handle: str, role: str | None = None) -> bool:
-        """Whether this person must give a code after their password. Today: whether they
-        turned two-step sign-in on. Clinicians and admins must also be made to enrol: once
-        accounts have roles, pass the account's role and :attr:`required_for_role` decides
-        (their pages should send them to enrolment until they have)."""
+        """Whether this person must give a code after their password: clinicians and
+        administrators always (:attr:`required_for_role`; their pages send them to enrolment
+        until it is on, see :meth:`must_enrol`), anyone else once they turned it on."""
+        if role is None:
+            role = self.role_of(handle)
         return role in self.required_for_role or self.two_factor_status(handle).enabled
+
+    def must_enrol(self, session: Session) -> bool:
+        """A clinician's or administrator's session before two-step sign-in is on: it opens
+        nothing but the enrolment page."""
+        return (
+            session.role in self.required_for_role
+            and not self.two_factor.status(session.person_id).enabled
+        )
 
     def start_two_factor(self, session: Session) -> Enrolment:
         """A secret to scan or type into an authenticator app; on once a code confirms it."""
@@ -269,6 +316,10 @@ class Accounts:
         """Turn two-step sign-in off, after the password and a code (both throttled)."""
         pid = self._pid(session)
         self._require_on(pid)
+        if session.role in self.required_for_role:
+            raise InvalidInput(
+                "code", "two-step sign-in is required for clinicians and administrators"
+            )
         self._check_budget(session.handle, client)
         if self._verified(pid, password) is None:
             self._failed(session.handle, client)
@@ -344,7 +395,13 @@ class Accounts:
                 now + timedelta(days=SESSION_DAYS),
                 user_agent,
             )
-        return Session(token, handle, csrf, pid)
+        return Session(token, handle, csrf, pid, *self._state(pid))
+
+    def _state(self, pid: int) -> tuple[str, bool]:
+        """(role, must change the password) of an account, as a new session carries them."""
+        with self.db.begin() as conn:
+            state = rows.account_state(conn, pid)
+        return ("person", False) if state is None else (state[0], state[2])
 
     def session(self, token: str | None) -> Session | None:
         """The live session of a cookie's token, or None; notes when it was last seen."""
@@ -355,7 +412,7 @@ class Accounts:
             found = rows.find_session(conn, _digest(token), now)
             if found is not None and (found[2] is None or now - found[2] >= SEEN_EVERY):
                 rows.touch_session(conn, _digest(token), now)
-        return None if found is None else Session(token, found[0], found[1], found[3])
+        return None if found is None else Session(token, found[0], found[1], *found[3:])
 
     def sign_out(self, token: str) -> None:
         with self.db.begin() as conn:

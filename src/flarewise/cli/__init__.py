@@ -89,6 +89,19 @@ lazy(
     "The visit report: a PDF a clinician reads in 60 seconds (also HTML and JSON).",
 )
 
+lazy(
+    "account",
+    "flarewise.cli.sharing",
+    "Accounts of a clinic server: create clinician and admin accounts, disable, enable, reset "
+    "a password.",
+)
+lazy("share", "flarewise.cli.sharing", "Share your journal with a clinician: invite, list, revoke.")
+lazy(
+    "audit",
+    "flarewise.cli.sharing",
+    "Who looked at my data: every read and change by someone else, newest first.",
+)
+
 
 def main() -> None:
     """The ``flarewise`` script. Pydantic plugins (third-party hooks found by scanning every

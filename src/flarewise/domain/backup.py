@@ -4,7 +4,8 @@ Version 1 layout::
 
     {"format": "flarewise-journal", "version": 1, "exported_at": ...,
      "person": {...}, "profile": {...}, "trackables": [...], "regimens": [...], "entries": [...],
-     "experiments": [...], "reminders": {"checkin_time": "20:00"}}
+     "experiments": [...], "reminders": {"checkin_time": "20:00"},
+     "audit": [...]}
 
 Entries keep their ids, instants and offsets, provenance and record times, so an export followed
 by a restore gives an identical journal.
@@ -17,6 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from flarewise.domain.audit import AuditRecord
 from flarewise.domain.base import Record
 from flarewise.domain.entries import Entry
 from flarewise.domain.experiments import Protocol
@@ -50,6 +52,8 @@ class Backup(Record):
     #: the reminder time chosen (None in backups made before reminders); never the feed's
     #: secret address, which a restore must not bring back to life
     reminders: ReminderSettings | None = None
+    #: who else read or changed the journal (append-only; a restore adds the rows it lacks)
+    audit: tuple[AuditRecord, ...] = ()
 
     def content(self) -> dict[str, Any]:
         """What a restore must reproduce: everything but the export time and the person handle."""

@@ -22,6 +22,7 @@ from flarewise.domain.trackables import Trackable
 from flarewise.errors import BackupError, Conflict
 from flarewise.journal import reminders
 from flarewise.knowledge import check_profile, check_regimen
+from flarewise.storage import audit as audit_rows
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -38,6 +39,7 @@ def export_backup(j: Journal) -> Backup:
         profile = Profile.model_validate(j._repo.get_profile(conn))
         trackables = [Trackable.model_validate(d) for d in j._repo.list_trackables(conn)]
         protocols = j._repo.list_experiments(conn)
+        audit = audit_rows.records(conn, j._repo.pid)
     chosen = reminders.settings(j)
     return Backup.model_construct(
         format="flarewise-journal",
@@ -50,6 +52,7 @@ def export_backup(j: Journal) -> Backup:
         entries=tuple(stored),
         experiments=tuple(protocols),
         reminders=chosen,
+        audit=tuple(audit),
     )
 
 
@@ -225,6 +228,7 @@ def _replace_content(j: Journal, conn: Connection, meta: Backup, replace: bool) 
         j._repo.put_experiment(conn, x)
     if meta.reminders is not None:
         reminders.put_settings(j, conn, meta.reminders)
+    audit_rows.append_missing(conn, j._repo.pid, meta.audit)
 
 
 def _write_atomically(path: str | os.PathLike[str], write: Callable[[Any], object]) -> None:

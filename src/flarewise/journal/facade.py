@@ -435,10 +435,13 @@ class Journal:
         """Mark (or, with ``discuss=False``, unmark) a plan option to discuss at the next visit."""
         return visits.mark_to_discuss(self, intervention, discuss)
 
-    def visit_report(self, start: date | None = None, end: date | None = None) -> VisitReport:
+    def visit_report(
+        self, start: date | None = None, end: date | None = None, *, screens: bool = True
+    ) -> VisitReport:
         """The visit report for ``start`` .. ``end`` (default: the 90 days up to the last
-        entry). Refuses a reversed period or one wholly outside the journal."""
-        return visits.visit_report(self, start, end)
+        entry). Refuses a reversed period or one wholly outside the journal. ``screens=False``
+        leaves out the experiments and the trigger screen (see journal/visits.py)."""
+        return visits.visit_report(self, start, end, screens=screens)
 
     # -- experiments --------------------------------------------------------------------------
 

@@ -58,9 +58,13 @@ def mark_to_discuss(j: Journal, intervention: str, discuss: bool = True) -> tupl
     return marked
 
 
-def visit_report(j: Journal, start: date | None = None, end: date | None = None) -> VisitReport:
+def visit_report(
+    j: Journal, start: date | None = None, end: date | None = None, *, screens: bool = True
+) -> VisitReport:
     """The visit report for ``start`` .. ``end`` (default: the 90 days up to the last
-    entry). Refuses a reversed period or one wholly outside the journal."""
+    entry). Refuses a reversed period or one wholly outside the journal. Without ``screens``
+    the experiments' analyses and the trigger screen are left out (the clinic list, which
+    reads only the alerts and the FIQR, so it need not pay for them for every person)."""
     from flarewise import plan as planning  # imported on use: start-up stays light
     from flarewise import reports
 
@@ -69,7 +73,7 @@ def visit_report(j: Journal, start: date | None = None, end: date | None = None)
     start = start or end - timedelta(days=reports.DEFAULT_DAYS - 1)
     reports.check_period(start, end, first, last, j.today())
     experiments: list[tuple[Protocol, trials.ExperimentResult | None]] = []
-    for p in j.experiments():
+    for p in j.experiments() if screens else ():
         if p.status == "planned" or p.start > end:
             continue
         try:
@@ -77,7 +81,7 @@ def visit_report(j: Journal, start: date | None = None, end: date | None = None)
         except FlarewiseError:
             experiments.append((p, None))
     trigger_start = max(start, end - timedelta(days=reports.TRIGGER_DAYS - 1))
-    triggers = j.insights(trigger_start, end).triggers if last is not None else ()
+    triggers = j.insights(trigger_start, end).triggers if screens and last is not None else ()
     profile = j.profile()
     ctx = j.plan_context(end)
     return reports.assemble(

@@ -18,19 +18,25 @@ def password_hash(conn: Connection, person_id: int) -> str | None:
     return None if row is None else str(row[0])
 
 
-def put_account(conn: Connection, person_id: int, hashed: str, now: datetime) -> None:
+def put_account(
+    conn: Connection,
+    person_id: int,
+    hashed: str,
+    now: datetime,
+    *,
+    role: str | None = None,
+    must_change: bool = False,
+) -> None:
+    """Set the password (a new account when there is none); ``must_change`` marks a temporary
+    one; ``role`` is set when given (a new account without one is a person's)."""
+    values: dict[str, object] = {"password_hash": hashed, "password_changed_at": now}
+    values["must_change_password"] = must_change
+    if role is not None:
+        values["role"] = role
     if password_hash(conn, person_id) is None:
-        conn.execute(
-            accounts.insert().values(
-                person_id=person_id, password_hash=hashed, created_at=now, password_changed_at=now
-            )
-        )
+        conn.execute(accounts.insert().values(person_id=person_id, created_at=now, **values))
     else:
-        conn.execute(
-            accounts.update()
-            .where(accounts.c.person_id == person_id)
-            .values(password_hash=hashed, password_changed_at=now)
-        )
+        conn.execute(accounts.update().where(accounts.c.person_id == person_id).values(**values))
 
 
 def add_session(
@@ -57,14 +63,29 @@ def add_session(
 
 def find_session(
     conn: Connection, token_hash: str, now: datetime
-) -> tuple[str, str, datetime | None, int] | None:
-    """(person handle, CSRF token, last seen, person id) of a live session."""
+) -> tuple[str, str, datetime | None, int, str, bool] | None:
+    """(person handle, CSRF token, last seen, person id, role, must change the password) of a
+    live session of an account that is not disabled."""
     row = conn.execute(
-        sa.select(persons.c.handle, sessions.c.csrf, sessions.c.last_seen_at, persons.c.id)
+        sa.select(
+            persons.c.handle,
+            sessions.c.csrf,
+            sessions.c.last_seen_at,
+            persons.c.id,
+            accounts.c.role,
+            accounts.c.must_change_password,
+        )
         .join(persons, persons.c.id == sessions.c.person_id)
-        .where(sessions.c.token_hash == token_hash, sessions.c.expires_at > now)
+        .join(accounts, accounts.c.person_id == sessions.c.person_id)
+        .where(
+            sessions.c.token_hash == token_hash,
+            sessions.c.expires_at > now,
+            accounts.c.disabled_at.is_(None),
+        )
     ).first()
-    return None if row is None else (str(row[0]), str(row[1]), row[2], int(row[3]))
+    if row is None:
+        return None
+    return (str(row[0]), str(row[1]), row[2], int(row[3]), str(row[4]), bool(row[5]))
 
 
 def touch_session(conn: Connection, token_hash: str, now: datetime) -> None:
@@ -88,6 +109,31 @@ def person_sessions(
         .order_by(sessions.c.created_at.desc(), sessions.c.token_hash)
     )
     return [(str(r[0]), r[1], r[2], r[3]) for r in rows]
+
+
+def account_state(conn: Connection, person_id: int) -> tuple[str, bool, bool] | None:
+    """(role, disabled, must change the password) of an account, or None without one."""
+    row = conn.execute(
+        sa.select(accounts.c.role, accounts.c.disabled_at, accounts.c.must_change_password).where(
+            accounts.c.person_id == person_id
+        )
+    ).first()
+    return None if row is None else (str(row[0]), row[1] is not None, bool(row[2]))
+
+
+def set_account(conn: Connection, person_id: int, **values: object) -> None:
+    """Change the role, ``disabled_at`` or ``must_change_password`` of an account."""
+    conn.execute(accounts.update().where(accounts.c.person_id == person_id).values(**values))
+
+
+def list_accounts(conn: Connection) -> list[tuple[str, str, datetime, bool]]:
+    """(handle, role, created, disabled) of every account, by name."""
+    rows = conn.execute(
+        sa.select(persons.c.handle, accounts.c.role, accounts.c.created_at, accounts.c.disabled_at)
+        .join(persons, persons.c.id == accounts.c.person_id)
+        .order_by(persons.c.handle)
+    ).all()
+    return [(str(r[0]), str(r[1]), r[2], r[3] is not None) for r in rows]
 
 
 def drop_session(conn: Connection, token_hash: str) -> None:

@@ -227,7 +227,7 @@ class Database:
 
     def delete_person(self, handle: str) -> None:
         """Remove a person and every row of theirs (cascades through every per-person table)."""
-        from flarewise.storage.tables import ACCOUNT_TABLES, PERSON_TABLES
+        from flarewise.storage.tables import ACCOUNT_TABLES, PERSON_TABLES, audit_log
 
         pid = self.person_id(handle)
         if pid is None:
@@ -236,3 +236,5 @@ class Database:
             for table in (*PERSON_TABLES, *ACCOUNT_TABLES):
                 conn.execute(table.delete().where(table.c.person_id == pid))
             conn.execute(persons.delete().where(persons.c.id == pid))
+            # the audit log refuses deletes while its owner exists: erased after the person
+            conn.execute(audit_log.delete().where(audit_log.c.owner_id == pid))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -28,6 +29,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+)
+from sqlalchemy import (
+    false as sa_false,
 )
 
 metadata = MetaData(
@@ -153,6 +157,12 @@ accounts = Table(
     Column("password_hash", String(255), nullable=False),
     Column("created_at", DateTime, nullable=False),
     Column("password_changed_at", DateTime, nullable=False),
+    #: person, clinician or admin (flarewise.accounts.ROLES)
+    Column("role", String(16), nullable=False, server_default="person"),
+    #: set while an administrator has disabled the account: it cannot sign in
+    Column("disabled_at", DateTime, nullable=True),
+    #: a temporary password set by an administrator: it must be changed at the next sign-in
+    Column("must_change_password", Boolean, nullable=False, server_default=sa_false()),
 )
 
 sessions = Table(
@@ -229,6 +239,79 @@ reminders = Table(
     Index("uq_reminders_token_hash", "token_hash", unique=True),
 )
 
+invitations = Table(
+    "invitations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("owner_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), nullable=False),
+    #: SHA-256 of the one-time code; the code itself is shown once and never stored
+    Column("code_hash", String(64), nullable=False, unique=True),
+    Column("scope", String(16), nullable=False),
+    Column("until", Date, nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("used_at", DateTime, nullable=True),
+    Index("ix_invitations_owner_id", "owner_id"),
+)
+
+grants = Table(
+    "grants",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("owner_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), nullable=False),
+    Column("clinician_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), nullable=False),
+    Column("scope", String(16), nullable=False),
+    Column("until", Date, nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime, nullable=True),
+    Column("last_access_at", DateTime, nullable=True),
+    #: when the clinician last opened the person's page, and what it showed then (red flags,
+    #: warnings, FIQR): the clinic list says what changed since
+    Column("seen_at", DateTime, nullable=True),
+    Column("seen", JSON, nullable=True),
+    Index("ix_grants_owner_id", "owner_id"),
+    Index("ix_grants_clinician_id", "clinician_id"),
+)
+
+#: Append-only (a trigger refuses UPDATE and DELETE while the owner exists; see migration
+#: 0005_sharing). No foreign keys: a row outlives the clinician it names.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("owner_id", Integer, nullable=False),
+    Column("actor_id", Integer, nullable=True),
+    Column("actor", String(100), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("what", String(200), nullable=False),
+    Column("via", String(300), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Index("ix_audit_log_owner_id_at", "owner_id", "at"),
+)
+
+clinician_notes = Table(
+    "clinician_notes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("owner_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), nullable=False),
+    Column("clinician", String(100), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("text", String(4000), nullable=False),
+    Index("ix_clinician_notes_owner_id", "owner_id"),
+)
+
+#: The last "what a clinician would see" summary of a person's report (alerts, FIQR), with the
+#: fingerprint of the journal it was read from: the clinic list reads it again only after the
+#: journal changed (a cache: deleting a row loses nothing).
+report_summaries = Table(
+    "report_summaries",
+    metadata,
+    Column("person_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True),
+    Column("fingerprint", String(300), nullable=False),
+    Column("summary", JSON, nullable=False),
+    Column("computed_at", DateTime, nullable=False),
+)
+
 #: Tables holding one person's journal, in the order a wipe (restore, demo) must delete them.
 PERSON_TABLES = (
     daily_summaries,
@@ -241,7 +324,8 @@ PERSON_TABLES = (
 )
 #: The person's account, sessions, two factors and reminder feed: removed only when the person is
 #: deleted (a restore or a demo rewrite keeps them; the reminder settings travel in the backup,
-#: the credentials never do).
+#: the credentials never do). Invitations, grants and clinician notes go with the person row,
+#: by their foreign keys' cascade.
 ACCOUNT_TABLES = (
     sessions,
     pending_signins,

@@ -28,7 +28,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
-from flarewise.accounts import Accounts, SignInFailed, Throttled
+from flarewise.accounts import AccountDisabled, Accounts, SignInFailed, Throttled
 from flarewise.domain.base import translate
 from flarewise.errors import Conflict, FlarewiseError, InvalidInput, NotFound, StorageError
 from flarewise.importers.archive import ArchiveBudget
@@ -38,6 +38,8 @@ from flarewise.web.deps import (
     CSRF_COOKIE,
     LOCAL_HOSTS,
     CsrfFailed,
+    MustChangePassword,
+    MustEnrolTwoFactor,
     NeedsSignIn,
     WebSettings,
     context,
@@ -222,6 +224,28 @@ def _error_handlers(app: FastAPI) -> None:
         if wants_json(request):
             return JSONResponse({"error": "sign in first"}, status_code=401)
         return redirect("/signin")
+
+    @app.exception_handler(MustChangePassword)
+    async def _temporary(request: Request, exc: MustChangePassword) -> Response:
+        if wants_json(request):
+            return JSONResponse(
+                {"error": "change your temporary password on the account page first"},
+                status_code=403,
+            )
+        return redirect("/account?must_change=1#password")
+
+    @app.exception_handler(MustEnrolTwoFactor)
+    async def _enrol(request: Request, exc: MustEnrolTwoFactor) -> Response:
+        if wants_json(request):
+            return JSONResponse(
+                {"error": "clinicians and administrators turn on two-step sign-in first"},
+                status_code=403,
+            )
+        return redirect("/account/two-factor?required=1")
+
+    @app.exception_handler(AccountDisabled)
+    async def _disabled(request: Request, exc: AccountDisabled) -> Response:
+        return page(request, 403, "Account disabled", str(exc).capitalize() + ".")
 
     @app.exception_handler(CsrfFailed)
     async def _csrf(request: Request, exc: CsrfFailed) -> Response:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 import secrets
 import tempfile
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Annotated, Any
 
@@ -20,8 +21,10 @@ from fastapi.templating import Jinja2Templates
 
 from flarewise.accounts import Accounts, Session
 from flarewise.config import DEFAULT_MAX_UPLOAD_MB
+from flarewise.errors import NotFound
 from flarewise.importers.archive import ArchiveBudget
 from flarewise.journal import Journal
+from flarewise.sharing.access import NOTHING_HERE, Shared, open_shared
 
 #: Always answered: the machine itself, whatever ``serve --host`` says.
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
@@ -58,6 +61,24 @@ class CsrfFailed(Exception):
     """A state-changing request without the right CSRF token."""
 
 
+class MustChangePassword(Exception):
+    """The session's password is a temporary one: only the account page answers until it is
+    changed."""
+
+
+#: What a session with a temporary password may still reach.
+_WHILE_TEMPORARY = ("/account", "/api/account", "/account/password", "/signout")
+
+
+class MustEnrolTwoFactor(Exception):
+    """A clinician or administrator without two-step sign-in: only its enrolment answers until
+    it is on (their sign-in opens other people's data)."""
+
+
+#: What a clinician or administrator may reach before two-step sign-in is on.
+_WHILE_ENROLLING = ("/account/two-factor", "/api/account/two-factor", "/signout")
+
+
 @dataclass
 class Context:
     """One request's person: their session, their journal, the CSRF token for forms."""
@@ -65,14 +86,21 @@ class Context:
     request: Request
     session: Session | None
     csrf: str
+    #: another person's journal opened through a grant (the clinic pages), else None
+    shared: Shared | None = None
 
     @cached_property
     def journal(self) -> Journal:
-        """The person's journal, opened once per request from the session's person id (no
-        second look-up of the handle)."""
+        """The journal the page shows: the shared one on clinic pages, else the person's own."""
+        if self.shared is not None:
+            return self.shared.journal
         if self.session is None:
             raise NeedsSignIn
         return Journal(self.request.app.state.db, self.session.handle, self.session.person_id)
+
+    @property
+    def role(self) -> str | None:
+        return None if self.session is None else self.session.role
 
     @property
     def handle(self) -> str | None:
@@ -121,12 +149,61 @@ def context(request: Request) -> Context:
 
 
 async def person(ctx: Annotated[Context, Depends(context)]) -> Context:
-    """Dependency of every route that shows or changes data: refused without a session.
-    (``async`` because it does no I/O: it runs on the event loop instead of taking a trip
-    through the thread pool on every request.)"""
+    """Dependency of every route that shows or changes data: refused without a session; with a
+    temporary password everywhere but the account page; for a clinician or an administrator
+    without two-step sign-in, everywhere but its enrolment. (``async``: it runs on the event
+    loop instead of taking a trip through the thread pool on every request.)"""
     if ctx.session is None:
         raise NeedsSignIn
+    path = ctx.request.url.path
+    if ctx.session.must_change_password and path not in _WHILE_TEMPORARY:
+        raise MustChangePassword
+    if (
+        ctx.session.role in Accounts.required_for_role
+        and not path.startswith(_WHILE_ENROLLING)
+        and accounts_of(ctx.request).must_enrol(ctx.session)
+    ):
+        raise MustEnrolTwoFactor
     return ctx
+
+
+def role(*allowed: str) -> Callable[[Context], Context]:
+    """Dependency of the pages of one role (the clinic's, the admin's): anyone else signed in
+    gets the ordinary "not found" answer, as for a page that does not exist."""
+
+    def dependency(ctx: Annotated[Context, Depends(person)]) -> Context:
+        if ctx.role not in allowed:
+            raise NotFound(NOTHING_HERE)
+        return ctx
+
+    return dependency
+
+
+def via(request: Request) -> str:
+    """The route of a request as the audit log keeps it."""
+    return f"{request.method} {request.url.path}"[:300]
+
+
+def shared(need: str, what: str, action: str = "read") -> Callable[[str, Context], Context]:
+    """Dependency of the clinic pages of one person (the path's ``handle``): their journal
+    through a live grant covering ``need``, with the access in their audit log; refused
+    exactly as a missing person is. Asked again on every request, so a revoked grant ends
+    the clinician's view at their next click."""
+
+    def dependency(handle: str, ctx: Annotated[Context, Depends(role("clinician"))]) -> Context:
+        assert ctx.session is not None
+        opened = open_shared(
+            ctx.request.app.state.db,
+            ctx.session.handle,
+            handle,
+            need,
+            what=what,
+            via=via(ctx.request),
+            action=action,
+        )
+        return replace(ctx, shared=opened)
+
+    return dependency
 
 
 async def check_csrf(request: Request, ctx: Annotated[Context, Depends(context)]) -> None:

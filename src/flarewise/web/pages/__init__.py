@@ -6,9 +6,11 @@ from fastapi import FastAPI
 
 from flarewise.web.pages import (
     account,
+    admin,
     agreement,
     apidocs,
     assessments,
+    clinic,
     data,
     experiments,
     labs,
@@ -18,6 +20,7 @@ from flarewise.web.pages import (
     reminders,
     report,
     sessions,
+    sharing,
     timeline,
     today,
     twofactor,
@@ -40,6 +43,9 @@ def register(app: FastAPI) -> None:
         reminders,
         report,
         data,
+        sharing,
+        clinic,
+        admin,
     ):
         app.include_router(module.router)
     app.include_router(apidocs.router)

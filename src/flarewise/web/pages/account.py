@@ -27,6 +27,7 @@ from flarewise.web.deps import (
     start_session,
     wants_json,
 )
+from flarewise.web.pages.sharing import audit_rows
 from flarewise.web.schemas import Populations
 from flarewise.web.schemas.account import AccountPage
 
@@ -34,9 +35,15 @@ router = APIRouter()
 Text = Annotated[str, Form()]
 
 
+#: Where each role starts after signing in.
+START = {"person": "/today", "clinician": "/clinic", "admin": "/admin"}
+
+
 @router.get("/", include_in_schema=False)
 def home(ctx: Annotated[Context, Depends(context)]) -> Response:
-    return redirect("/today" if ctx.session else "/signin")
+    if ctx.session is None:
+        return redirect("/signin")
+    return redirect(START.get(ctx.session.role, "/today"))
 
 
 @router.get("/healthz", summary="Liveness: the app answers (the load benchmark's floor)")
@@ -86,7 +93,8 @@ def signin(request: Request, handle: Text, password: Text) -> Response:
             path="/signin",
         )
         return response
-    return start_session(request, redirect("/today"), done.token)
+    start = "/account?must_change=1" if done.must_change_password else "/"
+    return start_session(request, redirect(start), done.token)
 
 
 @router.post("/signup", include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -145,6 +153,9 @@ def account_data(ctx: Context, feed_url: str | None = None) -> dict[str, Any]:
         },
         "two_factor": two_factor_state(ctx),
         "sessions": session_items(ctx),
+        "role": ctx.role,
+        "must_change_password": bool(ctx.session and ctx.session.must_change_password),
+        "who_looked": audit_rows(ctx, limit=10),
     }
 
 

@@ -50,7 +50,7 @@ def _trial(vocabulary: Any, intervention: str) -> str:
     return f"{i.trial_weeks or 8} weeks{gradual}, watching {watched.lower()}"
 
 
-def _plan(ctx: Context) -> dict[str, Any]:
+def plan_data(ctx: Context) -> dict[str, Any]:
     j = ctx.journal
     with j.reading():
         return _plan_data(j)
@@ -78,7 +78,7 @@ def _plan_data(j: Journal) -> dict[str, Any]:
     responses={200: {"model": PlanPage, "description": "the page's data"}},
 )
 def plan_page(ctx: Annotated[Context, Depends(person)]) -> Response:
-    return render(ctx, "plan.html", _plan(ctx))
+    return render(ctx, "plan.html", plan_data(ctx))
 
 
 @router.post("/plan/discuss", include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -125,7 +125,7 @@ async def check(request: Request, ctx: Annotated[Context, Depends(person)]) -> R
     if not items:
         raise InvalidInput("item", "tick at least one item to check")
     check = ctx.journal.safety_check(items)
-    data = _plan(ctx)
+    data = plan_data(ctx)
     vocab = ctx.journal.vocabulary
     data["checked"] = {
         "items": items,

@@ -23,7 +23,8 @@ def _day(raw: str | None, field: str) -> date | None:
     return forms.day(raw, field) if raw else None
 
 
-def _report(j: Journal, start: str | None, end: str | None) -> VisitReport:
+def visit_for(j: Journal, start: str | None, end: str | None) -> VisitReport:
+    """The report for the period the query names (the clinic's report view shares it)."""
     return j.visit_report(_day(start, "from"), _day(end, "to"))
 
 
@@ -39,7 +40,7 @@ def report(
     end: Annotated[str | None, Query(alias="to")] = None,
 ) -> Response:
     j = ctx.journal
-    visit = _report(j, start, end)
+    visit = visit_for(j, start, end)
     period = {"from": visit.period.start.isoformat(), "to": visit.period.end.isoformat()}
     first, last = j.date_span()
     page = {
@@ -60,7 +61,7 @@ def report_pdf(
     end: Annotated[str | None, Query(alias="to")] = None,
     paper: str = "a4",
 ) -> Response:
-    visit = _report(ctx.journal, start, end)
+    visit = visit_for(ctx.journal, start, end)
     data = render.pdf(visit, paper)
     name = f"visit-{visit.period.start}-{visit.period.end}.pdf"
     return Response(

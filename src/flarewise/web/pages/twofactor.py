@@ -51,7 +51,8 @@ def code_given(ctx: Annotated[Context, Depends(context)], code: Text) -> Respons
         problem = str(exc)[:1].upper() + str(exc)[1:] + "."
         data = {"title": "Sign in: your code", "problem": problem}
         return render(ctx, "signin_code.html", data, status=401)
-    return start_session(request, redirect("/today"), session.token)
+    start = "/account?must_change=1" if session.must_change_password else "/"
+    return start_session(request, redirect(start), session.token)
 
 
 def _page(ctx: Context) -> dict[str, Any]:

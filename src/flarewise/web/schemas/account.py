@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flarewise.web.schemas.base import Answer
+from flarewise.web.schemas.sharing import AuditAnswer
 
 
 class AccountPageProfile(Answer):
@@ -86,6 +87,9 @@ class AccountPage(Answer):
     reminders: AccountPageReminders
     two_factor: TwoFactorState
     sessions: list[SessionItem]
+    role: str
+    must_change_password: bool
+    who_looked: list[AuditAnswer]
 
 
 __all__ = [

@@ -91,7 +91,7 @@
 
   // Signing out forgets the cached Today page (the service worker's copy).
   document.querySelectorAll('form[action="/signout"]').forEach(function (f) {
-    f.addEventListener("submit", function () { if (window.caches) { caches.delete("flarewise-v1"); } });
+    f.addEventListener("submit", function () { if (window.caches) { caches.delete("flarewise-v2"); } });
   });
 
   // Medicines: the per-unit strength field only matters for tablets, capsules, drops, scoops.

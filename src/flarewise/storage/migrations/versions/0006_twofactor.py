@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_twofactor"
-down_revision = "0004_reminders"
+down_revision = "0005_sharing"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,107 @@
+"""The clinic administrator's account operations: list accounts, create clinician (or admin)
+accounts, disable and enable one, reset a password. No e-mail server is assumed: a new account
+and a reset both get a temporary password, shown once to the administrator, that must be
+changed at the next sign-in.
+
+Every operation checks that ``actor`` is an admin (the operator's CLI passes ``None``: whoever
+runs it already holds the database). Administrators manage accounts; they read no journal.
+Disabling, enabling and resetting are changes to someone else's account: each leaves a row in
+that person's audit log, naming the administrator (or "operator" for the CLI) and the route or
+command."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from flarewise.accounts import ROLES, Accounts
+from flarewise.domain.audit import AuditRecord
+from flarewise.errors import Conflict, InvalidInput, NotFound
+from flarewise.storage import Database
+from flarewise.storage import accounts as rows
+from flarewise.storage import audit as audit_rows
+from flarewise.storage.database import utcnow
+
+
+@dataclass(frozen=True)
+class Account:
+    handle: str
+    role: str
+    created: datetime
+    disabled: bool
+
+
+def temporary_password() -> str:
+    """20 random characters (about 120 bits): typed once, then changed."""
+    return secrets.token_urlsafe(15)
+
+
+def _check_admin(db: Database, actor: str | None) -> None:
+    if actor is not None and Accounts(db).role_of(actor) != "admin":
+        raise NotFound("there is nothing here")
+
+
+def _pid(db: Database, handle: str) -> int:
+    pid = db.person_id(handle)
+    with db.begin() as conn:
+        if pid is None or rows.account_state(conn, pid) is None:
+            raise NotFound(f"there is no account named {handle!r}")
+    return pid
+
+
+def accounts(db: Database, actor: str | None) -> list[Account]:
+    _check_admin(db, actor)
+    with db.begin() as conn:
+        return [Account(*a) for a in rows.list_accounts(conn)]
+
+
+def create(db: Database, actor: str | None, handle: str, role: str) -> str:
+    """A new account with ``role`` and a temporary password (returned, shown once)."""
+    _check_admin(db, actor)
+    if role not in ROLES:
+        raise InvalidInput("role", f"use one of {', '.join(ROLES)}, not {role!r}")
+    Database.check_handle(handle)
+    if db.person_id(handle) is not None:
+        raise Conflict(f"the name {handle!r} is taken; choose another")
+    db.create_person(handle)
+    password = temporary_password()
+    Accounts(db).set_password(handle, password, role=role, temporary=True)
+    return password
+
+
+#: Who the audit log names when the operator's CLI changes an account.
+OPERATOR = "operator"
+
+
+def set_disabled(db: Database, actor: str | None, handle: str, disabled: bool, *, via: str) -> None:
+    """Disable (its sessions end at once, it cannot sign in) or enable an account."""
+    _check_admin(db, actor)
+    if disabled and actor == handle:
+        raise InvalidInput("handle", "you cannot disable your own account")
+    pid = _pid(db, handle)
+    now = utcnow()
+    with db.begin() as conn:
+        rows.set_account(conn, pid, disabled_at=now if disabled else None)
+        if disabled:
+            rows.drop_sessions(conn, pid)
+    _audit(db, pid, actor, "account disabled" if disabled else "account enabled", via, now)
+
+
+def _audit(db: Database, pid: int, actor: str | None, what: str, via: str, now: datetime) -> None:
+    """One row in the changed account's own log (its own transaction, after the change)."""
+    who = actor or OPERATOR
+    actor_id = db.person_id(who) if actor else None
+    record = AuditRecord(actor=who, action="write", what=what, via=via, at=now)
+    with db.begin() as conn:
+        audit_rows.append(conn, pid, actor_id, record)
+
+
+def reset_password(db: Database, actor: str | None, handle: str, *, via: str) -> str:
+    """A new temporary password for ``handle`` (returned, shown once); their sessions end."""
+    _check_admin(db, actor)
+    pid = _pid(db, handle)
+    password = temporary_password()
+    Accounts(db).set_password(handle, password, temporary=True)
+    _audit(db, pid, actor, "password reset", via, utcnow())
+    return password

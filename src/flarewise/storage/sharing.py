@@ -1,0 +1,260 @@
+"""Rows of invitations, grants and clinician notes. No policy lives here: codes, scopes,
+expiry and who may see what are in :mod:`flarewise.sharing`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from flarewise.storage.tables import (
+    clinician_notes,
+    entries,
+    grants,
+    invitations,
+    persons,
+    regimens,
+    report_summaries,
+)
+
+
+@dataclass(frozen=True)
+class GrantRow:
+    id: int
+    owner: str
+    clinician: str
+    scope: str
+    until: date | None
+    created_at: datetime
+    revoked_at: datetime | None
+    last_access_at: datetime | None
+    seen_at: datetime | None
+    seen: dict[str, Any] | None
+
+
+def add_invitation(
+    conn: Connection,
+    owner_id: int,
+    code_hash: str,
+    scope: str,
+    until: date | None,
+    now: datetime,
+    expires: datetime,
+) -> None:
+    conn.execute(
+        invitations.insert().values(
+            owner_id=owner_id,
+            code_hash=code_hash,
+            scope=scope,
+            until=until,
+            created_at=now,
+            expires_at=expires,
+        )
+    )
+
+
+def take_invitation(
+    conn: Connection, code_hash: str, now: datetime
+) -> tuple[int, str, date | None] | None:
+    """(owner id, scope, until) of an unused, unexpired invitation, marked used in the same
+    statement (so two clinicians racing for one code cannot both have it)."""
+    row = conn.execute(
+        sa.select(
+            invitations.c.id, invitations.c.owner_id, invitations.c.scope, invitations.c.until
+        ).where(
+            invitations.c.code_hash == code_hash,
+            invitations.c.used_at.is_(None),
+            invitations.c.expires_at > now,
+        )
+    ).first()
+    if row is None:
+        return None
+    taken = conn.execute(
+        invitations.update()
+        .where(invitations.c.id == row[0], invitations.c.used_at.is_(None))
+        .values(used_at=now)
+    )
+    if taken.rowcount != 1:
+        return None
+    return int(row[1]), str(row[2]), row[3]
+
+
+def open_invitations(conn: Connection, owner_id: int, now: datetime) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        sa.select(invitations.c.scope, invitations.c.until, invitations.c.expires_at)
+        .where(
+            invitations.c.owner_id == owner_id,
+            invitations.c.used_at.is_(None),
+            invitations.c.expires_at > now,
+        )
+        .order_by(invitations.c.created_at)
+    ).all()
+    return [{"scope": r[0], "until": r[1], "expires_at": r[2]} for r in rows]
+
+
+_owner = persons.alias("owner")
+_clinician = persons.alias("clinician")
+
+
+def _grant_query() -> sa.Select[Any]:
+    return sa.select(
+        grants.c.id,
+        _owner.c.handle,
+        _clinician.c.handle,
+        grants.c.scope,
+        grants.c.until,
+        grants.c.created_at,
+        grants.c.revoked_at,
+        grants.c.last_access_at,
+        grants.c.seen_at,
+        grants.c.seen,
+    ).select_from(
+        grants.join(_owner, _owner.c.id == grants.c.owner_id).join(
+            _clinician, _clinician.c.id == grants.c.clinician_id
+        )
+    )
+
+
+def _grant(row: Any) -> GrantRow:
+    return GrantRow(*row)
+
+
+def add_grant(
+    conn: Connection,
+    owner_id: int,
+    clinician_id: int,
+    scope: str,
+    until: date | None,
+    now: datetime,
+) -> int:
+    result = conn.execute(
+        grants.insert().values(
+            owner_id=owner_id, clinician_id=clinician_id, scope=scope, until=until, created_at=now
+        )
+    )
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def revoke_between(conn: Connection, owner_id: int, clinician_id: int, now: datetime) -> None:
+    """End every unrevoked grant of ``owner_id`` to ``clinician_id``."""
+    conn.execute(
+        grants.update()
+        .where(
+            grants.c.owner_id == owner_id,
+            grants.c.clinician_id == clinician_id,
+            grants.c.revoked_at.is_(None),
+        )
+        .values(revoked_at=now)
+    )
+
+
+def revoke(conn: Connection, owner_id: int, grant_id: int, now: datetime) -> bool:
+    result = conn.execute(
+        grants.update()
+        .where(
+            grants.c.id == grant_id, grants.c.owner_id == owner_id, grants.c.revoked_at.is_(None)
+        )
+        .values(revoked_at=now)
+    )
+    return result.rowcount == 1
+
+
+def grants_of_owner(conn: Connection, owner_id: int) -> list[GrantRow]:
+    query = _grant_query().where(grants.c.owner_id == owner_id).order_by(grants.c.created_at)
+    return [_grant(r) for r in conn.execute(query)]
+
+
+def grants_of_clinician(conn: Connection, clinician_id: int) -> list[GrantRow]:
+    query = (
+        _grant_query()
+        .where(grants.c.clinician_id == clinician_id, grants.c.revoked_at.is_(None))
+        .order_by(_owner.c.handle)
+    )
+    return [_grant(r) for r in conn.execute(query)]
+
+
+def live_grant(conn: Connection, owner_id: int, clinician_id: int, today: date) -> GrantRow | None:
+    """The unrevoked grant of ``owner_id`` to ``clinician_id`` still within its date."""
+    query = _grant_query().where(
+        grants.c.owner_id == owner_id,
+        grants.c.clinician_id == clinician_id,
+        grants.c.revoked_at.is_(None),
+        sa.or_(grants.c.until.is_(None), grants.c.until >= today),
+    )
+    row = conn.execute(query.order_by(grants.c.created_at.desc())).first()
+    return None if row is None else _grant(row)
+
+
+def touch(conn: Connection, grant_id: int, now: datetime) -> None:
+    conn.execute(grants.update().where(grants.c.id == grant_id).values(last_access_at=now))
+
+
+def mark_seen(conn: Connection, grant_id: int, now: datetime, seen: dict[str, Any]) -> None:
+    conn.execute(grants.update().where(grants.c.id == grant_id).values(seen_at=now, seen=seen))
+
+
+def add_note(conn: Connection, owner_id: int, clinician: str, text: str, now: datetime) -> None:
+    conn.execute(
+        clinician_notes.insert().values(owner_id=owner_id, clinician=clinician, text=text, at=now)
+    )
+
+
+def notes(conn: Connection, owner_id: int) -> list[tuple[str, datetime, str]]:
+    """(clinician, when, text) of the person's clinician notes, newest first."""
+    rows = conn.execute(
+        sa.select(clinician_notes.c.clinician, clinician_notes.c.at, clinician_notes.c.text)
+        .where(clinician_notes.c.owner_id == owner_id)
+        .order_by(clinician_notes.c.at.desc(), clinician_notes.c.id.desc())
+    ).all()
+    return [(str(r[0]), r[1], str(r[2])) for r in rows]
+
+
+def handle_of(conn: Connection, person_id: int) -> str:
+    return str(conn.execute(sa.select(persons.c.handle).where(persons.c.id == person_id)).one()[0])
+
+
+def grant_seen(conn: Connection, grant_id: int) -> dict[str, Any] | None:
+    row = conn.execute(sa.select(grants.c.seen).where(grants.c.id == grant_id)).first()
+    return None if row is None or row[0] is None else dict(row[0])
+
+
+def journal_fingerprint(conn: Connection, person_id: int) -> str:
+    """A string that changes whenever the person's profile, entries or medicines change (the
+    profile's time, and the count and latest change of entries and of regimens)."""
+    profile = conn.execute(
+        sa.select(persons.c.updated_at).where(persons.c.id == person_id)
+    ).scalar_one()
+    parts = [str(profile)]
+    for table in (entries, regimens):
+        count, latest = conn.execute(
+            sa.select(sa.func.count(), sa.func.max(table.c.updated_at)).where(
+                table.c.person_id == person_id
+            )
+        ).one()
+        parts += [str(count), str(latest)]
+    return "|".join(parts)
+
+
+def cached_summary(conn: Connection, person_id: int) -> tuple[str, dict[str, Any]] | None:
+    row = conn.execute(
+        sa.select(report_summaries.c.fingerprint, report_summaries.c.summary).where(
+            report_summaries.c.person_id == person_id
+        )
+    ).first()
+    return None if row is None else (str(row[0]), dict(row[1]))
+
+
+def put_summary(
+    conn: Connection, person_id: int, fingerprint: str, summary: dict[str, Any], now: datetime
+) -> None:
+    conn.execute(report_summaries.delete().where(report_summaries.c.person_id == person_id))
+    conn.execute(
+        report_summaries.insert().values(
+            person_id=person_id, fingerprint=fingerprint, summary=summary, computed_at=now
+        )
+    )
