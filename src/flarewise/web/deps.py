@@ -160,6 +160,7 @@ async def person(ctx: Annotated[Context, Depends(context)]) -> Context:
         raise MustChangePassword
     if (
         ctx.session.role in Accounts.required_for_role
+        and not ctx.session.must_change_password  # the password first, then the app
         and not path.startswith(_WHILE_ENROLLING)
         and accounts_of(ctx.request).must_enrol(ctx.session)
     ):
