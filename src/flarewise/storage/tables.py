@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Column,
     Date,
     DateTime,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Table,
+    Text,
 )
 
 metadata = MetaData(
@@ -172,8 +174,40 @@ reminders = Table(
     Index("uq_reminders_token_hash", "token_hash", unique=True),
 )
 
+#: Long work (imports, reports) queued for whichever worker process claims it first; progress
+#: and the outcome live here so any process can show them (see :mod:`flarewise.jobs`).
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("person_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    # queued -> running -> done | failed
+    Column("status", String(10), nullable=False),
+    # the uploaded file's (safe) name, shown on the page
+    Column("file", String(200), nullable=False),
+    # where the upload waits for a worker: a folder every worker can read (FLAREWISE_UPLOAD_DIR)
+    Column("folder", String(1000), nullable=False),
+    Column("options", JSON, nullable=False),
+    Column("records", BigInteger, nullable=False),
+    Column("done_bytes", BigInteger, nullable=False),
+    Column("total_bytes", BigInteger, nullable=False),
+    Column("rate", Integer, nullable=False),
+    Column("result", JSON, nullable=True),
+    Column("error", Text, nullable=True),
+    Column("attempts", SmallInteger, nullable=False),
+    # the process that holds the job, and until when: a worker that dies stops renewing it
+    Column("worker", String(100), nullable=True),
+    Column("lease_until", DateTime, nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("started_at", DateTime, nullable=True),
+    Column("finished_at", DateTime, nullable=True),
+    Index("ix_jobs_status_created_at", "status", "created_at"),
+    Index("ix_jobs_person_id", "person_id"),
+)
+
 #: Tables holding one person's journal, in the order a wipe (restore, demo) must delete them.
 PERSON_TABLES = (daily_values, entry_values, entries, regimens, trackables, experiments)
-#: The person's account, sessions and reminder feed: removed only when the person is deleted
+#: The person's account, sessions, jobs and reminder feed: removed only when the person is deleted
 #: (a restore or a demo rewrite keeps them; the reminder settings travel in the backup).
-ACCOUNT_TABLES = (sessions, reminders, accounts)
+ACCOUNT_TABLES = (jobs, sessions, reminders, accounts)

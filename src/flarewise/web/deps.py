@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 from flarewise.accounts import Accounts, Session
 from flarewise.config import DEFAULT_MAX_UPLOAD_MB
 from flarewise.importers.archive import ArchiveBudget
+from flarewise.jobs import Queue
 from flarewise.journal import Journal
 
 #: Always answered: the machine itself, whatever ``serve --host`` says.
@@ -38,7 +39,6 @@ class WebSettings:
     secure_cookies: bool = True
     #: journals that may be opened without a password (the demo); never set in production
     demo_handle: str | None = None
-    jobs: dict[str, Any] = field(default_factory=dict)
     #: the largest upload, in bytes (FLAREWISE_MAX_UPLOAD_MB)
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024**2
     #: host names the app answers to (FLAREWISE_TRUSTED_HOSTS, ``serve --host``)
@@ -73,6 +73,12 @@ class Context:
     @property
     def handle(self) -> str | None:
         return None if self.session is None else self.session.handle
+
+
+def job_queue(request: Request) -> Queue:
+    """The queue imports go to (every process of the server shares its table)."""
+    queue: Queue = request.app.state.jobs
+    return queue
 
 
 def wants_json(request: Request) -> bool:
