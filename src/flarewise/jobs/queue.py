@@ -227,7 +227,14 @@ class Queue:
                 beat.join()
         with self.db.begin() as conn:
             ours = rows.finish(
-                conn, job_id, self.worker, attempt, utcnow(), result=result, error=error
+                conn,
+                job_id,
+                self.worker,
+                attempt,
+                utcnow(),
+                result=result,
+                error=error,
+                progress=self._live.get(job_id),
             )
         self._live.pop(job_id, None)
         if ours:

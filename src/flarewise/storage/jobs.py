@@ -159,8 +159,10 @@ def finish(
     *,
     result: dict[str, Any] | None = None,
     error: str | None = None,
+    progress: dict[str, int] | None = None,
 ) -> bool:
-    """Done (``result``) or failed (``error``); False when the job is no longer this worker's."""
+    """Done (``result``) or failed (``error``), with the last ``progress``; False when the job
+    is no longer this worker's."""
     done = conn.execute(
         jobs.update()
         .where(_held(job_id, worker, attempt))
@@ -170,6 +172,7 @@ def finish(
             error=error,
             finished_at=now,
             lease_until=None,
+            **(progress or {}),
         )
     )
     return done.rowcount == 1
