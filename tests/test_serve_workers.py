@@ -4,6 +4,7 @@ X-Flarewise-Worker header, switched on by FLAREWISE_SHOW_WORKER=1.)"""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import socket
@@ -140,7 +141,7 @@ def test_an_import_started_on_one_worker_is_followed_on_the_other_and_runs_once(
     assert final["report"]["entries_read"] > 0
     moving = [s for s in seen if s["status"] == "running" and s["records"] > 0]
     assert moving, "the other process should have shown the import's progress while it ran"
-    assert all(a["records"] <= b["records"] for a, b in zip(moving, moving[1:], strict=False))
+    assert all(a["records"] <= b["records"] for a, b in itertools.pairwise(moving))
     # it ran once: one job row, one attempt, and the journal holds what the report says
     engine = sa.create_engine(url)
     with engine.connect() as conn:
