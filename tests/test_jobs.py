@@ -5,7 +5,7 @@ sentence, and a worker that lost its job can no longer write to it."""
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -162,7 +162,7 @@ def test_a_job_that_keeps_killing_workers_ends_failed_with_a_sentence(
     assert not q.work_once()
     job = q.view(job_id, "alice")
     assert job["status"] == "failed" and job["attempts"] == MAX_ATTEMPTS
-    assert job["error"].startswith(f"the import was interrupted {MAX_ATTEMPTS} times")
+    assert job["error"].startswith(f"it was interrupted {MAX_ATTEMPTS} times")
     assert "nothing was changed" in job["error"]
     assert not folder.exists()
     assert Journal.for_person(db, "alice").count() == 0
@@ -203,3 +203,23 @@ def test_sqlite_takes_up_a_job_a_stopped_process_left_running(tmp_path: Path) ->
     finally:
         q.stop()
         db.close()
+
+
+def test_a_report_job_makes_a_pdf_its_owner_fetches_from_another_process(
+    db: Any, tmp_path: Path
+) -> None:
+    Journal.for_person(db, "alice").write_demo(start=date(2026, 1, 1), days=60, replace=True)
+    # one process adds the job and hands out the file; the other runs it
+    here, there = _queue(db, tmp_path, work=False), _queue(db, tmp_path)
+    job_id = here.submit_report("alice", paper="letter")
+    with pytest.raises(NotFound):  # not made yet
+        here.output(job_id, "alice")
+    assert there.work_once()
+    job = here.view(job_id, "alice")
+    assert job["status"] == "done" and job["kind"] == "report", job
+    assert job["result"]["file"].startswith("visit-") and job["result"]["file"].endswith(".pdf")
+    pdf = here.output(job_id, "alice")
+    assert pdf.startswith(b"%PDF") and len(pdf) == job["result"]["bytes"]
+    for who in ("bob", None):
+        with pytest.raises(NotFound):
+            here.output(job_id, who)

@@ -24,12 +24,13 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flarewise.errors import FlarewiseError, NotFound
 from flarewise.jobs.imports import run_import
+from flarewise.jobs.reports import report_options, run_report
 from flarewise.storage import jobs as rows
 from flarewise.storage.database import utcnow
 
@@ -49,7 +50,9 @@ KEEP_FINISHED = timedelta(days=1)
 #: Seconds between progress writes to the table.
 PROGRESS_EVERY = 0.25
 
-Kind = Callable[["Database", dict[str, Any], Callable[[dict[str, int]], None]], dict[str, Any]]
+#: What a job gives back: its result (JSON, shown on the page) and the file it made, if any.
+Outcome = tuple[dict[str, Any], bytes | None]
+Kind = Callable[["Database", dict[str, Any], Callable[[dict[str, int]], None]], Outcome]
 
 
 def default_upload_dir() -> Path:
@@ -60,9 +63,9 @@ def default_upload_dir() -> Path:
 
 def _interrupted(attempts: int) -> str:
     return (
-        f"the import was interrupted {attempts} times because the server stopped while it ran, "
-        "so nothing was changed; start it again, and if it stops again the file may be too "
-        "large for this server"
+        f"it was interrupted {attempts} times because the server stopped while it ran, so "
+        "nothing was changed; start it again, and if it stops again it may be too large for "
+        "this server"
     )
 
 
@@ -77,8 +80,11 @@ class Queue:
         archive_budget: ArchiveBudget | None = None,
         lease: timedelta = LEASE,
         poll_seconds: float = 1.0,
+        work: bool = True,
     ) -> None:
         self.db = db
+        #: False: this process only adds and shows jobs; other processes run them
+        self.work = work
         self.upload_dir = upload_dir or default_upload_dir()
         self.archive_budget = archive_budget
         self.lease = lease
@@ -86,7 +92,11 @@ class Queue:
         self.worker = f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(4)}"
         self.shared_progress = db.dialect != "sqlite"
         self.kinds: dict[str, Kind] = {
-            "import": lambda db, job, report: run_import(db, job, report, self.archive_budget)
+            "import": lambda db, job, report: (
+                run_import(db, job, report, self.archive_budget),
+                None,
+            ),
+            "report": lambda db, job, _report: run_report(db, job),
         }
         self._live: dict[str, dict[str, int]] = {}
         self._wake = threading.Event()
@@ -108,7 +118,9 @@ class Queue:
 
     @staticmethod
     def discard(folder: Path) -> None:
-        shutil.rmtree(folder, ignore_errors=True)
+        """Remove a job's upload folder (and nothing that is not one)."""
+        if folder.name.startswith("job-"):
+            shutil.rmtree(folder, ignore_errors=True)
 
     def submit_import(self, job_id: str, handle: str, path: Path, options: dict[str, Any]) -> None:
         """Queue the import of ``path`` (saved in the job's folder) into ``handle``'s journal."""
@@ -130,6 +142,32 @@ class Queue:
         self.start()
         self._wake.set()
 
+    def submit_report(
+        self, handle: str, start: date | None = None, end: date | None = None, paper: str = "a4"
+    ) -> str:
+        """Queue the visit report of ``handle`` as a PDF; the job's id. The file is then
+        :meth:`output`, from any process."""
+        pid = self.db.person_id(handle)
+        if pid is None:
+            raise NotFound(f"there is no journal named {handle!r}")
+        job_id = secrets.token_urlsafe(16)
+        options = report_options(start, end, paper)
+        with self.db.begin() as conn:
+            rows.add(conn, job_id, pid, "report", "visit report", "", options, 0, utcnow())
+        self.start()
+        self._wake.set()
+        return job_id
+
+    def output(self, job_id: str, handle: str | None) -> bytes:
+        """The file a finished job made, for its owner; NotFound for anyone else, or before
+        the job is done."""
+        pid = None if handle is None else self.db.person_id(handle)
+        with self.db.begin() as conn:
+            data = None if pid is None else rows.output(conn, job_id, pid)
+        if data is None:
+            raise NotFound(job_id)
+        return data
+
     def view(self, job_id: str, handle: str | None) -> dict[str, Any]:
         """The job as its owner sees it; NotFound for anyone else (as for no job at all)."""
         pid = None if handle is None else self.db.person_id(handle)
@@ -146,7 +184,9 @@ class Queue:
     # -- the worker --------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Start this process's worker thread (once)."""
+        """Start this process's worker thread (once; never when ``work`` is off)."""
+        if not self.work:
+            return
         with self._lock:
             if self._thread is not None and self._thread.is_alive():
                 return
@@ -184,7 +224,8 @@ class Queue:
         now = utcnow()
         with self.db.begin() as conn:
             for folder in rows.fail_exhausted(conn, now, MAX_ATTEMPTS, _interrupted(MAX_ATTEMPTS)):
-                self.discard(Path(folder))
+                if folder:  # a report job has no upload
+                    self.discard(Path(folder))
             if time.monotonic() - self._purged_at > 600:
                 rows.purge_finished(conn, now - KEEP_FINISHED)
                 self._purged_at = time.monotonic()
@@ -213,11 +254,14 @@ class Queue:
         if self.shared_progress:
             beat.start()
         result: dict[str, Any] | None = None
+        output: bytes | None = None
         error: str | None = None
         try:
-            result = self.kinds[job["kind"]](self.db, job, report)
+            result, output = self.kinds[job["kind"]](self.db, job, report)
         except FlarewiseError as exc:
-            error = str(exc).replace(f"{folder}{os.sep}", "")
+            error = str(exc)
+            if job["folder"]:  # the file's name, never the server's folder
+                error = error.replace(f"{folder}{os.sep}", "")
         except Exception as exc:  # the page must say something; details go to the log
             log.exception("job %s (%s) failed", job_id, job["kind"])
             error = f"the {job['kind']} stopped unexpectedly ({type(exc).__name__})"
@@ -235,9 +279,10 @@ class Queue:
                 result=result,
                 error=error,
                 progress=self._live.get(job_id),
+                output=output,
             )
         self._live.pop(job_id, None)
-        if ours:
+        if ours and job["folder"]:
             self.discard(folder)
         else:
             log.warning("job %s was taken over by another worker before it finished", job_id)

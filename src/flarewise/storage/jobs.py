@@ -20,7 +20,8 @@ from sqlalchemy.engine import Connection
 
 from flarewise.storage.tables import jobs, persons
 
-COLUMNS = tuple(c.name for c in jobs.columns)
+#: Every column but the output file, which only :func:`output` reads.
+SHOWN = tuple(c for c in jobs.columns if c.name != "output")
 
 
 def _as_dict(row: Any) -> dict[str, Any]:
@@ -60,7 +61,7 @@ def add(
 def get(conn: Connection, job_id: str, person_id: int | None = None) -> dict[str, Any] | None:
     """The job with its owner's handle (``person``); only the owner's when ``person_id``."""
     query = (
-        sa.select(jobs, persons.c.handle.label("person"))
+        sa.select(*SHOWN, persons.c.handle.label("person"))
         .join(persons, persons.c.id == jobs.c.person_id)
         .where(jobs.c.id == job_id)
     )
@@ -160,6 +161,7 @@ def finish(
     result: dict[str, Any] | None = None,
     error: str | None = None,
     progress: dict[str, int] | None = None,
+    output: bytes | None = None,
 ) -> bool:
     """Done (``result``) or failed (``error``), with the last ``progress``; False when the job
     is no longer this worker's."""
@@ -169,6 +171,7 @@ def finish(
         .values(
             status="failed" if error is not None else "done",
             result=result,
+            output=output,
             error=error,
             finished_at=now,
             lease_until=None,
@@ -176,6 +179,16 @@ def finish(
         )
     )
     return done.rowcount == 1
+
+
+def output(conn: Connection, job_id: str, person_id: int) -> bytes | None:
+    """The file a finished job made, for its owner only."""
+    row = conn.execute(
+        sa.select(jobs.c.output).where(
+            jobs.c.id == job_id, jobs.c.person_id == person_id, jobs.c.status == "done"
+        )
+    ).first()
+    return None if row is None or row[0] is None else bytes(row[0])
 
 
 def release_others(conn: Connection, worker: str, now: datetime) -> int:

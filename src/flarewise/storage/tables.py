@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -194,6 +195,8 @@ jobs = Table(
     Column("total_bytes", BigInteger, nullable=False),
     Column("rate", Integer, nullable=False),
     Column("result", JSON, nullable=True),
+    # the file a job made (a visit report's PDF), fetched by its owner from any process
+    Column("output", LargeBinary, nullable=True),
     Column("error", Text, nullable=True),
     Column("attempts", SmallInteger, nullable=False),
     # the process that holds the job, and until when: a worker that dies stops renewing it

@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("total_bytes", sa.BigInteger(), nullable=False),
         sa.Column("rate", sa.Integer(), nullable=False),
         sa.Column("result", sa.JSON(), nullable=True),
+        sa.Column("output", sa.LargeBinary(), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("attempts", sa.SmallInteger(), nullable=False),
         sa.Column("worker", sa.String(100), nullable=True),
