@@ -10,6 +10,12 @@ import typer
 from flarewise.cli.app import app, out, state
 from flarewise.errors import ConfigError
 
+#: How long an idle kept-alive connection stays open. uvicorn's 5 s default races a client (or a
+#: proxy) that sends its next request just as the server closes the connection: the request
+#: fails with "connection reset". A proxy closes its idle upstream connections first when this
+#: is longer than its own timeout (nginx: 60 s).
+KEEP_ALIVE_SECONDS = 65
+
 DEMO_PERSON = "demo"
 DEMO_PASSWORD = "fibro-demo-2026"
 
@@ -78,6 +84,7 @@ def serve_processes(url: str, host: str, port: int, workers: int, secure_cookies
         port=port,
         workers=workers,
         log_level="warning",
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
 
 
@@ -144,4 +151,6 @@ def serve(
         out.print(
             f"Demo sign-in: user [bold]{DEMO_PERSON}[/bold], password [bold]{DEMO_PASSWORD}[/bold]"
         )
-    uvicorn.run(web, host=host, port=port, log_level="warning")
+    uvicorn.run(
+        web, host=host, port=port, log_level="warning", timeout_keep_alive=KEEP_ALIVE_SECONDS
+    )
