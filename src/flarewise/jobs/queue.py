@@ -238,7 +238,7 @@ class Queue:
     def _run(self, job: dict[str, Any]) -> None:
         job_id, attempt = str(job["id"]), int(job["attempts"])
         folder = Path(job["folder"])
-        held = threading.Event()  # set when the job is no longer ours
+        held = threading.Event()  # set when the job is no longer ours (logged once)
         done = threading.Event()
         last = [0.0]
 
@@ -282,10 +282,10 @@ class Queue:
                 output=output,
             )
         self._live.pop(job_id, None)
-        if ours and job["folder"]:
-            self.discard(folder)
-        else:
+        if not ours:
             log.warning("job %s was taken over by another worker before it finished", job_id)
+        elif job["folder"]:
+            self.discard(folder)
 
     def _write(
         self, job_id: str, attempt: int, lost: threading.Event, progress: dict[str, int] | None
@@ -298,8 +298,9 @@ class Queue:
         except FlarewiseError as exc:
             log.warning("job %s: progress not saved: %s", job_id, exc)
             return
-        if not ours:
+        if not ours and not lost.is_set():
             lost.set()
+            log.warning("job %s: its lease ran out and another worker may hold it", job_id)
 
     def _heartbeat(
         self, job_id: str, attempt: int, lost: threading.Event, done: threading.Event
