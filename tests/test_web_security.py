@@ -60,19 +60,11 @@ def _alice_ids(app: Any) -> dict[str, str]:
     )
     protocol, _ = j.design_experiment("magnesium", "pain", design="ab")
     exp = j.add_experiment(protocol)
-    app.state.settings.jobs["alicejob"] = {
-        "id": "alicejob",
-        "person": "alice",
-        "status": "done",
-        "file": "x",
-        "records": 0,
-        "done_bytes": 0,
-        "total_bytes": 1,
-        "rate": 0,
-        "report": None,
-        "error": None,
-        "at": 0.0,
-    }
+    from flarewise.jobs.imports import import_options
+
+    job_id, folder = app.state.jobs.new_folder()
+    (folder / "x.csv").write_bytes(b"date,pain\n2026-01-01,4\n")
+    app.state.jobs.submit_import(job_id, "alice", folder / "x.csv", import_options(dry_run=True))
     with app.state.db.begin() as conn:
         session = conn.execute(
             sa.text(
@@ -84,7 +76,7 @@ def _alice_ids(app: Any) -> dict[str, str]:
         "ref": session[:16],
         "entry_id": entry.id,
         "eid": exp.id,
-        "job_id": "alicejob",
+        "job_id": job_id,
         "loinc": "1988-5",
         "fmt": "json",
         "instrument": "fiqr",

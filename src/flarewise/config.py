@@ -37,6 +37,12 @@ SETTINGS_HELP: dict[str, str] = {
     "flarewise.example.org or *.home.arpa (default: the address `serve --host` listens on, "
     "plus localhost and 127.0.0.1); requests naming any other host are refused, so a forged "
     "Host header never reaches a page or a link.",
+    "FLAREWISE_UPLOAD_DIR": "Folder where an uploaded file waits until a worker imports it "
+    "(default: flarewise-uploads in the system's temporary folder). Every process that serves "
+    "the app must read the same folder: on several machines, a shared mount.",
+    "FLAREWISE_SHOW_WORKER": "Set to 1 to add an X-Flarewise-Worker header (the serving "
+    "process's id) to every answer: for tests and for checking a load balancer, never needed "
+    "otherwise.",
 }
 
 
@@ -51,6 +57,9 @@ class Settings:
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024**2
     #: empty: the web face derives them from the address it listens on
     trusted_hosts: tuple[str, ...] = ()
+    #: None: flarewise-uploads in the system's temporary folder
+    upload_dir: Path | None = None
+    show_worker: bool = False
 
 
 def default_home() -> Path:
@@ -95,7 +104,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         import_max_zip_members=_positive(env, "FLAREWISE_IMPORT_MAX_ZIP_MEMBERS"),
         max_upload_bytes=_megabytes(env, "FLAREWISE_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB),
         trusted_hosts=_hosts(env, "FLAREWISE_TRUSTED_HOSTS"),
+        upload_dir=_folder(env, "FLAREWISE_UPLOAD_DIR"),
+        show_worker=env.get("FLAREWISE_SHOW_WORKER", "").strip() == "1",
     )
+
+
+def _folder(env: Mapping[str, str], name: str) -> Path | None:
+    text = env.get(name, "").strip()
+    return Path(text).expanduser() if text else None
 
 
 def _positive(env: Mapping[str, str], name: str) -> int | None:

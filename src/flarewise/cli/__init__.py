@@ -34,6 +34,12 @@ lazy(
     "Restore a backup into your journal (all or nothing), read piece by piece so a large "
     "backup never has to fit in memory.",
 )
+lazy(
+    "backup",
+    "flarewise.cli.backup",
+    "Back up the whole database while it is in use: SQLite's online backup, or pg_dump's "
+    "custom format for PostgreSQL (restore with pg_restore; see docs/deploy.md).",
+)
 lazy("vocab", "flarewise.cli.manage", "List the names flarewise knows, with their stable ids.")
 lazy(
     "show",

@@ -8,6 +8,13 @@ from typing import Annotated
 import typer
 
 from flarewise.cli.app import app, out, state
+from flarewise.errors import ConfigError
+
+#: How long an idle kept-alive connection stays open. uvicorn's 5 s default races a client (or a
+#: proxy) that sends its next request just as the server closes the connection: the request
+#: fails with "connection reset". A proxy closes its idle upstream connections first when this
+#: is longer than its own timeout (nginx: 60 s).
+KEEP_ALIVE_SECONDS = 65
 
 DEMO_PERSON = "demo"
 DEMO_PASSWORD = "fibro-demo-2026"
@@ -42,6 +49,45 @@ def served_hosts(host: str) -> tuple[str, ...]:
     return (f"[{host}]" if ":" in host else host,)
 
 
+def refuse_workers_on_sqlite(url: str, workers: int) -> None:
+    if url.startswith("sqlite"):
+        raise ConfigError(
+            f"--workers {workers} needs PostgreSQL: a SQLite journal is a file that one process "
+            "serves. Run `flarewise serve` without --workers, or move the journals to "
+            "PostgreSQL (docs/deploy.md) and set FLAREWISE_DATABASE_URL"
+        )
+
+
+def serve_processes(url: str, host: str, port: int, workers: int, secure_cookies: bool) -> None:
+    """``workers`` uvicorn processes sharing one port; each builds its own app (and its own
+    worker thread for the job queue) from what we put in the environment."""
+    import os
+
+    import uvicorn
+
+    from flarewise.journal import open_database
+    from flarewise.web.factory import SERVE_OPTIONS, serve_options
+
+    open_database(url).close()  # migrate once here, not in N processes at once
+    os.environ[SERVE_OPTIONS] = serve_options(
+        url, secure_cookies=secure_cookies, trusted_hosts=served_hosts(host)
+    )
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    out.print(
+        f"flarewise is running at http://{shown}:{port}/ in {workers} processes  "
+        "(Ctrl+C stops them)"
+    )
+    uvicorn.run(
+        "flarewise.web.factory:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+    )
+
+
 @app.command("serve")
 def serve(
     ctx: typer.Context,
@@ -66,6 +112,14 @@ def serve(
             "TLS; on 127.0.0.1 browsers accept secure cookies anyway).",
         ),
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Server processes to run (PostgreSQL only). Each serves pages and works the "
+            "import queue; a clinic sets about one per CPU core.",
+        ),
+    ] = 1,
 ) -> None:
     """Run the web app (pages and their JSON API) on this machine."""
     import uvicorn
@@ -76,8 +130,13 @@ def serve(
     url = settings.settings.database_url
     if demo and not settings.database_chosen:
         url = f"sqlite:///{settings.settings.home / 'demo.db'}"  # keeps the demo out of yours
+    if workers > 1:
+        refuse_workers_on_sqlite(url, workers)
     if demo:
         prepare_demo(url)
+    if workers > 1:
+        serve_processes(url, host, port, workers, not insecure_cookies)
+        return
     web = create_app(url, secure_cookies=not insecure_cookies, trusted_hosts=served_hosts(host))
     if demo:
         web.state.settings.demo_handle = DEMO_PERSON
@@ -92,4 +151,6 @@ def serve(
         out.print(
             f"Demo sign-in: user [bold]{DEMO_PERSON}[/bold], password [bold]{DEMO_PASSWORD}[/bold]"
         )
-    uvicorn.run(web, host=host, port=port, log_level="warning")
+    uvicorn.run(
+        web, host=host, port=port, log_level="warning", timeout_keep_alive=KEEP_ALIVE_SECONDS
+    )

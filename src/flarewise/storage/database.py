@@ -72,12 +72,15 @@ class Database:
         self.dialect = self.engine.dialect.name
         #: the connection every ``begin`` of this context joins, inside :meth:`shared`
         self._held: ContextVar[Connection | None] = ContextVar(f"db{id(self)}", default=None)
+        #: set by :meth:`close`: background workers on this database stop
+        self.closed = False
 
     @property
     def safe_url(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)
 
     def close(self) -> None:
+        self.closed = True
         self.engine.dispose()
 
     @contextmanager

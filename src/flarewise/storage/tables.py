@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -312,6 +313,40 @@ report_summaries = Table(
     Column("computed_at", DateTime, nullable=False),
 )
 
+#: Long work (imports, reports) queued for whichever worker process claims it first; progress
+#: and the outcome live here so any process can show them (see :mod:`flarewise.jobs`).
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("person_id", Integer, ForeignKey("persons.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    # queued -> running -> done | failed
+    Column("status", String(10), nullable=False),
+    # the uploaded file's (safe) name, shown on the page
+    Column("file", String(200), nullable=False),
+    # where the upload waits for a worker: a folder every worker can read (FLAREWISE_UPLOAD_DIR)
+    Column("folder", String(1000), nullable=False),
+    Column("options", JSON, nullable=False),
+    Column("records", BigInteger, nullable=False),
+    Column("done_bytes", BigInteger, nullable=False),
+    Column("total_bytes", BigInteger, nullable=False),
+    Column("rate", Integer, nullable=False),
+    Column("result", JSON, nullable=True),
+    # the file a job made (a visit report's PDF), fetched by its owner from any process
+    Column("output", LargeBinary, nullable=True),
+    Column("error", Text, nullable=True),
+    Column("attempts", SmallInteger, nullable=False),
+    # the process that holds the job, and until when: a worker that dies stops renewing it
+    Column("worker", String(100), nullable=True),
+    Column("lease_until", DateTime, nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("started_at", DateTime, nullable=True),
+    Column("finished_at", DateTime, nullable=True),
+    Index("ix_jobs_status_created_at", "status", "created_at"),
+    Index("ix_jobs_person_id", "person_id"),
+)
+
 #: Tables holding one person's journal, in the order a wipe (restore, demo) must delete them.
 PERSON_TABLES = (
     daily_summaries,
@@ -322,11 +357,12 @@ PERSON_TABLES = (
     trackables,
     experiments,
 )
-#: The person's account, sessions, two factors and reminder feed: removed only when the person is
-#: deleted (a restore or a demo rewrite keeps them; the reminder settings travel in the backup,
-#: the credentials never do). Invitations, grants and clinician notes go with the person row,
-#: by their foreign keys' cascade.
+#: The person's account, sessions, two factors, jobs and reminder feed: removed only when the
+#: person is deleted (a restore or a demo rewrite keeps them; the reminder settings travel in the
+#: backup, the credentials never do). Invitations, grants and clinician notes go with the person
+#: row, by their foreign keys' cascade.
 ACCOUNT_TABLES = (
+    jobs,
     sessions,
     pending_signins,
     recovery_codes,

@@ -14,8 +14,10 @@ that turns library errors into sentences.
 from __future__ import annotations
 
 import logging
+import os
 import secrets
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from importlib import resources
 from typing import Any
 
@@ -32,6 +34,7 @@ from flarewise.accounts import AccountDisabled, Accounts, SignInFailed, Throttle
 from flarewise.domain.base import translate
 from flarewise.errors import Conflict, FlarewiseError, InvalidInput, NotFound, StorageError
 from flarewise.importers.archive import ArchiveBudget
+from flarewise.jobs import Queue
 from flarewise.journal import open_database
 from flarewise.reports import words
 from flarewise.web.deps import (
@@ -77,7 +80,19 @@ def create_app(
     hosts = tuple(dict.fromkeys((*trusted_hosts, *settings.trusted_hosts, *LOCAL_HOSTS)))
     limit = max_upload_bytes or settings.max_upload_bytes
     db = open_database(db_url)
+    budget = ArchiveBudget(settings.import_max_unpacked_bytes, settings.import_max_zip_members)
+    queue = Queue(db, settings.upload_dir, archive_budget=budget)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # each server process works the queue; a job another process added (or one a dead
+        # worker left) is picked up without waiting for an upload to this process
+        queue.start()
+        yield
+        queue.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="flarewise",
         summary="A private fibromyalgia journal: pages for people, the same data as JSON.",
         docs_url=None,  # /api/docs is served by pages/apidocs.py (no CDN assets)
@@ -87,15 +102,15 @@ def create_app(
     )
     app.state.db = db
     app.state.accounts = Accounts(db)
+    app.state.jobs = queue
     app.state.settings = WebSettings(
         db_url,
         secure_cookies=secure_cookies,
         max_upload_bytes=limit,
         trusted_hosts=hosts,
-        archive_budget=ArchiveBudget(
-            settings.import_max_unpacked_bytes, settings.import_max_zip_members
-        ),
+        archive_budget=budget,
     )
+
     app.state.demo_password = None
     folder = resources.files("flarewise.web")
     app.state.templates = Jinja2Templates(directory=str(folder / "templates"))
@@ -130,6 +145,8 @@ def create_app(
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if settings.show_worker:
+            response.headers["X-Flarewise-Worker"] = str(os.getpid())
         if not request.url.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-store"
         if CSRF_COOKIE not in request.cookies:

@@ -23,6 +23,7 @@ from flarewise.accounts import Accounts, Session
 from flarewise.config import DEFAULT_MAX_UPLOAD_MB
 from flarewise.errors import NotFound
 from flarewise.importers.archive import ArchiveBudget
+from flarewise.jobs import Queue
 from flarewise.journal import Journal
 from flarewise.sharing.access import NOTHING_HERE, Shared, open_shared
 
@@ -44,7 +45,6 @@ class WebSettings:
     secure_cookies: bool = True
     #: journals that may be opened without a password (the demo); never set in production
     demo_handle: str | None = None
-    jobs: dict[str, Any] = field(default_factory=dict)
     #: the largest upload, in bytes (FLAREWISE_MAX_UPLOAD_MB)
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024**2
     #: host names the app answers to (FLAREWISE_TRUSTED_HOSTS, ``serve --host``)
@@ -134,6 +134,12 @@ def start_session(request: Request, response: Response, token: str) -> Response:
         max_age=14 * 86400,
     )
     return response
+
+
+def job_queue(request: Request) -> Queue:
+    """The queue imports go to (every process of the server shares its table)."""
+    queue: Queue = request.app.state.jobs
+    return queue
 
 
 def wants_json(request: Request) -> bool:

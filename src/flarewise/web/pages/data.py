@@ -1,20 +1,19 @@
 """Import (upload, progress, the import report) and export (tidy CSV, FHIR, the full backup),
 and restoring a backup.
 
-An upload is streamed to a private temporary file (size-capped), then imported in a background
-thread by the same ``Journal.import_file`` the CLI uses; the job page shows its progress (it
-refreshes itself without JavaScript, and polls ``/api/import/{job}`` with it) and the report.
-A job is visible only to the person who started it.
+An upload is streamed (size-capped) into a private folder every server process can read, and
+queued (:mod:`flarewise.jobs`); whichever process's worker claims it runs the same
+``Journal.import_file`` the CLI uses and writes its progress to the job's row, so the job page
+shows it whichever process serves the page (it refreshes itself without JavaScript, and polls
+``/api/import/{job}`` with it) and then the report. A job is visible only to the person who
+started it.
 """
 
 from __future__ import annotations
 
 import re
-import secrets
 import shutil
 import tempfile
-import threading
-import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,9 +22,18 @@ from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
 from flarewise import importers
-from flarewise.errors import FlarewiseError, InvalidInput, NotFound
-from flarewise.journal import Journal
-from flarewise.web.deps import Context, check_csrf, person, public_message, redirect, render
+from flarewise.errors import InvalidInput, NotFound
+from flarewise.jobs import Queue
+from flarewise.jobs.imports import MAPPING_FOLDER, import_options
+from flarewise.web.deps import (
+    Context,
+    check_csrf,
+    job_queue,
+    person,
+    public_message,
+    redirect,
+    render,
+)
 from flarewise.web.limits import too_large
 from flarewise.web.schemas import ImportJob, ImportStarted
 from flarewise.web.schemas.data import DataPage
@@ -86,32 +94,6 @@ def data_page(ctx: Annotated[Context, Depends(person)]) -> Response:
     )
 
 
-def _run(
-    jobs: dict[str, Any], job_id: str, journal: Journal, path: Path, options: dict[str, Any]
-) -> None:
-    job = jobs[job_id]
-    started = time.monotonic()
-
-    def progress(batch: importers.ImportBatch) -> None:
-        job.update(
-            records=batch.records,
-            done_bytes=batch.done_bytes,
-            total_bytes=batch.total_bytes,
-            rate=round(batch.records / max(time.monotonic() - started, 1e-6)),
-        )
-
-    try:
-        report = journal.import_file(path, progress=progress, **options)
-        job.update(status="done", report=report.to_json())
-    except FlarewiseError as exc:
-        job.update(status="failed", error=public_message(str(exc)))
-    except Exception as exc:  # the page must say something; details go to the server log
-        job.update(status="failed", error=f"the import stopped unexpectedly ({type(exc).__name__})")
-        raise
-    finally:
-        shutil.rmtree(path.parent, ignore_errors=True)
-
-
 @router.post("/import", include_in_schema=False, dependencies=[Depends(check_csrf)])
 @router.post(
     "/api/import",
@@ -121,6 +103,7 @@ def _run(
 )
 def start_import(
     ctx: Annotated[Context, Depends(person)],
+    queue: Annotated[Queue, Depends(job_queue)],
     file: UploadFile,
     mapping: UploadFile | None = None,
     omh_schema: Annotated[str, Form()] = "",
@@ -128,55 +111,48 @@ def start_import(
     dry_run: Annotated[str, Form()] = "",
 ) -> Response:
     limit = ctx.request.app.state.settings.max_upload_bytes
-    folder = Path(tempfile.mkdtemp(prefix="flarewise-upload-"))
+    job_id, folder = queue.new_folder()
     try:
         path = _save_upload(file, folder, limit)
-        options: dict[str, Any] = {
-            "dry_run": dry_run == "yes",
-            "archive_budget": ctx.request.app.state.settings.archive_budget,
-        }
+        mapping_name = None
         if mapping is not None and mapping.filename:
-            own = folder / "mapping"  # its own folder: the two files may share a name
+            own = folder / MAPPING_FOLDER  # its own folder: the two files may share a name
             own.mkdir()
-            options["mapping"] = importers.read_mapping(_save_upload(mapping, own, limit))
-        if omh_schema.strip():
-            options["omh_schema"] = omh_schema.strip()
-        if user.strip():
-            options["flaredown_user"] = user.strip()
+            saved = _save_upload(mapping, own, limit)
+            importers.read_mapping(saved)  # a bad mapping is refused now, not by a worker
+            mapping_name = saved.name
+        options = import_options(
+            dry_run=dry_run == "yes",
+            mapping=mapping_name,
+            omh_schema=omh_schema.strip() or None,
+            flaredown_user=user.strip() or None,
+        )
+        assert ctx.handle is not None  # person() refused anonymous requests
+        queue.submit_import(job_id, ctx.handle, path, options)
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        queue.discard(folder)
         raise
-    jobs: dict[str, Any] = ctx.request.app.state.settings.jobs
-    now = time.monotonic()
-    for old in [k for k, v in jobs.items() if v["status"] != "running" and now - v["at"] > 3600]:
-        del jobs[old]  # finished jobs are kept an hour, for their report
-    job_id = secrets.token_urlsafe(16)
-    jobs[job_id] = {
-        "id": job_id,
-        "person": ctx.handle,
-        "file": path.name,
-        "status": "running",
-        "records": 0,
-        "done_bytes": 0,
-        "total_bytes": path.stat().st_size,
-        "rate": 0,
-        "report": None,
-        "error": None,
-        "at": now,
-    }
-    threading.Thread(
-        target=_run, args=(jobs, job_id, ctx.journal, path, options), daemon=True
-    ).start()
     if ctx.request.url.path.startswith("/api/"):
         return render(ctx, "", {"job": job_id})
     return redirect(f"/import/{job_id}")
 
 
-def _job(ctx: Context, job_id: str) -> dict[str, Any]:
-    job = ctx.request.app.state.settings.jobs.get(job_id)
-    if job is None or job["person"] != ctx.handle:
-        raise NotFound(job_id)
-    return {k: v for k, v in job.items() if k not in ("person", "at")}
+def _job(ctx: Context, queue: Queue, job_id: str) -> dict[str, Any]:
+    """The job as the page shows it: waiting for a worker reads as running (with ``waiting``
+    set), and errors as a person may see them."""
+    job = queue.view(job_id, ctx.handle)
+    return {
+        "id": job["id"],
+        "file": job["file"],
+        "status": "running" if job["status"] == "queued" else job["status"],
+        "waiting": job["status"] == "queued",
+        "records": job["records"],
+        "done_bytes": job["done_bytes"],
+        "total_bytes": job["total_bytes"],
+        "rate": job["rate"],
+        "report": job["result"],
+        "error": None if job["error"] is None else public_message(job["error"]),
+    }
 
 
 @router.get("/import/{job_id}", include_in_schema=False)
@@ -185,16 +161,15 @@ def _job(ctx: Context, job_id: str) -> dict[str, Any]:
     summary="An import's progress and report",
     responses={200: {"model": ImportJob, "description": "progress; the report once done"}},
 )
-def import_job(job_id: str, ctx: Annotated[Context, Depends(person)]) -> Response:
-    job = _job(ctx, job_id)
+def import_job(
+    job_id: str,
+    ctx: Annotated[Context, Depends(person)],
+    queue: Annotated[Queue, Depends(job_queue)],
+) -> Response:
+    job = _job(ctx, queue, job_id)
     total = job["total_bytes"] or 1
-    percent = min(100, round(100 * job["done_bytes"] / total))
-    return render(
-        ctx,
-        "import_job.html",
-        {**job, "percent": percent},
-        view={"job": job, "title": "Import"},
-    )
+    job["percent"] = min(100, round(100 * job["done_bytes"] / total))
+    return render(ctx, "import_job.html", job, view={"job": job, "title": "Import"})
 
 
 @router.get("/export/{fmt}", include_in_schema=False)

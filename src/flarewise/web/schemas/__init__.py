@@ -60,6 +60,7 @@ class ImportJob(BaseModel):
     id: str
     file: str
     status: Literal["running", "done", "failed"]
+    waiting: bool = Field(description="true while the import waits for a free worker")
     records: int = Field(description="source records read so far")
     done_bytes: int
     total_bytes: int

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_summaries"
-down_revision = "0006_twofactor"
+down_revision = "0007_jobs"
 branch_labels = None
 depends_on = None
 
