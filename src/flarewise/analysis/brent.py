@@ -88,7 +88,7 @@ def minimize_bounded(
             if fu <= fnfc or nfc == xf:
                 fulc, ffulc = nfc, fnfc
                 nfc, fnfc = x, fu
-            elif fu <= ffulc or fulc == xf or fulc == nfc:
+            elif fu <= ffulc or fulc == xf or fulc == nfc:  # noqa: SIM109 (`in` would match a NaN)
                 fulc, ffulc = x, fu
         xm = 0.5 * (a + b)
         tol1 = SQRT_EPS * abs(xf) + xatol / 3.0

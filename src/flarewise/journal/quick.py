@@ -71,11 +71,7 @@ class QuickLog:
 
     def timezone(self) -> tzinfo:
         """The person's zone from the profile, else this machine's local zone (as Journal's)."""
-        name = self.profile().timezone
-        if name:
-            return ZoneInfo(name)
-        local = datetime.now().astimezone().tzinfo
-        return local or UTC
+        return zone_of(self.profile())
 
     def add(self, entry: E) -> E:
         """Record one entry; returns it as stored (canonical spellings), as Journal.add does."""
@@ -90,6 +86,14 @@ class QuickLog:
     def describe(self, entry: EntryBase) -> str:
         """A one-line plain-language description of an entry."""
         return describe_entry(entry, self._vocabulary)
+
+
+def zone_of(profile: Profile) -> tzinfo:
+    """The person's zone from the profile, else this machine's local zone."""
+    if profile.timezone:
+        return ZoneInfo(profile.timezone)
+    local = datetime.now().astimezone().tzinfo
+    return local or UTC
 
 
 def open_quick_log(url: str, person: str) -> QuickLog | None:

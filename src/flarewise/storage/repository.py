@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,14 +16,14 @@ from flarewise.domain.backup import StoredEntry
 from flarewise.domain.entries import EntryBase
 from flarewise.domain.experiments import Protocol
 from flarewise.domain.regimens import Regimen
-from flarewise.domain.summaries import DaySummary, MeasureStats
+from flarewise.domain.summaries import DaySummary
 from flarewise.errors import Conflict, NotFound
+from flarewise.storage.daily_read import read_daily
 from flarewise.storage.database import Database, utcnow
 from flarewise.storage.params import (
     Codec,
     EntrySql,
     Measure,
-    gc_paused,
     write_entries,
 )
 from flarewise.storage.rows import (
@@ -236,31 +237,7 @@ class PersonRepository:
         return int(conn.execute(q).scalar_one())
 
     def daily(self, conn: Connection, start: date, end: date) -> list[DaySummary]:
-        with gc_paused():
-            return self._daily(conn, start, end)
-
-    def _daily(self, conn: Connection, start: date, end: date) -> list[DaySummary]:
-        codec = self.codec
-        bounds = (self.pid, codec.day(start), codec.day(end))
-        ph = codec.placeholder
-        measures: dict[Any, dict[str, MeasureStats]] = defaultdict(dict)
-        sql = (
-            "SELECT local_date, measure, n, total, minimum, maximum FROM daily_values "
-            f"WHERE person_id = {ph} AND local_date >= {ph} AND local_date <= {ph}"
-        )
-        for day, measure, n, total, lo, hi in _fetch_raw(conn, sql, bounds):
-            measures[day][measure] = MeasureStats(n, total, total / n, lo, hi)
-        sql = (
-            "SELECT local_date, count(*) FROM entries "
-            f"WHERE person_id = {ph} AND local_date >= {ph} AND local_date <= {ph} "
-            "GROUP BY local_date"
-        )
-        counts = dict(_fetch_raw(conn, sql, bounds))
-        as_date = date.fromisoformat if codec.sqlite else (lambda d: d)
-        return [
-            DaySummary(as_date(day), counts.get(day, 0), measures.get(day, {}))
-            for day in sorted(set(counts) | set(measures))
-        ]
+        return read_daily(partial(_fetch_raw, conn), self.codec, self.pid, start, end)
 
     def date_span(self, conn: Connection) -> tuple[date | None, date | None]:
         q = sa.select(sa.func.min(entries.c.local_date), sa.func.max(entries.c.local_date)).where(
