@@ -39,7 +39,6 @@ from flarewise.journal import design as trial_design
 from flarewise.journal.backup import read_backup as read_backup  # public: re-exported
 from flarewise.journal.lazy import trials_module as _trials
 from flarewise.journal.prepare import prepare_entry
-from flarewise.journal.quick import zone_of
 from flarewise.journal.vocabulary_cache import cached_vocabulary
 from flarewise.knowledge import (
     Vocabulary,
@@ -871,7 +870,7 @@ class Journal:
 
     def timezone(self) -> tzinfo:
         """The person's zone from the profile, else this machine's local zone."""
-        return zone_of(self.profile())
+        return self.profile().zone()
 
     def define_trackable(self, trackable: Trackable) -> Trackable:
         with self.db.begin() as conn:

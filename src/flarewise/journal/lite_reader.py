@@ -23,7 +23,6 @@ from flarewise.domain.summaries import DaySummary
 from flarewise.domain.trackables import Trackable
 from flarewise.errors import InvalidInput
 from flarewise.journal.insights import journal_insights
-from flarewise.journal.quick import zone_of
 from flarewise.journal.vocabulary_cache import cached_vocabulary
 from flarewise.knowledge import Vocabulary
 from flarewise.storage.basics import check_handle
@@ -50,7 +49,7 @@ class LiteReader:
 
     def today(self) -> date:
         """Today in the person's zone (the profile's, else this machine's), as Journal's."""
-        return datetime.now(zone_of(Profile.model_validate(self._store.profile))).date()
+        return datetime.now(Profile.model_validate(self._store.profile).zone()).date()
 
     def date_span(self) -> tuple[date | None, date | None]:
         return self._store.date_span()

@@ -15,9 +15,8 @@ and ``vocabulary`` (the :class:`EntryWriter` protocol).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from datetime import tzinfo
 from typing import Protocol, TypeVar
-from zoneinfo import ZoneInfo
 
 from flarewise.domain.entries import EntryBase
 from flarewise.domain.profile import Profile
@@ -71,7 +70,7 @@ class QuickLog:
 
     def timezone(self) -> tzinfo:
         """The person's zone from the profile, else this machine's local zone (as Journal's)."""
-        return zone_of(self.profile())
+        return self.profile().zone()
 
     def add(self, entry: E) -> E:
         """Record one entry; returns it as stored (canonical spellings), as Journal.add does."""
@@ -86,14 +85,6 @@ class QuickLog:
     def describe(self, entry: EntryBase) -> str:
         """A one-line plain-language description of an entry."""
         return describe_entry(entry, self._vocabulary)
-
-
-def zone_of(profile: Profile) -> tzinfo:
-    """The person's zone from the profile, else this machine's local zone."""
-    if profile.timezone:
-        return ZoneInfo(profile.timezone)
-    local = datetime.now().astimezone().tzinfo
-    return local or UTC
 
 
 def open_quick_log(url: str, person: str) -> QuickLog | None:
