@@ -130,9 +130,8 @@ def test_the_command_says_what_the_journal_says(
         expected = json.loads(json.dumps(asdict(ins), default=str))
         for key, value in expected.items():
             if key in ("triggers", "explained"):  # the command adds the wording to each row
-                assert [{k: r[k] for k in e} for r, e in zip(data[key], value, strict=True)] == [
-                    *value
-                ]
+                shown = [{k: r[k] for k in e} for r, e in zip(data[key], value, strict=True)]
+                assert shown == value, key
             else:
                 assert data[key] == value, key
     else:
