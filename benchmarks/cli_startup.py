@@ -11,7 +11,10 @@ with the commands, so a busy machine slows both alike:
 - a one-command Typer app with the same five options as ``log pain``: what Typer itself costs
   to parse and check them (it builds pydantic validators for them);
 - ``python -c "import sqlalchemy, pydantic"``: what a command that reads the journal imports;
-- ``python -c "import numpy, scipy.stats"``: what the analysis behind ``insights`` imports.
+- for ``insights``: ``python -c "import numpy"``, ``python -c "import numpy, scipy.special,
+  scipy.linalg"`` (what the analysis behind it imports) and ``python -c "import numpy,
+  scipy.stats"`` (what it imported before it did without scipy.stats); the insights line is
+  also given as a ratio to each of these.
 
 Each round takes the median of ``--repeat`` runs of everything; the report gives the median over
 rounds and the run-to-run range (lowest and highest round median), wall and CPU (user + system
@@ -74,8 +77,14 @@ COMMANDS: dict[str, list[str]] = {
     ],
     "flarewise show": ["-c", SCRIPT, "show"],
 }
-#: what the analysis behind `insights` imports today (analysis/ar1.py: `from scipy import stats`)
+#: the analysis behind `insights` imports numpy, scipy.special and scipy.linalg (LAPACK); until
+#: issue 17 it also imported scipy.stats and scipy.optimize
 INSIGHTS_FLOOR: dict[str, list[str]] = {
+    'python -c "import numpy"': ["-c", "import numpy"],
+    'python -c "import numpy, scipy.special, scipy.linalg"': [
+        "-c",
+        "import numpy, scipy.special, scipy.linalg",
+    ],
     'python -c "import numpy, scipy.stats"': ["-c", "import numpy, scipy.stats"],
 }
 INSIGHTS: dict[str, list[str]] = {
@@ -153,6 +162,20 @@ def main() -> None:
                     f"{mid / statistics.median(floor):5.2f}x ({min(ratios):.2f}-{max(ratios):.2f})"
                 )
             print(f"{name:<{width}}  {cells[0]}  {cells[1]}")
+        if not args.skip_insights:
+            print("insights against its floors, median of the per-round ratios (range):")
+            for command in [n for n in everything if n.endswith(tuple(INSIGHTS))]:
+                for floor_name in INSIGHTS_FLOOR:
+                    cells = []
+                    for label, series in (("wall", walls), ("CPU", cpus)):
+                        ratios = [
+                            m / f for m, f in zip(series[command], series[floor_name], strict=True)
+                        ]
+                        cells.append(
+                            f"{label} {statistics.median(ratios):5.2f}x "
+                            f"({min(ratios):.2f}-{max(ratios):.2f})"
+                        )
+                    print(f"  {command} / {floor_name}: {', '.join(cells)}")
 
 
 if __name__ == "__main__":

@@ -106,3 +106,18 @@ def test_a_mistyped_command_still_gets_a_suggestion(capsys: pytest.CaptureFixtur
 
     assert run(["lgo", "pain", "6"]) == 2
     assert "Did you mean 'log'?" in capsys.readouterr().err
+
+
+def test_insights_on_a_sqlite_journal_loads_no_sqlalchemy_and_no_scipy_stats(
+    tmp_path: Path,
+) -> None:
+    # issue 17: `flarewise insights` on a year within 0.6 s. scipy.stats (0.25 s of CPU) and
+    # scipy.optimize (0.1 s) are not needed for t probabilities and one bounded search
+    # (analysis/brent.py), and an up-to-date SQLite journal is read through the driver
+    # (journal/lite_reader.py), so neither SQLAlchemy nor the experiment commands load
+    _loaded(["demo", "--years", "1"], tmp_path)
+    extra = ("alembic", "flarewise.journal.facade", "flarewise.domain.experiments")
+    loaded = _loaded(["--person", "demo", "insights"], tmp_path, extra=extra)
+    assert [m for m in loaded if m.startswith(("numpy", "scipy"))]  # the analysis did run
+    slow = ("sqlalchemy", "alembic", "scipy.stats", "scipy.optimize", "flarewise.")
+    assert [m for m in loaded if m.startswith(slow)] == []

@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
+from flarewise.analysis.brent import minimize_bounded
 from flarewise.analysis.grid import Array
 
 
@@ -92,8 +93,6 @@ def fit_effect(y: Array, x: Array, *, trend: bool = False) -> AR1Fit:
     a hundredth of its cost. The interval uses a t quantile, a little wider than the normal one,
     because phi is estimated (ITS simulations find AR-model intervals too narrow otherwise).
     """
-    from scipy.optimize import minimize_scalar
-
     x = np.nan_to_num(np.asarray(x, dtype=float), nan=0.0)
     y = np.asarray(y, dtype=float)
     t = np.flatnonzero(np.isfinite(y)).astype(float)
@@ -105,13 +104,7 @@ def fit_effect(y: Array, x: Array, *, trend: bool = False) -> AR1Fit:
     n, k = X.shape
     if n <= k + 2:
         raise ValueError("too few observed days to fit an AR(1) model")
-    res = minimize_scalar(
-        lambda ph: -_profile(yy, X, t, ph)[0],
-        bounds=(-0.98, 0.98),
-        method="bounded",
-        options={"xatol": 1e-5},
-    )
-    phi_ml = float(res.x)
+    phi_ml = float(minimize_bounded(lambda ph: -_profile(yy, X, t, ph)[0], -0.98, 0.98, 1e-5))
     # The ML estimate of phi is biased towards zero in short series by about (1 + 3 phi) / n
     # (Marriott & Pope 1954), which makes intervals too narrow; the standard error uses the
     # corrected phi. The point estimate of the effect stays the ML one.
@@ -121,5 +114,5 @@ def fit_effect(y: Array, x: Array, *, trend: bool = False) -> AR1Fit:
     beta = beta_ml
     cov = s2 * n / (n - k) * np.linalg.inv(Xt.T @ Xt)
     effect, se = float(beta[1]), float(np.sqrt(cov[1, 1]))
-    q = float(stats.t.ppf(0.975, n - k - 1))
+    q = float(special.stdtrit(n - k - 1, 0.975))  # stats.t.ppf, without its import
     return AR1Fit(effect, se, effect - q * se, effect + q * se, phi_ml, n)

@@ -16,7 +16,7 @@ import itertools
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from flarewise.analysis.ar1 import AR1Fit, fit_effect
 from flarewise.analysis.grid import Array
@@ -140,7 +140,7 @@ def paired_blocks(periods: list[PeriodMean], min_days: int = 1) -> PairedBlocks 
     k = len(d)
     mean = float(w @ d)
     var = float(k / (k - 1) * np.sum(w * w * (d - mean) ** 2))
-    half = float(stats.t.ppf(0.975, k - 1) * np.sqrt(var))
+    half = float(special.stdtrit(k - 1, 0.975) * np.sqrt(var))
     return PairedBlocks(tuple(d.tolist()), tuple(w.tolist()), mean, mean - half, mean + half)
 
 
@@ -172,8 +172,8 @@ def improvement_probabilities(
     if fit.se <= 0:
         return float(gain > 0), float(gain >= meaningful)
     df = _df(fit)
-    any_ = float(stats.t.cdf(gain / fit.se, df))
-    big = float(stats.t.cdf((gain - meaningful) / fit.se, df))
+    any_ = float(special.stdtr(df, gain / fit.se))
+    big = float(special.stdtr(df, (gain - meaningful) / fit.se))
     return any_, big
 
 

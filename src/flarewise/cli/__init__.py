@@ -66,7 +66,7 @@ lazy(
 lazy("serve", "flarewise.cli.serve", "Run the web app (pages and their JSON API) on this machine.")
 lazy(
     "insights",
-    "flarewise.cli.experiment",
+    "flarewise.cli.insights",
     "Baselines, flares, what preceded them, and possible triggers with their uncertainty.",
 )
 lazy("account", "flarewise.cli.account", "Your web sign-in: sessions and two-step sign-in.")

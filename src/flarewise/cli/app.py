@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from flarewise.journal import Journal
+    from flarewise.journal.insights import InsightsReader
     from flarewise.journal.quick import EntryWriter
 
 app = typer.Typer(
@@ -73,6 +74,7 @@ class State:
     database_chosen: bool = False
     _journal: Journal | None = field(default=None)
     _writer: EntryWriter | None = field(default=None)
+    _reader: InsightsReader | None = field(default=None)
 
     def journal(self) -> Journal:
         if self._journal is None:
@@ -91,8 +93,19 @@ class State:
             self._writer = quick if quick is not None else self.journal()
         return self._writer
 
+    def reader(self) -> InsightsReader:
+        """The journal to read insights from: without SQLAlchemy where the database allows it
+        (flarewise.journal.lite_reader), else the full journal (which creates or migrates)."""
+        if self._reader is None:
+            from flarewise.journal.lite_reader import open_lite_reader
+
+            lite = open_lite_reader(self.settings.database_url, self.settings.person)
+            self._reader = lite if lite is not None else self.journal()
+        return self._reader
+
     def close(self) -> None:
-        for opened in {id(o): o for o in (self._writer, self._journal) if o is not None}.values():
+        opened_ones = (self._writer, self._reader, self._journal)
+        for opened in {id(o): o for o in opened_ones if o is not None}.values():
             opened.close()
 
 
@@ -108,6 +121,10 @@ def journal(ctx: typer.Context) -> Journal:
 
 def writer(ctx: typer.Context) -> EntryWriter:
     return state(ctx).writer()
+
+
+def reader(ctx: typer.Context) -> InsightsReader:
+    return state(ctx).reader()
 
 
 def emit_json(data: Any) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, tzinfo
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -111,6 +111,13 @@ class Profile(Record):
     #: Plan options (intervention ids) the person marked "to discuss at my next visit": the
     #: report lists exactly these, so the clinician sees the person's choice, not a top six.
     to_discuss: tuple[Slug, ...] = ()
+
+    def zone(self) -> tzinfo:
+        """The person's time zone, else this machine's local zone (for "today" and entry
+        times: the journal, the quick entry and the insights reader all ask here)."""
+        if self.timezone:
+            return ZoneInfo(self.timezone)
+        return datetime.now().astimezone().tzinfo or UTC
 
     def age_on(self, day: date) -> int | None:
         """Age in whole years, taking the birthday as 1 July (only the year is stored)."""

@@ -16,10 +16,9 @@ import errno
 import os
 from collections.abc import Callable, Collection, Iterable, Sequence
 from contextlib import AbstractContextManager
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
-from zoneinfo import ZoneInfo
 
 from flarewise.domain.backup import Backup
 from flarewise.domain.entries import Assessment, EntryBase, Intake, LabResult
@@ -62,7 +61,6 @@ if TYPE_CHECKING:
     from flarewise.demo.model import DemoTruth
     from flarewise.experiments.review import Review
     from flarewise.importers.archive import ArchiveBudget
-    from flarewise.knowledge.vocabulary import VocabKind
     from flarewise.reports import VisitReport
     from flarewise.storage import Database
 
@@ -811,91 +809,11 @@ class Journal:
     ) -> Insights:
         """Baselines and trends, flares and what preceded them, and the trigger screen over
         every (exposure, outcome) pair at lags 0-3 with the calendar removed, time order kept
-        and false-discovery control. ``max_hits`` caps the triggers listed (None: all)."""
-        first, last = self.date_span()
-        if first is None or last is None:
-            first = last = self.today()
-        start = start or first
-        end = end or last
-        daily, names = self._measure_meanings()
-        summaries = self.daily_summaries(start, end)
-        grid = build_grid(summaries, start, end, daily=daily)
-        grid_names = grid.names
-        outcomes = [n for n in grid_names if n.startswith("symptom:") or n == "sleep:hours"]
-        families = (
-            "symptom:",
-            "sleep:hours",
-            "sleep:quality",
-            "intake:",
-            "food_group:",
-            "event:",
-            "exercise:minutes",
-            "mindbody:minutes",
-            "therapy:",
-            "custom:",
-            "metric:steps",
-        )
-        exposures = [n for n in grid_names if n.startswith(families)]
-        worse = {f"symptom:{k}": v.higher_is_worse for k, v in self.vocabulary.symptoms.items()}
-        worse["sleep:hours"] = False
-        starts = [
-            (r.unrecognised or r.substance, r.start)
-            for r in self.regimens()
-            if start < r.start <= end and not r.as_needed
-        ]
-        fdr_method: Any = fdr
-        from flarewise.analysis.insights import insights as analysis_insights
-        from flarewise.analysis.measure_kinds import measure_kind
+        and false-discovery control. ``max_hits`` caps the triggers listed (None: all); see
+        :func:`flarewise.journal.insights.journal_insights`."""
+        from flarewise.journal.insights import journal_insights
 
-        kinds = {m: measure_kind(m, daily) for m in [*exposures, *outcomes]}
-        labels = {m: self._measure_name(m, names) for m in kinds}
-        return analysis_insights(
-            grid,
-            outcomes=outcomes,
-            exposures=exposures,
-            higher_is_worse=worse,
-            fdr=fdr_method,
-            starts=starts,
-            max_hits=max_hits,
-            kinds=kinds,
-            names=labels,
-        )
-
-    def _measure_meanings(self) -> tuple[dict[str, Any], dict[str, str]]:
-        """The daily statistic of measures whose meaning is per item (a device metric's own
-        rule, a custom trackable's value type), and the names of custom trackables."""
-        vocab = self.vocabulary
-        daily: dict[str, Any] = {f"metric:{k}": m.daily for k, m in vocab.metrics.items()}
-        names: dict[str, str] = {}
-        for t in self.trackables():
-            daily[f"custom:{t.id}"] = {"count": "sum", "yes_no": "any"}.get(t.value_type, "mean")
-            names[f"custom:{t.id}"] = t.name.lower()
-        return daily, names
-
-    def _measure_name(self, measure: str, custom: dict[str, str]) -> str:
-        """A measure in words for a person reading the insights, never a raw id."""
-        from flarewise.analysis.measure_kinds import default_name
-
-        family, _, item = measure.partition(":")
-        kinds: dict[str, VocabKind] = {
-            "symptom": "symptom",
-            "intake": "substance",
-            "skipped": "substance",
-            "food": "food",
-            "food_group": "food_group",
-            "activity": "activity",
-            "mindbody": "practice",
-            "therapy": "therapy",
-            "event": "event",
-            "metric": "metric",
-        }
-        if measure in custom:
-            return custom[measure]
-        kind = kinds.get(family)
-        if kind is not None and item in self.vocabulary.ids(kind):
-            name = self.vocabulary.name_of(kind, item)
-            return name if name.isupper() else name[0].lower() + name[1:]
-        return default_name(measure)
+        return journal_insights(self, start, end, fdr, max_hits)
 
     # -- regimens ---------------------------------------------------------------------------
 
@@ -964,11 +882,7 @@ class Journal:
 
     def timezone(self) -> tzinfo:
         """The person's zone from the profile, else this machine's local zone."""
-        name = self.profile().timezone
-        if name:
-            return ZoneInfo(name)
-        local = datetime.now().astimezone().tzinfo
-        return local or UTC
+        return self.profile().zone()
 
     def define_trackable(self, trackable: Trackable) -> Trackable:
         with self.db.begin() as conn:

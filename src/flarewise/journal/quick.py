@@ -15,9 +15,8 @@ and ``vocabulary`` (the :class:`EntryWriter` protocol).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from datetime import tzinfo
 from typing import Protocol, TypeVar
-from zoneinfo import ZoneInfo
 
 from flarewise.domain.entries import EntryBase
 from flarewise.domain.profile import Profile
@@ -71,11 +70,7 @@ class QuickLog:
 
     def timezone(self) -> tzinfo:
         """The person's zone from the profile, else this machine's local zone (as Journal's)."""
-        name = self.profile().timezone
-        if name:
-            return ZoneInfo(name)
-        local = datetime.now().astimezone().tzinfo
-        return local or UTC
+        return self.profile().zone()
 
     def add(self, entry: E) -> E:
         """Record one entry; returns it as stored (canonical spellings), as Journal.add does."""

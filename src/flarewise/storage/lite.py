@@ -1,4 +1,5 @@
-"""A SQLite journal opened through the driver alone, to add entries: ``flarewise log``.
+"""A SQLite journal opened through the driver alone: ``flarewise log`` adds entries with it,
+``flarewise insights`` reads its daily summaries and regimens.
 
 Why: importing SQLAlchemy takes about 0.2 s, more than everything else a quick entry needs
 (issue 17: ``flarewise log pain 6`` within 0.25 s). Adding an entry needs very little of it:
@@ -13,6 +14,10 @@ the person. For anything else (PostgreSQL, a new or outdated database, a new per
 :func:`open_lite` returns ``None`` and the caller opens the journal the usual way, which
 creates, migrates or refuses with its own words.
 
+``flarewise insights`` (issue 17: within 0.6 s on a year) reads the date span, a year of daily
+summaries (:func:`flarewise.storage.daily_read.read_daily`, the repository's own function) and
+the regimens the same way, for the same reason.
+
 The few reads here are the SQL that SQLAlchemy compiles from :mod:`flarewise.storage.tables`
 for SQLite; tests/test_quick_log.py compiles those statements from the tables and checks that
 they are the same text, so they cannot drift from the schema.
@@ -24,13 +29,16 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from flarewise.domain.entries import EntryBase
+from flarewise.domain.summaries import DaySummary
 from flarewise.errors import Conflict, StorageError
 from flarewise.storage.basics import HEAD, setup_sqlite, utcnow
+from flarewise.storage.daily_read import read_daily
 from flarewise.storage.params import Codec, EntrySql, Measure, write_entries
 
 #: SQLAlchemy's SQLite compilation of the reads below (checked by a test against the tables).
@@ -42,6 +50,15 @@ SQL_TRACKABLES = (
 SQL_KNOWN_KEY = (
     "SELECT entries.source_key FROM entries WHERE entries.person_id = ? "
     "AND entries.source = ? AND entries.source_key = ?"
+)
+
+SQL_DATE_SPAN = (
+    "SELECT min(entries.local_date) AS min_1, max(entries.local_date) AS max_1 FROM entries "
+    "WHERE entries.person_id = ?"
+)
+SQL_REGIMENS = (
+    "SELECT regimens.data FROM regimens WHERE regimens.person_id = ? "
+    "ORDER BY regimens.start_date, regimens.id"
 )
 
 _PREFIX = "sqlite:///"
@@ -93,6 +110,23 @@ class LiteStore:
             rows = conn.execute(SQL_TRACKABLES, (self.person_id,)).fetchall()
         return [dict(json.loads(r[0])) for r in rows]
 
+    def regimens(self) -> list[dict[str, Any]]:
+        """The person's regimens as stored, by start date then id (as the repository lists)."""
+        with self._transaction() as conn:
+            rows = conn.execute(SQL_REGIMENS, (self.person_id,)).fetchall()
+        return [dict(json.loads(r[0])) for r in rows]
+
+    def date_span(self) -> tuple[date | None, date | None]:
+        """The first and last local date with an entry (None, None for an empty journal)."""
+        with self._transaction() as conn:
+            lo, hi = conn.execute(SQL_DATE_SPAN, (self.person_id,)).fetchone()
+        return _day(lo), _day(hi)
+
+    def daily(self, start: date, end: date) -> list[DaySummary]:
+        """Daily summaries, read by the repository's own function."""
+        with self._transaction() as conn:
+            return read_daily(partial(_fetch, conn), self._codec, self.person_id, start, end)
+
     def insert_entries(
         self,
         items: Sequence[tuple[EntryBase, Sequence[Measure]]],
@@ -126,6 +160,15 @@ class LiteStore:
         seen.add(key)
         params = (self.person_id, entry.source, entry.source_key)
         return conn.execute(SQL_KNOWN_KEY, params).fetchone() is not None
+
+
+def _day(stored: str | None) -> date | None:
+    """A stored SQLite date (``YYYY-MM-DD`` text) as SQLAlchemy's Date type reads it."""
+    return None if stored is None else date.fromisoformat(stored)
+
+
+def _fetch(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[Any]:
+    return conn.execute(sql, params).fetchall()
 
 
 def open_lite(url: str, handle: str) -> LiteStore | None:

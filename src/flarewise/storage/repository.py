@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,12 +18,12 @@ from flarewise.domain.experiments import Protocol
 from flarewise.domain.regimens import Regimen
 from flarewise.domain.summaries import DaySummary
 from flarewise.errors import Conflict, NotFound
+from flarewise.storage.daily_read import read_daily
 from flarewise.storage.database import Database, utcnow
 from flarewise.storage.params import (
     Codec,
     EntrySql,
     Measure,
-    gc_paused,
     write_entries,
 )
 from flarewise.storage.raw import fetch_raw
@@ -32,7 +33,7 @@ from flarewise.storage.rows import (
     regimen_row,
     stored_entry_from_row,
 )
-from flarewise.storage.summaries import DaySummaries, unpack
+from flarewise.storage.summaries import DaySummaries
 from flarewise.storage.tables import (
     PERSON_TABLES,
     daily_values,
@@ -240,16 +241,8 @@ class PersonRepository:
         self, conn: Connection, start: date, end: date, measures: Collection[str] | None = None
     ) -> list[DaySummary]:
         """One packed row per day (storage/summaries.py): a year is ~365 rows, not ~16,000;
-        with ``measures``, only those are converted."""
-        codec = self.codec
-        as_date = date.fromisoformat if codec.sqlite else (lambda d: d)
-        with gc_paused():
-            return [
-                DaySummary(as_date(day), count, unpack(names, stats, measures))
-                for day, count, names, stats in self._days.read(
-                    conn, codec.day(start), codec.day(end)
-                )
-            ]
+        with ``measures``, only those are converted (storage/daily_read.py)."""
+        return read_daily(partial(fetch_raw, conn), self.codec, self.pid, start, end, measures)
 
     def date_span(self, conn: Connection) -> tuple[date | None, date | None]:
         q = sa.select(sa.func.min(entries.c.local_date), sa.func.max(entries.c.local_date)).where(

@@ -27,6 +27,7 @@ from flarewise.storage.params import (
     primary_item,
     value_params,
 )
+from flarewise.storage.stored import regimen_from_data
 
 __all__ = [
     "DAILY_COLUMNS",
@@ -84,5 +85,4 @@ def regimen_row(
 
 
 def regimen_from_row(row: Row[Any]) -> Regimen:
-    with reading_stored():
-        return Regimen.model_validate(row.data)
+    return regimen_from_data(row.data)

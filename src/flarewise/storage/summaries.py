@@ -66,23 +66,11 @@ class DaySummaries:
     def __init__(self, codec: Codec, person_id: int) -> None:
         self.codec = codec
         self.pid = person_id
-        ph = codec.placeholder
         self._upsert = (
             codec.insert_sql("daily_summaries", COLUMNS)
             + " ON CONFLICT (person_id, local_date) DO UPDATE SET"
             " entries = excluded.entries, measures = excluded.measures, stats = excluded.stats"
         )
-        self._range = (
-            "SELECT local_date, entries, measures, stats FROM daily_summaries "
-            f"WHERE person_id = {ph} AND local_date >= {ph} AND local_date <= {ph} "
-            "ORDER BY local_date"
-        )
-
-    def read(self, conn: Connection, start: Any, end: Any) -> list[tuple[Any, int, str, bytes]]:
-        """The stored rows for ``start`` .. ``end`` (dates in the codec's form), in date order."""
-        from flarewise.storage.raw import fetch_raw
-
-        return fetch_raw(conn, self._range, (self.pid, start, end))
 
     def _stored(self, fetch: Fetch, days: Sequence[Any]) -> dict[Any, tuple[int, str, bytes]]:
         ph = self.codec.placeholder
