@@ -62,13 +62,41 @@ class Scores:
         )
 
 
+#: Pages of other roles: a person signed in gets "not found" there (docs/sharing.md).
+OTHER_ROLES = ("/clinic", "/admin")
+
+
+def _routes(routes: Any) -> Iterator[Any]:
+    """Every route, those of included routers too (FastAPI keeps an included router whole,
+    as ``original_router``, in recent versions; older ones copied its routes in)."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            yield from _routes(inner.routes)
+        else:
+            yield route
+
+
 def signed_in_pages(app: Any) -> list[str]:
-    """Every page a signed-in person reads: an HTML page with a JSON twin under /api/ (the
-    app's rule for pages that show data) and no path parameter, in the OpenAPI's order."""
+    """Every page a signed-in person reads: an HTML page (a GET route of its own) with a JSON
+    twin under /api/ (the app's rule for pages that show data) and no path parameter, in the
+    OpenAPI's order; the clinicians' and administrators' pages are not a person's."""
+    html = {
+        route.path
+        for route in _routes(app.routes)
+        if "GET" in (getattr(route, "methods", None) or ()) and not route.path.startswith("/api/")
+    }
     pages = []
     for path, operations in app.openapi()["paths"].items():
-        if path.startswith("/api/") and "get" in operations and "{" not in path:
-            pages.append(path.removeprefix("/api"))
+        page = path.removeprefix("/api")
+        if (
+            path.startswith("/api/")
+            and "get" in operations
+            and "{" not in path
+            and page in html
+            and not page.startswith(OTHER_ROLES)
+        ):
+            pages.append(page)
     return pages
 
 

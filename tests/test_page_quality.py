@@ -171,7 +171,9 @@ def test_phone_navigation_is_one_row_and_the_rest_one_tap_away(
             " return [a.getAttribute('href'), r.height, r.bottom <= innerHeight]; })",
         )
         reachable = {href for href, h, seen in menu if h >= 44 and seen}
-        missing = [p for p in pages if p not in reachable]
+        # every page of its own is in the menu; an account page's parts (two-step sign-in,
+        # who looked) are reached from the account page
+        missing = [p for p in pages if p.count("/") == 1 and p not in reachable]
         assert missing == [], f"not one tap away at 375 px: {missing} ({menu})"
         page.tap("details.menu a[href='/medicines']")
         page.wait_for_url("**/medicines")
