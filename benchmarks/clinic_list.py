@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -34,6 +35,9 @@ from flarewise.accounts import Accounts
 from flarewise.journal import Journal
 from flarewise.sharing import admin, invitations
 from flarewise.web import create_app
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.webkit import enrol_two_factor  # the tests' enrolment, through the pages
 
 PASSWORD = "correct horse battery"
 
@@ -66,6 +70,7 @@ def main() -> None:
             Accounts(db).set_password(j.handle, PASSWORD)
             invitations.accept(db, "drbench", invitations.invite(db, j.handle, "read").code)
         doctor = signed_in(app, "drbench", PASSWORD)
+        enrol_two_factor(doctor)  # a clinician's pages open only once two-step sign-in is on
         owner = signed_in(app, "p000", PASSWORD)
 
         def get(c: TestClient, path: str) -> Callable[[], None]:

@@ -101,19 +101,11 @@ def sharing_answers(app: Any, owner: TestClient, handle: str) -> list[tuple[str,
     """The sharing, clinic and admin routes' answers: ``handle`` shares with a clinician (with a
     note and an override, so every list has an item), who looks at every view; an admin lists
     the accounts."""
-    from flarewise.sharing import admin
-
-    from .webkit import PASSWORD, client
+    from .webkit import staff
 
     def signed_in(name: str, role: str) -> TestClient:
-        temporary = admin.create(app.state.db, None, name, role)
-        c = client(app)
-        c.post("/signin", data={"handle": name, "password": temporary, "csrf": csrf_of(c)})
-        changed = post(
-            c, "/account/password", {"current_password": temporary, "new_password": PASSWORD}
-        )
-        assert changed.status_code == 303, changed.text
-        return c
+        """The temporary password changed, two-step sign-in turned on: as the rule requires."""
+        return staff(app, name, role)[0]
 
     doctor = signed_in(f"dr-{handle}", "clinician")
     code = post(owner, "/api/sharing/invite", {"scope": "annotate"}).json()["new_invitation"]

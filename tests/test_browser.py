@@ -20,6 +20,7 @@ import pytest
 from flarewise import open_journal
 
 from .conftest import SHARED
+from .webkit import totp_code
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -522,9 +523,9 @@ def test_sharing_invite_accept_view_revoke_mid_session(
     server: str, browser: Any, db_url: str
 ) -> None:
     """Issue 16: a person makes a code, a clinician (first changing the temporary password the
-    administrator gave) accepts it and reads the journal; the person revokes while the
-    clinician is still signed in, and the clinician's next click finds nothing; the person's
-    "who looked" list names the clinician."""
+    administrator gave, then turning on two-step sign-in) accepts it and reads the journal; the
+    person revokes while the clinician is still signed in, and the clinician's next click finds
+    nothing; the person's "who looked" list names the clinician."""
     from flarewise.journal import open_database
     from flarewise.sharing import admin
 
@@ -555,6 +556,16 @@ def test_sharing_invite_accept_view_revoke_mid_session(
     page.fill("#current_password", temporary)
     page.fill("#new_password", PASSWORD)
     page.click("button:has-text('Change password')")
+    # then two-step sign-in, before any page of the clinic: the key read from the page
+    page = doctor.go("/clinic")
+    assert page.url.endswith("/account/two-factor?required=1")
+    assert "open other people's data" in page.inner_text("#required")
+    page.click("button:has-text('Set up two-step sign-in')")
+    page.wait_for_selector("#secret")
+    doctor.check("clinician-enrol")
+    page.fill("#code", totp_code(page.inner_text("#secret").strip()))
+    page.click("text=Turn on two-step sign-in")
+    page.wait_for_selector("#recovery-codes")
     page = doctor.go("/clinic")
     page.fill("#code", code)
     page.click("button:has-text('Accept')")

@@ -35,7 +35,7 @@ def _give(page: Any, code: str) -> None:
 
 
 def _sign_out(page: Any) -> None:
-    page.click("details.menu summary")  # sign-out is in the navigation's "More" menu
+    page.click("details.menu summary")  # sign-out is in the "More" menu
     page.click("text=Sign out alice")
     page.wait_for_url("**/signin")
 

@@ -12,10 +12,10 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from flarewise.sharing import admin, audit, grants, invitations
+from flarewise.sharing import audit, grants, invitations
 from flarewise.storage.database import utcnow
 
-from .webkit import PASSWORD, app_on, client, csrf_of, signed_up
+from .webkit import PASSWORD, app_on, client, csrf_of, signed_up, staff
 
 OWNER = "alice"
 MISSING = "nobody-here"
@@ -60,19 +60,8 @@ def _sign_in(app: Any, handle: str, password: str) -> TestClient:
 
 
 def _clinician(app: Any, handle: str) -> TestClient:
-    """A clinician account, its temporary password already changed."""
-    temporary = admin.create(app.state.db, None, handle, "clinician")
-    c = _sign_in(app, handle, temporary)
-    r = c.post(
-        "/account/password",
-        data={
-            "current_password": temporary,
-            "new_password": PASSWORD,
-            "csrf": csrf_of(c, "/account"),
-        },
-    )
-    assert r.status_code == 303, r.text
-    return c
+    """A clinician account, its temporary password changed and two-step sign-in on."""
+    return staff(app, handle, "clinician")[0]
 
 
 def _grant(
@@ -107,17 +96,7 @@ def _callers(app: Any) -> dict[str, tuple[TestClient, str | None]]:
     grants.revoke(db, OWNER, revoked[0].id)
     callers["owner"] = (_owner(app), None)
     callers["other person"] = (signed_up(app, "dave"), None)
-    temporary = admin.create(db, None, "root", "admin")
-    admin_client = _sign_in(app, "root", temporary)
-    admin_client.post(
-        "/account/password",
-        data={
-            "current_password": temporary,
-            "new_password": PASSWORD,
-            "csrf": csrf_of(admin_client, "/account"),
-        },
-    )
-    callers["admin"] = (admin_client, None)
+    callers["admin"] = (staff(app, "root", "admin")[0], None)
     callers["anonymous"] = (client(app), None)
     return callers
 

@@ -10,9 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from flarewise.sharing import admin
-
-from .webkit import PASSWORD, app_on, client, csrf_of, post, signed_up
+from .webkit import PASSWORD, app_on, client, csrf_of, post, signed_up, staff
 
 
 @pytest.fixture
@@ -30,13 +28,7 @@ def _signed_in(app: Any, handle: str, password: str) -> TestClient:
 
 
 def _admin(app: Any) -> TestClient:
-    temporary = admin.create(app.state.db, None, "root", "admin")
-    c = _signed_in(app, "root", temporary)
-    changed = post(
-        c, "/account/password", {"current_password": temporary, "new_password": PASSWORD}
-    )
-    assert changed.status_code == 303
-    return c
+    return staff(app, "root", "admin")[0]
 
 
 ADMIN_ROUTES = [
@@ -56,11 +48,7 @@ def test_only_an_admin_reaches_the_admin_pages_and_others_see_no_such_page(app: 
     alice = signed_up(app, "alice")
     dave = signed_up(app, "dave")
     signed_up(app, "eve")  # whose password the admin resets
-    doctor_password = admin.create(app.state.db, None, "drbob", "clinician")
-    doctor = _signed_in(app, "drbob", doctor_password)
-    post(
-        doctor, "/account/password", {"current_password": doctor_password, "new_password": PASSWORD}
-    )
+    doctor, _ = staff(app, "drbob", "clinician")
     for method, path, data in ADMIN_ROUTES:
         for who, c in (("person", dave), ("clinician", doctor)):
             token = csrf_of(c, "/account")
@@ -121,9 +109,7 @@ def test_a_person_shares_and_sees_who_looked(app: Any) -> None:
     assert alice.get("/api/sharing").json()["invitations"][0]["until"] == "2099-12-31"
     bad = post(alice, "/api/sharing/invite", {"scope": "everything"})
     assert bad.status_code == 422 and "use one of report, read, annotate" in bad.json()["error"]
-    password = admin.create(app.state.db, None, "drbob", "clinician")
-    doctor = _signed_in(app, "drbob", password)
-    post(doctor, "/account/password", {"current_password": password, "new_password": PASSWORD})
+    doctor, _ = staff(app, "drbob", "clinician")
     assert post(doctor, "/clinic/accept", {"code": code.group(1)}).status_code == 303
     assert post(doctor, "/clinic/accept", {"code": code.group(1)}).status_code == 422  # once
     assert doctor.get("/api/clinic/alice/labs").status_code == 200

@@ -289,6 +289,14 @@ def test_sessions_from_before_the_upgrade_keep_working_and_are_listed(db_url: st
         pid = db.create_person("alice")
         now = datetime.now()
         with db.engine.begin() as conn:
+            # a session belongs to an account (sessions are looked up with its role since 0005)
+            conn.execute(
+                sa.text(
+                    "INSERT INTO accounts (person_id, password_hash, created_at, "
+                    "password_changed_at) VALUES (:p, 'an argon2 hash', :now, :now)"
+                ),
+                {"p": pid, "now": now},
+            )
             conn.execute(
                 sa.text(
                     "INSERT INTO sessions (token_hash, person_id, csrf, created_at, expires_at) "

@@ -15,7 +15,21 @@ import pyotp
 import pytest
 from fastapi.testclient import TestClient
 
-from .webkit import CSRF, PASSWORD, app_on, client, csrf_of, post, signed_up
+from flarewise.sharing import admin
+
+from .webkit import (
+    CSRF,
+    PASSWORD,
+    app_on,
+    client,
+    csrf_of,
+    enrol_two_factor,
+    post,
+    sign_in_with_code,
+    signed_up,
+    staff,
+    totp_code,
+)
 
 
 @pytest.fixture
@@ -70,7 +84,8 @@ def test_enrol_then_sign_in_with_a_code(app: Any) -> None:
     fresh = _password_step(app)
     assert fresh.get("/today").headers["location"] == "/signin"  # half signed in: no session
     r = _give(fresh, _code(secret))
-    assert r.status_code == 303 and r.headers["location"] == "/today"
+    assert r.status_code == 303 and r.headers["location"] == "/"  # the role's start page
+    assert fresh.get("/").headers["location"] == "/today"
     assert fresh.get("/today").status_code == 200
 
 
@@ -143,7 +158,7 @@ def test_new_recovery_codes_and_turning_off_through_json(app: Any) -> None:
     r = other.post(
         "/signin", data={"handle": "alice", "password": PASSWORD, "csrf": csrf_of(other)}
     )
-    assert r.headers["location"] == "/today"  # the password alone again
+    assert r.headers["location"] == "/"  # the password alone again
 
 
 def test_enrolment_through_json(app: Any) -> None:
@@ -207,3 +222,71 @@ def test_the_journal_export_holds_no_credentials_and_a_restore_keeps_them(
     j.restore_json(saved, replace=True)
     assert c.get("/api/account").json()["two_factor"]["enabled"]
     assert _give(_password_step(app), codes[0]).status_code == 303
+
+
+@pytest.mark.parametrize(("role", "home"), [("clinician", "/clinic"), ("admin", "/admin")])
+def test_clinicians_and_admins_turn_two_step_sign_in_on_before_anything_else(
+    app: Any, role: str, home: str
+) -> None:
+    """The password first (a temporary one is changed), then the app: until two-step sign-in
+    is on, every page sends them to its enrolment, which says why; then sign-in asks for a
+    code."""
+    temporary = admin.create(app.state.db, None, "staff", role)
+    c = client(app)
+    c.post("/signin", data={"handle": "staff", "password": temporary, "csrf": csrf_of(c)})
+    assert c.get(home).headers["location"].startswith("/account?must_change=1")
+    changed = c.post(
+        "/account/password",
+        data={"current_password": temporary, "new_password": PASSWORD, "csrf": csrf_of(c)},
+    )
+    assert changed.status_code == 303
+    for page in (home, "/account", "/today"):
+        assert c.get(page).headers["location"] == "/account/two-factor?required=1", page
+    refused = c.get("/api" + home)
+    assert refused.status_code == 403
+    assert refused.json() == {
+        "error": "clinicians and administrators turn on two-step sign-in first"
+    }
+    why = c.get("/account/two-factor?required=1")
+    assert why.status_code == 200
+    assert "Clinicians and administrators open other people's data" in why.text
+    assert c.get("/api/account/two-factor").json()["two_factor"]["required"] is True
+    secret = enrol_two_factor(c)
+    assert c.get(home).status_code == 200
+    assert c.get("/api" + home).status_code == 200
+    assert "open other people" not in c.get("/account/two-factor").text  # said until it is on
+    again = client(app)
+    r = again.post(
+        "/signin", data={"handle": "staff", "password": PASSWORD, "csrf": csrf_of(again)}
+    )
+    assert r.headers["location"] == "/signin/code"
+    assert again.get(home).headers["location"] == "/signin"  # the password alone opens nothing
+    assert sign_in_with_code(app, "staff", PASSWORD, secret).get(home).status_code == 200
+
+
+def test_a_clinician_cannot_turn_two_step_sign_in_off_and_a_person_may(app: Any) -> None:
+    doctor, secret = staff(app, "drbob", "clinician")
+    assert 'action="/account/two-factor/disable"' not in doctor.get("/account").text
+    assert "It stays on" in doctor.get("/account").text
+    headers = {"X-CSRF-Token": csrf_of(doctor, "/account")}
+    off = doctor.post(
+        "/api/account/two-factor/disable",
+        json={"password": PASSWORD, "code": totp_code(secret)},
+        headers=headers,
+    )
+    assert off.status_code == 422
+    assert "required for clinicians and administrators" in off.json()["error"]
+    assert doctor.get("/api/account/two-factor").json()["two_factor"]["enabled"] is True
+    form = post(doctor, "/account/two-factor/disable", {"password": PASSWORD, "code": "1"})
+    assert form.status_code == 422 and "required for clinicians" in form.text
+    assert doctor.get("/clinic").status_code == 200  # still enrolled, still let in
+
+    alice = signed_up(app, "alice")
+    mine = enrol_two_factor(alice)
+    assert alice.get("/api/account/two-factor").json()["two_factor"]["required"] is False
+    assert 'action="/account/two-factor/disable"' in alice.get("/account").text
+    off = post(
+        alice, "/account/two-factor/disable", {"password": PASSWORD, "code": totp_code(mine)}
+    )
+    assert off.headers["location"] == "/account?done=two-factor-off#two-factor"
+    assert alice.get("/api/account/two-factor").json()["two_factor"]["enabled"] is False

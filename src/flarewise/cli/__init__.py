@@ -69,7 +69,12 @@ lazy(
     "flarewise.cli.insights",
     "Baselines, flares, what preceded them, and possible triggers with their uncertainty.",
 )
-lazy("account", "flarewise.cli.account", "Your web sign-in: sessions and two-step sign-in.")
+lazy(
+    "account",
+    "flarewise.cli.sharing",  # which adds the clinic's commands to flarewise.cli.account's group
+    "Web sign-in: your sessions and two-step sign-in; on a clinic server, create clinician and "
+    "admin accounts, disable, enable, reset a password.",
+)
 lazy("db", "flarewise.cli.manage", "Database schema: upgrade, downgrade, current.")
 lazy("profile", "flarewise.cli.manage", "Your profile: birth year, sex, time zone, conditions.")
 lazy(
@@ -95,12 +100,6 @@ lazy(
     "The visit report: a PDF a clinician reads in 60 seconds (also HTML and JSON).",
 )
 
-lazy(
-    "account",
-    "flarewise.cli.sharing",
-    "Accounts of a clinic server: create clinician and admin accounts, disable, enable, reset "
-    "a password.",
-)
 lazy("share", "flarewise.cli.sharing", "Share your journal with a clinician: invite, list, revoke.")
 lazy(
     "audit",

@@ -10,12 +10,17 @@ import typer
 
 from flarewise.cli.app import JsonOpt, app, emit_json, journal, out, state
 
+ACCOUNT_HELP = (
+    "Web sign-in: your sessions and two-step sign-in; on a clinic server, create clinician and "
+    "admin accounts, disable, enable, reset a password."
+)
+
 if TYPE_CHECKING:
     from flarewise.accounts import Accounts
 
-account_app = typer.Typer(
-    help="Your web sign-in: sessions and two-step sign-in.", no_args_is_help=True
-)
+#: also holds the clinic operator's commands (create, list, disable, enable, reset), which
+#: flarewise/cli/sharing.py adds: one ``account`` command, registered once
+account_app = typer.Typer(help=ACCOUNT_HELP, no_args_is_help=True)
 app.add_typer(account_app, name="account")
 two_factor_app = typer.Typer(help="Two-step sign-in (a code from an app after the password).")
 account_app.add_typer(two_factor_app, name="two-factor")

@@ -9,18 +9,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from flarewise.cli.account import account_app  # one `account` group: sign-in and the clinic's
 from flarewise.cli.app import JsonOpt, app, emit_json, journal, out
 from flarewise.cli.when import parse_day
 
-account_app = typer.Typer(
-    help="Accounts of a clinic server: create clinician and admin accounts, disable, enable, "
-    "reset a password.",
-    no_args_is_help=True,
-)
 share_app = typer.Typer(
     help="Share your journal with a clinician: invite, list, revoke.", no_args_is_help=True
 )
-app.add_typer(account_app, name="account")
 app.add_typer(share_app, name="share")
 
 

@@ -161,12 +161,14 @@ def account_data(ctx: Context, feed_url: str | None = None) -> dict[str, Any]:
 
 def two_factor_state(ctx: Context) -> dict[str, Any]:
     assert ctx.handle is not None
-    state = accounts_of(ctx.request).two_factor_status(ctx.handle)
+    accounts = accounts_of(ctx.request)
+    state = accounts.two_factor_status(ctx.handle)
     return {
         "enabled": state.enabled,
         "since": None if state.since is None else f"{state.since:%d %B %Y}",
         "recovery_codes_left": state.codes_left,
         "awaiting_code": state.awaiting_code,
+        "required": ctx.role in accounts.required_for_role,
     }
 
 

@@ -55,6 +55,8 @@ class TwoFactorState(Answer):
     since: str | None
     recovery_codes_left: int
     awaiting_code: bool
+    #: the account's role must use it (clinicians and administrators): it cannot be turned off
+    required: bool
 
 
 class TwoFactorEnrolment(Answer):
