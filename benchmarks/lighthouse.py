@@ -156,9 +156,27 @@ def sign_in(base: str) -> str:
         return "; ".join(f"{k}={v}" for k, v in client.cookies.items())
 
 
+#: Lighthouse's own "run it again" failures (a trace it could not record on a busy machine,
+#: e.g. NO_NAVSTART, NO_FCP): retried, up to this many tries, and counted in the output.
+TRACE_TRIES = 3
+RETRIED = ("Please run Lighthouse again", "NO_NAVSTART", "NO_FCP", "NO_LCP")
+
+
 def lighthouse(url: str, cookie: str) -> dict[str, Any]:
     """One Lighthouse run (mobile emulation, simulated throttling): its JSON report. With no
-    ``cookie`` the page is seen as by someone not signed in."""
+    ``cookie`` the page is seen as by someone not signed in. A run that Lighthouse itself asks
+    to repeat (it could not record the trace) is repeated; any other failure is an error."""
+    for attempt in range(1, TRACE_TRIES + 1):
+        try:
+            return _lighthouse_once(url, cookie)
+        except RuntimeError as exc:
+            if attempt == TRACE_TRIES or not any(mark in str(exc) for mark in RETRIED):
+                raise
+            print(f"  {url}: Lighthouse could not record the trace, try {attempt + 1}", flush=True)
+    raise AssertionError("unreachable")
+
+
+def _lighthouse_once(url: str, cookie: str) -> dict[str, Any]:
     env = {**os.environ, "CHROME_PATH": str(CHROMIUM)}
     headers = {"Cookie": cookie} if cookie else {}
     command = [
