@@ -46,6 +46,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -58,6 +59,8 @@ CSRF = re.compile(r'name="csrf" value="([^"]*)"')
 PASSWORD = "clinic load password"
 #: The clinician's dashboard: their people, each with what changed since the last visit.
 CLINIC_DASHBOARD = "/clinic"
+#: When the mixed load began (the server's clock: naive UTC, as computed_at is written).
+MIXED_START: list[datetime] = []
 #: TOTP time steps already used per clinician: the server accepts each step once.
 USED_STEPS: dict[str, int] = {}
 #: Why requests failed: "timeline answered 500", "ReadTimeout"... with counts.
@@ -196,7 +199,7 @@ class Client:
         elif kind == "report":
             r = await self.http.get("/report")
             ok = r.status_code == 200
-        elif kind in ("dashboard", "cold dashboard"):
+        elif kind in ("dashboard", "cold dashboard", "idle dashboard"):
             r = await self.http.get(CLINIC_DASHBOARD)
             ok = r.status_code == 200 and all(f'/clinic/{p}"' in r.text for p in self.people)
         elif kind == "patient report":
@@ -228,6 +231,7 @@ async def _bounded(
     cold: dict[str, list[Any]] = {"cold dashboard": []}
     for d in doctors:  # one after the other: each computes its people's summaries
         cold["cold dashboard"].append(await d.one("cold dashboard"))
+    cold["idle dashboard"] = [await d.one("idle dashboard") for d in doctors]  # cached now
 
     async def drive(who: list[Client], seconds: float, pick: Any) -> dict[str, list[Any]]:
         results: dict[str, list[Any]] = {}
@@ -257,6 +261,9 @@ async def _bounded(
             return str(rng.choice(["dashboard", "patient report"]))
         return str(rng.choices(["check-in", "timeline", "report"], [5, 3, 2])[0])
 
+    from flarewise.storage.database import utcnow
+
+    MIXED_START.append(utcnow())
     mixed = await drive(persons + doctors, seconds, pick)
     await asyncio.gather(*(c.http.aclose() for c in persons + doctors))
     return {**mixed, **cold}, floor
@@ -304,6 +311,19 @@ def _report(
             p50, p95, p99 = (_pct(ms, q) for q in (50, 95, 99))
             line += f"p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  p99 {p99:7.1f} ms"
         print(line + f"  errors {errors}", flush=True)
+
+
+def _recomputed(url: str, since: Any) -> int:
+    """Clinic-list summaries computed after ``since`` (a check-in should cause none)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            query = "SELECT count(*) FROM report_summaries WHERE computed_at > :since"
+            return int(conn.execute(sa.text(query), {"since": since}).scalar_one())
+    finally:
+        engine.dispose()
 
 
 def _cpu() -> float:
@@ -354,7 +374,10 @@ def main() -> None:
         )
         _report(mixed, args.seconds, ("check-in", "timeline", "report", "dashboard"))
         _report(mixed, args.seconds, ("patient report",))
-        _report(mixed, args.seconds, ("cold dashboard",), rate=False)
+        _report(mixed, args.seconds, ("cold dashboard", "idle dashboard"), rate=False)
+        print(
+            f"  summaries computed again during the mixed load: {_recomputed(url, MIXED_START[0])}"
+        )
         _report(floor, args.floor_seconds, ("floor",))
         if FAILURES:
             print("  failures: " + ", ".join(f"{k}: {n}" for k, n in sorted(FAILURES.items())))
