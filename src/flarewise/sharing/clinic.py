@@ -72,15 +72,22 @@ def patients(
 
 
 def current_summary(shared: Shared, *, now: datetime | None = None) -> dict[str, Any]:
-    """What the person's report shows now (alerts, FIQR): read from the cache while the
-    journal is unchanged since it was computed (same profile, entries and medicines, same day,
-    same flarewise), else from a fresh report, then kept for the next clinician."""
+    """What the person's report shows now (alerts, FIQR): read from the cache while its inputs
+    are unchanged since it was computed (same profile and overrides, labs, assessments and
+    medicines, same last day of the journal, same today, same flarewise), else from a fresh
+    report, then kept for the next clinician.
+
+    Why those inputs: the alerts are the plan's red flags (labs, profile) and the safety
+    warnings of the medicines in force on the report's end (regimens, labs, profile and its
+    overrides), the FIQR is the latest assessment; none reads a symptom, so a check-in does
+    not send every clinician's next list through a full report. The report's end is the last
+    entry's day, hence that day in the fingerprint."""
     from flarewise import __version__
 
     now = now or utcnow()
     db = shared.journal.db
     with db.begin() as conn:
-        journal = rows.journal_fingerprint(conn, shared.owner_id)
+        journal = rows.summary_fingerprint(conn, shared.owner_id)
         cached = rows.cached_summary(conn, shared.owner_id)
     fingerprint = f"{__version__}|{shared.journal.today()}|{journal}"
     if cached is not None and cached[0] == fingerprint:

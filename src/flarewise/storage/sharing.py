@@ -223,17 +223,32 @@ def grant_seen(conn: Connection, grant_id: int) -> dict[str, Any] | None:
     return None if row is None or row[0] is None else dict(row[0])
 
 
-def journal_fingerprint(conn: Connection, person_id: int) -> str:
-    """A string that changes whenever the person's profile, entries or medicines change (the
-    profile's time, and the count and latest change of entries and of regimens)."""
+#: The entry kinds a visit report's alerts and FIQR read (labs for red flags and lab-based
+#: warnings, assessments for the FIQR); every other kind (check-ins, intakes, sleep...) feeds
+#: only the report's charts and tables, which the clinic list does not show.
+SUMMARY_ENTRY_KINDS = ("lab", "assessment")
+
+
+def summary_fingerprint(conn: Connection, person_id: int) -> str:
+    """A string that changes whenever an input of the clinic list's summary changes: the
+    profile (with its overrides; its time), labs and assessments, medicines (count and latest
+    change of each), and the date of the last entry, which is the report's default end: the
+    day the medicines in force and the labs are taken on. A check-in on a day already in the
+    journal leaves it unchanged; the first entry of a new day changes it once."""
     profile = conn.execute(
         sa.select(persons.c.updated_at).where(persons.c.id == person_id)
     ).scalar_one()
-    parts = [str(profile)]
-    for table in (entries, regimens):
+    last_day = conn.execute(
+        sa.select(sa.func.max(entries.c.local_date)).where(entries.c.person_id == person_id)
+    ).scalar_one()
+    parts = [str(profile), str(last_day)]
+    for table, only in (
+        (entries, entries.c.kind.in_(SUMMARY_ENTRY_KINDS)),
+        (regimens, sa.true()),
+    ):
         count, latest = conn.execute(
             sa.select(sa.func.count(), sa.func.max(table.c.updated_at)).where(
-                table.c.person_id == person_id
+                table.c.person_id == person_id, only
             )
         ).one()
         parts += [str(count), str(latest)]
