@@ -177,7 +177,10 @@ def held_days(p: Protocol) -> list[date]:
     return [d.day for d in _days(p) if _off(p, d)]
 
 
-def today_instruction(p: Protocol, today: date) -> str:
+def today_instruction(p: Protocol, today: date, name: str | None = None) -> str:
+    """What today asks of the person, in one sentence. ``name`` is what they call the thing
+    tried (from the vocabulary, which this layer does not read); without it the id is spelt
+    as words. Something taken is taken or not; a practice is done or left out."""
     days = {d.day: d for d in _days(p)}
     if p.status in ("stopped", "finished"):
         return f"This experiment is {p.status}."
@@ -195,11 +198,13 @@ def today_instruction(p: Protocol, today: date) -> str:
         )
     what = PHASE_WORDS.get(d.phase, d.phase)
     text = f"Today you are in {what}, day {d.day_in_phase} of {d.phase_length}."
-    name = p.substance or p.intervention
+    name = name or (p.substance or p.intervention).replace("_", " ")
+    taken = p.substance is not None
     if d.phase in ("B", "stable", "titration") or (d.phase == "washout" and d.dose):
-        text += f" Take {name}" + (f" {d.dose_text}." if d.dose else ".")
+        dose = f" {d.dose_text}." if d.dose else "."
+        text += f" Take {name}{dose}" if taken else f" Do {name} today."
     elif d.phase in ("A",) or (d.phase == "washout" and p.design != "reintroduction"):
-        text += f" Do not take {name}."
+        text += f" Do not take {name}." if taken else f" Leave out {name} today."
     if d.food:
         text += f" Test food: {d.food}."
     return text

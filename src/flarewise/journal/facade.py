@@ -603,7 +603,8 @@ class Journal:
         p = self.experiment(experiment_id)
         today = today or self.today()
         planned = _trials().planned_schedule(p)
-        done = _trials().executed_schedule(p, today)
+        # a planned experiment has not begun: no day of it has happened, whatever its dates
+        done = [] if p.status == "planned" else _trials().executed_schedule(p, today)
         grid = self._experiment_grid(p, today)
         adh = _trials().analyze.adherence(
             done, grid, f"intake:{p.substance}" if p.substance else None
@@ -612,7 +613,7 @@ class Journal:
             "id": p.id,
             "title": p.title,
             "status": p.status,
-            "today": _trials().today_instruction(p, today),
+            "today": _trials().today_instruction(p, today, agreement.names(self, p)[0]),
             "days_planned": len(planned),
             "days_elapsed": len(done),
             "ends": planned[-1].day.isoformat() if planned else None,
