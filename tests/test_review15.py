@@ -119,3 +119,20 @@ def test_assessment_results_name_their_parts(phone: Any, demo: str) -> None:
     for code in ("FUNCTION", "OVERALL", "SYMPTOMS", "TOTAL", "SSS_COMMON", "SOMATIC", "PSD"):
         assert code not in history, code
     assert "Daily activities" in history and "Total" in history
+
+
+def test_timeline_names_experiment_phases_and_tells_them_apart(phone: Any, demo: str) -> None:
+    phone.goto(demo + "/timeline?range=90")
+    phone.tap("text=The same data as tables")
+    phases = phone.locator("main table", has_text="Experiment").last
+    cells = phases.locator("tbody td:nth-child(2)").all_inner_texts()
+    assert cells, "the demo's running experiment has phases in the last 90 days"
+    assert not {"A", "B", "washout"} & set(cells), cells
+    assert {"without it", "with it"} <= set(cells), cells
+    # on the chart, days with it are drawn darker than days without
+    phone.wait_for_selector(".chart svg path[fill='#555']", state="attached")
+    shades = phone.evaluate(
+        "[...new Set([...document.querySelectorAll(\".chart svg path[fill='#555']\")]"
+        ".map(p => p.getAttribute('opacity')))]"
+    )
+    assert len(shades) >= 2, shades

@@ -136,6 +136,22 @@ PHASE_WORDS = {
 }
 
 
+#: A phase's short name where people read a list of phases (the timeline's table and
+#: tooltips): the codes "A", "B", "washout" said nothing to a newcomer.
+PHASE_NAMES = {
+    "run-in": "settling in (not compared)",
+    "A": "without it",
+    "B": "with it",
+    "washout": "first days of a period (not compared)",
+    "titration": "building up the dose",
+    "stable": "steady dose",
+    "elimination": "foods left out",
+    "challenge": "test food",
+    "observe": "watching after a test food",
+    "paused": "paused",
+}
+
+
 #: What a planned experiment says instead of an instruction: it has not been agreed to yet, so
 #: it must not tell anyone to take or leave out anything (issue 15 item 7).
 NOT_STARTED = (

@@ -97,6 +97,10 @@ def _date_axis(days: int) -> dict[str, Any]:
     }
 
 
+#: The experiment phases in which the thing tried is taken or done (drawn darker).
+WITH_IT = "indexof(['B', 'titration', 'stable'], datum.phase) >= 0"
+
+
 def timeline(
     symptoms: list[dict[str, Any]],
     medicines: list[dict[str, Any]],
@@ -133,13 +137,19 @@ def timeline(
             layers.append(
                 {
                     "data": {"values": phases},
-                    "mark": {"type": "rect", "opacity": 0.1, "color": "#555"},
+                    "mark": {"type": "rect", "color": "#555"},
                     "encoding": {
                         "x": {**x, "field": "start"},
                         "x2": {"field": "end"},
+                        # days with it darker than days without, so the phases can be told
+                        # apart (one grey block said nothing about which days were which)
+                        "opacity": {
+                            "condition": {"test": WITH_IT, "value": 0.2},
+                            "value": 0.07,
+                        },
                         "tooltip": [
                             {"field": "experiment", "title": "Experiment"},
-                            {"field": "phase", "title": "Phase"},
+                            {"field": "label", "title": "Phase"},
                         ],
                     },
                 }
