@@ -136,3 +136,18 @@ def test_timeline_names_experiment_phases_and_tells_them_apart(phone: Any, demo:
         ".map(p => p.getAttribute('opacity')))]"
     )
     assert len(shades) >= 2, shades
+
+
+def test_entry_buttons_are_named_in_words(phone: Any, demo: str) -> None:
+    phone.goto(demo + "/today")
+    phone.tap("label[for=s-pain-4]")
+    phone.tap("label[for=dose-1]")
+    with phone.expect_navigation():
+        phone.tap("button:has-text('Save check-in')")
+    names = [
+        " ".join(n.split())
+        for n in phone.locator("main .entries a, main .entries button").all_inner_texts()
+    ]
+    assert names and not [n for n in names if "checkin" in n or "intake" in n], names
+    assert any("Edit check-in at" in n for n in names), names
+    assert any("Delete dose at" in n for n in names), names

@@ -126,7 +126,7 @@ PHASE_WORDS = {
     "run-in": "run-in: keep logging, change nothing yet",
     "A": "phase A (without it)",
     "B": "phase B (with it)",
-    "washout": "washout: follow today's phase, these days are not compared",
+    "washout": "the first days of a period (not compared while the last one wears off)",
     "titration": "dose titration",
     "stable": "stable dose",
     "elimination": "elimination: keep the eliminated foods out",
