@@ -151,3 +151,13 @@ def test_entry_buttons_are_named_in_words(phone: Any, demo: str) -> None:
     assert names and not [n for n in names if "checkin" in n or "intake" in n], names
     assert any("Edit check-in at" in n for n in names), names
     assert any("Delete dose at" in n for n in names), names
+
+
+def test_the_review_says_when_another_experiment_is_running(phone: Any, demo: str) -> None:
+    phone.goto(demo + "/experiments")
+    with phone.expect_navigation():
+        phone.tap("button:has-text('Does tai chi, qigong or yoga change my pain?')")
+    note = phone.locator("#overlap")
+    assert "Coenzyme Q10 and fatigue" in note.inner_text()
+    # the note sits before the button that starts it
+    assert note.bounding_box()["y"] < phone.locator("text=Confirm and start").bounding_box()["y"]

@@ -320,3 +320,4 @@ class ExperimentReviewPage(Answer):
     will_tell: list[str]
     will_not_tell: list[str]
     why: str | None
+    running: list[str]
