@@ -161,3 +161,11 @@ def test_the_review_says_when_another_experiment_is_running(phone: Any, demo: st
     assert "Coenzyme Q10 and fatigue" in note.inner_text()
     # the note sits before the button that starts it
     assert note.bounding_box()["y"] < phone.locator("text=Confirm and start").bounding_box()["y"]
+
+
+def test_the_lab_test_picker_uses_names_people_use(phone: Any, demo: str) -> None:
+    phone.goto(demo + "/labs")
+    options = phone.locator("#loinc option").all_inner_texts()
+    assert "Ferritin (ng/mL)" in options, options
+    assert "TSH (mIU/L)" in options, options
+    assert not [o for o in options if "[" in o or "/volume" in o or "sq M" in o], options
