@@ -106,3 +106,17 @@ def test_a_mistyped_command_still_gets_a_suggestion(capsys: pytest.CaptureFixtur
 
     assert run(["lgo", "pain", "6"]) == 2
     assert "Did you mean 'log'?" in capsys.readouterr().err
+
+
+def test_python_dash_m_flarewise_runs_the_cli(tmp_path: Path) -> None:
+    """``python -m flarewise`` works like the installed script (it failed: no __main__)."""
+    env = {**os.environ, "FLAREWISE_HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "c")}
+    done = subprocess.run(
+        [sys.executable, "-m", "flarewise", "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Usage" in done.stdout and "log" in done.stdout
