@@ -169,3 +169,38 @@ def test_the_lab_test_picker_uses_names_people_use(phone: Any, demo: str) -> Non
     assert "Ferritin (ng/mL)" in options, options
     assert "TSH (mIU/L)" in options, options
     assert not [o for o in options if "[" in o or "/volume" in o or "sq M" in o], options
+
+
+def test_a_long_count_is_recorded_by_taps_not_typing(phone: Any, demo: str) -> None:
+    """The demo's "Rest breaks taken (pacing)" counts up to 20: too long for a row of buttons,
+    it was a box to type into, the only typing left in the check-in."""
+    phone.goto(demo + "/today")
+    more = phone.locator("button[data-step='1'][aria-controls='t-pacing_breaks']")
+    less = phone.locator("button[data-step='-1'][aria-controls='t-pacing_breaks']")
+    for box in (more.bounding_box(), less.bounding_box()):
+        assert box is not None and box["width"] >= 44 and box["height"] >= 44, box
+    for _ in range(4):
+        more.tap()
+    less.tap()
+    assert phone.input_value("#t-pacing_breaks") == "3"
+    with phone.expect_navigation():
+        phone.tap("button:has-text('Save check-in')")
+    entries = phone.locator("main .entries").inner_text()
+    assert "3" in entries and "Rest breaks" in entries, entries
+
+
+def test_the_offline_cache_is_named_after_the_files_it_keeps(demo: str) -> None:
+    """The service worker serves app.js and app.css from its cache first; under a fixed cache
+    name a phone that had them never got a new version (nor any fix in them)."""
+    import hashlib
+    from importlib import resources
+    from urllib.request import urlopen
+
+    static = resources.files("flarewise.web") / "static"
+    digest = hashlib.sha256()
+    for name in ("app.css", "app.js", "favicon.svg", "icon-192.png"):
+        digest.update((static / name).read_bytes())
+    with urlopen(demo + "/sw.js") as answer:
+        script = answer.read().decode()
+    assert f'var CACHE = "flarewise-{digest.hexdigest()[:12]}";' in script
+    assert '"/static/app.js"' in script
