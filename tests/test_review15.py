@@ -204,3 +204,16 @@ def test_the_offline_cache_is_named_after_the_files_it_keeps(demo: str) -> None:
         script = answer.read().decode()
     assert f'var CACHE = "flarewise-{digest.hexdigest()[:12]}";' in script
     assert '"/static/app.js"' in script
+
+
+def test_charts_say_which_end_is_good_in_words_and_colour(phone: Any, demo: str) -> None:
+    """The check-in marks the good end of each scale blue-green and the bad end warm; the
+    timeline's panels said it only in their titles' words."""
+    phone.goto(demo + "/timeline")
+    phone.wait_for_selector(".chart[data-drawn=true]")
+    labels = phone.evaluate(
+        "[...document.querySelectorAll('.chart svg text')]"
+        ".map(t => [t.textContent, t.getAttribute('fill')])"
+    )
+    assert ["0 best", "#1d6f72"] in labels and ["10 worst", "#b4521e"] in labels, labels[:20]
+    assert ["10 best", "#1d6f72"] in labels and ["0 worst", "#b4521e"] in labels  # sleep, mood

@@ -139,7 +139,7 @@
   function restyle(spec) {
     // marks that name their colour keep it, except the trend's, which lightens in the dark
     var text = JSON.stringify(spec).split('"#1d6f72"').join('"#5fc4c8"').split('"#6b6b6b"').join('"#b4b0aa"')
-      .split('"#0b5cad"').join('"#7db4f0"').split('"#555"').join('"#c9c9c9"').split('"#fff"').join('"#15171a"');
+      .split('"#0b5cad"').join('"#7db4f0"').split('"#b4521e"').join('"#f0965a"').split('"#555"').join('"#c9c9c9"').split('"#fff"').join('"#15171a"');
     return JSON.parse(text);
   }
   function fitTo(spec, width) {
