@@ -217,3 +217,14 @@ def test_charts_say_which_end_is_good_in_words_and_colour(phone: Any, demo: str)
     )
     assert ["0 best", "#1d6f72"] in labels and ["10 worst", "#b4521e"] in labels, labels[:20]
     assert ["10 best", "#1d6f72"] in labels and ["0 worst", "#b4521e"] in labels  # sleep, mood
+
+
+def test_no_dose_button_on_a_day_without_a_dose(phone: Any, demo: str) -> None:
+    """The demo's coenzyme Q10 experiment is in its "without" phase today: "I took today's
+    dose" was offered anyway, and pressing it led to an error page."""
+    phone.goto(demo + "/experiments")
+    with phone.expect_navigation():
+        phone.tap("main a:has-text('Coenzyme Q10 and fatigue')")
+    assert "Do not take coenzyme Q10." in phone.locator("main").inner_text()
+    assert phone.locator("button:has-text('I took today')").count() == 0
+    assert phone.locator("button:has-text('Pause')").count() == 1

@@ -618,6 +618,11 @@ class Journal:
             "days_elapsed": len(done),
             "ends": planned[-1].day.isoformat() if planned else None,
             "adherence": None if adh is None or adh.rate is None else round(adh.rate, 3),
+            # whether today has a dose to tick: "I took today's dose" is offered only then (it
+            # was offered on days without it and for practices, and led to an error page)
+            "dose_today": p.substance is not None
+            and p.status == "running"
+            and any(d.day == today and d.dose is not None for d in planned),
         }
 
     # -- imports ----------------------------------------------------------------------------
