@@ -228,3 +228,13 @@ def test_no_dose_button_on_a_day_without_a_dose(phone: Any, demo: str) -> None:
     assert "Do not take coenzyme Q10." in phone.locator("main").inner_text()
     assert phone.locator("button:has-text('I took today')").count() == 0
     assert phone.locator("button:has-text('Pause')").count() == 1
+
+
+def test_the_medicines_table_fits_a_phone(phone: Any, demo: str) -> None:
+    """Each medicine's "Stopped on" date field was open in the table and pushed it past a
+    375 px screen; it is folded like "Change dose" and still one tap away."""
+    phone.goto(demo + "/medicines")
+    table = phone.locator("main table").first
+    assert table.evaluate("t => t.scrollWidth <= t.clientWidth + 1")
+    phone.tap("main summary:has-text('Stop taking it') >> nth=0")
+    assert phone.locator("main input[type=date][name=on]").first.is_visible()
