@@ -238,3 +238,12 @@ def test_the_medicines_table_fits_a_phone(phone: Any, demo: str) -> None:
     assert table.evaluate("t => t.scrollWidth <= t.clientWidth + 1")
     phone.tap("main summary:has-text('Stop taking it') >> nth=0")
     assert phone.locator("main input[type=date][name=on]").first.is_visible()
+
+
+def test_one_saved_entry_is_said_in_the_singular(phone: Any, demo: str) -> None:
+    phone.goto(demo + "/today")
+    phone.tap("label[for=s-mood-7]")
+    with phone.expect_navigation():
+        phone.tap("button:has-text('Save check-in')")
+    status = phone.locator("main p.ok[role=status]").inner_text()
+    assert status == "Saved 1 entry.", status
