@@ -247,3 +247,32 @@ def test_one_saved_entry_is_said_in_the_singular(phone: Any, demo: str) -> None:
         phone.tap("button:has-text('Save check-in')")
     status = phone.locator("main p.ok[role=status]").inner_text()
     assert status == "Saved 1 entry.", status
+
+
+def test_body_map_targets_sit_on_the_figure(phone: Any, demo: str) -> None:
+    """The lower-arm targets sat half outside the arm's outline, and the back figure was cut
+    off across the legs at the bottom of its box."""
+    phone.goto(demo + "/today")
+    off = phone.evaluate(
+        """() => {
+      const out = [];
+      for (const svg of document.querySelectorAll('.figures svg')) {
+        const shapes = [...svg.querySelectorAll('.outline > *')].map(e => e.getBBox());
+        const vb = svg.viewBox.baseVal;
+        for (const b of shapes)
+          if (b.y + b.height > vb.y + vb.height + 0.5) out.push('outline cut at ' + vb.height);
+        for (const site of svg.querySelectorAll('.site')) {
+          const b = site.getBBox();
+          // within the outline's width at the site's height (shapes beside it vertically)
+          const beside = shapes.filter(s => s.y < b.y + b.height && s.y + s.height > b.y);
+          const left = Math.min(...beside.map(s => s.x));
+          const right = Math.max(...beside.map(s => s.x + s.width));
+          // a few units of slack: the jaw targets are a little wider than the head to be 44 px
+          const inside = b.x >= left - 8 && b.x + b.width <= right + 8;
+          if (!inside) out.push(site.dataset.site);
+        }
+      }
+      return out;
+    }"""
+    )
+    assert off == [], off
