@@ -121,3 +121,17 @@ def test_insights_on_a_sqlite_journal_loads_no_sqlalchemy_and_no_scipy_stats(
     assert [m for m in loaded if m.startswith(("numpy", "scipy"))]  # the analysis did run
     slow = ("sqlalchemy", "alembic", "scipy.stats", "scipy.optimize", "flarewise.")
     assert [m for m in loaded if m.startswith(slow)] == []
+
+
+def test_python_dash_m_flarewise_runs_the_cli(tmp_path: Path) -> None:
+    """``python -m flarewise`` works like the installed script (it failed: no __main__)."""
+    env = {**os.environ, "FLAREWISE_HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "c")}
+    done = subprocess.run(
+        [sys.executable, "-m", "flarewise", "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Usage" in done.stdout and "log" in done.stdout

@@ -94,6 +94,15 @@ def test_instruction_is_read_as_a_person_would() -> None:
     assert (take.take, take.arm, take.same_for) == (True, "B", 11)
     wash = instruction({"today": "Today you are in washout, day 1 of 14. Do not take magnesium."})
     assert (wash.take, wash.arm, wash.same_for) == (False, "", 1)
+    # a practice is done or left out, not taken
+    do = instruction(
+        {"today": "Today you are in phase B (with it), day 5 of 14. Do tai chi today."}
+    )
+    assert (do.take, do.arm) == (True, "B")
+    leave = instruction(
+        {"today": "Today you are in phase A (without it), day 5 of 14. Leave out tai chi today."}
+    )
+    assert (leave.take, leave.arm) == (False, "A")
 
 
 # --- the statistics on realistic diaries -------------------------------------------------------

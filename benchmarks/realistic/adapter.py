@@ -121,6 +121,7 @@ def trial_answer(result: Any) -> TrialAnswer:
 
 
 _PHASE = re.compile(r"phase ([AB])\b")
+_DO = re.compile(r"(?:^|\. )Do (?!not\b)")
 _DAY_OF = re.compile(r"day (\d+) of (\d+)")
 
 
@@ -129,6 +130,8 @@ def instruction(status: dict[str, Any]) -> Step:
     text = str(status.get("today", ""))
     lowered = text.lower()
     take = "take " in lowered and "do not take" not in lowered and "don't take" not in lowered
+    # a practice (breathing, exercise) is done or left out rather than taken
+    take = take or _DO.search(text) is not None
     m = _PHASE.search(text)
     d = _DAY_OF.search(text)
     # "day 4 of 14" counts the days of the period, whose first days may be a washout with

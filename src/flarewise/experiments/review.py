@@ -51,10 +51,14 @@ def phase_words(p: Protocol, d: PlannedDay, name: str) -> str:
     took = _dose(d, p.timing)
     foods = ", ".join(f.replace("_", " ") for f in p.eliminated) or "the foods you left out"
     food = (d.food or "").replace("_", " ")
+    # something taken is taken or not; a practice (breathing, exercise) is done or left out
+    do, dont = (
+        ("take it", "do not take it") if p.substance is not None else ("do it", "leave it out")
+    )
     words = {
         "run-in": "Settling in: keep checking in and change nothing yet (not compared).",
-        "A": f"Without {name}: do not take it.",
-        "B": f"With {name}: take it{took}.",
+        "A": f"Without {name}: {dont}.",
+        "B": f"With {name}: {do}{took}.",
         "titration": f"Building up: take {name}{took} (not compared).",
         "stable": f"Steady dose: take {name}{took}.",
         "elimination": f"Keep {foods} out of what you eat.",
@@ -63,8 +67,8 @@ def phase_words(p: Protocol, d: PlannedDay, name: str) -> str:
     }
     if d.phase == "washout":
         if d.dose is not None:
-            return f"With {name}: take it{took} (first days, not compared while it settles)."
-        return f"Without {name}: do not take it (first days, not compared while it wears off)."
+            return f"With {name}: {do}{took} (first days, not compared while it settles)."
+        return f"Without {name}: {dont} (first days, not compared while it wears off)."
     return words.get(d.phase, d.phase)
 
 

@@ -126,12 +126,28 @@ PHASE_WORDS = {
     "run-in": "run-in: keep logging, change nothing yet",
     "A": "phase A (without it)",
     "B": "phase B (with it)",
-    "washout": "washout: follow today's phase, these days are not compared",
+    "washout": "the first days of a period (not compared while the last one wears off)",
     "titration": "dose titration",
     "stable": "stable dose",
     "elimination": "elimination: keep the eliminated foods out",
     "challenge": "challenge: eat the test food 2-3 times over these days",
     "observe": "observation window: back to elimination, log symptoms carefully",
+    "paused": "paused",
+}
+
+
+#: A phase's short name where people read a list of phases (the timeline's table and
+#: tooltips): the codes "A", "B", "washout" said nothing to a newcomer.
+PHASE_NAMES = {
+    "run-in": "settling in (not compared)",
+    "A": "without it",
+    "B": "with it",
+    "washout": "first days of a period (not compared)",
+    "titration": "building up the dose",
+    "stable": "steady dose",
+    "elimination": "foods left out",
+    "challenge": "test food",
+    "observe": "watching after a test food",
     "paused": "paused",
 }
 
@@ -177,7 +193,10 @@ def held_days(p: Protocol) -> list[date]:
     return [d.day for d in _days(p) if _off(p, d)]
 
 
-def today_instruction(p: Protocol, today: date) -> str:
+def today_instruction(p: Protocol, today: date, name: str | None = None) -> str:
+    """What today asks of the person, in one sentence. ``name`` is what they call the thing
+    tried (from the vocabulary, which this layer does not read); without it the id is spelt
+    as words. Something taken is taken or not; a practice is done or left out."""
     days = {d.day: d for d in _days(p)}
     if p.status in ("stopped", "finished"):
         return f"This experiment is {p.status}."
@@ -195,11 +214,13 @@ def today_instruction(p: Protocol, today: date) -> str:
         )
     what = PHASE_WORDS.get(d.phase, d.phase)
     text = f"Today you are in {what}, day {d.day_in_phase} of {d.phase_length}."
-    name = p.substance or p.intervention
+    name = name or (p.substance or p.intervention).replace("_", " ")
+    taken = p.substance is not None
     if d.phase in ("B", "stable", "titration") or (d.phase == "washout" and d.dose):
-        text += f" Take {name}" + (f" {d.dose_text}." if d.dose else ".")
+        dose = f" {d.dose_text}." if d.dose else "."
+        text += f" Take {name}{dose}" if taken else f" Do {name} today."
     elif d.phase in ("A",) or (d.phase == "washout" and p.design != "reintroduction"):
-        text += f" Do not take {name}."
+        text += f" Do not take {name}." if taken else f" Leave out {name} today."
     if d.food:
         text += f" Test food: {d.food}."
     return text

@@ -33,6 +33,15 @@ class TodayInExperiment:
     hold: bool  # today is an "off" day: the substance is not to be taken
 
 
+def in_sentence(name: str) -> str:
+    """A name as it reads inside a sentence: a capital first letter goes ("Breathing ..." ->
+    "breathing ..."), the capitals of a name or code stay ("coenzyme Q10", "vitamin D",
+    "NSAIDs")."""
+    if name[1:2].isupper():
+        return name  # an acronym at the start: NSAIDs, DMARDs
+    return name[:1].lower() + name[1:]
+
+
 def names(j: Journal, p: Protocol) -> tuple[str, str]:
     """What the person calls the intervention and the outcome (never ids)."""
     v = j.vocabulary
@@ -40,7 +49,7 @@ def names(j: Journal, p: Protocol) -> tuple[str, str]:
         name = v.name_of("intervention", p.intervention)
     else:
         name = v.name_of("substance", p.substance or p.intervention)
-    return name.lower(), v.name_of("symptom", p.outcome).lower()
+    return in_sentence(name), in_sentence(v.name_of("symptom", p.outcome))
 
 
 def experiment_review(j: Journal, experiment_id: str) -> Review:
@@ -83,7 +92,7 @@ def experiments_today(j: Journal, today: date) -> list[TodayInExperiment]:
             TodayInExperiment(
                 id=p.id,
                 title=p.title,
-                instruction=today_instruction(p, today),
+                instruction=today_instruction(p, today, names(j, p)[0]),
                 substance=p.substance,
                 hold=holds_dose(p, today),
             )

@@ -613,7 +613,8 @@ class Journal:
         p = self.experiment(experiment_id)
         today = today or self.today()
         planned = _trials().planned_schedule(p)
-        done = _trials().executed_schedule(p, today)
+        # a planned experiment has not begun: no day of it has happened, whatever its dates
+        done = [] if p.status == "planned" else _trials().executed_schedule(p, today)
         grid = self._experiment_grid(p, today)
         adh = _trials().analyze.adherence(
             done, grid, f"intake:{p.substance}" if p.substance else None
@@ -622,11 +623,16 @@ class Journal:
             "id": p.id,
             "title": p.title,
             "status": p.status,
-            "today": _trials().today_instruction(p, today),
+            "today": _trials().today_instruction(p, today, agreement.names(self, p)[0]),
             "days_planned": len(planned),
             "days_elapsed": len(done),
             "ends": planned[-1].day.isoformat() if planned else None,
             "adherence": None if adh is None or adh.rate is None else round(adh.rate, 3),
+            # whether today has a dose to tick: "I took today's dose" is offered only then (it
+            # was offered on days without it and for practices, and led to an error page)
+            "dose_today": p.substance is not None
+            and p.status == "running"
+            and any(d.day == today and d.dose is not None for d in planned),
         }
 
     # -- imports ----------------------------------------------------------------------------

@@ -31,6 +31,8 @@ CONFIG: dict[str, Any] = {
 }
 #: The convention every page uses for "which end is good" (see app.css --good / --bad-end).
 GOOD = "#1d6f72"
+#: The bad end of a scale, the check-in's warm colour (app.css --bad-end).
+BAD_END = "#b4521e"
 DAILY = "#6b6b6b"
 #: A row's label: at the left edge (x = 0 px), just above the row's marks.
 ROW_LABEL = {
@@ -102,6 +104,30 @@ def _date_axis(days: int) -> dict[str, Any]:
     }
 
 
+def _good_end_axis(direction: str | None) -> dict[str, Any]:
+    """The 0-10 axis says which end is good in words and colour, as the check-in does: "best"
+    beside the good end in the check-in's blue-green, "worst" beside the other (issue 15 item 1:
+    the same convention on the form and the charts; the title alone said it in words only)."""
+    if direction not in ("lower is better", "higher is better"):
+        return {}
+    good = 0 if direction == "lower is better" else 10
+    return {
+        "labelExpr": f"datum.value == {good} ? datum.label + ' best' : "
+        f"datum.value == {10 - good} ? datum.label + ' worst' : datum.label",
+        "labelColor": {
+            "condition": [
+                {"test": f"datum.value == {good}", "value": GOOD},
+                {"test": f"datum.value == {10 - good}", "value": BAD_END},
+            ],
+            "value": DAILY,
+        },
+    }
+
+
+#: The experiment phases in which the thing tried is taken or done (drawn darker).
+WITH_IT = "indexof(['B', 'titration', 'stable'], datum.phase) >= 0"
+
+
 def timeline(
     symptoms: list[dict[str, Any]],
     medicines: list[dict[str, Any]],
@@ -138,13 +164,19 @@ def timeline(
             layers.append(
                 {
                     "data": {"values": phases},
-                    "mark": {"type": "rect", "opacity": 0.1, "color": "#555"},
+                    "mark": {"type": "rect", "color": "#555"},
                     "encoding": {
                         "x": {**x, "field": "start"},
                         "x2": {"field": "end"},
+                        # days with it darker than days without, so the phases can be told
+                        # apart (one grey block said nothing about which days were which)
+                        "opacity": {
+                            "condition": {"test": WITH_IT, "value": 0.2},
+                            "value": 0.07,
+                        },
                         "tooltip": [
                             {"field": "experiment", "title": "Experiment"},
-                            {"field": "phase", "title": "Phase"},
+                            {"field": "label", "title": "Phase"},
                         ],
                     },
                 }
@@ -153,7 +185,12 @@ def timeline(
             "type": "quantitative",
             "title": None,
             "scale": {"domain": [0, 10]},
-            "axis": {"values": [0, 5, 10], "grid": True, "gridOpacity": 0.3},
+            "axis": {
+                "values": [0, 5, 10],
+                "grid": True,
+                "gridOpacity": 0.3,
+                **_good_end_axis(directions.get(name)),
+            },
         }
         layers.append(
             {

@@ -46,6 +46,9 @@ def review_data(j: Journal, eid: str) -> dict[str, Any]:
         "will_tell": r.will_tell,
         "will_not_tell": r.will_not_tell,
         "why": r.why,
+        # experiments already running: two at once blur each other's results, so the review
+        # says so before the person agrees (it was started silently beside the other one)
+        "running": [x.title for x in j.experiments() if x.status == "running" and x.id != p.id],
     }
 
 

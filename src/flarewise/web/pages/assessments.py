@@ -26,6 +26,23 @@ ACR_YES_NO = (
     ("lower_abdominal_pain", "Pain or cramps in the lower abdomen"),
     ("depression", "Depression"),
 )
+#: What each part of a result is called where people read it (the scores' keys are codes:
+#: "SSS_COMMON 4.0" told nobody anything). A key not listed here is shown as words.
+SCORE_NAMES = {
+    "total": "Total",
+    "function": "Daily activities",
+    "overall": "Overall impact",
+    "symptoms": "Symptoms",
+    "wpi": "Painful areas",
+    "sss": "Symptom severity",
+    "sss_common": "Fatigue, sleep and thinking",
+    "somatic": "Other symptoms",
+    "regions": "Body regions with pain",
+    "psd": "Fibromyalgia score",
+    "ss": "Symptom severity",
+    "pgic": "Change you noticed",
+    "tender_points": "Tender points",
+}
 SEVERITY = ("no problem", "slight or mild", "moderate, considerable", "severe, continuous")
 FIQR_DOMAINS = (
     (
@@ -123,6 +140,7 @@ def _page(
             "sites": [{"id": s, "label": bodymap.LABELS[s]} for s in bodymap.ORDER],
             "front": bodymap.regions("front"),
             "back": bodymap.regions("back"),
+            "score_names": SCORE_NAMES,
             "acr_scales": ACR_SCALES,
             "acr_yes_no": ACR_YES_NO,
             "severity": SEVERITY,

@@ -13,6 +13,7 @@ from flarewise.domain.entries import LabResult
 from flarewise.errors import InvalidInput, NotFound
 from flarewise.journal import Journal
 from flarewise.reports import charts
+from flarewise.reports.words import unit_label
 from flarewise.web import forms
 from flarewise.web.deps import Context, check_csrf, person, redirect, render
 from flarewise.web.schemas.labs import LabsPage, LabTrendPage
@@ -43,7 +44,9 @@ def _interpretation(r: LabResult, i: Any) -> dict[str, Any]:
 def labs_data(j: Journal, chosen: str | None) -> dict[str, Any]:
     v = j.vocabulary
     results = sorted(j.interpret_labs(), key=lambda ri: ri[0].at, reverse=True)
-    analytes = sorted(v.analytes.values(), key=lambda a: a.name.lower())
+    # the picker shows what people call a test and its unit ("Ferritin (ng/mL)"), not the
+    # catalogue's long name ("Ferritin [Mass/volume] in Serum or Plasma")
+    analytes = sorted(v.analytes.values(), key=lambda a: a.short.lower())
     choice = v.analytes.get(chosen) if chosen else None
     if chosen and choice is None:
         raise InvalidInput("loinc", f"{chosen!r} is not a test flarewise knows")
@@ -60,7 +63,14 @@ def labs_data(j: Journal, chosen: str | None) -> dict[str, Any]:
             for f in j.red_flags()
         ],
         "results": [_interpretation(r, i) for r, i in results],
-        "analytes": [{"loinc": a.loinc, "name": a.name} for a in analytes],
+        "analytes": [
+            {
+                "loinc": a.loinc,
+                "name": a.name,
+                "label": f"{a.short} ({unit_label(a.canonical_unit)})",
+            }
+            for a in analytes
+        ],
         "chosen": None
         if choice is None
         else {"loinc": choice.loinc, "name": choice.name, "units": list(choice.units)},

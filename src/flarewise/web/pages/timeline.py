@@ -25,12 +25,13 @@ RANGES = {"30": 30, "90": 90, "365": 365, "all": None}
 def _phases(j: Journal, start: date, end: date) -> list[dict[str, Any]]:
     """Experiment phases overlapping the range; ``end`` is the day after the last, so a
     one-day phase is drawn one day wide."""
-    from flarewise.experiments.schedule import phases
+    from flarewise.experiments.schedule import PHASE_NAMES, phases
 
     return [
         {
             "experiment": p.title,
             "phase": ph.phase,
+            "label": PHASE_NAMES.get(ph.phase, ph.phase),
             "block": ph.block,
             "start": max(ph.start, start).isoformat(),
             "end": (min(ph.end, end) + timedelta(days=1)).isoformat(),

@@ -84,7 +84,8 @@ def _last_checkin(j: Journal, day: date) -> SymptomCheckin | None:
 
 def _trackable_field(t: Trackable) -> dict[str, Any]:
     """A custom trackable as a check-in control: a whole-number scale of up to 11 points is a
-    row of one-tap buttons, yes/no is two buttons, anything else a number box."""
+    row of one-tap buttons, yes/no is two buttons, a longer count a box with one-tap - and +
+    buttons, anything else a number box."""
     lo, hi = t.bounds
     control = "number"
     points: list[int] = []
@@ -107,6 +108,9 @@ def _trackable_field(t: Trackable) -> dict[str, Any]:
         "unit": t.unit,
         "control": control,
         "points": points,
+        # a count too long for a row of buttons gets one-tap "one less" / "one more" buttons
+        # beside its box, so it needs no typing either (design-notes principle 1)
+        "stepper": control == "number" and t.value_type == "count",
         "low": f"{lo:g}" if lo is not None else "",
         "high": f"{hi:g}" if hi is not None else "",
         **_direction(t.higher_is_worse),

@@ -17,6 +17,7 @@ class ExperimentsPageExperiments(Answer):
     days_elapsed: float
     ends: str
     adherence: Any
+    dose_today: bool
 
 
 class ExperimentsPageTemplates(Answer):
@@ -186,6 +187,7 @@ class ExperimentPageStatus(Answer):
     days_elapsed: float
     ends: str
     adherence: Any
+    dose_today: bool
 
 
 class ExperimentPagePeriods(Answer):
@@ -320,3 +322,4 @@ class ExperimentReviewPage(Answer):
     will_tell: list[str]
     will_not_tell: list[str]
     why: str | None
+    running: list[str]

@@ -36,6 +36,7 @@ class LabsPageResults(Answer):
 class LabsPageAnalytes(Answer):
     loinc: str
     name: str
+    label: str
 
 
 class LabsPageChosen(Answer):

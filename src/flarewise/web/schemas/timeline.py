@@ -30,6 +30,7 @@ class TimelinePageMedicines(Answer):
 class TimelinePagePhases(Answer):
     experiment: str
     phase: str
+    label: str
     block: float
     start: str
     end: str

@@ -25,6 +25,7 @@ class TodayPageTrackables(Answer):
     unit: Any
     control: str
     points: list[Any]
+    stepper: bool
     low: str
     high: str
     good: str

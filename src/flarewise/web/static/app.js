@@ -24,6 +24,22 @@
     box.querySelectorAll("details.sitelist").forEach(function (d) { d.open = false; d.classList.remove("folds"); });
   });
 
+  // A count's - and + buttons: one tap each, within the box's own limits; from an empty box
+  // (not recorded) "-" gives the lowest value and "+" one above it.
+  document.querySelectorAll("button[data-step]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var input = document.getElementById(button.getAttribute("aria-controls"));
+      if (!input) { return; }
+      var lo = input.min === "" ? 0 : Number(input.min);
+      var hi = input.max === "" ? Infinity : Number(input.max);
+      var step = Number(button.dataset.step);
+      var next = input.value === "" ? (step > 0 ? lo + 1 : lo) : Number(input.value) + step;
+      input.value = String(Math.min(hi, Math.max(lo, next)));
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+  });
+
   // Check-in scales: tapping the chosen number again clears it (radios cannot be unticked
   // otherwise), so "leave out what you do not want to rate" stays possible after a slip.
   document.querySelectorAll(".seg-row").forEach(function (row) {
@@ -123,7 +139,7 @@
   function restyle(spec) {
     // marks that name their colour keep it, except the trend's, which lightens in the dark
     var text = JSON.stringify(spec).split('"#1d6f72"').join('"#5fc4c8"').split('"#6b6b6b"').join('"#b4b0aa"')
-      .split('"#0b5cad"').join('"#7db4f0"').split('"#555"').join('"#c9c9c9"').split('"#fff"').join('"#15171a"');
+      .split('"#0b5cad"').join('"#7db4f0"').split('"#b4521e"').join('"#f0965a"').split('"#555"').join('"#c9c9c9"').split('"#fff"').join('"#15171a"');
     return JSON.parse(text);
   }
   function fitTo(spec, width) {
