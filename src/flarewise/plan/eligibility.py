@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from flarewise.knowledge.schema import InterventionDef
+from flarewise.knowledge.vocabulary import Vocabulary
 from flarewise.plan.context import PlanContext
 
 Verdict = Literal["offered", "already_taking", "needs_test", "not_low", "unclassified"]
@@ -72,3 +73,14 @@ def can_start(ctx: PlanContext, i: InterventionDef) -> Eligibility:
     if i.substance is not None and i.substance in {a.substance for a in ctx.current}:
         return Eligibility("already_taking", "You already take it.")
     return low_lab(ctx, i)
+
+
+def can_start_item(ctx: PlanContext, vocab: Vocabulary, item: str) -> Eligibility:
+    """``can_start`` for an intervention id, or a substance id with no intervention of its own
+    (then only the "already taking" gate applies)."""
+    i = vocab.interventions.get(item)
+    if i is not None:
+        return can_start(ctx, i)
+    if item in {a.substance for a in ctx.current}:
+        return Eligibility("already_taking", "You already take it.")
+    return Eligibility("offered")
