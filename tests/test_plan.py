@@ -277,3 +277,16 @@ def test_what_was_tried_before_is_named(tmp_path: Path) -> None:
         plan = j.plan(date(2025, 6, 1))
     coq10 = next(o for o in plan.options if o.intervention == "coq10")
     assert any("you took it from 2025-01-01 to 2025-03-01" in r for r in coq10.rationale)
+
+
+def test_already_taking_with_a_normal_level_says_both() -> None:
+    """The demo person's case (V-findings item 19): vitamin D taken daily, latest level normal."""
+    from flarewise.plan.eligibility import can_start
+
+    ctx = context(meds=[regimen("vitamin_d", 2000, "IU")], labs=[lab("62292-8", 38, "ng/mL")])
+    gate = can_start(ctx, V.interventions["vitamin_d"])
+    assert gate.verdict == "already_taking" and not gate.offered
+    assert gate.reason.startswith("You already take it") and "38 ng/mL" in gate.reason
+    assert gate.rules == (VITD_RULE,)
+    low = context(labs=[lab("62292-8", 14, "ng/mL")])
+    assert can_start(low, V.interventions["vitamin_d"]).offered

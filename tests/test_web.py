@@ -439,6 +439,7 @@ def test_templates_follow_the_plans_gate_for_vitamin_d(app: Any) -> None:
     assert post(c, "/medicines", med).status_code == 303
     offered, shown = template(c)
     assert "vitamin_d" not in offered and shown["vitamin_d"]["status"] == "already taking"
+    assert shown["vitamin_d"]["reason"].startswith("You already take it")
     assert "vitamin_d" not in [
         o["intervention"] for o in c.get("/api/plan").json()["plan"]["options"]
     ]

@@ -15,6 +15,7 @@ from flarewise.knowledge.schema import InterventionDef
 from flarewise.knowledge.vocabulary import Vocabulary
 from flarewise.plan.context import PlanContext
 
+ALREADY = "You already take it, so it is not offered as something new to start."
 Verdict = Literal["offered", "already_taking", "needs_test", "not_low", "unclassified"]
 
 
@@ -70,9 +71,13 @@ def low_lab(ctx: PlanContext, i: InterventionDef) -> Eligibility:
 
 def can_start(ctx: PlanContext, i: InterventionDef) -> Eligibility:
     """Whether ``i`` can be offered as a new start for this person on ``ctx.on``."""
+    lab = low_lab(ctx, i)
     if i.substance is not None and i.substance in {a.substance for a in ctx.current}:
-        return Eligibility("already_taking", "You already take it.")
-    return low_lab(ctx, i)
+        # what the lab says is added when it would not be offered anyway (the demo person:
+        # vitamin D taken daily with a normal latest level)
+        more = "" if lab.offered else " " + lab.reason
+        return Eligibility("already_taking", ALREADY + more, lab.rules if more else ())
+    return lab
 
 
 def can_start_item(ctx: PlanContext, vocab: Vocabulary, item: str) -> Eligibility:
@@ -82,5 +87,5 @@ def can_start_item(ctx: PlanContext, vocab: Vocabulary, item: str) -> Eligibilit
     if i is not None:
         return can_start(ctx, i)
     if item in {a.substance for a in ctx.current}:
-        return Eligibility("already_taking", "You already take it.")
+        return Eligibility("already_taking", ALREADY)
     return Eligibility("offered")
