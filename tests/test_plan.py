@@ -38,17 +38,48 @@ def test_never_grade_x_and_says_why() -> None:
         assert reason(plan, x).startswith("Not recommended for fibromyalgia")
 
 
+VITD_RULE = "clinical-rules.md D.3 and C (IOM 2011)"
+
+
+def not_suggested(plan, intervention: str):  # type: ignore[no-untyped-def]
+    return next(n for n in plan.not_suggested if n.intervention == intervention)
+
+
 def test_vitamin_d_only_for_a_documented_low_level() -> None:
-    assert "vitamin_d" not in ids(build_plan(context(), V))
-    assert "no result on record" in reason(build_plan(context(), V), "vitamin_d")
+    # the rule is in the data: the analyte, its codes, the limit per unit and where it comes from
+    req = V.interventions["vitamin_d"].requires_low_lab
+    assert req is not None and req.rule == VITD_RULE and req.below["ng/mL"] == 20
+    # no level: not offered, and the reason says a test would be needed first
+    none = not_suggested(build_plan(context(), V), "vitamin_d")
+    assert "no vitamin D (25-OH) result on record" in none.reason
+    assert "blood test" in none.reason and none.rules == (VITD_RULE,)
+    # a normal latest level: not offered, with the level and the limit in words
     normal = build_plan(context(labs=[lab("62292-8", 32, "ng/mL")]), V)
     assert "vitamin_d" not in ids(normal)
+    why = not_suggested(normal, "vitamin_d")
+    assert "32 ng/mL" in why.reason and "not low" in why.reason and why.rules == (VITD_RULE,)
+    # a low latest level: offered, with the level as its first reason
     low = build_plan(context(labs=[lab("62292-8", 14, "ng/mL")]), V)
     option = next(o for o in low.options if o.intervention == "vitamin_d")
     assert "14 ng/mL" in option.rationale[0]
     assert option.dose_high is not None and option.dose_high <= 4000
     low_nmol = build_plan(context(labs=[lab("14635-7", 40, "nmol/L")]), V)
     assert "vitamin_d" in ids(low_nmol)
+
+
+def test_vitamin_d_already_taken_is_not_offered_as_new_even_when_low() -> None:
+    ctx = context(meds=[regimen("vitamin_d", 1000, "IU")], labs=[lab("62292-8", 14, "ng/mL")])
+    plan = build_plan(ctx, V)
+    assert "vitamin_d" not in ids(plan)
+    assert reason(plan, "vitamin_d").startswith("You already take it")
+
+
+def test_latest_level_decides_not_an_older_low_one() -> None:
+    first = lab("62292-8", 14, "ng/mL")
+    old_low = first.model_copy(update={"at": first.at.replace(year=2024)})
+    plan = build_plan(context(labs=[old_low, lab("62292-8", 35, "ng/mL")]), V)
+    assert "vitamin_d" not in ids(plan)
+    assert "35 ng/mL" in reason(plan, "vitamin_d")
 
 
 def test_red_flags_come_first_and_suppress_supplements_for_that_value() -> None:
@@ -246,3 +277,16 @@ def test_what_was_tried_before_is_named(tmp_path: Path) -> None:
         plan = j.plan(date(2025, 6, 1))
     coq10 = next(o for o in plan.options if o.intervention == "coq10")
     assert any("you took it from 2025-01-01 to 2025-03-01" in r for r in coq10.rationale)
+
+
+def test_already_taking_with_a_normal_level_says_both() -> None:
+    """The demo person's case (V-findings item 19): vitamin D taken daily, latest level normal."""
+    from flarewise.plan.eligibility import can_start
+
+    ctx = context(meds=[regimen("vitamin_d", 2000, "IU")], labs=[lab("62292-8", 38, "ng/mL")])
+    gate = can_start(ctx, V.interventions["vitamin_d"])
+    assert gate.verdict == "already_taking" and not gate.offered
+    assert gate.reason.startswith("You already take it") and "38 ng/mL" in gate.reason
+    assert gate.rules == (VITD_RULE,)
+    low = context(labs=[lab("62292-8", 14, "ng/mL")])
+    assert can_start(low, V.interventions["vitamin_d"]).offered

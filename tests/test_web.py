@@ -408,6 +408,43 @@ def test_an_experiment_from_an_insight_and_from_the_plan(app: Any) -> None:
     assert len(c.get("/api/experiments").json()["experiments"]) == 2 + 2
 
 
+def test_templates_follow_the_plans_gate_for_vitamin_d(app: Any) -> None:
+    """ "Does vitamin D change my fatigue?" is offered only with a documented low latest level
+    and never as a new start for someone already taking it (V-findings item 19)."""
+
+    def template(c: Any) -> tuple[list[str], dict[str, dict[str, str]]]:
+        data = c.get("/api/experiments").json()
+        shown = {t["intervention"]: t for t in data["templates_not_offered"]}
+        return [t["intervention"] for t in data["templates"]], shown
+
+    c = signed_up(app, "alice")
+    offered, shown = template(c)
+    assert "vitamin_d" not in offered and "magnesium" in offered
+    assert "blood test" in shown["vitamin_d"]["reason"]
+    page = c.get("/experiments").text
+    assert "Not offered as something new to start" in page and "a blood test" in page
+    lab = {"loinc": "62292-8", "unit": "ng/mL"}
+    assert post(c, "/labs", {**lab, "value": "34", "day": "2026-01-02"}).status_code == 303
+    offered, shown = template(c)
+    assert "vitamin_d" not in offered
+    assert "34 ng/mL" in shown["vitamin_d"]["reason"] and "not low" in shown["vitamin_d"]["reason"]
+    assert post(c, "/labs", {**lab, "value": "14", "day": "2026-02-02"}).status_code == 303
+    offered, shown = template(c)
+    assert "vitamin_d" in offered and "vitamin_d" not in shown
+    # the plan agrees: offered with the low level as its first reason
+    plan = c.get("/api/plan").json()["plan"]
+    (vitd,) = [o for o in plan["options"] if o["intervention"] == "vitamin_d"]
+    assert "14 ng/mL" in vitd["rationale"][0]
+    med = {"substance": "vitamin D", "amount": "1000", "unit": "IU", "start": "2026-02-10"}
+    assert post(c, "/medicines", med).status_code == 303
+    offered, shown = template(c)
+    assert "vitamin_d" not in offered and shown["vitamin_d"]["status"] == "already taking"
+    assert shown["vitamin_d"]["reason"].startswith("You already take it")
+    assert "vitamin_d" not in [
+        o["intervention"] for o in c.get("/api/plan").json()["plan"]["options"]
+    ]
+
+
 def test_medicines_their_doses_and_the_plan(app: Any) -> None:
     c = signed_up(app, "alice")
     r = post(

@@ -213,6 +213,12 @@ class UpperLimit(Strict):
 
 
 class LowLabRequirement(Strict):
+    """An option that exists only to correct a documented low level: offered as a start only
+    when the latest result of ``loincs`` is below the limit for its reported unit."""
+
+    analyte: Annotated[str, Field(min_length=3)]  # as people read it, e.g. "vitamin D (25-OH)"
+    #: where the rule comes from in clinical-rules.md (cited in every not-offered reason)
+    rule: Annotated[str, Field(min_length=3)]
     loincs: tuple[str, ...]
     below: dict[str, float]
 

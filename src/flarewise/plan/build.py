@@ -12,6 +12,7 @@ from flarewise.knowledge.schema import InterventionDef
 from flarewise.knowledge.vocabulary import Vocabulary, load_vocabulary
 from flarewise.labs.redflags import RedFlag
 from flarewise.plan.context import PlanContext
+from flarewise.plan.eligibility import low_lab
 from flarewise.plan.inputs import MissingInput, unrecognised_inputs
 from flarewise.plan.items import PlanItem
 from flarewise.plan.precedence import apply_precedence
@@ -112,27 +113,6 @@ class Plan:
     missing: tuple[MissingInput, ...] = field(default=())
 
 
-def _low_lab(ctx: PlanContext, i: InterventionDef) -> tuple[bool, str]:
-    req = i.requires_low_lab
-    if req is None:
-        return True, ""
-    r = ctx.latest(*req.loincs)
-    if r is None or r.value is None or r.unit is None:
-        return False, "only to correct a documented low level, and there is no result on record"
-    limit = req.below.get(r.unit)
-    if limit is None:
-        return False, f"the latest result is in {r.unit}, which flarewise does not classify"
-    if r.value < limit:
-        return (
-            True,
-            f"your latest level was {r.value:g} {r.unit} on {r.at.date()} (below {limit:g})",
-        )
-    return False, (
-        f"only to correct a documented low level; your latest was {r.value:g} {r.unit} "
-        f"on {r.at.date()}, not below {limit:g}"
-    )
-
-
 def _fit(ctx: PlanContext, i: InterventionDef) -> tuple[float, list[str]]:
     """How well an option fits the person's recent symptoms, and why (plain sentences)."""
     s = ctx.symptoms
@@ -228,10 +208,11 @@ def build_plan(ctx: PlanContext, vocab: Vocabulary | None = None) -> Plan:
                 (f.rule,),
             )
             continue
-        ok, lab_why = _low_lab(ctx, i)
-        if not ok:
-            skip(i, lab_why.capitalize() + ".")
+        lab = low_lab(ctx, i)
+        if not lab.offered:
+            skip(i, lab.reason, lab.rules)
             continue
+        lab_why = lab.reason
         low, high, unit, dose_problem = _dose(i, ctx, vocab)
         if dose_problem:
             skip(

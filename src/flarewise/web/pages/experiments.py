@@ -49,21 +49,38 @@ TEMPLATES = (
 Text = Annotated[str, Form()]
 
 
-def _templates(j: Journal) -> list[dict[str, str]]:
+def _templates(j: Journal) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """(offered, not offered) templates: one that corrects only a documented low level without
+    one, or for something the person already takes, is not offered as a new start; it is
+    listed with the reason in words (plan/eligibility.py, the same gate as the plan)."""
+    from flarewise.plan.eligibility import can_start_item  # imported on use: start-up stays light
+
     v = j.vocabulary
-    return [
-        {"id": t, "title": title, "intervention": i, "outcome": o}
-        for t, title, i, o in TEMPLATES
-        if i in v.interventions or i in v.substances
-    ]
+    ctx = j.plan_context()
+    offered: list[dict[str, str]] = []
+    not_offered: list[dict[str, str]] = []
+    for t, title, i, o in TEMPLATES:
+        if i not in v.interventions and i not in v.substances:
+            continue
+        gate = can_start_item(ctx, v, i)
+        row = {"id": t, "title": title, "intervention": i, "outcome": o}
+        if gate.offered:
+            offered.append(row)
+        else:
+            already = gate.verdict == "already_taking"
+            status = "already taking" if already else "not offered now"
+            not_offered.append({**row, "status": status, "reason": gate.reason})
+    return offered, not_offered
 
 
 def experiments_data(j: Journal) -> dict[str, Any]:
     v = j.vocabulary
+    offered, not_offered = _templates(j)
     return {
         "title": "Experiments",
         "experiments": [j.experiment_status(p.id) for p in j.experiments()],
-        "templates": _templates(j),
+        "templates": offered,
+        "templates_not_offered": not_offered,
         "interventions": sorted(
             ({"id": i.id, "name": i.name} for i in v.interventions.values()),
             key=lambda x: x["name"].lower(),

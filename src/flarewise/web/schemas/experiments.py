@@ -27,6 +27,18 @@ class ExperimentsPageTemplates(Answer):
     outcome: str
 
 
+class ExperimentsPageTemplatesNotOffered(Answer):
+    """A template not offered as a new start: "already taking", or "not offered now" (e.g. it
+    corrects only a documented low level and there is none), with the reason in words."""
+
+    id: str
+    title: str
+    intervention: str
+    outcome: str
+    status: str
+    reason: str
+
+
 class ExperimentsPageInterventions(Answer):
     id: str
     name: str
@@ -41,6 +53,7 @@ class ExperimentsPage(Answer):
     title: str
     experiments: list[ExperimentsPageExperiments]
     templates: list[ExperimentsPageTemplates]
+    templates_not_offered: list[ExperimentsPageTemplatesNotOffered]
     interventions: list[ExperimentsPageInterventions]
     outcomes: list[ExperimentsPageOutcomes]
 
@@ -289,6 +302,7 @@ __all__ = [
     "ExperimentsPageInterventions",
     "ExperimentsPageOutcomes",
     "ExperimentsPageTemplates",
+    "ExperimentsPageTemplatesNotOffered",
     "InsightsPage",
     "InsightsPageBaselines",
     "InsightsPageExplained",
