@@ -107,7 +107,14 @@
 
   // Signing out forgets the cached Today page (the service worker's copy).
   document.querySelectorAll('form[action="/signout"]').forEach(function (f) {
-    f.addEventListener("submit", function () { if (window.caches) { caches.delete("flarewise-v2"); } });
+    f.addEventListener("submit", function () {
+      if (!window.caches) { return; }
+      // the cache is named after the files' content (pages/offline.py): forget every one of ours
+      caches.keys().then(function (keys) {
+        keys.filter(function (k) { return k.indexOf("flarewise-") === 0; })
+          .forEach(function (k) { caches.delete(k); });
+      });
+    });
   });
 
   // Medicines: the per-unit strength field only matters for tablets, capsules, drops, scoops.

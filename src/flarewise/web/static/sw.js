@@ -1,7 +1,7 @@
 // flarewise service worker: the app opens without a connection and the check-in can be filled
 // in; saving offline is handled by app.js (the outbox, with idempotency keys). Only our own
 // static files and the last Today page are kept; nothing is sent anywhere else.
-var CACHE = "flarewise-v2";  // new name when a cached file changes (v2: sharing codes wrap)
+var CACHE = "flarewise-v1";  // renamed when served, after the cached files' content (pages/offline.py)
 var STATIC = ["/static/app.css", "/static/app.js", "/static/favicon.svg", "/static/icon-192.png"];
 
 self.addEventListener("install", function (event) {
