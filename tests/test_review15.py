@@ -276,3 +276,23 @@ def test_body_map_targets_sit_on_the_figure(phone: Any, demo: str) -> None:
     }"""
     )
     assert off == [], off
+
+
+def test_same_as_yesterday_keeps_scores_already_tapped(phone: Any, demo: str) -> None:
+    """ "Same as yesterday" was a link that reloaded the page: a score tapped before it was
+    lost. It fills in yesterday's answers in place, only where nothing is answered yet."""
+    phone.goto(demo + "/today")
+    fill = phone.locator("#same-yesterday").get_attribute("data-fill")
+    assert fill, "the demo journal has a check-in yesterday"
+    import json
+
+    yesterday = json.loads(fill)["scores"]
+    tapped = 3 if yesterday.get("pain") != 3 else 4
+    phone.tap(f"label[for=s-pain-{tapped}]")
+    before = phone.url
+    phone.tap("#same-yesterday")
+    assert phone.url == before
+    assert phone.is_checked(f"#s-pain-{tapped}")
+    assert phone.is_checked(f"#s-fatigue-{yesterday['fatigue']:g}")
+    assert phone.locator("#same-status").is_visible()
+    assert phone.locator("#same-yesterday").count() == 0

@@ -82,6 +82,21 @@ def _last_checkin(j: Journal, day: date) -> SymptomCheckin | None:
     return max(checkins, key=lambda e: e.at) if checkins else None
 
 
+def _yesterday_fill(
+    checkin: SymptomCheckin | None, offered: list[dict[str, Any]], taken: set[str]
+) -> dict[str, Any] | None:
+    """Yesterday's answers as the "Same as yesterday" button hands them to the page's script,
+    which fills in only what is not answered yet: scores tapped before the button are kept
+    (a reload, the no-script path, would lose them)."""
+    if checkin is None:
+        return None
+    return {
+        "scores": {s: checkin.scores[s] for s in CHECKIN if s in checkin.scores},
+        "sites": list(checkin.pain_sites),
+        "doses": [d["key"] for d in offered if d["substance"] in taken and not d["done_today"]],
+    }
+
+
 def _trackable_field(t: Trackable) -> dict[str, Any]:
     """A custom trackable as a check-in control: a whole-number scale of up to 11 points is a
     row of one-tap buttons, yes/no is two buttons, a longer count a box with one-tap - and +
@@ -141,12 +156,12 @@ def today_data(
     yesterday = _last_checkin(j, day - timedelta(days=1))
     start = yesterday if same_as_yesterday and yesterday is not None else None
     offered = _offered(j, day)
+    taken_yesterday = {
+        e.substance
+        for e in j.day(day - timedelta(days=1))
+        if isinstance(e, Intake) and e.status != "skipped"
+    }
     if same_as_yesterday:
-        taken_yesterday = {
-            e.substance
-            for e in j.day(day - timedelta(days=1))
-            if isinstance(e, Intake) and e.status != "skipped"
-        }
         for d in offered:
             d["checked"] = d["substance"] in taken_yesterday and not d["done_today"]
     return {
@@ -158,6 +173,7 @@ def today_data(
         "idempotency_key": uuid.uuid4().hex,
         "has_yesterday": yesterday is not None,
         "same_as_yesterday": start is not None,
+        "yesterday": _yesterday_fill(yesterday, offered, taken_yesterday),
         "scales": [
             {
                 "id": s,
