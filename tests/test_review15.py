@@ -245,8 +245,19 @@ def test_one_saved_entry_is_said_in_the_singular(phone: Any, demo: str) -> None:
     phone.tap("label[for=s-mood-7]")
     with phone.expect_navigation():
         phone.tap("button:has-text('Save check-in')")
-    status = phone.locator("main p.ok[role=status]").inner_text()
-    assert status == "Saved 1 entry.", status
+    status = phone.locator("main p.ok[role=status]:visible").inner_text()
+    assert status == "Check-in saved.", status
+
+
+def test_a_check_in_with_a_dose_is_said_as_one_check_in(phone: Any, demo: str) -> None:
+    """One check-in with a dose said "Saved 2 entries.": people think of one check-in."""
+    phone.goto(demo + "/today")
+    phone.tap("label[for=s-mood-6]")
+    phone.tap("label[for=dose-1]")
+    with phone.expect_navigation():
+        phone.tap("button:has-text('Save check-in')")
+    status = phone.locator("main p.ok[role=status]:visible").inner_text()
+    assert status == "Check-in saved, with 1 dose.", status
 
 
 def test_body_map_targets_sit_on_the_figure(phone: Any, demo: str) -> None:

@@ -26,7 +26,7 @@ from flarewise.domain.entries import (
 from flarewise.domain.trackables import Trackable
 from flarewise.errors import InvalidInput
 from flarewise.journal import Journal
-from flarewise.web import bodymap, forms
+from flarewise.web import bodymap, forms, saved
 from flarewise.web.deps import Context, check_csrf, person, redirect, render
 from flarewise.web.schemas import SavedEntries
 from flarewise.web.schemas.today import EntryPage, TodayPage
@@ -229,6 +229,7 @@ def today(ctx: Annotated[Context, Depends(person)]) -> Response:
     data = today_data(ctx.journal, shown, same_as_yesterday=same)
     data["welcome"] = ctx.request.query_params.get("welcome") == "1"
     data["saved"] = ctx.request.query_params.get("saved")
+    data["saved_message"] = saved.message(data["saved"] or "")
     figures = {"front": bodymap.regions("front"), "back": bodymap.regions("back")}
     return render(ctx, "today.html", data, view=figures)
 
@@ -329,7 +330,8 @@ async def save_checkin(request: Request, ctx: Annotated[Context, Depends(person)
     added = j.add_many(made)
     if request.url.path.startswith("/api/"):
         return render(ctx, "", {"saved": [e.id for e in made] if added else [], "added": added})
-    return redirect(f"/today?saved={added}" if added or not key else "/today?saved=already")
+    saved = ".".join(e.kind for e in made) if added else ("already" if key else "0")
+    return redirect(f"/today?saved={saved}")
 
 
 @router.get("/entries/{entry_id}", include_in_schema=False)

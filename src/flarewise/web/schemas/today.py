@@ -96,6 +96,7 @@ class TodayPage(Answer):
     entries: list[TodayPageEntries]
     welcome: bool
     saved: Any
+    saved_message: str | None
 
 
 class EntryPageEntryFoods(Answer):
