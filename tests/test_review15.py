@@ -307,3 +307,21 @@ def test_same_as_yesterday_keeps_scores_already_tapped(phone: Any, demo: str) ->
     assert phone.is_checked(f"#s-fatigue-{yesterday['fatigue']:g}")
     assert phone.locator("#same-status").is_visible()
     assert phone.locator("#same-yesterday").count() == 0
+
+
+def test_the_adherence_table_says_it_scrolls_on_a_phone(phone: Any, demo: str) -> None:
+    """The weekly doses table showed 4 of its 8 weeks at 375 px with no sign of the rest."""
+    phone.goto(demo + "/medicines")
+    box = phone.locator("main .table-scroll:has(table.adherence)")
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth"), "all weeks fit: no hint needed"
+    hint = phone.locator("#" + str(box.get_attribute("aria-describedby")))
+    assert hint.is_visible() and "sideways" in hint.inner_text(), hint.inner_text()
+    assert "8 weeks" in hint.inner_text()
+    # a labelled region the keyboard reaches and scrolls
+    assert box.get_attribute("role") == "region" and box.get_attribute("aria-labelledby")
+    box.focus()
+    assert phone.evaluate("document.activeElement.id") == box.get_attribute("id")
+    phone.keyboard.press("ArrowRight")
+    phone.wait_for_function(
+        "id => document.getElementById(id).scrollLeft > 0", arg=box.get_attribute("id")
+    )

@@ -132,6 +132,19 @@
     flush();
   }
 
+  // A wide table's "swipe sideways" hint shows only while the table is wider than its box.
+  document.querySelectorAll(".scroll-hint[data-hint-for]").forEach(function (hint) {
+    var box = document.getElementById(hint.dataset.hintFor);
+    if (!box) { return; }
+    function sync() {
+      var over = box.scrollWidth > box.clientWidth + 1;
+      hint.classList.toggle("overflows", over);
+      hint.classList.toggle("fits", !over);
+    }
+    window.addEventListener("resize", sync);
+    sync();
+  });
+
   // Installable and opens offline: the service worker (served from /sw.js).
   if ("serviceWorker" in navigator && document.querySelector('nav[aria-label="Main"]')) {
     navigator.serviceWorker.register("/sw.js").catch(function () { /* the app works without it */ });
