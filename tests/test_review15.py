@@ -325,3 +325,24 @@ def test_the_adherence_table_says_it_scrolls_on_a_phone(phone: Any, demo: str) -
     phone.wait_for_function(
         "id => document.getElementById(id).scrollLeft > 0", arg=box.get_attribute("id")
     )
+
+
+def test_a_hand_edited_address_is_refused_in_words(phone: Any, demo: str) -> None:
+    """A hand-edited address was refused with the field's id: "range: 'abc' is not one of
+    30, 90, 365, all", "day: '2026-13-45' is not a date like 2026-03-01"."""
+    refusals = {
+        "/timeline?range=abc": "That period is not one the timeline offers: choose 30, 90, "
+        "365 days or all.",
+        "/today?day=2026-13-45": "“2026-13-45” is not a day the journal can read: write it "
+        "like 2026-03-01.",
+        "/today?day=1800-01-01": "1800-01-01 is before 1900; check the year.",
+    }
+    for address, sentence in refusals.items():
+        answer = phone.goto(demo + address)
+        assert answer is not None and answer.status == 422
+        said = phone.locator("main p.error").inner_text()
+        assert said == sentence, said
+        assert "range:" not in said and "day:" not in said
+    # scripts keep the field's name
+    api = phone.request.get(demo + "/api/timeline?range=abc")
+    assert api.status == 422 and api.json()["error"].startswith("range: "), api.json()
