@@ -346,3 +346,27 @@ def test_a_hand_edited_address_is_refused_in_words(phone: Any, demo: str) -> Non
     # scripts keep the field's name
     api = phone.request.get(demo + "/api/timeline?range=abc")
     assert api.status == 422 and api.json()["error"].startswith("range: "), api.json()
+
+
+def test_the_fiqr_is_answered_by_taps_not_typing(phone: Any, demo: str) -> None:
+    """The FIQR was 21 number boxes to type into; each answer is one tap on a 0-10 row,
+    operable with the arrow keys and read out with what its ends mean."""
+    phone.goto(demo + "/assessments")
+    form = phone.locator("form[action='/assessments/fiqr']")
+    assert form.locator("input[type=number], input[type=text]").count() == 0
+    rows = form.locator("fieldset.seg")
+    assert rows.count() == 21
+    assert form.locator("input[type=radio]").count() == 21 * 11
+    for n in (3, 10):
+        box = form.locator(f"label[for=f-pain-{n}]").bounding_box()
+        assert box is not None and box["height"] >= 44 and box["width"] >= 24, box
+    assert "0, none, best" in form.locator("label[for=f-pain-0]").inner_text().replace("\n", "")
+    for key, n in (("brush_hair", 3), ("prevented_goals", 5), ("pain", 6), ("energy", 4)):
+        form.locator(f"label[for=f-{key}-{n}]").tap()
+    # the keyboard moves along a row
+    phone.focus("#f-pain-6")
+    phone.keyboard.press("ArrowRight")
+    assert phone.is_checked("#f-pain-7")
+    with phone.expect_navigation():
+        phone.tap("button:has-text('Score the FIQR')")
+    assert "Saved." in phone.locator("main").inner_text()
