@@ -246,8 +246,19 @@ def test_one_saved_entry_is_said_in_the_singular(phone: Any, demo: str) -> None:
     phone.tap("label[for=s-mood-7]")
     with phone.expect_navigation():
         phone.tap("button:has-text('Save check-in')")
-    status = phone.locator("main p.ok[role=status]").inner_text()
-    assert status == "Saved 1 entry.", status
+    status = phone.locator("main p.ok[role=status]:visible").inner_text()
+    assert status == "Check-in saved.", status
+
+
+def test_a_check_in_with_a_dose_is_said_as_one_check_in(phone: Any, demo: str) -> None:
+    """One check-in with a dose said "Saved 2 entries.": people think of one check-in."""
+    phone.goto(demo + "/today")
+    phone.tap("label[for=s-mood-6]")
+    phone.tap("label[for=dose-1]")
+    with phone.expect_navigation():
+        phone.tap("button:has-text('Save check-in')")
+    status = phone.locator("main p.ok[role=status]:visible").inner_text()
+    assert status == "Check-in saved, with 1 dose.", status
 
 
 def test_body_map_targets_sit_on_the_figure(phone: Any, demo: str) -> None:
@@ -277,3 +288,86 @@ def test_body_map_targets_sit_on_the_figure(phone: Any, demo: str) -> None:
     }"""
     )
     assert off == [], off
+
+
+def test_same_as_yesterday_keeps_scores_already_tapped(phone: Any, demo: str) -> None:
+    """ "Same as yesterday" was a link that reloaded the page: a score tapped before it was
+    lost. It fills in yesterday's answers in place, only where nothing is answered yet."""
+    phone.goto(demo + "/today")
+    fill = phone.locator("#same-yesterday").get_attribute("data-fill")
+    assert fill, "the demo journal has a check-in yesterday"
+    import json
+
+    yesterday = json.loads(fill)["scores"]
+    tapped = 3 if yesterday.get("pain") != 3 else 4
+    phone.tap(f"label[for=s-pain-{tapped}]")
+    before = phone.url
+    phone.tap("#same-yesterday")
+    assert phone.url == before
+    assert phone.is_checked(f"#s-pain-{tapped}")
+    assert phone.is_checked(f"#s-fatigue-{yesterday['fatigue']:g}")
+    assert phone.locator("#same-status").is_visible()
+    assert phone.locator("#same-yesterday").count() == 0
+
+
+def test_the_adherence_table_says_it_scrolls_on_a_phone(phone: Any, demo: str) -> None:
+    """The weekly doses table showed 4 of its 8 weeks at 375 px with no sign of the rest."""
+    phone.goto(demo + "/medicines")
+    box = phone.locator("main .table-scroll:has(table.adherence)")
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth"), "all weeks fit: no hint needed"
+    hint = phone.locator("#" + str(box.get_attribute("aria-describedby")))
+    assert hint.is_visible() and "sideways" in hint.inner_text(), hint.inner_text()
+    assert "8 weeks" in hint.inner_text()
+    # a labelled region the keyboard reaches and scrolls
+    assert box.get_attribute("role") == "region" and box.get_attribute("aria-labelledby")
+    box.focus()
+    assert phone.evaluate("document.activeElement.id") == box.get_attribute("id")
+    phone.keyboard.press("ArrowRight")
+    phone.wait_for_function(
+        "id => document.getElementById(id).scrollLeft > 0", arg=box.get_attribute("id")
+    )
+
+
+def test_a_hand_edited_address_is_refused_in_words(phone: Any, demo: str) -> None:
+    """A hand-edited address was refused with the field's id: "range: 'abc' is not one of
+    30, 90, 365, all", "day: '2026-13-45' is not a date like 2026-03-01"."""
+    refusals = {
+        "/timeline?range=abc": "That period is not one the timeline offers: choose 30, 90, "
+        "365 days or all.",
+        "/today?day=2026-13-45": "“2026-13-45” is not a day the journal can read: write it "
+        "like 2026-03-01.",
+        "/today?day=1800-01-01": "1800-01-01 is before 1900; check the year.",
+    }
+    for address, sentence in refusals.items():
+        answer = phone.goto(demo + address)
+        assert answer is not None and answer.status == 422
+        said = phone.locator("main p.error").inner_text()
+        assert said == sentence, said
+        assert "range:" not in said and "day:" not in said
+    # scripts keep the field's name
+    api = phone.request.get(demo + "/api/timeline?range=abc")
+    assert api.status == 422 and api.json()["error"].startswith("range: "), api.json()
+
+
+def test_the_fiqr_is_answered_by_taps_not_typing(phone: Any, demo: str) -> None:
+    """The FIQR was 21 number boxes to type into; each answer is one tap on a 0-10 row,
+    operable with the arrow keys and read out with what its ends mean."""
+    phone.goto(demo + "/assessments")
+    form = phone.locator("form[action='/assessments/fiqr']")
+    assert form.locator("input[type=number], input[type=text]").count() == 0
+    rows = form.locator("fieldset.seg")
+    assert rows.count() == 21
+    assert form.locator("input[type=radio]").count() == 21 * 11
+    for n in (3, 10):
+        box = form.locator(f"label[for=f-pain-{n}]").bounding_box()
+        assert box is not None and box["height"] >= 44 and box["width"] >= 24, box
+    assert "0, none, best" in form.locator("label[for=f-pain-0]").inner_text().replace("\n", "")
+    for key, n in (("brush_hair", 3), ("prevented_goals", 5), ("pain", 6), ("energy", 4)):
+        form.locator(f"label[for=f-{key}-{n}]").tap()
+    # the keyboard moves along a row
+    phone.focus("#f-pain-6")
+    phone.keyboard.press("ArrowRight")
+    assert phone.is_checked("#f-pain-7")
+    with phone.expect_navigation():
+        phone.tap("button:has-text('Score the FIQR')")
+    assert "Saved." in phone.locator("main").inner_text()

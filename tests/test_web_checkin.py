@@ -99,9 +99,23 @@ def test_a_check_in_sent_twice_with_its_key_is_stored_once(app: Any) -> None:
     assert key, "the check-in form carries a fresh idempotency key"
     form = {"pain": "5", "sites": ["neck"], "note": "sent twice", "idempotency_key": key.group(1)}
     first = post(c, "/today", form)
-    assert first.status_code == 303 and first.headers["location"] == "/today?saved=2"
+    assert first.status_code == 303 and first.headers["location"] == "/today?saved=checkin.note"
     again = post(c, "/today", form)
     assert again.headers["location"] == "/today?saved=already"
     today = j.day(datetime.now(j.timezone()).date())
     assert sorted(e.kind for e in today) == ["checkin", "note"]
     assert post(c, "/today", {**form, "idempotency_key": "no spaces!"}).status_code == 422
+
+
+def test_what_was_saved_is_said_in_words_not_entry_counts(app: Any) -> None:
+    c = signed_up(app, "eve")
+    r = post(c, "/today", {"pain": "4", "note": "ok", "minutes": "20", "activity": "walking"})
+    assert r.headers["location"] == "/today?saved=checkin.activity.note"
+    page = c.get(r.headers["location"]).text
+    assert "Check-in saved, with an activity and a note." in page
+    assert "entries." not in page
+    # a hand-edited address echoes nothing back
+    assert "<script>" not in c.get("/today?saved=<script>").text
+    assert c.get("/api/today?saved=checkin.intake.intake").json()["saved_message"] == (
+        "Check-in saved, with 2 doses."
+    )

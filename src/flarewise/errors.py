@@ -22,12 +22,18 @@ class FlarewiseError(Exception):
 
 
 class InvalidInput(FlarewiseError, ValueError):
-    """A value was refused. ``field`` names where, as a dotted path (``entries[3].amount``)."""
+    """A value was refused. ``field`` names where, as a dotted path (``entries[3].amount``).
+    ``plain`` is the same refusal as a sentence for a page, without the field's id, when the
+    field is not one the person can see (a value in a hand-edited address); scripts and the
+    command line keep the message that names the field."""
 
-    def __init__(self, field: str, reason: str, *, where: str | None = None) -> None:
+    def __init__(
+        self, field: str, reason: str, *, where: str | None = None, plain: str | None = None
+    ) -> None:
         self.field = field
         self.reason = reason
         self.where = where
+        self.plain = plain
         prefix = f"{where}: " if where else ""
         super().__init__(f"{prefix}{field}: {reason}" if field else f"{prefix}{reason}")
 

@@ -288,6 +288,10 @@ def _error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(InvalidInput)
     async def _invalid(request: Request, exc: InvalidInput) -> Response:
+        # a page says it in words; the JSON answer keeps the field's id for scripts
+        if exc.plain and not wants_json(request):
+            title = "Please check the " + ("address" if request.method == "GET" else "form")
+            return page(request, 422, title, exc.plain)
         return page(request, 422, "Please check the form", str(exc))
 
     @app.exception_handler(Conflict)

@@ -57,13 +57,17 @@ def day(raw: object, field: str, latest: date | None = None) -> date:
     try:
         value = date.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(field, f"{text[:40]!r} is not a date like 2026-03-01") from None
-    if value < EARLIEST:
-        raise InvalidInput(field, f"{value.isoformat()} is before 1900; check the year")
-    if latest is not None and value > latest:
         raise InvalidInput(
-            field, f"{value.isoformat()} is after {latest.isoformat()}; check the year"
-        )
+            field,
+            f"{text[:40]!r} is not a date like 2026-03-01",
+            plain=f"“{text[:40]}” is not a day the journal can read: write it like 2026-03-01.",
+        ) from None
+    if value < EARLIEST:
+        reason = f"{value.isoformat()} is before 1900; check the year"
+        raise InvalidInput(field, reason, plain=reason[0].upper() + reason[1:] + ".")
+    if latest is not None and value > latest:
+        reason = f"{value.isoformat()} is after {latest.isoformat()}; check the year"
+        raise InvalidInput(field, reason, plain=reason + ".")
     return value
 
 

@@ -83,6 +83,14 @@ FIQR_DOMAINS = (
     ),
 )
 
+#: What 0 and 10 mean in each FIQR part, in FIQR_DOMAINS' order (every FIQR answer is better
+#: low), said under each one-tap row.
+FIQR_ANCHORS = (
+    ("no difficulty", "very difficult"),
+    ("never", "always"),
+    ("none, best", "worst"),
+)
+
 
 def history(j: Journal) -> list[dict[str, Any]]:
     """Every assessment, newest first, with its change since the previous of its kind."""
@@ -145,6 +153,7 @@ def _page(
             "acr_yes_no": ACR_YES_NO,
             "severity": SEVERITY,
             "fiqr": FIQR_DOMAINS,
+            "fiqr_anchors": FIQR_ANCHORS,
             "values": values,
         },
     )

@@ -4,6 +4,7 @@ under /static/ could only control /static/). The manifest and icons are plain st
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import cache
 from importlib import resources
 
@@ -12,6 +13,8 @@ from fastapi.responses import Response
 
 router = APIRouter()
 
+#: The line of sw.js that names its cache.
+_CACHE_NAME = re.compile(r'var CACHE = "flarewise-[^"]*";')
 #: The files the worker keeps (its STATIC list): their content names its cache.
 CACHED = ("app.css", "app.js", "favicon.svg", "icon-192.png")
 
@@ -27,7 +30,9 @@ def worker_script() -> str:
     for name in CACHED:
         digest.update((static / name).read_bytes())
     script = (static / "sw.js").read_text("utf-8")
-    return script.replace('"flarewise-v1"', f'"flarewise-{digest.hexdigest()[:12]}"')
+    # whatever name the file gives (a hand-bumped "flarewise-v2" once slipped past a fixed
+    # "flarewise-v1" here, and the cache stopped following the files)
+    return _CACHE_NAME.sub(f'var CACHE = "flarewise-{digest.hexdigest()[:12]}";', script, count=1)
 
 
 @router.get("/sw.js", include_in_schema=False)

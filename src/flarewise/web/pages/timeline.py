@@ -50,7 +50,11 @@ def timeline_data(j: Journal, span: str, table_page: int = 1) -> dict[str, Any]:
     """The chart's spec and the same data as tables; the symptom table is paged, newest first,
     so a year is 12 short pages instead of a 2,000-row table."""
     if span not in RANGES:
-        raise InvalidInput("range", f"{span!r} is not one of 30, 90, 365, all")
+        raise InvalidInput(
+            "range",
+            f"{span!r} is not one of 30, 90, 365, all",
+            plain="That period is not one the timeline offers: choose 30, 90, 365 days or all.",
+        )
     v = j.vocabulary
     end = j.today()
     first, _last = j.date_span()

@@ -26,7 +26,7 @@ from flarewise.domain.entries import (
 from flarewise.domain.trackables import Trackable
 from flarewise.errors import InvalidInput
 from flarewise.journal import Journal
-from flarewise.web import bodymap, forms
+from flarewise.web import bodymap, forms, saved
 from flarewise.web.deps import Context, check_csrf, person, redirect, render
 from flarewise.web.schemas import SavedEntries
 from flarewise.web.schemas.today import EntryPage, TodayPage
@@ -80,6 +80,21 @@ def _direction(higher_is_worse: bool | None) -> dict[str, str]:
 def _last_checkin(j: Journal, day: date) -> SymptomCheckin | None:
     checkins = [e for e in j.day(day) if isinstance(e, SymptomCheckin)]
     return max(checkins, key=lambda e: e.at) if checkins else None
+
+
+def _yesterday_fill(
+    checkin: SymptomCheckin | None, offered: list[dict[str, Any]], taken: set[str]
+) -> dict[str, Any] | None:
+    """Yesterday's answers as the "Same as yesterday" button hands them to the page's script,
+    which fills in only what is not answered yet: scores tapped before the button are kept
+    (a reload, the no-script path, would lose them)."""
+    if checkin is None:
+        return None
+    return {
+        "scores": {s: checkin.scores[s] for s in CHECKIN if s in checkin.scores},
+        "sites": list(checkin.pain_sites),
+        "doses": [d["key"] for d in offered if d["substance"] in taken and not d["done_today"]],
+    }
 
 
 def _trackable_field(t: Trackable) -> dict[str, Any]:
@@ -141,12 +156,12 @@ def today_data(
     yesterday = _last_checkin(j, day - timedelta(days=1))
     start = yesterday if same_as_yesterday and yesterday is not None else None
     offered = _offered(j, day)
+    taken_yesterday = {
+        e.substance
+        for e in j.day(day - timedelta(days=1))
+        if isinstance(e, Intake) and e.status != "skipped"
+    }
     if same_as_yesterday:
-        taken_yesterday = {
-            e.substance
-            for e in j.day(day - timedelta(days=1))
-            if isinstance(e, Intake) and e.status != "skipped"
-        }
         for d in offered:
             d["checked"] = d["substance"] in taken_yesterday and not d["done_today"]
     return {
@@ -158,6 +173,7 @@ def today_data(
         "idempotency_key": uuid.uuid4().hex,
         "has_yesterday": yesterday is not None,
         "same_as_yesterday": start is not None,
+        "yesterday": _yesterday_fill(yesterday, offered, taken_yesterday),
         "scales": [
             {
                 "id": s,
@@ -213,6 +229,7 @@ def today(ctx: Annotated[Context, Depends(person)]) -> Response:
     data = today_data(ctx.journal, shown, same_as_yesterday=same)
     data["welcome"] = ctx.request.query_params.get("welcome") == "1"
     data["saved"] = ctx.request.query_params.get("saved")
+    data["saved_message"] = saved.message(data["saved"] or "")
     figures = {"front": bodymap.regions("front"), "back": bodymap.regions("back")}
     return render(ctx, "today.html", data, view=figures)
 
@@ -313,7 +330,8 @@ async def save_checkin(request: Request, ctx: Annotated[Context, Depends(person)
     added = j.add_many(made)
     if request.url.path.startswith("/api/"):
         return render(ctx, "", {"saved": [e.id for e in made] if added else [], "added": added})
-    return redirect(f"/today?saved={added}" if added or not key else "/today?saved=already")
+    saved = ".".join(e.kind for e in made) if added else ("already" if key else "0")
+    return redirect(f"/today?saved={saved}")
 
 
 @router.get("/entries/{entry_id}", include_in_schema=False)

@@ -68,6 +68,12 @@ class TodayPageExperiments(Answer):
     instruction: str
 
 
+class TodayPageYesterday(Answer):
+    scores: dict[str, float]
+    sites: list[str]
+    doses: list[str]
+
+
 class TodayPage(Answer):
     title: str
     date: str
@@ -77,6 +83,7 @@ class TodayPage(Answer):
     idempotency_key: str
     has_yesterday: bool
     same_as_yesterday: bool
+    yesterday: TodayPageYesterday | None
     scales: list[TodayPageScales]
     trackables: list[TodayPageTrackables]
     sites: list[TodayPageSites]
@@ -89,6 +96,7 @@ class TodayPage(Answer):
     entries: list[TodayPageEntries]
     welcome: bool
     saved: Any
+    saved_message: str | None
 
 
 class EntryPageEntryFoods(Answer):

@@ -55,6 +55,38 @@
     });
   });
 
+  // "Same as yesterday": fills the form from yesterday's answers in place, only where nothing
+  // is answered yet, so scores tapped before it are kept (without script the link reloads the
+  // page filled in from yesterday).
+  var same = document.getElementById("same-yesterday");
+  if (same) {
+    same.addEventListener("click", function (ev) {
+      var form = same.closest("form");
+      var fill = JSON.parse(same.dataset.fill || "null");
+      if (!form || !fill) { return; }
+      ev.preventDefault();
+      Object.keys(fill.scores).forEach(function (name) {
+        if (form.querySelector('input[name="' + name + '"]:checked')) { return; }
+        var input = form.querySelector('input[name="' + name + '"][value="' + fill.scores[name] + '"]');
+        if (input) { input.checked = true; }
+      });
+      var sites = form.querySelectorAll('input[name="sites"]');
+      if (!form.querySelector('input[name="sites"]:checked')) {
+        sites.forEach(function (input) { if (fill.sites.indexOf(input.value) >= 0) { input.checked = true; } });
+        if (sites.length) { sites[0].dispatchEvent(new Event("change", { bubbles: true })); }
+      }
+      if (!form.querySelector('input[name="dose"]:checked')) {
+        form.querySelectorAll('input[name="dose"]').forEach(function (input) {
+          if (fill.doses.indexOf(input.value) >= 0) { input.checked = true; }
+        });
+      }
+      var status = document.getElementById("same-status");
+      if (status) { status.hidden = false; }
+      same.parentNode.remove();
+      if (status) { status.setAttribute("tabindex", "-1"); status.focus(); }
+    });
+  }
+
   // Offline check-in: a check-in saved without a connection waits on this device (with its
   // idempotency key) and is sent when the connection returns; the server stores it once even
   // if it arrives twice. The person sees that it is waiting.
@@ -99,6 +131,19 @@
     window.addEventListener("online", flush);
     flush();
   }
+
+  // A wide table's "swipe sideways" hint shows only while the table is wider than its box.
+  document.querySelectorAll(".scroll-hint[data-hint-for]").forEach(function (hint) {
+    var box = document.getElementById(hint.dataset.hintFor);
+    if (!box) { return; }
+    function sync() {
+      var over = box.scrollWidth > box.clientWidth + 1;
+      hint.classList.toggle("overflows", over);
+      hint.classList.toggle("fits", !over);
+    }
+    window.addEventListener("resize", sync);
+    sync();
+  });
 
   // Installable and opens offline: the service worker (served from /sw.js).
   if ("serviceWorker" in navigator && document.querySelector('nav[aria-label="Main"]')) {
