@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -21,3 +26,26 @@ def in_schema(url: str, schema: str) -> str:
     return parsed.update_query_dict({"options": f"{extra} {path}".strip()}).render_as_string(
         hide_password=False
     )
+
+
+def on_backends(backend: str, name: str, run: Callable[[str, str], None]) -> None:
+    """``run(label, url)`` on a new SQLite file and/or in a new PostgreSQL schema (``backend``:
+    sqlite, postgresql or both), each removed afterwards: what every per-backend benchmark
+    does around its measurement."""
+    if backend in ("sqlite", "both"):
+        folder = Path(tempfile.mkdtemp(prefix=f"flarewise-{name}-"))
+        try:
+            run("SQLite", f"sqlite:///{folder / f'{name}.db'}")
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    if backend in ("postgresql", "both"):
+        schema = f"{name}_{uuid.uuid4().hex[:8]}"
+        admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        try:
+            run("PostgreSQL", in_schema(PG_URL, schema))
+        finally:
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()

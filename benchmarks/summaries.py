@@ -15,20 +15,14 @@ Prints medians of wall and CPU time with the range over rounds. Target (issue 17
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
-import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
-
 from _machine import describe
-from _pg import PG_URL, in_schema
+from _pg import on_backends
 from flarewise.demo import years_ending
 from flarewise.domain.summaries import DaySummary, MeasureStats
 from flarewise.journal import Journal, open_database
@@ -121,23 +115,9 @@ def main() -> None:
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     args = parser.parse_args()
     print(f"Machine: {describe()}")
-    if args.backend in ("sqlite", "both"):
-        folder = Path(tempfile.mkdtemp(prefix="flarewise-summaries-"))
-        try:
-            run("SQLite", f"sqlite:///{folder / 'year.db'}", args.rounds, args.repeat)
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-    if args.backend in ("postgresql", "both"):
-        schema = f"summaries_{uuid.uuid4().hex[:8]}"
-        admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        try:
-            run("PostgreSQL", in_schema(PG_URL, schema), args.rounds, args.repeat)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    on_backends(
+        args.backend, "summaries", lambda label, url: run(label, url, args.rounds, args.repeat)
+    )
 
 
 if __name__ == "__main__":

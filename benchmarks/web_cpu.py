@@ -14,21 +14,15 @@ from __future__ import annotations
 
 import argparse
 import re
-import shutil
 import statistics
-import tempfile
 import time
-import uuid
 import warnings
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
-
 from _machine import describe
-from _pg import PG_URL, in_schema
+from _pg import on_backends
 
 CSRF = re.compile(r'name="csrf" value="([^"]*)"')
 PASSWORD = "cpu test password"
@@ -122,23 +116,7 @@ def main() -> None:
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     args = parser.parse_args()
     print(f"Machine: {describe()}")
-    if args.backend in ("sqlite", "both"):
-        folder = Path(tempfile.mkdtemp(prefix="flarewise-cpu-"))
-        try:
-            run("SQLite", f"sqlite:///{folder / 'cpu.db'}", args.rounds, args.repeat)
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-    if args.backend in ("postgresql", "both"):
-        schema = f"cpu_{uuid.uuid4().hex[:8]}"
-        admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        try:
-            run("PostgreSQL", in_schema(PG_URL, schema), args.rounds, args.repeat)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+    on_backends(args.backend, "cpu", lambda label, url: run(label, url, args.rounds, args.repeat))
 
 
 if __name__ == "__main__":
