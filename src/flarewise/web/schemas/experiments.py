@@ -74,6 +74,7 @@ class InsightsPageExplained(Answer):
     explained: bool
     adjusted_for: list[str]
     explained_by: list[str]
+    unconfirmed: bool
     testable: bool
 
 
@@ -106,6 +107,7 @@ class InsightsPageTriggers(Answer):
     explained: bool
     adjusted_for: list[str]
     explained_by: list[Any]
+    unconfirmed: bool
     testable: bool
 
 
@@ -137,6 +139,10 @@ class InsightsPage(Answer):
     hits_total: int
     cut: str
     explained: list[InsightsPageExplained]
+    unconfirmed: list[InsightsPageExplained]
+    unconfirmed_heading: str
+    unconfirmed_intro: str
+    q_meaning: str
     association: str
     triggers: list[InsightsPageTriggers]
     flares: list[InsightsPageFlares]
