@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+from flarewise import open_journal
 from flarewise.analysis import trigger_wording as words
 from flarewise.analysis.confirm import (
     adjusted_strength,
@@ -123,3 +125,22 @@ def test_the_insights_page_says_what_q_is_for(app: Any) -> None:  # noqa: F811
     for t in data["triggers"]:  # every listed trigger's adjusted effect holds
         e = t["effect"]
         assert e is None or not (e["ci_low"] <= 0 <= e["ci_high"])
+
+
+def test_the_demo_year_seen_in_review_lists_sleep_quality_to_fatigue_apart(
+    tmp_path: Path,
+) -> None:
+    """The reviewed demo year (started 2025-11-26): sleep quality -> fatigue passed the screen
+    with q < 0.001 (better sleep, less fatigue) but its adjusted effect is 0.11 points *higher*
+    (0.00 to 0.22): it was the 4th "strongest" link; now it is listed apart, not as a trigger."""
+    with open_journal(f"sqlite:///{tmp_path / 'demo.db'}", "demo") as j:
+        j.write_demo(start=date(2025, 11, 26), days=365)
+        ins = j.insights(max_hits=None)
+    key = ("sleep:quality", "symptom:fatigue")
+    assert key not in {(t.exposure, t.outcome) for t in ins.triggers}
+    gone = next(t for t in ins.unconfirmed if (t.exposure, t.outcome) == key)
+    assert gone.q < 0.001 and gone.r < 0 and gone.effect is not None and gone.effect.effect > 0
+    assert gone.test_this is None and "runs the other way" in words.notes(gone)[0]
+    assert ins.hits_total == len(ins.triggers) + len(ins.explained) + len(ins.unconfirmed)
+    strengths = [adjusted_strength(t.effect) for t in ins.triggers]
+    assert strengths == sorted(strengths, reverse=True)
