@@ -392,7 +392,8 @@ def test_an_experiment_from_an_insight_and_from_the_plan(app: Any) -> None:
         assert t["effect_text"] and t["unit"] and t["unit"] in t["sentence"]
         assert "0.000" not in t["q_text"] and ":" not in t["exposure_name"]
         assert not (t["possible_consequence"] and t["testable"])
-    assert (data["cut"] != "") == (data["hits_total"] > len(triggers))
+    listed = len(triggers) + len(data["explained"]) + len(data["unconfirmed"])
+    assert (data["cut"] != "") == (data["hits_total"] > listed)
     t = testable[0]
     r = post(
         c,

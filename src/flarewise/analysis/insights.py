@@ -18,6 +18,7 @@ from flarewise.analysis.calendar import (
     weekday_of_rows,
     weekday_offsets,
 )
+from flarewise.analysis.confirm import split_by_adjusted
 from flarewise.analysis.dlm import LagTerm, fit_distributed_lag
 from flarewise.analysis.flares import FlareEpisode, Precursor, detect_flares, precursors
 from flarewise.analysis.grid import DailyGrid
@@ -97,13 +98,16 @@ class Trigger:
     model_lags: tuple[int, ...] = ()  # lags of this exposure in the effect model
     explained: bool = False  # adjusted for the other findings, its range includes no effect
     explained_by: tuple[str, ...] = ()  # names of the findings that stay clear and carry it
+    #: passed the screen, but the adjusted range includes no effect or runs the other way
+    #: (analysis/confirm.py): listed apart, not as a possible trigger
+    unconfirmed: bool = False
 
     @property
     def test_this(self) -> dict[str, str] | None:
         """An experiment that would test this association (``Journal.design_experiment``
         arguments), or None when it cannot be tested by changing something, or when it may be
         a consequence of the symptom rather than a cause (a consequence is not a trigger)."""
-        if self.possible_consequence or self.explained:
+        if self.possible_consequence or self.explained or self.unconfirmed:
             return None
         family, _, item = self.exposure.partition(":")
         outcome = self.outcome.removeprefix("symptom:")
@@ -159,6 +163,10 @@ class Insights:
     #: links that passed but whose adjusted effect vanishes once the other findings are in the
     #: model: listed apart, not as possible triggers
     explained: tuple[Trigger, ...] = field(default=())
+    #: links that passed the screen but whose adjusted effect does not hold (its range includes
+    #: no effect, or it runs the other way once the weekday, slow changes and the other
+    #: findings are in the model): listed apart, never among the possible triggers
+    unconfirmed: tuple[Trigger, ...] = field(default=())
 
 
 def _baseline(grid: DailyGrid, name: str) -> Baseline | None:
@@ -523,7 +531,7 @@ def insights(
     # that only partly goes with the real cause shows a weaker link than the cause itself.
     rank = {(t.exposure, t.outcome): i for i, (t, _) in enumerate(candidates)}
     adjusters = {(t.exposure, t.outcome): set(others) for t, others in candidates}
-    found: list[Trigger] = []
+    pool: list[Trigger] = []
     explained: list[Trigger] = []
     for t, others in candidates:
         key = (t.exposure, t.outcome)
@@ -538,27 +546,32 @@ def insights(
         by = tuple(label[x] for x in (clear or stronger))
         if unclear_effect[key] and by:
             explained.append(replace(t, explained=True, explained_by=by))
-        elif max_hits is None or len(found) < max_hits:
-            found.append(t)
+        else:
+            pool.append(t)
     # The effects shown are refitted without the links just found to be stand-ins: adjusting a
     # cause for its own stand-in only widens its interval (they move together).
-    for i, t in enumerate(found):
+    for i, t in enumerate(pool):
         stand_ins = {x.exposure for x in explained if x.outcome == t.outcome}
         if not stand_ins & set(adjusters[(t.exposure, t.outcome)]):
             continue
         eff, model_lags, others = effect_of(
             t.exposure, t.outcome, t.lag, t.per, consequences | stand_ins
         )
-        found[i] = replace(
+        pool[i] = replace(
             t, effect=eff, model_lags=model_lags, adjusted_for=tuple(label[x] for x in others)
         )
-    listed = len(found) + len(explained)
+    # A screened link is a possible trigger only when its adjusted effect holds (the screen's
+    # q is unadjusted, analysis/confirm.py); possible triggers are ranked by the adjusted
+    # effect's strength, the screen's order breaking ties (links without an effect go last).
+    found, gone = split_by_adjusted(pool, max_hits)
+    unconfirmed = [replace(t, unconfirmed=True) for t in gone]
+    listed = len(found) + len(explained) + len(unconfirmed)
     if listed < len(best):
         messages.append(
             f"{listed} of {len(best)} links that passed the false-discovery check are "
             "shown, strongest first."
         )
-    if not found and not explained:
+    if not found and not explained and not unconfirmed:
         messages.append(
             f"No factor passed the false-discovery check (q < 0.05) among the "
             f"{tests.tests_run:,} comparisons tested. This is not proof that none matter."
@@ -579,4 +592,5 @@ def insights(
         changes,
         len(best),
         tuple(explained),
+        tuple(unconfirmed),
     )

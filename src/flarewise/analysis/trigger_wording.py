@@ -4,9 +4,27 @@ what it cannot show (analysis-methods.md 4.2: "honest numbers")."""
 
 from __future__ import annotations
 
+from flarewise.analysis.confirm import reversed_after_adjusting
 from flarewise.analysis.insights import Trigger
 
 ASSOCIATION = "An association in your own data, not proof that one causes the other."
+
+#: What q is for, said once where a list of links starts: it comes from the screen, before
+#: the adjustments, so it says a link is unlikely to be chance, not that it is large.
+Q_MEANING = (
+    "The screening check q says how likely a link is a chance finding among all the links "
+    "tested, before any adjustment (below 0.05 passes); it does not say how large the effect "
+    "is. Links are ordered by the adjusted effect, clearest first."
+)
+
+#: The heading of the links the screen found that did not hold once adjusted.
+UNCONFIRMED_HEADING = "Found by the screen, gone after adjusting"
+UNCONFIRMED_INTRO = (
+    "These passed the screening check, but once yesterday's values, the day of the week, "
+    "slow changes and the other findings are taken into account, the range includes no effect "
+    "or runs the other way. They are not possible triggers on this evidence, and no experiment "
+    "is offered for them."
+)
 
 
 def format_q(q: float) -> str:
@@ -60,8 +78,14 @@ def sentence(t: Trigger) -> str:
     if t.effect is None:
         trend = "worse" if t.direction == "worse" else "better"
         body = f"{outcome} tended to be {trend} with more {t.exposure_name} ({when(t)})"
-        return f"{body}; too few days to put a size on it ({t.n} days, {format_q(t.q)})."
-    return f"{outcome}: {effect_text(t)} {t.unit}, {when(t)} ({t.effect.n} days, {format_q(t.q)})."
+        return (
+            f"{body}; too few days to put a size on it "
+            f"({t.n} days, screening check {format_q(t.q)})."
+        )
+    return (
+        f"{outcome}: {effect_text(t)} {t.unit}, {when(t)} "
+        f"({t.effect.n} days, screening check {format_q(t.q)})."
+    )
 
 
 def notes(t: Trigger) -> list[str]:
@@ -86,10 +110,16 @@ def notes(t: Trigger) -> list[str]:
             "taken into account, the range includes no effect: the link most likely comes "
             "from that, not from this factor."
         )
+    elif reversed_after_adjusting(e, t.r):
+        out.append(
+            "Found by the screen, but once adjusted the effect runs the other way: the data "
+            "cannot say which way this link goes, so it is not a possible trigger."
+        )
     elif e is not None and e.ci_low <= 0 <= e.ci_high:
         out.append(
-            "Once the other factors are taken into account, the range includes no effect: "
-            "it cannot be told apart from them."
+            "Found by the screen, but once the other factors are taken into account the range "
+            "includes no effect: it cannot be told apart from them, so it is not a possible "
+            "trigger."
         )
     if t.together_with:
         out.append(

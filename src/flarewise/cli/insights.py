@@ -9,12 +9,15 @@ Both hand the same data to the same function, so the output is the same either w
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from flarewise.cli.app import JsonOpt, app, emit_json, out, reader
 from flarewise.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from flarewise.analysis.insights import Insights
 
 
 @app.command("insights")
@@ -29,27 +32,44 @@ def insights_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Baselines, flares, what preceded them, and possible triggers with their uncertainty."""
-    from flarewise.analysis import trigger_wording as words
-
     if fdr not in ("bh", "by"):
         raise InvalidInput("--fdr", "use bh or by")
     ins = reader(ctx).insights(fdr=fdr, max_hits=None if show_all else 20)
     if as_json:
-        data = asdict(ins)
-        for t, row in zip(ins.triggers, data["triggers"], strict=True):
-            row.update(
-                when=words.when(t),
-                q_text=words.format_q(t.q),
-                effect_text=words.effect_text(t),
-                sentence=words.sentence(t),
-                notes=words.notes(t),
-                test_this=t.test_this,
-            )
-        for t, row in zip(ins.explained, data["explained"], strict=True):
-            row.update(sentence=words.sentence(t), notes=words.notes(t))
-        data["cut"] = words.cut_text(len(ins.triggers) + len(ins.explained), ins.hits_total)
-        emit_json(data)
+        emit_json(insights_json(ins))
         return
+    print_insights(ins)
+
+
+def insights_json(ins: Insights) -> dict[str, Any]:
+    """The ``--json`` answer: the result with each link's words beside its numbers."""
+    from flarewise.analysis import trigger_wording as words
+
+    data = asdict(ins)
+    for t, row in zip(ins.triggers, data["triggers"], strict=True):
+        row.update(
+            when=words.when(t),
+            q_text=words.format_q(t.q),
+            effect_text=words.effect_text(t),
+            sentence=words.sentence(t),
+            notes=words.notes(t),
+            test_this=t.test_this,
+        )
+    for group in ("explained", "unconfirmed"):
+        for t, row in zip(getattr(ins, group), data[group], strict=True):
+            row.update(sentence=words.sentence(t), notes=words.notes(t))
+    data["q_meaning"] = words.Q_MEANING
+    listed = len(ins.triggers) + len(ins.explained) + len(ins.unconfirmed)
+    data["cut"] = words.cut_text(listed, ins.hits_total)
+    return data
+
+
+def print_insights(ins: Insights) -> None:
+    """The result as text: possible triggers (holding once adjusted), then the links explained
+    by other findings and those gone after adjusting, apart; flares and before/after."""
+    from flarewise.analysis import trigger_wording as words
+
+    listed = len(ins.triggers) + len(ins.explained) + len(ins.unconfirmed)
     out.print(
         f"{ins.days} days ({ins.completeness:.0%} with entries), {ins.tests_run:,} "
         "comparisons tested.",
@@ -58,14 +78,19 @@ def insights_command(
     for m in ins.messages:
         if "strongest first" not in m:
             out.print(m, style="yellow", markup=False)
-    if ins.triggers or ins.explained:
-        cut = words.cut_text(len(ins.triggers) + len(ins.explained), ins.hits_total)
+    if listed:
+        cut = words.cut_text(listed, ins.hits_total)
         out.print(
-            "Possible triggers (passed the false-discovery check, q < 0.05). Each effect is "
-            "adjusted for the day of the week, slow changes such as the seasons, and the other "
-            "factors found for the same symptom. " + words.ASSOCIATION,
+            "Possible triggers: links that passed the screening check (q < 0.05) and still "
+            "hold once adjusted for the day of the week, slow changes such as the seasons, and "
+            "the other factors found for the same symptom. "
+            + words.Q_MEANING
+            + " "
+            + words.ASSOCIATION,
             markup=False,
         )
+        if not ins.triggers:
+            out.print("None holds once adjusted.", markup=False)
         if cut:
             out.print(f"{cut} Use --all to list every one.", style="yellow", markup=False)
         for i, t in enumerate(ins.triggers, 1):
@@ -79,6 +104,10 @@ def insights_command(
                 markup=False,
             )
             for t in ins.explained:
+                out.print(f"  {t.exposure_name}: {words.sentence(t)}", style="dim", markup=False)
+        if ins.unconfirmed:
+            out.print(f"{words.UNCONFIRMED_HEADING}: {words.UNCONFIRMED_INTRO}", markup=False)
+            for t in ins.unconfirmed:
                 out.print(f"  {t.exposure_name}: {words.sentence(t)}", style="dim", markup=False)
         tests = [(t, t.test_this) for t in ins.triggers if t.test_this]
         if tests:

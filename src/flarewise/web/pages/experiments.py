@@ -25,7 +25,7 @@ from flarewise.web.schemas.experiments import (
 )
 
 if TYPE_CHECKING:
-    from flarewise.analysis.insights import Trigger
+    from flarewise.analysis.insights import Insights, Trigger
 
 router = APIRouter()
 #: Starting points for common questions (each is designed from the person's own baseline).
@@ -226,11 +226,15 @@ def log_dose(eid: str, ctx: Annotated[Context, Depends(person)], skipped: Text =
 
 
 def insights_data(j: Journal, show_all: bool = False) -> dict[str, Any]:
-    """The insights page's data (and its JSON): each trigger with its effect in words, unit,
-    timing, n, q and what it cannot show; the cut stated when not all are listed."""
-    from flarewise.analysis import trigger_wording as words
+    """The insights page's data (and its JSON) for this journal: see ``insights_view``."""
+    return insights_view(j.insights(max_hits=None if show_all else 20))
 
-    ins = j.insights(max_hits=None if show_all else 20)
+
+def insights_view(ins: Insights) -> dict[str, Any]:
+    """The insights page's data from an insights result: each trigger with its effect in
+    words, unit, timing, n, q and what it cannot show; the links explained by others and those
+    gone after adjusting listed apart; the cut stated when not all are listed."""
+    from flarewise.analysis import trigger_wording as words
 
     def row(t: Trigger) -> dict[str, Any]:
         return {
@@ -255,11 +259,13 @@ def insights_data(j: Journal, show_all: bool = False) -> dict[str, Any]:
             "explained": t.explained,
             "adjusted_for": list(t.adjusted_for),
             "explained_by": list(t.explained_by),
+            "unconfirmed": t.unconfirmed,
             "testable": t.test_this is not None,
         }
 
     triggers = [row(t) for t in ins.triggers]
     explained = [row(t) for t in ins.explained]
+    unconfirmed = [row(t) for t in ins.unconfirmed]
     return {
         "title": "Insights",
         "start": ins.start.isoformat(),
@@ -270,8 +276,12 @@ def insights_data(j: Journal, show_all: bool = False) -> dict[str, Any]:
         "messages": [m for m in ins.messages if "strongest first" not in m],
         "tests_run": ins.tests_run,
         "hits_total": ins.hits_total,
-        "cut": words.cut_text(len(triggers) + len(explained), ins.hits_total),
+        "cut": words.cut_text(len(triggers) + len(explained) + len(unconfirmed), ins.hits_total),
         "explained": explained,
+        "unconfirmed": unconfirmed,
+        "unconfirmed_heading": words.UNCONFIRMED_HEADING,
+        "unconfirmed_intro": words.UNCONFIRMED_INTRO,
+        "q_meaning": words.Q_MEANING,
         "association": words.ASSOCIATION,
         "triggers": triggers,
         "flares": [

@@ -87,6 +87,7 @@ class InsightsPageExplained(Answer):
     explained: bool
     adjusted_for: list[str]
     explained_by: list[str]
+    unconfirmed: bool
     testable: bool
 
 
@@ -119,6 +120,7 @@ class InsightsPageTriggers(Answer):
     explained: bool
     adjusted_for: list[str]
     explained_by: list[Any]
+    unconfirmed: bool
     testable: bool
 
 
@@ -150,6 +152,10 @@ class InsightsPage(Answer):
     hits_total: int
     cut: str
     explained: list[InsightsPageExplained]
+    unconfirmed: list[InsightsPageExplained]
+    unconfirmed_heading: str
+    unconfirmed_intro: str
+    q_meaning: str
     association: str
     triggers: list[InsightsPageTriggers]
     flares: list[InsightsPageFlares]
