@@ -120,7 +120,8 @@ def test_an_import_started_on_one_worker_is_followed_on_the_other_and_runs_once(
     started = first.post(
         "/api/import",
         data={"csrf": token[1]},
-        files={"file": ("export.xml", _steps_export(60_000), "text/xml")},
+        # large enough to run for seconds on a quiet machine (progress is written ~4 times a second)
+        files={"file": ("export.xml", _steps_export(200_000), "text/xml")},
     )
     assert started.status_code == 200, started.text
     assert started.headers["x-flarewise-worker"] == one
@@ -135,7 +136,7 @@ def test_an_import_started_on_one_worker_is_followed_on_the_other_and_runs_once(
         seen.append(r.json())
         if seen[-1]["status"] != "running":
             break
-        time.sleep(0.1)
+        time.sleep(0.05)
     final = seen[-1]
     assert final["status"] == "done", final
     assert final["report"]["entries_read"] > 0

@@ -56,11 +56,12 @@ _LAST_STEP: dict[str, int] = {}
 
 
 def totp_code(secret: str) -> str:
-    """A code from the app that the server has not seen yet: the oldest step it still accepts
-    (one before now) that is later than the last one given for this secret. Waits for the next
-    step only when three codes were given within one step."""
+    """A code from the app that the server has not seen yet: the current step, or the next one
+    when the current was given already (the server accepts one step either side, so a code made
+    just before a step ends is still good when it arrives; one made for the step before now was
+    not, once the request crossed a boundary). Waits when two codes were given within one step."""
     totp = pyotp.TOTP(secret)
-    step = max(totp.timecode(time.time()) - 1, _LAST_STEP.get(secret, -1) + 1)
+    step = max(totp.timecode(time.time()), _LAST_STEP.get(secret, -1) + 1)
     while step > totp.timecode(time.time()) + 1:
         time.sleep(1)
     _LAST_STEP[secret] = step

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from importlib import resources
@@ -74,13 +74,22 @@ class Database:
         self._held: ContextVar[Connection | None] = ContextVar(f"db{id(self)}", default=None)
         #: set by :meth:`close`: background workers on this database stop
         self.closed = False
+        #: run by :meth:`close` before the connections go (a job queue's worker thread is
+        #: stopped and joined, so no query of it outlives the database it reads)
+        self._on_close: list[Callable[[], None]] = []
 
     @property
     def safe_url(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)
 
+    def on_close(self, stop: Callable[[], None]) -> None:
+        """Have :meth:`close` call ``stop`` first (background work on this database)."""
+        self._on_close.append(stop)
+
     def close(self) -> None:
         self.closed = True
+        for stop in self._on_close:
+            stop()
         self.engine.dispose()
 
     @contextmanager

@@ -103,6 +103,7 @@ def create_app(
     app.state.db = db
     app.state.accounts = Accounts(db)
     app.state.jobs = queue
+    db.on_close(queue.stop)  # closing the app's database stops its worker thread first
     app.state.settings = WebSettings(
         db_url,
         secure_cookies=secure_cookies,
