@@ -29,3 +29,12 @@ def describe() -> str:
         f"{cpu}, {os.cpu_count()} cores{mem}; Python {sys.version.split()[0]}; "
         f"SQLite {sqlite3.sqlite_version}; {platform.system()} {platform.release()}"
     )
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now, for a server a benchmark starts."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

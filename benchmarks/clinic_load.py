@@ -39,7 +39,6 @@ import os
 import random
 import re
 import resource
-import socket
 import statistics
 import subprocess
 import sys
@@ -53,7 +52,7 @@ from typing import Any
 import httpx
 import pyotp
 
-from _machine import describe
+from _machine import describe, free_port
 from _pg import PG_URL, in_schema
 
 CSRF = re.compile(r'name="csrf" value="([^"]*)"')
@@ -66,12 +65,6 @@ MIXED_START: list[datetime] = []
 USED_STEPS: dict[str, int] = {}
 #: Why requests failed: "timeline answered 500", "ReadTimeout"... with counts.
 FAILURES: dict[str, int] = {}
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _prepare(url: str, people: int, clinicians: int, days: int) -> dict[str, str]:
@@ -127,7 +120,7 @@ async def _fresh_code(handle: str, secret: str) -> str:
 
 @contextmanager
 def serving(url: str, workers: int) -> Iterator[str]:
-    port = _port()
+    port = free_port()
     exe = os.path.join(os.path.dirname(sys.executable), "flarewise")
     env = {**os.environ, "FLAREWISE_DATABASE_URL": url, "FLAREWISE_SHOW_WORKER": "1"}
     cmd = [exe, "serve", "--port", str(port), "--insecure-cookies", "--workers", str(workers)]

@@ -25,7 +25,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,17 +36,11 @@ from typing import Any
 import httpx
 import psutil
 
-from _machine import describe
+from _machine import describe, free_port
 from _pg import PG_URL, in_schema
 
 CSRF = re.compile(r'name="csrf" value="([^"]*)"')
 PASSWORD = "load test password"
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _prepare(url: str, clients: int) -> None:
@@ -167,7 +160,7 @@ def _report(results: dict[str, list[Any]], seconds: float, cpu_s: float) -> None
 def run_backend(name: str, url: str, clients: int, seconds: float, runs: int) -> None:
     print(f"\n{name}: preparing {clients} people with 365 days each...", flush=True)
     _prepare(url, clients)
-    port = _port()
+    port = free_port()
     exe = str(Path(sys.executable).parent / "flarewise")
     env = {**os.environ, "FLAREWISE_DATABASE_URL": url}
     server = subprocess.Popen(

@@ -84,6 +84,8 @@ class Session:
     role: str = "person"
     #: the password is a temporary one an administrator set: change it before anything else
     must_change_password: bool = False
+    #: two-step sign-in is on for the account (read with the session, not asked again)
+    two_factor_on: bool = False
 
 
 @dataclass(frozen=True)
@@ -278,10 +280,7 @@ class Accounts:
     def must_enrol(self, session: Session) -> bool:
         """A clinician's or administrator's session before two-step sign-in is on: it opens
         nothing but the enrolment page."""
-        return (
-            session.role in self.required_for_role
-            and not self.two_factor.status(session.person_id).enabled
-        )
+        return session.role in self.required_for_role and not session.two_factor_on
 
     def start_two_factor(self, session: Session) -> Enrolment:
         """A secret to scan or type into an authenticator app; on once a code confirms it."""
@@ -397,11 +396,13 @@ class Accounts:
             )
         return Session(token, handle, csrf, pid, *self._state(pid))
 
-    def _state(self, pid: int) -> tuple[str, bool]:
-        """(role, must change the password) of an account, as a new session carries them."""
+    def _state(self, pid: int) -> tuple[str, bool, bool]:
+        """(role, must change the password, two-step sign-in on) of an account, as a new
+        session carries them."""
         with self.db.begin() as conn:
             state = rows.account_state(conn, pid)
-        return ("person", False) if state is None else (state[0], state[2])
+        on = self.two_factor.status(pid).enabled
+        return ("person", False, on) if state is None else (state[0], state[2], on)
 
     def session(self, token: str | None) -> Session | None:
         """The live session of a cookie's token, or None; notes when it was last seen."""

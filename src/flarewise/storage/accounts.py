@@ -8,7 +8,14 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from flarewise.storage.tables import accounts, login_failures, pending_signins, persons, sessions
+from flarewise.storage.tables import (
+    accounts,
+    login_failures,
+    pending_signins,
+    persons,
+    sessions,
+    two_factor,
+)
 
 
 def password_hash(conn: Connection, person_id: int) -> str | None:
@@ -63,9 +70,10 @@ def add_session(
 
 def find_session(
     conn: Connection, token_hash: str, now: datetime
-) -> tuple[str, str, datetime | None, int, str, bool] | None:
-    """(person handle, CSRF token, last seen, person id, role, must change the password) of a
-    live session of an account that is not disabled."""
+) -> tuple[str, str, datetime | None, int, str, bool, bool] | None:
+    """(person handle, CSRF token, last seen, person id, role, must change the password,
+    two-step sign-in on) of a live session of an account that is not disabled: everything a
+    request's checks need, in the one query every request makes."""
     row = conn.execute(
         sa.select(
             persons.c.handle,
@@ -74,9 +82,11 @@ def find_session(
             persons.c.id,
             accounts.c.role,
             accounts.c.must_change_password,
+            two_factor.c.enabled_at.is_not(None),
         )
         .join(persons, persons.c.id == sessions.c.person_id)
         .join(accounts, accounts.c.person_id == sessions.c.person_id)
+        .outerjoin(two_factor, two_factor.c.person_id == sessions.c.person_id)
         .where(
             sessions.c.token_hash == token_hash,
             sessions.c.expires_at > now,
@@ -85,7 +95,7 @@ def find_session(
     ).first()
     if row is None:
         return None
-    return (str(row[0]), str(row[1]), row[2], int(row[3]), str(row[4]), bool(row[5]))
+    return (str(row[0]), str(row[1]), row[2], int(row[3]), str(row[4]), bool(row[5]), bool(row[6]))
 
 
 def touch_session(conn: Connection, token_hash: str, now: datetime) -> None:

@@ -148,8 +148,7 @@ def wants_json(request: Request) -> bool:
 
 def context(request: Request) -> Context:
     """The request's session (or none) and CSRF token; the only place sessions are read."""
-    accounts: Accounts = request.app.state.accounts
-    session = accounts.session(request.cookies.get(SESSION_COOKIE))
+    session = accounts_of(request).session(request.cookies.get(SESSION_COOKIE))
     pre = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", "")
     return Context(request, session, session.csrf if session else str(pre or ""))
 
@@ -165,8 +164,7 @@ async def person(ctx: Annotated[Context, Depends(context)]) -> Context:
     if ctx.session.must_change_password and path not in _WHILE_TEMPORARY:
         raise MustChangePassword
     if (
-        ctx.session.role in Accounts.required_for_role
-        and not ctx.session.must_change_password  # the password first, then the app
+        not ctx.session.must_change_password  # the password first, then the app
         and not path.startswith(_WHILE_ENROLLING)
         and accounts_of(ctx.request).must_enrol(ctx.session)
     ):
