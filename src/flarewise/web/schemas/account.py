@@ -17,13 +17,6 @@ class AccountPageProfile(Answer):
     breastfeeding: Any
 
 
-class AccountPageReminders(Answer):
-    checkin_time: str
-    feed: bool
-    feed_created: str | None
-    feed_url: str | None
-
-
 class ReminderFeed(Answer):
     """The answer of making, revoking or re-timing the reminders: the state now; ``feed_url``
     only in the answer that made it (it is never shown again)."""
@@ -86,7 +79,7 @@ class AccountPage(Answer):
     done: Any
     profile: AccountPageProfile
     ask_populations: bool
-    reminders: AccountPageReminders
+    reminders: ReminderFeed
     two_factor: TwoFactorState
     sessions: list[SessionItem]
     role: str
@@ -97,7 +90,6 @@ class AccountPage(Answer):
 __all__ = [
     "AccountPage",
     "AccountPageProfile",
-    "AccountPageReminders",
     "AccountSessions",
     "RecoveryCodes",
     "ReminderFeed",

@@ -58,39 +58,6 @@ class ExperimentsPage(Answer):
     outcomes: list[ExperimentsPageOutcomes]
 
 
-class InsightsPageExplainedEffect(Answer):
-    effect: float
-    ci_low: float
-    ci_high: float
-    n: int
-
-
-class InsightsPageExplained(Answer):
-    exposure: str
-    exposure_name: str
-    outcome: str
-    outcome_name: str
-    lag: float
-    when: str
-    n: int
-    q: float
-    q_text: str
-    direction: str
-    effect: InsightsPageExplainedEffect | None
-    effect_text: str
-    unit: str
-    outcome_unit: str
-    sentence: str
-    notes: list[str]
-    possible_consequence: bool
-    order_unclear: bool
-    explained: bool
-    adjusted_for: list[str]
-    explained_by: list[str]
-    unconfirmed: bool
-    testable: bool
-
-
 class InsightsPageTriggersEffect(Answer):
     effect: float
     ci_low: float
@@ -151,8 +118,8 @@ class InsightsPage(Answer):
     tests_run: int
     hits_total: int
     cut: str
-    explained: list[InsightsPageExplained]
-    unconfirmed: list[InsightsPageExplained]
+    explained: list[InsightsPageTriggers]
+    unconfirmed: list[InsightsPageTriggers]
     unconfirmed_heading: str
     unconfirmed_intro: str
     q_meaning: str
@@ -195,18 +162,6 @@ class ExperimentPageProtocol(Answer):
     pauses: list[Any]
     stopped_on: Any
     stop_reason: Any
-
-
-class ExperimentPageStatus(Answer):
-    id: str
-    title: str
-    status: str
-    today: str
-    days_planned: float
-    days_elapsed: float
-    ends: str
-    adherence: Any
-    dose_today: bool
 
 
 class ExperimentPagePeriods(Answer):
@@ -286,7 +241,7 @@ class ExperimentPageResult(Answer):
 class ExperimentPage(Answer):
     title: str
     protocol: ExperimentPageProtocol
-    status: ExperimentPageStatus
+    status: ExperimentsPageExperiments
     result: ExperimentPageResult | None
     intervals: list[Any]
     periods: list[ExperimentPagePeriods]
@@ -302,7 +257,6 @@ __all__ = [
     "ExperimentPageResultAdequacyPlan",
     "ExperimentPageResultAdherence",
     "ExperimentPageResultAnalysis",
-    "ExperimentPageStatus",
     "ExperimentsPage",
     "ExperimentsPageExperiments",
     "ExperimentsPageInterventions",
@@ -311,8 +265,6 @@ __all__ = [
     "ExperimentsPageTemplatesNotOffered",
     "InsightsPage",
     "InsightsPageBaselines",
-    "InsightsPageExplained",
-    "InsightsPageExplainedEffect",
     "InsightsPageFlares",
     "InsightsPageTriggers",
     "InsightsPageTriggersEffect",

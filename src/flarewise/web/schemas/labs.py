@@ -72,34 +72,16 @@ class LabTrendPageRows(Answer):
     research_marker: bool
 
 
-class LabTrendPageLatest(Answer):
-    id: str
-    date: str
-    loinc: str
-    name: str
-    value: float
-    value_text: Any
-    unit: str
-    flag: str
-    low: float
-    high: float
-    interval_source: str
-    categories: list[Any]
-    caveats: list[Any]
-    research_marker: bool
-
-
 class LabTrendPage(Answer):
     title: str
     name: str
     rows: list[LabTrendPageRows]
     spec: dict[str, Any]
-    latest: LabTrendPageLatest
+    latest: LabTrendPageRows
 
 
 __all__ = [
     "LabTrendPage",
-    "LabTrendPageLatest",
     "LabTrendPageRows",
     "LabsPage",
     "LabsPageAnalytes",

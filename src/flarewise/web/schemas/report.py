@@ -79,17 +79,6 @@ class ReportPageAlerts(Answer):
     message: str
 
 
-class ReportPageLabsOutOfRange(Answer):
-    on: str
-    name: str
-    value: str
-    unit: str
-    range: str
-    flag: str
-    lab_flag: str
-    note: str | None
-
-
 class ReportPageExperiments(Answer):
     title: str
     status: str
@@ -129,7 +118,7 @@ class ReportPage(Answer):
     changes: list[ReportPageChanges]
     medicines: list[ReportPageMedicines]
     alerts: list[ReportPageAlerts]
-    labs_out_of_range: list[ReportPageLabsOutOfRange]
+    labs_out_of_range: list[ReportPageLabs]
     questions: Any
     experiments: list[ReportPageExperiments]
     triggers: list[Any]
@@ -150,7 +139,6 @@ __all__ = [
     "ReportPageExperiments",
     "ReportPageFiqr",
     "ReportPageLabs",
-    "ReportPageLabsOutOfRange",
     "ReportPageMedicines",
     "ReportPagePeriod",
     "ReportPageTrends",
