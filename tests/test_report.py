@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -381,3 +382,24 @@ def test_unknown_person_in_the_library_is_an_error(tmp_path: Path) -> None:
     open_journal(url, "someone").close()
     with pytest.raises(NotFound):
         open_journal(url, "nobody", create=False)
+
+
+def test_the_web_page_draws_the_figure_in_the_browser(demo: Journal) -> None:
+    """Inside the web app the figure is its Vega-Lite spec for the app's chart worker (vl-convert
+    cost a server about 0.3 s a report); a file opened on its own keeps the SVG, no script."""
+    report = demo.visit_report(START, END)
+    page = render.html(report, standalone=False)
+    assert "<svg" not in page
+    found = re.search(
+        rf'<script type="application/json" id="{render.WEB_FIGURE_SPEC}">(.*?)</script>', page
+    )
+    assert found
+    assert json.loads(found.group(1)) == json.loads(
+        json.dumps(render.trend_spec(report, "container"))
+    )
+    label = re.search(
+        rf'data-spec-id="{render.WEB_FIGURE_SPEC}" role="img" aria-label="([^"]+)"', page
+    )
+    assert label and "Pain" in label.group(1) and str(START) in label.group(1)
+    alone = render.html(report)
+    assert "<svg" in alone and render.WEB_FIGURE_SPEC not in alone and "<script" not in alone

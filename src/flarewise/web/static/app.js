@@ -217,8 +217,10 @@
     };
     charts.forEach(function (div, id) {
       var spec = JSON.parse(document.getElementById(div.dataset.specId).textContent);
-      if (dark) { spec = restyle(spec); }
-      worker.postMessage({ id: id, spec: fitTo(spec, div.clientWidth), config: dark ? darkConfig : {} });
+      // the visit report stays a sheet of paper in dark mode: its chart keeps paper's colours
+      var darkHere = dark && !div.closest(".visit");
+      if (darkHere) { spec = restyle(spec); }
+      worker.postMessage({ id: id, spec: fitTo(spec, div.clientWidth), config: darkHere ? darkConfig : {} });
     });
   }
 
