@@ -4,7 +4,7 @@ One concept per module:
 
 - :mod:`.scopes`: what each scope of a grant allows (report < read < annotate);
 - :mod:`.invitations`: a person's one-time code, and a clinician accepting it as a grant;
-- :mod:`.grants`: the person's list of grants, revoking one; a clinician's people;
+- :mod:`.grants`: the person's list of grants, revoking one;
 - :mod:`.access`: opening a shared journal (the one gate: live grant, scope, audit row);
 - :mod:`.audit`: the append-only log of reads and writes by anyone but the owner;
 - :mod:`.changes`: what changed since a clinician's last visit (from the visit report);

@@ -1,5 +1,5 @@
 """Grants as people and clinicians see them: the person's list (who, scope, since, until,
-last access) with revoking at once, and the clinician's people.
+last access) with revoking at once (a clinician's people are listed by :mod:`.clinic`).
 
 A revoked grant ends on the clinician's next request, even mid-session: nothing is cached,
 every shared page asks :mod:`flarewise.sharing.access` again."""
@@ -70,11 +70,3 @@ def revoke(db: Database, owner: str, grant_id: int, *, now: datetime | None = No
     with db.begin() as conn:
         if not rows.revoke(conn, _pid(db, owner), grant_id, now or utcnow()):
             raise NotFound("there is no live grant with that number; see `flarewise share list`")
-
-
-def people_of(db: Database, clinician: str, *, now: datetime | None = None) -> list[rows.GrantRow]:
-    """The live grants made to ``clinician`` (never another clinician's)."""
-    today = (now or utcnow()).date()
-    with db.begin() as conn:
-        found = rows.grants_of_clinician(conn, _pid(db, clinician))
-    return [r for r in found if _status(r, today) == "live"]

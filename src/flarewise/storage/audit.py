@@ -14,18 +14,26 @@ from flarewise.domain.audit import AuditRecord
 from flarewise.storage.tables import audit_log
 
 
+def _row(owner_id: int, actor_id: int | None, record: AuditRecord) -> dict[str, object]:
+    return {
+        "owner_id": owner_id,
+        "actor_id": actor_id,
+        "actor": record.actor[:100],
+        "action": record.action,
+        "what": record.what[:200],
+        "via": record.via[:300],
+        "at": record.at,
+    }
+
+
 def append(conn: Connection, owner_id: int, actor_id: int | None, record: AuditRecord) -> None:
-    conn.execute(
-        audit_log.insert().values(
-            owner_id=owner_id,
-            actor_id=actor_id,
-            actor=record.actor[:100],
-            action=record.action,
-            what=record.what[:200],
-            via=record.via[:300],
-            at=record.at,
-        )
-    )
+    conn.execute(audit_log.insert().values(**_row(owner_id, actor_id, record)))
+
+
+def append_many(conn: Connection, rows: list[tuple[int, int | None, AuditRecord]]) -> None:
+    """One row per (owner, actor, record), in one statement (a clinician's list)."""
+    if rows:
+        conn.execute(audit_log.insert(), [_row(*r) for r in rows])
 
 
 def records(conn: Connection, owner_id: int, since: datetime | None = None) -> list[AuditRecord]:

@@ -169,15 +169,6 @@ def grants_of_owner(conn: Connection, owner_id: int) -> list[GrantRow]:
     return [_grant(r) for r in conn.execute(query)]
 
 
-def grants_of_clinician(conn: Connection, clinician_id: int) -> list[GrantRow]:
-    query = (
-        _grant_query()
-        .where(grants.c.clinician_id == clinician_id, grants.c.revoked_at.is_(None))
-        .order_by(_owner.c.handle)
-    )
-    return [_grant(r) for r in conn.execute(query)]
-
-
 def live_grant(conn: Connection, owner_id: int, clinician_id: int, today: date) -> GrantRow | None:
     """The unrevoked grant of ``owner_id`` to ``clinician_id`` still within its date."""
     query = _grant_query().where(
@@ -191,7 +182,41 @@ def live_grant(conn: Connection, owner_id: int, clinician_id: int, today: date) 
 
 
 def touch(conn: Connection, grant_id: int, now: datetime) -> None:
-    conn.execute(grants.update().where(grants.c.id == grant_id).values(last_access_at=now))
+    touch_many(conn, [grant_id], now)
+
+
+def touch_many(conn: Connection, grant_ids: list[int], now: datetime) -> None:
+    if grant_ids:
+        conn.execute(grants.update().where(grants.c.id.in_(grant_ids)).values(last_access_at=now))
+
+
+@dataclass(frozen=True)
+class ListedGrant:
+    """A live grant on a clinician's list, with what the list needs of its owner."""
+
+    grant: GrantRow
+    owner_id: int
+    profile: dict[str, Any]
+
+
+def live_grants_of_clinician(conn: Connection, clinician_id: int, today: date) -> list[ListedGrant]:
+    """The live grants made to ``clinician_id``, by the owner's handle, in one query."""
+    query = (
+        _grant_query()
+        .add_columns(_owner.c.id, _owner.c.profile)
+        .where(
+            grants.c.clinician_id == clinician_id,
+            grants.c.revoked_at.is_(None),
+            sa.or_(grants.c.until.is_(None), grants.c.until >= today),
+        )
+        .order_by(_owner.c.handle, grants.c.created_at.desc())
+    )
+    found: dict[int, ListedGrant] = {}
+    for row in conn.execute(query):
+        owner_id = int(row[10])
+        if owner_id not in found:  # the newest live grant of each owner, as live_grant picks
+            found[owner_id] = ListedGrant(_grant(row[:10]), owner_id, dict(row[11] or {}))
+    return list(found.values())
 
 
 def mark_seen(conn: Connection, grant_id: int, now: datetime, seen: dict[str, Any]) -> None:
@@ -235,33 +260,62 @@ def summary_fingerprint(conn: Connection, person_id: int) -> str:
     change of each), and the date of the last entry, which is the report's default end: the
     day the medicines in force and the labs are taken on. A check-in on a day already in the
     journal leaves it unchanged; the first entry of a new day changes it once."""
-    profile = conn.execute(
-        sa.select(persons.c.updated_at).where(persons.c.id == person_id)
-    ).scalar_one()
-    last_day = conn.execute(
-        sa.select(sa.func.max(entries.c.local_date)).where(entries.c.person_id == person_id)
-    ).scalar_one()
-    parts = [str(profile), str(last_day)]
+    return summary_fingerprints(conn, [person_id])[person_id]
+
+
+def summary_fingerprints(conn: Connection, person_ids: list[int]) -> dict[int, str]:
+    """:func:`summary_fingerprint` of several people in four queries (a clinician's list)."""
+    if not person_ids:
+        return {}
+    profile = dict(
+        conn.execute(
+            sa.select(persons.c.id, persons.c.updated_at).where(persons.c.id.in_(person_ids))
+        ).all()
+    )
+    last_day = dict(
+        conn.execute(
+            sa.select(entries.c.person_id, sa.func.max(entries.c.local_date))
+            .where(entries.c.person_id.in_(person_ids))
+            .group_by(entries.c.person_id)
+        ).all()
+    )
+    parts = {pid: [str(profile.get(pid)), str(last_day.get(pid))] for pid in person_ids}
     for table, only in (
         (entries, entries.c.kind.in_(SUMMARY_ENTRY_KINDS)),
         (regimens, sa.true()),
     ):
-        count, latest = conn.execute(
-            sa.select(sa.func.count(), sa.func.max(table.c.updated_at)).where(
-                table.c.person_id == person_id, only
+        counted = {
+            int(r[0]): (r[1], r[2])
+            for r in conn.execute(
+                sa.select(table.c.person_id, sa.func.count(), sa.func.max(table.c.updated_at))
+                .where(table.c.person_id.in_(person_ids), only)
+                .group_by(table.c.person_id)
             )
-        ).one()
-        parts += [str(count), str(latest)]
-    return "|".join(parts)
+        }
+        for pid in person_ids:
+            count, latest = counted.get(pid, (0, None))
+            parts[pid] += [str(count), str(latest)]
+    return {pid: "|".join(p) for pid, p in parts.items()}
 
 
 def cached_summary(conn: Connection, person_id: int) -> tuple[str, dict[str, Any]] | None:
-    row = conn.execute(
-        sa.select(report_summaries.c.fingerprint, report_summaries.c.summary).where(
-            report_summaries.c.person_id == person_id
-        )
-    ).first()
-    return None if row is None else (str(row[0]), dict(row[1]))
+    return cached_summaries(conn, [person_id]).get(person_id)
+
+
+def cached_summaries(
+    conn: Connection, person_ids: list[int]
+) -> dict[int, tuple[str, dict[str, Any]]]:
+    """(fingerprint, summary) of each person whose clinic-list summary is kept."""
+    if not person_ids:
+        return {}
+    rows = conn.execute(
+        sa.select(
+            report_summaries.c.person_id,
+            report_summaries.c.fingerprint,
+            report_summaries.c.summary,
+        ).where(report_summaries.c.person_id.in_(person_ids))
+    )
+    return {int(r[0]): (str(r[1]), dict(r[2])) for r in rows}
 
 
 def put_summary(
