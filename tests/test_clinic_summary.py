@@ -100,3 +100,53 @@ def test_check_ins_leave_the_summary_cached_and_each_clinical_input_refreshes_it
     # and once more nothing changed: nothing is read
     alice.add(SymptomCheckin(at=now, scores={"pain": 4}))
     assert _list(db).fiqr_change == 0 and reports == ["alice"] * 6
+
+
+def test_the_list_is_one_access_per_live_grant_and_shares_the_persons_page_cache(
+    db: Database, reports: list[str]
+) -> None:
+    """The list reads everyone at once: one audit row for each person listed, none for a
+    revoked or expired grant (not listed either), the newest live grant when a person shared
+    twice; a summary the person's page kept is the list's too (no second report)."""
+    from datetime import date
+
+    from flarewise.sharing import grants
+    from flarewise.storage import audit as audit_rows
+    from flarewise.storage import sharing as rows
+
+    for handle in ("carol", "dave", "erin"):
+        Journal.for_person(db, handle).add(SymptomCheckin(at=datetime.now(UTC), scores={"pain": 4}))
+    invitations.accept(db, "drbob", invitations.invite(db, "carol", "report").code)
+    invitations.accept(db, "drbob", invitations.invite(db, "carol", "annotate").code)
+    invitations.accept(db, "drbob", invitations.invite(db, "dave", "read").code)
+    yesterday = date.today() - timedelta(days=2)
+    with db.begin() as conn:  # dave's grant ended before today
+        conn.execute(
+            rows.grants.update()
+            .where(rows.grants.c.owner_id == db.person_id("dave"))
+            .values(until=yesterday)
+        )
+    invitations.accept(db, "drbob", invitations.invite(db, "erin", "read").code)
+    (erin_grant,) = grants.grants_of(db, "erin")
+    grants.revoke(db, "erin", erin_grant.id)
+
+    shared = open_shared(db, "drbob", "alice", "report", what="overview", via="test")
+    clinic.current_summary(shared)  # the person's page computes and keeps alice's summary
+    assert reports == ["alice"]
+
+    listed = clinic.patients(db, "drbob", via="GET /clinic")
+    assert [(p.handle, p.scope) for p in listed] == [("alice", "read"), ("carol", "annotate")]
+    assert reports == ["alice", "carol"]  # alice's kept summary served the list
+    for handle, expected in (("alice", 1), ("carol", 1), ("dave", 0), ("erin", 0)):
+        pid = db.person_id(handle)
+        assert pid is not None
+        with db.begin() as conn:
+            found = [
+                r for r in audit_rows.records(conn, pid) if r.what == "clinic list (what changed)"
+            ]
+        assert len(found) == expected, handle
+        assert all(r.actor == "drbob" and r.via == "GET /clinic" for r in found)
+
+    clinic.patients(db, "drbob", via="GET /clinic")
+    assert reports == ["alice", "carol"]  # nothing changed: both from the cache
+    assert clinic.patients(db, "alice", via="GET /clinic") == []  # not a clinician
