@@ -79,6 +79,7 @@ def run(name: str, url: str, rounds: int, repeat: int) -> None:
         "check-in": checkin,
         "timeline 90 days": get("/timeline?range=90", "vconcat"),
         "plan": get("/plan"),
+        "visit report": get("/report", "Report for your visit"),
     }
     got: dict[str, list[float]] = {k: [] for k in routes}
     wall: dict[str, list[float]] = {k: [] for k in routes}

@@ -46,10 +46,50 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return sa.create_engine(parsed, pool_pre_ping=True)
+        engine = sa.create_engine(parsed)
+        _ping_when_idle(engine)
+        return engine
     raise StorageError(
         f"flarewise stores journals in SQLite or PostgreSQL, not {parsed.get_backend_name()}"
     )
+
+
+#: A pooled PostgreSQL connection unused for longer than this is checked before it is handed
+#: out; one used more recently is not.
+PING_AFTER_IDLE_SECONDS = 5.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection before use only when it has been idle a while.
+
+    Why not ``pool_pre_ping``: it pings on every checkout, and a page makes several (a
+    check-in five): each ping is a round trip that waits for the server's process, on a busy
+    clinic server a large part of the request. A connection used a moment ago is as good as a
+    ping's answer; one idle past :data:`PING_AFTER_IDLE_SECONDS` may have been closed by a
+    database restart or a firewall, so it is pinged, and a dead one is replaced before use
+    (SQLAlchemy's documented pessimistic check: raising DisconnectionError makes the pool
+    retry with a fresh connection)."""
+    import time
+
+    @sa.event.listens_for(engine, "checkin")
+    def _returned(_dbapi_conn: Any, record: Any) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @sa.event.listens_for(engine, "checkout")
+    def _lent(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get("returned_at")
+        if returned is None or time.monotonic() - returned < PING_AFTER_IDLE_SECONDS:
+            return  # new (just connected) or in use a moment ago
+        try:
+            _ping(dbapi_conn)
+        except Exception as exc:
+            raise sa.exc.DisconnectionError(f"the idle connection was closed: {exc}") from exc
+
+
+def _ping(dbapi_conn: Any) -> None:
+    with dbapi_conn.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    dbapi_conn.rollback()
 
 
 def alembic_config(connection: Connection) -> Config:
