@@ -252,7 +252,8 @@ def test_the_app_survives_its_postgresql_connections_being_cut(
     """PostgreSQL restarted under load, without restarting the shared server: every backend of
     this app is terminated (pg_terminate_backend, found by its application_name) in the middle
     of a check-in's transaction. The request fails with a sentence, nothing of it is kept, and
-    the next requests work without restarting the app (pool_pre_ping)."""
+    the next requests work without restarting the app (the pool checks a connection idle
+    for a second before use and replaces the pool after a disconnect)."""
     import uuid
 
     import sqlalchemy as sa

@@ -56,7 +56,7 @@ def make_engine(url: str) -> Engine:
 
 #: A pooled PostgreSQL connection unused for longer than this is checked before it is handed
 #: out; one used more recently is not.
-PING_AFTER_IDLE_SECONDS = 5.0
+PING_AFTER_IDLE_SECONDS = 1.0
 
 
 def _ping_when_idle(engine: Engine) -> None:
@@ -66,9 +66,11 @@ def _ping_when_idle(engine: Engine) -> None:
     check-in five): each ping is a round trip that waits for the server's process, on a busy
     clinic server a large part of the request. A connection used a moment ago is as good as a
     ping's answer; one idle past :data:`PING_AFTER_IDLE_SECONDS` may have been closed by a
-    database restart or a firewall, so it is pinged, and a dead one is replaced before use
-    (SQLAlchemy's documented pessimistic check: raising DisconnectionError makes the pool
-    retry with a fresh connection)."""
+    database restart (which takes longer than that) or a firewall, so it is pinged, and a dead
+    one is replaced before use (SQLAlchemy's documented pessimistic check: raising
+    DisconnectionError makes the pool retry with a fresh connection). A connection cut in
+    the middle of a request fails that request with "nothing was changed", as before, and
+    SQLAlchemy then replaces the whole pool."""
     import time
 
     @sa.event.listens_for(engine, "checkin")
