@@ -165,7 +165,8 @@ def report_view(
     end: Annotated[str | None, Query(alias="to")] = None,
 ) -> Response:
     assert ctx.shared is not None
-    visit = visit_for(ctx.shared.journal, start, end)
+    with ctx.shared.journal.reading():  # one transaction for the report's dozen reads
+        visit = visit_for(ctx.shared.journal, start, end)
     if start is None and end is None:  # the default period is what the clinic list reads
         clinic.visit(ctx.shared, changes.summary(visit))
     html = report_render.html(visit, standalone=False)

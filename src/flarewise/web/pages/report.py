@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from flarewise.journal import Journal
 from flarewise.reports import VisitReport, render
 from flarewise.web import forms
-from flarewise.web.deps import Context, check_csrf, person, redirect
+from flarewise.web.deps import Context, check_csrf, person, redirect, wants_json
 from flarewise.web.deps import render as render_page
 from flarewise.web.schemas.report import ReportPage
 
@@ -40,18 +40,21 @@ def report(
     end: Annotated[str | None, Query(alias="to")] = None,
 ) -> Response:
     j = ctx.journal
-    visit = visit_for(j, start, end)
-    period = {"from": visit.period.start.isoformat(), "to": visit.period.end.isoformat()}
-    first, last = j.date_span()
+    with j.reading():  # one transaction for the report's dozen reads
+        visit = visit_for(j, start, end)
+        first, last = j.date_span()
+        questions = j.visit_questions() or ""
+    if wants_json(ctx.request):
+        return render_page(ctx, "report.html", visit.to_json())
     page = {
         "title": "Report",
         "report_html": render.html(visit, standalone=False),
-        "period": period,
+        "period": {"from": visit.period.start.isoformat(), "to": visit.period.end.isoformat()},
         "span": {"first": first, "last": last},
-        "questions": j.visit_questions() or "",
+        "questions": questions,
         "saved": ctx.request.query_params.get("saved"),
     }
-    return render_page(ctx, "report.html", visit.to_json(), view=page)
+    return render_page(ctx, "report.html", {}, view=page)
 
 
 @router.get("/report/pdf", include_in_schema=False)

@@ -323,7 +323,8 @@ def with_idempotency_key(made: list[EntryBase], key: str) -> list[EntryBase]:
 async def save_checkin(request: Request, ctx: Annotated[Context, Depends(person)]) -> Response:
     j = ctx.journal
     form = await forms.fields(request)
-    made = checkin_entries(j, form, _now(j))
+    with j.reading():  # the zone and the trackables in one transaction, then the write
+        made = checkin_entries(j, form, _now(j))
     key = str(form.get("idempotency_key") or "")
     if key:
         made = with_idempotency_key(made, key)
