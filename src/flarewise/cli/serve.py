@@ -137,7 +137,12 @@ def serve(
     if workers > 1:
         serve_processes(url, host, port, workers, not insecure_cookies)
         return
-    web = create_app(url, secure_cookies=not insecure_cookies, trusted_hosts=served_hosts(host))
+    web = create_app(
+        url,
+        secure_cookies=not insecure_cookies,
+        trusted_hosts=served_hosts(host),
+        settle_memory=True,
+    )
     if demo:
         web.state.settings.demo_handle = DEMO_PERSON
         web.state.demo_password = DEMO_PASSWORD

@@ -52,6 +52,7 @@ from flarewise.web.deps import (
 )
 from flarewise.web.hosts import TrustedHosts
 from flarewise.web.limits import BodyLimit, BodyTooLarge
+from flarewise.web.memory import Settler
 from flarewise.web.schemas import ERRORS
 
 log = logging.getLogger("flarewise.web")
@@ -68,11 +69,15 @@ def create_app(
     secure_cookies: bool = True,
     trusted_hosts: tuple[str, ...] = (),
     max_upload_bytes: int | None = None,
+    settle_memory: bool = False,
 ) -> FastAPI:
     """The app on the database at ``url`` (default: the settings' database).
 
     It answers only to ``trusted_hosts`` (default: the FLAREWISE_TRUSTED_HOSTS setting) and
-    this machine's own names, so a forged ``Host`` header never reaches a page."""
+    this machine's own names, so a forged ``Host`` header never reaches a page.
+    ``settle_memory`` (a server process: ``flarewise serve``) keeps what start-up made out of
+    the garbage collector's full passes (see :mod:`flarewise.web.memory`); an app made and
+    dropped, as tests do, must not, or its own objects would never be collected."""
     from flarewise.config import load_settings
 
     settings = load_settings()
@@ -82,12 +87,14 @@ def create_app(
     db = open_database(db_url)
     budget = ArchiveBudget(settings.import_max_unpacked_bytes, settings.import_max_zip_members)
     queue = Queue(db, settings.upload_dir, archive_budget=budget)
+    settler = Settler(enabled=settle_memory)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # each server process works the queue; a job another process added (or one a dead
         # worker left) is picked up without waiting for an upload to this process
         queue.start()
+        settler.settle()  # what start-up made lives as long as the process (web/memory.py)
         yield
         queue.stop()
 
@@ -103,6 +110,7 @@ def create_app(
     app.state.db = db
     app.state.accounts = Accounts(db)
     app.state.jobs = queue
+    app.state.settler = settler
     db.on_close(queue.stop)  # closing the app's database stops its worker thread first
     app.state.settings = WebSettings(
         db_url,
@@ -158,6 +166,7 @@ def create_app(
                 samesite="strict",
                 secure=app.state.settings.secure_cookies,
             )
+        settler.request_done()
         return response
 
     _error_handlers(app)
