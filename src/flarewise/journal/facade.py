@@ -324,8 +324,15 @@ class Journal:
         ``measures``, only those: cheaper when a page needs a few of a day's many)."""
         if end < start:
             raise InvalidInput("end", "the end date is before the start date")
+        only = None if measures is None else tuple(sorted(measures))
+        key = ("daily", self._repo.pid, start, end, only)
+        return list(self.db.remembered(key, lambda: self._read_daily(start, end, only)))
+
+    def _read_daily(
+        self, start: date, end: date, measures: Collection[str] | None
+    ) -> tuple[DaySummary, ...]:
         with self.db.begin() as conn:
-            return self._repo.daily(conn, start, end, measures)
+            return tuple(self._repo.daily(conn, start, end, measures))
 
     # -- labs -------------------------------------------------------------------------------
 
@@ -846,8 +853,7 @@ class Journal:
     def regimens(
         self, *, active_on: date | None = None, substance: str | None = None
     ) -> list[Regimen]:
-        with self.db.begin() as conn:
-            found = self._repo.list_regimens(conn)
+        found = list(self.db.remembered(("regimens", self._repo.pid), self._read_regimens))
         if active_on is not None:
             found = [r for r in found if r.active_on(active_on)]
         if substance is not None:
@@ -873,7 +879,14 @@ class Journal:
 
     # -- profile and trackables -------------------------------------------------------------
 
+    def _read_regimens(self) -> tuple[Regimen, ...]:
+        with self.db.begin() as conn:
+            return tuple(self._repo.list_regimens(conn))
+
     def profile(self) -> Profile:
+        return self.db.remembered(("profile", self._repo.pid), self._read_profile)
+
+    def _read_profile(self) -> Profile:
         with self.db.begin() as conn:
             return Profile.model_validate(self._repo.get_profile(conn))
 
@@ -896,8 +909,11 @@ class Journal:
         return trackable
 
     def trackables(self) -> list[Trackable]:
+        return list(self.db.remembered(("trackables", self._repo.pid), self._read_trackables))
+
+    def _read_trackables(self) -> tuple[Trackable, ...]:
         with self.db.begin() as conn:
-            return [Trackable.model_validate(d) for d in self._repo.list_trackables(conn)]
+            return tuple(Trackable.model_validate(d) for d in self._repo.list_trackables(conn))
 
     def trackable_map(self) -> dict[str, Trackable]:
         return {t.id: t for t in self.trackables()}

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -21,6 +21,10 @@ __all__ = ["HEAD", "Database", "alembic_config", "make_engine", "utcnow"]
 
 if TYPE_CHECKING:
     from alembic.config import Config
+
+T = TypeVar("T")
+#: Statements that leave what :meth:`Database.remembered` kept (any other forgets it).
+_READS = ("SELECT", "PRAGMA")
 
 
 def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -114,6 +118,9 @@ class Database:
         self.dialect = self.engine.dialect.name
         #: the connection every ``begin`` of this context joins, inside :meth:`shared`
         self._held: ContextVar[Connection | None] = ContextVar(f"db{id(self)}", default=None)
+        #: what :meth:`remembered` keeps for the rest of a :meth:`shared` block
+        self._memo: ContextVar[dict[Any, Any] | None] = ContextVar(f"memo{id(self)}", default=None)
+        sa.event.listen(self.engine, "before_cursor_execute", self._forget_on_write)
         #: set by :meth:`close`: background workers on this database stop
         self.closed = False
         #: run by :meth:`close` before the connections go (a job queue's worker thread is
@@ -161,10 +168,32 @@ class Database:
             return
         with self._translated(), self.engine.connect() as conn, conn.begin():
             token = self._held.set(conn)
+            memo = self._memo.set({})
             try:
                 yield
             finally:
+                self._memo.reset(memo)
                 self._held.reset(token)
+
+    def remembered(self, key: Hashable, read: Callable[[], T]) -> T:
+        """``read()``, once per :meth:`shared` block (outside one, every time).
+
+        A page asks for the same small things many times (a visit report read the profile six
+        times and the medicines four); inside one transaction the answer cannot change unless
+        the block itself writes, and any statement in the block but a SELECT forgets
+        everything kept (:meth:`_forget_on_write`). Only immutable values belong here."""
+        memo = self._memo.get()
+        if memo is None:
+            return read()
+        if key not in memo:
+            memo[key] = read()
+        found: T = memo[key]
+        return found
+
+    def _forget_on_write(self, *args: Any) -> None:
+        memo = self._memo.get()
+        if memo and not str(args[2]).lstrip()[:6].upper().startswith(_READS):
+            memo.clear()  # anything but a plain read: an INSERT, an UPDATE, a DELETE...
 
     @contextmanager
     def _translated(self) -> Iterator[None]:
