@@ -56,15 +56,13 @@ def patients(
     used to take 20 openings of five transactions each); only a person whose summary is out of
     date then goes through a report (:func:`current_summary`'s rule, the same fingerprint)."""
     now = now or utcnow()
-    if Accounts(db).role_of(clinician) != "clinician":
-        return []
-    clinician_id = db.person_id(clinician)
-    if clinician_id is None:
-        return []
     record = AuditRecord(
         actor=clinician, action="read", what="clinic list (what changed)", via=via, at=now
     )
-    with db.begin() as conn:
+    with db.shared(), db.begin() as conn:  # the role and the ids join the one transaction
+        clinician_id = db.person_id(clinician)
+        if clinician_id is None or Accounts(db).role_of(clinician) != "clinician":
+            return []
         listed = rows.live_grants_of_clinician(conn, clinician_id, now.date())
         owners = [g.owner_id for g in listed]
         audit_rows.append_many(conn, [(owner, clinician_id, record) for owner in owners])
