@@ -111,6 +111,9 @@ def sharing_answers(app: Any, owner: TestClient, handle: str) -> list[tuple[str,
     code = post(owner, "/api/sharing/invite", {"scope": "annotate"}).json()["new_invitation"]
     assert post(doctor, "/clinic/accept", {"code": code["code"]}).status_code == 303
     assert post(doctor, f"/clinic/{handle}/notes", {"text": "Sleep discussed."}).status_code == 303
+    (note,) = doctor.get(f"/api/clinic/{handle}").json()["notes"]
+    amended = post(doctor, f"/clinic/{handle}/notes/{note['id']}/amend", {"text": "Sleep: 7 h."})
+    assert amended.status_code == 303  # so the notes carry a superseded text
     override = {"rule": "SAF-MG-UL", "item": "magnesium", "note": "monitored"}
     assert post(doctor, f"/clinic/{handle}/overrides", override).status_code == 303
     post(owner, "/api/sharing/invite", {"scope": "report", "until": "2099-01-01"})  # one pending

@@ -70,9 +70,11 @@ def test_a_clinician_amends_their_own_note_and_the_first_text_stays(db: Database
     # amended again: the latest version is the one amended, every earlier text kept in order
     notes.amend_note(db, "drbob", "alice", amended.id, "Magnesium 100 mg.", via=VIA)
     assert _texts(db) == [("Magnesium 100 mg.", ["Magnesium 300 mg.", "Magnesium 200 mg."])]
-    # the superseded version cannot be amended a second time (a stale form)
+    # the superseded version cannot be amended a second time (a stale form): no row either
+    size = len(audit.who_looked(db, "alice"))
     with pytest.raises(Conflict, match="amended already"):
         notes.amend_note(db, "drbob", "alice", first.id, "Magnesium 50 mg.", via=VIA)
+    assert len(audit.who_looked(db, "alice")) == size
     with db.begin() as conn:
         stored = conn.execute(sa.text("SELECT count(*) FROM clinician_notes")).scalar_one()
     assert stored == 3  # nothing overwritten, nothing deleted

@@ -12,13 +12,15 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from flarewise.sharing import audit, grants, invitations
+from flarewise.sharing import audit, grants, invitations, notes
 from flarewise.storage.database import utcnow
 
 from .webkit import PASSWORD, app_on, client, csrf_of, signed_up, staff
 
 OWNER = "alice"
 MISSING = "nobody-here"
+#: the clinician whose note the amend routes name
+AUTHOR = "dr-annotate"
 
 #: (method, path with {h} for the person, scope needed, what a write sends)
 GETS = [
@@ -36,6 +38,9 @@ GETS = [
 POSTS = [
     ("POST", "/clinic/{h}/notes", "annotate", {"text": "Sleep discussed."}),
     ("POST", "/api/clinic/{h}/notes", "annotate", {"text": "Sleep discussed."}),
+    # {n}: the latest version of a note the annotating clinician wrote (only its author amends)
+    ("POST", "/clinic/{h}/notes/{n}/amend", "annotate", {"text": "Sleep discussed, amended."}),
+    ("POST", "/api/clinic/{h}/notes/{n}/amend", "annotate", {"text": "Amended again."}),
     (
         "POST",
         "/clinic/{h}/overrides",
@@ -81,6 +86,7 @@ def _callers(app: Any) -> dict[str, tuple[TestClient, str | None]]:
         name = f"dr-{scope}"
         callers[f"clinician ({scope})"] = (_clinician(app, name), scope)
         _grant(app, name, scope)
+    notes.add_note(db, AUTHOR, OWNER, "Sleep discussed.", via="test")
     # a clinician with patients of their own, but no grant from the owner
     callers["clinician without grant"] = (_clinician(app, "dr-other"), None)
     signed_up(app, "carol", demo_days=10)
@@ -120,6 +126,11 @@ def _served(answer: Any) -> bool:
     return bool(answer.status_code == 200)
 
 
+def _note(app: Any) -> int:
+    """The id to amend the author's note by: its latest version (each amendment is a new one)."""
+    return next(n.id for n in notes.notes_about(app.state.db, OWNER) if n.clinician == AUTHOR)
+
+
 def _log_size(app: Any) -> int:
     return len(audit.who_looked(app.state.db, OWNER))
 
@@ -132,7 +143,7 @@ def test_clinic_routes_allow_exactly_what_the_grant_says(db_url: str) -> None:
         for who, (c, scope) in callers.items():
             for method, template, need, *body in [(*g, None) for g in GETS] + POSTS:
                 data = body[0] if body else None
-                path = template.format(h=OWNER)
+                path = template.format(h=OWNER, n=_note(app))
                 before = _log_size(app)
                 answer = _ask(c, method, path, data)
                 rows = _log_size(app) - before
@@ -143,7 +154,7 @@ def test_clinic_routes_allow_exactly_what_the_grant_says(db_url: str) -> None:
                     if rows < 1:
                         wrong.append(f"{who} {method} {path}: allowed without an audit row")
                     continue
-                missing = _ask(c, method, template.format(h=MISSING), data)
+                missing = _ask(c, method, template.format(h=MISSING, n=_note(app)), data)
                 if _served(answer):
                     wrong.append(f"{who} {method} {path}: allowed, expected refused")
                 if (answer.status_code, answer.content) != (missing.status_code, missing.content):

@@ -13,6 +13,8 @@ import itertools
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.engine import Connection
+
 from flarewise.domain.profile import Override
 from flarewise.errors import Conflict, InvalidInput, NotFound
 from flarewise.sharing.access import NOTHING_HERE, Shared, open_shared
@@ -94,12 +96,23 @@ def add_note(
 ) -> Note:
     cleaned = _cleaned(text)
     now = now or utcnow()
-    shared = open_shared(
-        db, clinician, owner, "annotate", what="clinician note", via=via, action="write", now=now
+    written: list[int] = []
+
+    def write(conn: Connection, owner_id: int) -> None:
+        written.append(note_rows.add(conn, owner_id, clinician, cleaned, now))
+
+    open_shared(
+        db,
+        clinician,
+        owner,
+        "annotate",
+        what="clinician note",
+        via=via,
+        action="write",
+        now=now,
+        within=write,
     )
-    with db.begin() as conn:
-        note_id = note_rows.add(conn, shared.owner_id, clinician, cleaned, now)
-    return Note(note_id, clinician, now, cleaned)
+    return Note(written[0], clinician, now, cleaned)
 
 
 def amend_note(
@@ -119,31 +132,33 @@ def amend_note(
     written to the owner's audit log."""
     cleaned = _cleaned(text)
     now = now or utcnow()
-    owner_id = db.person_id(owner)
-    if owner_id is None or not 0 < note_id < 2**31:  # an id no integer column holds
+    if not 0 < note_id < 2**31:  # an id no integer column holds
         raise NotFound(NOTHING_HERE)
-    with db.begin() as conn:
+    written: list[int] = []
+
+    def write(conn: Connection, owner_id: int) -> None:
         found = note_rows.get(conn, owner_id, note_id)
-    if found is None or found.clinician != clinician:
-        raise NotFound(NOTHING_HERE)
-    shared = open_shared(
-        db,
-        clinician,
-        owner,
-        "annotate",
-        what="clinician note amendment",
-        via=via,
-        action="write",
-        now=now,
-    )
+        if found is None or found.clinician != clinician:
+            raise NotFound(NOTHING_HERE)
+        if note_rows.is_amended(conn, note_id):
+            raise Conflict(_ALREADY_AMENDED)
+        written.append(note_rows.add(conn, owner_id, clinician, cleaned, now, amends=note_id))
+
     try:
-        with db.begin() as conn:
-            if note_rows.is_amended(conn, note_id):
-                raise Conflict(_ALREADY_AMENDED)
-            new_id = note_rows.add(conn, shared.owner_id, clinician, cleaned, now, amends=note_id)
+        shared = open_shared(
+            db,
+            clinician,
+            owner,
+            "annotate",
+            what="clinician note amendment",
+            via=via,
+            action="write",
+            now=now,
+            within=write,
+        )
     except Conflict as exc:  # also two amendments racing: the unique index keeps one
         raise Conflict(_ALREADY_AMENDED) from exc
-    return next(n for n in _notes(db, owner_id) if n.id == new_id)
+    return next(n for n in _notes(db, shared.owner_id) if n.id == written[0])
 
 
 _ALREADY_AMENDED = (
