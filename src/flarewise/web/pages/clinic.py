@@ -169,7 +169,8 @@ def report_view(
     if start is None and end is None:  # the default period is what the clinic list reads
         clinic.visit(ctx.shared, changes.summary(visit))
     html = report_render.html(visit, standalone=False)
-    return _view(ctx, handle, "report", visit.to_json(), report_html=html)
+    period = {"from": visit.period.start.isoformat(), "to": visit.period.end.isoformat()}
+    return _view(ctx, handle, "report", visit.to_json(), report_html=html, pdf_period=period)
 
 
 @router.get("/clinic/{handle}/timeline", include_in_schema=False)
