@@ -258,6 +258,11 @@ def test_pages_work_without_javascript(server: str, browser: Any) -> None:
     page.goto(server + "/timeline")
     page.click("details.tables summary")
     assert "Pain" in page.inner_text("details table")
+    # the PDF's job page refreshes itself until the file is ready
+    page.goto(server + "/report")
+    page.click("text=Download PDF (A4)")
+    page.wait_for_url("**/report/pdf/*")
+    page.locator("#report-job a[download]").wait_for(timeout=120_000)
     context.close()
 
 
@@ -291,8 +296,14 @@ def test_report_page_in_chromium(server: str, browser: Any, db_url: str) -> None
     page.wait_for_url(f"**/report?from={start}*")
     assert f"Period {start} to" in " ".join(page.inner_text(".visit").split())
     v.check("report")
+    # the button submits a report job; its page follows it (polling) and then offers the file
+    page.click("text=Download PDF (A4)")
+    page.wait_for_url("**/report/pdf/*")
+    link = page.locator("#report-job a[download]")
+    link.wait_for(timeout=120_000)
+    v.check("report-pdf")
     with page.expect_download() as download:
-        page.click("text=Download PDF (A4)")
+        link.click()
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
     assert v.errors == [], v.errors
     v.context.close()
