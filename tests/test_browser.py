@@ -547,7 +547,7 @@ def test_sharing_invite_accept_view_revoke_mid_session(
     page.click("button:has-text('Create')")
     page.wait_for_url("**/today**")
     page = person.go("/sharing")
-    page.check("input[name=scope][value=read]")
+    page.check("input[name=scope][value=annotate]")
     page.click("button:has-text('Make a code')")
     code = page.inner_text("#invite-code").strip()
     assert len(code) >= 43
@@ -584,6 +584,17 @@ def test_sharing_invite_accept_view_revoke_mid_session(
     page.click("a[href='/clinic/alice']")
     page.wait_for_url("**/clinic/alice")
     doctor.check("clinic-person")
+    # a note, then its author's amendment: the first text stays, marked superseded
+    page.fill("#text", "Pacing: 30 minutes.")
+    page.click("button:has-text('Save note')")
+    page.wait_for_url("**/clinic/alice?done=note")
+    page.click("summary:has-text('Amend this note')")
+    page.locator("textarea[id^=amend-]").fill("Pacing: 20 minutes.")
+    page.click("button:has-text('Save amendment')")
+    page.wait_for_url("**/clinic/alice?done=amended")
+    page.click("summary:has-text('superseded')")
+    assert "Pacing: 30 minutes." in page.inner_text("del")
+    doctor.check("clinic-note-amended")
     page.click("a[href='/clinic/alice/timeline']")
     page.wait_for_url("**/clinic/alice/timeline")
     assert "alice: timeline" in page.inner_text("h1")
@@ -599,9 +610,12 @@ def test_sharing_invite_accept_view_revoke_mid_session(
     assert "There is nothing here." in page.inner_text("main")
     assert "alice" not in page.inner_text("main")
 
+    page = person.go("/sharing")  # the notes about the person stay theirs to read
+    assert page.locator("article[id^=note-]:has-text('Pacing: 20 minutes.')").count() == 1
+    person.check("sharing-notes")
     page = person.go("/account/audit")
     text = page.inner_text("main")
-    assert "drbob" in text and "timeline" in text
+    assert "drbob" in text and "timeline" in text and "clinician note amendment" in text
     assert not person.errors, person.errors
     # the one console error is the refused page's own 404
     assert doctor.errors == [
