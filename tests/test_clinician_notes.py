@@ -200,3 +200,11 @@ def test_a_backup_made_before_notes_travelled_still_restores(db: Database, tmp_p
         ("Labs reviewed.", []),
         ("Start pacing, 20 minutes.", ["Start pacing."]),
     ]
+
+
+def test_deleting_the_account_erases_its_notes_and_their_amendments(db: Database) -> None:
+    note = notes.add_note(db, "drbob", "alice", "Start pacing.", via=VIA)
+    notes.amend_note(db, "drbob", "alice", note.id, "Pacing: 20 minutes.", via=VIA)
+    db.delete_person("alice")
+    with db.begin() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM clinician_notes")).scalar_one() == 0
