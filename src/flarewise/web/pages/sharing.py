@@ -1,6 +1,7 @@
 """The person's side of sharing: invite a clinician (a one-time code shown once), see every
-grant (who, scope, since, until, last access) and revoke one at once, and "who looked at my
-data" (the audit log). The library decides; these routes only translate forms."""
+grant (who, scope, since, until, last access) and revoke one at once, read the notes clinicians
+wrote about them (with the texts amendments replaced), and "who looked at my data" (the audit
+log). The library decides; these routes only translate forms."""
 
 from __future__ import annotations
 
