@@ -36,7 +36,7 @@ from flarewise.web.schemas.report import ReportJob
 
 router = APIRouter()
 Jobs = Annotated[Queue, Depends(job_queue)]
-Field = Annotated[str, Form()]
+Paper = Annotated[str, Form()]
 
 
 def _submit(queue: Queue, owner: str, start: str, end: str, paper: str, by: str | None) -> str:
@@ -119,7 +119,7 @@ def start_pdf(
     queue: Jobs,
     start: Annotated[str, Form(alias="from")] = "",
     end: Annotated[str, Form(alias="to")] = "",
-    paper: Field = "a4",
+    paper: Paper = "a4",
 ) -> Response:
     job_id = _submit(queue, _me(ctx), start, end, paper, None)
     base = f"/report/pdf/{job_id}"
@@ -167,7 +167,7 @@ def clinic_start_pdf(
     queue: Jobs,
     start: Annotated[str, Form(alias="from")] = "",
     end: Annotated[str, Form(alias="to")] = "",
-    paper: Field = "a4",
+    paper: Paper = "a4",
 ) -> Response:
     job_id = _submit(queue, handle, start, end, paper, _me(ctx))
     base = f"/clinic/{handle}/report/pdf/{job_id}"
