@@ -79,6 +79,8 @@ def get_answers(c: TestClient) -> list[tuple[str, str, Any]]:
         ("/api/experiments/{eid}/review", f"/api/experiments/{eid}/review") for eid in experiments
     ]
     asked += [("/api/timeline", "/api/timeline?range=all&page=1")]
+    job = post(c, "/api/report/pdf", {"paper": "a4"}).json()["id"]
+    asked += [("/api/report/pdf/{job_id}", f"/api/report/pdf/{job}")]
     # a visit report for a week before the questionnaires (no FIQR, no criteria)
     early = date.today() - timedelta(days=28)
     week = f"from={early}&to={early + timedelta(days=7)}"
@@ -111,9 +113,13 @@ def sharing_answers(app: Any, owner: TestClient, handle: str) -> list[tuple[str,
     code = post(owner, "/api/sharing/invite", {"scope": "annotate"}).json()["new_invitation"]
     assert post(doctor, "/clinic/accept", {"code": code["code"]}).status_code == 303
     assert post(doctor, f"/clinic/{handle}/notes", {"text": "Sleep discussed."}).status_code == 303
+    (note,) = doctor.get(f"/api/clinic/{handle}").json()["notes"]
+    amended = post(doctor, f"/clinic/{handle}/notes/{note['id']}/amend", {"text": "Sleep: 7 h."})
+    assert amended.status_code == 303  # so the notes carry a superseded text
     override = {"rule": "SAF-MG-UL", "item": "magnesium", "note": "monitored"}
     assert post(doctor, f"/clinic/{handle}/overrides", override).status_code == 303
     post(owner, "/api/sharing/invite", {"scope": "report", "until": "2099-01-01"})  # one pending
+    pdf = post(doctor, f"/api/clinic/{handle}/report/pdf", {"paper": "a4"}).json()["id"]
     root = signed_in(f"root-{handle}", "admin")
     asked = [
         (owner, "/api/sharing", "/api/sharing"),
@@ -124,6 +130,11 @@ def sharing_answers(app: Any, owner: TestClient, handle: str) -> list[tuple[str,
         (doctor, "/api/clinic/{handle}/timeline", f"/api/clinic/{handle}/timeline"),
         (doctor, "/api/clinic/{handle}/labs", f"/api/clinic/{handle}/labs"),
         (doctor, "/api/clinic/{handle}/plan", f"/api/clinic/{handle}/plan"),
+        (
+            doctor,
+            "/api/clinic/{handle}/report/pdf/{job_id}",
+            f"/api/clinic/{handle}/report/pdf/{pdf}",
+        ),
         (root, "/api/admin", "/api/admin"),
         (owner, "/api/account", "/api/account"),  # now with rows in "who looked"
     ]

@@ -258,6 +258,11 @@ def test_pages_work_without_javascript(server: str, browser: Any) -> None:
     page.goto(server + "/timeline")
     page.click("details.tables summary")
     assert "Pain" in page.inner_text("details table")
+    # the PDF's job page refreshes itself until the file is ready
+    page.goto(server + "/report")
+    page.click("text=Download PDF (A4)")
+    page.wait_for_url("**/report/pdf/*")
+    page.locator("#report-job a[download]").wait_for(timeout=120_000)
     context.close()
 
 
@@ -291,8 +296,14 @@ def test_report_page_in_chromium(server: str, browser: Any, db_url: str) -> None
     page.wait_for_url(f"**/report?from={start}*")
     assert f"Period {start} to" in " ".join(page.inner_text(".visit").split())
     v.check("report")
+    # the button submits a report job; its page follows it (polling) and then offers the file
+    page.click("text=Download PDF (A4)")
+    page.wait_for_url("**/report/pdf/*")
+    link = page.locator("#report-job a[download]")
+    link.wait_for(timeout=120_000)
+    v.check("report-pdf")
     with page.expect_download() as download:
-        page.click("text=Download PDF (A4)")
+        link.click()
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
     assert v.errors == [], v.errors
     v.context.close()
@@ -536,7 +547,7 @@ def test_sharing_invite_accept_view_revoke_mid_session(
     page.click("button:has-text('Create')")
     page.wait_for_url("**/today**")
     page = person.go("/sharing")
-    page.check("input[name=scope][value=read]")
+    page.check("input[name=scope][value=annotate]")
     page.click("button:has-text('Make a code')")
     code = page.inner_text("#invite-code").strip()
     assert len(code) >= 43
@@ -573,6 +584,17 @@ def test_sharing_invite_accept_view_revoke_mid_session(
     page.click("a[href='/clinic/alice']")
     page.wait_for_url("**/clinic/alice")
     doctor.check("clinic-person")
+    # a note, then its author's amendment: the first text stays, marked superseded
+    page.fill("#text", "Pacing: 30 minutes.")
+    page.click("button:has-text('Save note')")
+    page.wait_for_url("**/clinic/alice?done=note")
+    page.click("summary:has-text('Amend this note')")
+    page.locator("textarea[id^=amend-]").fill("Pacing: 20 minutes.")
+    page.click("button:has-text('Save amendment')")
+    page.wait_for_url("**/clinic/alice?done=amended")
+    page.click("summary:has-text('superseded')")
+    assert "Pacing: 30 minutes." in page.inner_text("del")
+    doctor.check("clinic-note-amended")
     page.click("a[href='/clinic/alice/timeline']")
     page.wait_for_url("**/clinic/alice/timeline")
     assert "alice: timeline" in page.inner_text("h1")
@@ -588,9 +610,12 @@ def test_sharing_invite_accept_view_revoke_mid_session(
     assert "There is nothing here." in page.inner_text("main")
     assert "alice" not in page.inner_text("main")
 
+    page = person.go("/sharing")  # the notes about the person stay theirs to read
+    assert page.locator("article[id^=note-]:has-text('Pacing: 20 minutes.')").count() == 1
+    person.check("sharing-notes")
     page = person.go("/account/audit")
     text = page.inner_text("main")
-    assert "drbob" in text and "timeline" in text
+    assert "drbob" in text and "timeline" in text and "clinician note amendment" in text
     assert not person.errors, person.errors
     # the one console error is the refused page's own 404
     assert doctor.errors == [

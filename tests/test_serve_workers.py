@@ -1,5 +1,6 @@
 """``flarewise serve --workers 2`` on PostgreSQL: an import started through one process is
-followed through the other and finishes once. (Each answer names its process in the
+followed through the other and finishes once; a report PDF asked for through one process is
+downloaded through the other. (Each answer names its process in the
 X-Flarewise-Worker header, switched on by FLAREWISE_SHOW_WORKER=1.)"""
 
 from __future__ import annotations
@@ -153,6 +154,36 @@ def test_an_import_started_on_one_worker_is_followed_on_the_other_and_runs_once(
     assert entries == final["report"]["entries_added"] > 0
     # and the same page, through the first process, says the same
     assert first.get(f"/api/import/{job}").json() == final
+    first.close()
+    other.close()
+
+
+def test_a_report_pdf_asked_for_on_one_worker_is_downloaded_from_the_other(
+    server: tuple[str, str],
+) -> None:
+    base, _url = server
+    first = httpx.Client(base_url=base, follow_redirects=False, timeout=60)
+    token = CSRF.search(first.get("/signup").text)
+    assert token
+    r = first.post("/signup", data={"handle": "alice", "password": PASSWORD, "csrf": token[1]})
+    assert r.status_code == 303, r.text
+    token = CSRF.search(first.get("/report").text)
+    assert token
+    started = first.post("/api/report/pdf", data={"csrf": token[1], "paper": "a4"})
+    assert started.status_code == 200, started.text
+    one = started.headers["x-flarewise-worker"]
+    job = started.json()["id"]
+    other = _client_on_a_worker(base, first.cookies, avoid=one)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        state = other.get(f"/api/report/pdf/{job}").json()
+        if state["status"] != "running":
+            break
+        time.sleep(0.1)
+    assert state["status"] == "done", state
+    pdf = other.get(state["download"])
+    assert pdf.status_code == 200 and pdf.headers["x-flarewise-worker"] != one
+    assert pdf.content.startswith(b"%PDF") and len(pdf.content) == state["bytes"]
     first.close()
     other.close()
 

@@ -7,18 +7,21 @@ for a refusal. On SQLite and on PostgreSQL (the ``db_url`` fixture)."""
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
 
-from flarewise.sharing import audit, grants, invitations
+from flarewise.sharing import audit, grants, invitations, notes
 from flarewise.storage.database import utcnow
 
 from .webkit import PASSWORD, app_on, client, csrf_of, signed_up, staff
 
 OWNER = "alice"
 MISSING = "nobody-here"
+#: the clinician whose note the amend routes name
+AUTHOR = "dr-annotate"
 
 #: (method, path with {h} for the person, scope needed, what a write sends)
 GETS = [
@@ -32,10 +35,19 @@ GETS = [
     ("GET", "/api/clinic/{h}/labs", "read"),
     ("GET", "/clinic/{h}/plan", "read"),
     ("GET", "/api/clinic/{h}/plan", "read"),
+    # {j}: a report PDF job the caller asked for (a clinician sees only their own)
+    ("GET", "/clinic/{h}/report/pdf/{j}", "report"),
+    ("GET", "/api/clinic/{h}/report/pdf/{j}", "report"),
+    ("GET", "/clinic/{h}/report/pdf/{j}/download", "report"),
 ]
 POSTS = [
     ("POST", "/clinic/{h}/notes", "annotate", {"text": "Sleep discussed."}),
     ("POST", "/api/clinic/{h}/notes", "annotate", {"text": "Sleep discussed."}),
+    ("POST", "/clinic/{h}/report/pdf", "report", {"paper": "a4"}),
+    ("POST", "/api/clinic/{h}/report/pdf", "report", {"paper": "letter"}),
+    # {n}: the latest version of a note the annotating clinician wrote (only its author amends)
+    ("POST", "/clinic/{h}/notes/{n}/amend", "annotate", {"text": "Sleep discussed, amended."}),
+    ("POST", "/api/clinic/{h}/notes/{n}/amend", "annotate", {"text": "Amended again."}),
     (
         "POST",
         "/clinic/{h}/overrides",
@@ -81,6 +93,7 @@ def _callers(app: Any) -> dict[str, tuple[TestClient, str | None]]:
         name = f"dr-{scope}"
         callers[f"clinician ({scope})"] = (_clinician(app, name), scope)
         _grant(app, name, scope)
+    notes.add_note(db, AUTHOR, OWNER, "Sleep discussed.", via="test")
     # a clinician with patients of their own, but no grant from the owner
     callers["clinician without grant"] = (_clinician(app, "dr-other"), None)
     signed_up(app, "carol", demo_days=10)
@@ -120,6 +133,27 @@ def _served(answer: Any) -> bool:
     return bool(answer.status_code == 200)
 
 
+def _note(app: Any) -> int:
+    """The id to amend the author's note by: its latest version (each amendment is a new one)."""
+    return next(n.id for n in notes.notes_about(app.state.db, OWNER) if n.clinician == AUTHOR)
+
+
+def _pdf_jobs(app: Any) -> dict[str, str]:
+    """A finished report PDF job of the owner for each clinician with a grant, by caller; the
+    others are asked about the annotating clinician's job."""
+    queue = app.state.jobs
+    made = {
+        f"clinician ({s})": queue.submit_report(OWNER, requested_by=f"dr-{s}") for s in SCOPE_ORDER
+    }
+    for job_id in made.values():
+        for _ in range(1200):
+            if queue.view(job_id, OWNER)["status"] in ("done", "failed"):
+                break
+            threading.Event().wait(0.05)
+        assert queue.view(job_id, OWNER)["status"] == "done", job_id
+    return made
+
+
 def _log_size(app: Any) -> int:
     return len(audit.who_looked(app.state.db, OWNER))
 
@@ -128,11 +162,13 @@ def test_clinic_routes_allow_exactly_what_the_grant_says(db_url: str) -> None:
     app = app_on(db_url)
     try:
         callers = _callers(app)
+        jobs = _pdf_jobs(app)
         wrong: list[str] = []
         for who, (c, scope) in callers.items():
+            job = jobs.get(who, jobs["clinician (annotate)"])
             for method, template, need, *body in [(*g, None) for g in GETS] + POSTS:
                 data = body[0] if body else None
-                path = template.format(h=OWNER)
+                path = template.format(h=OWNER, n=_note(app), j=job)
                 before = _log_size(app)
                 answer = _ask(c, method, path, data)
                 rows = _log_size(app) - before
@@ -143,7 +179,8 @@ def test_clinic_routes_allow_exactly_what_the_grant_says(db_url: str) -> None:
                     if rows < 1:
                         wrong.append(f"{who} {method} {path}: allowed without an audit row")
                     continue
-                missing = _ask(c, method, template.format(h=MISSING), data)
+                asked = template.format(h=MISSING, n=_note(app), j=job)
+                missing = _ask(c, method, asked, data)
                 if _served(answer):
                     wrong.append(f"{who} {method} {path}: allowed, expected refused")
                 if (answer.status_code, answer.content) != (missing.status_code, missing.content):

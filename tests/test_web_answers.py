@@ -40,6 +40,8 @@ MODELS: dict[str, type[BaseModel]] = {
     "/api/medicines": medicines.MedicinesPage,
     "/api/plan": plan.PlanPage,
     "/api/report": report.ReportPage,
+    "/api/report/pdf/{job_id}": report.ReportJob,
+    "/api/clinic/{handle}/report/pdf/{job_id}": report.ReportJob,
     "/api/experiments/{eid}/review": experiments.ExperimentReviewPage,
     "/api/timeline": timeline.TimelinePage,
     "/api/today": today.TodayPage,

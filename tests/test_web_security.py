@@ -82,6 +82,7 @@ def _alice_ids(app: Any) -> dict[str, str]:
         "instrument": "fiqr",
         "rid": med.id,
         "handle": "alice",  # the clinic's pages of one person
+        "note_id": "1",  # a clinician note (only its author amends it: test_clinician_notes_web)
     }
 
 

@@ -5,7 +5,7 @@ Version 1 layout::
     {"format": "flarewise-journal", "version": 1, "exported_at": ...,
      "person": {...}, "profile": {...}, "trackables": [...], "regimens": [...], "entries": [...],
      "experiments": [...], "reminders": {"checkin_time": "20:00"},
-     "audit": [...]}
+     "audit": [...], "notes": [...]}
 
 Entries keep their ids, instants and offsets, provenance and record times, so an export followed
 by a restore gives an identical journal.
@@ -22,6 +22,7 @@ from flarewise.domain.audit import AuditRecord
 from flarewise.domain.base import Record
 from flarewise.domain.entries import Entry
 from flarewise.domain.experiments import Protocol
+from flarewise.domain.notes import ClinicianNote
 from flarewise.domain.profile import Profile
 from flarewise.domain.regimens import Regimen
 from flarewise.domain.reminders import ReminderSettings
@@ -54,6 +55,9 @@ class Backup(Record):
     reminders: ReminderSettings | None = None
     #: who else read or changed the journal (append-only; a restore adds the rows it lacks)
     audit: tuple[AuditRecord, ...] = ()
+    #: clinicians' notes about the person, each with its amendments (none in backups made
+    #: before notes travelled; a restore adds the notes and amendments it lacks)
+    notes: tuple[ClinicianNote, ...] = ()
 
     def content(self) -> dict[str, Any]:
         """What a restore must reproduce: everything but the export time and the person handle."""

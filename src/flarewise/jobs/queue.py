@@ -143,15 +143,22 @@ class Queue:
         self._wake.set()
 
     def submit_report(
-        self, handle: str, start: date | None = None, end: date | None = None, paper: str = "a4"
+        self,
+        handle: str,
+        start: date | None = None,
+        end: date | None = None,
+        paper: str = "a4",
+        *,
+        requested_by: str | None = None,
     ) -> str:
         """Queue the visit report of ``handle`` as a PDF; the job's id. The file is then
-        :meth:`output`, from any process."""
+        :meth:`output`, from any process. ``requested_by``: the clinician asking (the job is
+        still the person's; the web face shows it to that clinician through their grant)."""
         pid = self.db.person_id(handle)
         if pid is None:
             raise NotFound(f"there is no journal named {handle!r}")
         job_id = secrets.token_urlsafe(16)
-        options = report_options(start, end, paper)
+        options = report_options(start, end, paper, requested_by)
         with self.db.begin() as conn:
             rows.add(conn, job_id, pid, "report", "visit report", "", options, 0, utcnow())
         self.start()

@@ -13,13 +13,18 @@ if TYPE_CHECKING:
 
 
 def report_options(
-    start: date | None = None, end: date | None = None, paper: str = "a4"
+    start: date | None = None,
+    end: date | None = None,
+    paper: str = "a4",
+    requested_by: str | None = None,
 ) -> dict[str, Any]:
-    """The options a report job keeps in its row (plain JSON: any worker reads them)."""
+    """The options a report job keeps in its row (plain JSON: any worker reads them);
+    ``requested_by``: the clinician who asked for the person's report (None: the person)."""
     return {
         "start": None if start is None else start.isoformat(),
         "end": None if end is None else end.isoformat(),
         "paper": paper,
+        "requested_by": requested_by,
     }
 
 

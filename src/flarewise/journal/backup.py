@@ -23,6 +23,7 @@ from flarewise.errors import BackupError, Conflict
 from flarewise.journal import reminders
 from flarewise.knowledge import check_profile, check_regimen
 from flarewise.storage import audit as audit_rows
+from flarewise.storage import notes as note_rows
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -40,6 +41,7 @@ def export_backup(j: Journal) -> Backup:
         trackables = [Trackable.model_validate(d) for d in j._repo.list_trackables(conn)]
         protocols = j._repo.list_experiments(conn)
         audit = audit_rows.records(conn, j._repo.pid)
+        notes = note_rows.records(conn, j._repo.pid)
     chosen = reminders.settings(j)
     return Backup.model_construct(
         format="flarewise-journal",
@@ -53,6 +55,7 @@ def export_backup(j: Journal) -> Backup:
         experiments=tuple(protocols),
         reminders=chosen,
         audit=tuple(audit),
+        notes=tuple(notes),
     )
 
 
@@ -229,6 +232,7 @@ def _replace_content(j: Journal, conn: Connection, meta: Backup, replace: bool) 
     if meta.reminders is not None:
         reminders.put_settings(j, conn, meta.reminders)
     audit_rows.append_missing(conn, j._repo.pid, meta.audit)
+    note_rows.append_missing(conn, j._repo.pid, meta.notes)
 
 
 def _write_atomically(path: str | os.PathLike[str], write: Callable[[Any], object]) -> None:

@@ -8,8 +8,11 @@ whether a journal exists or was once shared."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+
+from sqlalchemy.engine import Connection
 
 from flarewise.accounts import Accounts
 from flarewise.domain.audit import AuditRecord
@@ -46,9 +49,14 @@ def open_shared(
     via: str,
     action: str = "read",
     now: datetime | None = None,
+    within: Callable[[Connection, int], None] | None = None,
 ) -> Shared:
     """``owner``'s journal for ``clinician``, when a live grant covers ``need``; the access is
-    written to the owner's audit log (``what`` in words, ``via`` the route or command)."""
+    written to the owner's audit log (``what`` in words, ``via`` the route or command).
+
+    ``within(conn, owner_id)`` runs in the same transaction, after the grant is checked and
+    before the row is appended: a write that must happen only with its row, and leave no row
+    when it refuses (it raises, and neither is kept)."""
     now = now or utcnow()
     if owner == clinician or Accounts(db).role_of(clinician) != "clinician":
         raise NotFound(NOTHING_HERE)
@@ -60,6 +68,8 @@ def open_shared(
         grant = rows.live_grant(conn, owner_id, clinician_id, now.date())
         if grant is None or not allows(grant.scope, need):
             raise NotFound(NOTHING_HERE)
+        if within is not None:
+            within(conn, owner_id)
         record = AuditRecord(actor=clinician, action=action, what=what, via=via, at=now)
         audit_rows.append(conn, owner_id, clinician_id, record)
         rows.touch(conn, grant.id, now)

@@ -16,7 +16,7 @@ from flarewise.errors import InvalidInput
 #: The newest migration. Opening an up-to-date database compares the stored revision with this
 #: and never loads Alembic (a tenth of a second and 20 MB on every start); a test checks it
 #: against the migration scripts' head.
-HEAD = "0008_summaries"
+HEAD = "0009_note_amendments"
 
 _HANDLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}$")
 

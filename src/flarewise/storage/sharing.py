@@ -1,5 +1,6 @@
-"""Rows of invitations, grants and clinician notes. No policy lives here: codes, scopes,
-expiry and who may see what are in :mod:`flarewise.sharing`."""
+"""Rows of invitations and grants (clinician notes are in :mod:`flarewise.storage.notes`).
+No policy lives here: codes, scopes, expiry and who may see what are in
+:mod:`flarewise.sharing`."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from flarewise.storage.tables import (
-    clinician_notes,
     entries,
     grants,
     invitations,
@@ -221,22 +221,6 @@ def live_grants_of_clinician(conn: Connection, clinician_id: int, today: date) -
 
 def mark_seen(conn: Connection, grant_id: int, now: datetime, seen: dict[str, Any]) -> None:
     conn.execute(grants.update().where(grants.c.id == grant_id).values(seen_at=now, seen=seen))
-
-
-def add_note(conn: Connection, owner_id: int, clinician: str, text: str, now: datetime) -> None:
-    conn.execute(
-        clinician_notes.insert().values(owner_id=owner_id, clinician=clinician, text=text, at=now)
-    )
-
-
-def notes(conn: Connection, owner_id: int) -> list[tuple[str, datetime, str]]:
-    """(clinician, when, text) of the person's clinician notes, newest first."""
-    rows = conn.execute(
-        sa.select(clinician_notes.c.clinician, clinician_notes.c.at, clinician_notes.c.text)
-        .where(clinician_notes.c.owner_id == owner_id)
-        .order_by(clinician_notes.c.at.desc(), clinician_notes.c.id.desc())
-    ).all()
-    return [(str(r[0]), r[1], str(r[2])) for r in rows]
 
 
 def handle_of(conn: Connection, person_id: int) -> str:

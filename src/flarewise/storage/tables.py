@@ -298,7 +298,15 @@ clinician_notes = Table(
     Column("clinician", String(100), nullable=False),
     Column("at", DateTime, nullable=False),
     Column("text", String(4000), nullable=False),
+    #: the note this one amends (its author's correction): the amended note stays, superseded
+    Column(
+        "amends",
+        Integer,
+        ForeignKey("clinician_notes.id", ondelete="CASCADE"),
+        nullable=True,
+    ),
     Index("ix_clinician_notes_owner_id", "owner_id"),
+    Index("ix_clinician_notes_amends", "amends", unique=True),
 )
 
 #: The last "what a clinician would see" summary of a person's report (alerts, FIQR), with the

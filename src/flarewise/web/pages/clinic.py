@@ -21,7 +21,7 @@ from flarewise.web.deps import Context, check_csrf, redirect, render, role, shar
 from flarewise.web.pages.labs import labs_data
 from flarewise.web.pages.plan import plan_data
 from flarewise.web.pages.report import visit_for
-from flarewise.web.pages.sharing import iso
+from flarewise.web.pages.sharing import iso, note_answer
 from flarewise.web.pages.timeline import timeline_data
 from flarewise.web.schemas.labs import LabsPage
 from flarewise.web.schemas.plan import PlanPage
@@ -127,7 +127,7 @@ def person_data(ctx: Context, handle: str, done: str | None) -> dict[str, Any]:
         "scope": grant.scope,
         "changes": _changes(changes.since(seen, now)),
         "notes": [
-            {"clinician": n.clinician, "at": iso(n.at), "text": n.text}
+            note_answer(n, can_amend=grant.scope == "annotate" and n.clinician == grant.clinician)
             for n in (notes.notes_of(grant) if full else [])
         ],
         "overrides": [
@@ -170,7 +170,8 @@ def report_view(
     if start is None and end is None:  # the default period is what the clinic list reads
         clinic.visit(ctx.shared, changes.summary(visit))
     html = report_render.html(visit, standalone=False)
-    return _view(ctx, handle, "report", visit.to_json(), report_html=html)
+    period = {"from": visit.period.start.isoformat(), "to": visit.period.end.isoformat()}
+    return _view(ctx, handle, "report", visit.to_json(), report_html=html, pdf_period=period)
 
 
 @router.get("/clinic/{handle}/timeline", include_in_schema=False)
@@ -222,6 +223,23 @@ def plan_view(handle: str, ctx: Annotated[Context, Depends(shared("read", "plan"
 def add_note(handle: str, ctx: Clinician, text: Text) -> Response:
     notes.add_note(ctx.request.app.state.db, _me(ctx), handle, text, via=via(ctx.request))
     return _after_write(ctx, handle, "note")
+
+
+@router.post(
+    "/clinic/{handle}/notes/{note_id}/amend",
+    include_in_schema=False,
+    dependencies=[Depends(check_csrf)],
+)
+@router.post(
+    "/api/clinic/{handle}/notes/{note_id}/amend",
+    summary="Amend your own note: the earlier text stays, marked superseded (needs annotate)",
+    dependencies=[Depends(check_csrf)],
+    responses={200: {"model": ClinicPersonPage, "description": "the person's page"}},
+)
+def amend_note(handle: str, note_id: int, ctx: Clinician, text: Text) -> Response:
+    db = ctx.request.app.state.db
+    notes.amend_note(db, _me(ctx), handle, note_id, text, via=via(ctx.request))
+    return _after_write(ctx, handle, "amended")
 
 
 @router.post(

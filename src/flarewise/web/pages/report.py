@@ -1,5 +1,6 @@
-"""Report: the visit report for a chosen period, as a print-friendly page, a PDF download and
-the same data as JSON; and the person's questions for the next visit."""
+"""Report: the visit report for a chosen period, as a print-friendly page and the same data as
+JSON (the PDF is made by a job: :mod:`flarewise.web.pages.report_pdf`); and the person's
+questions for the next visit."""
 
 from __future__ import annotations
 
@@ -55,23 +56,6 @@ def report(
         "saved": ctx.request.query_params.get("saved"),
     }
     return render_page(ctx, "report.html", {}, view=page)
-
-
-@router.get("/report/pdf", include_in_schema=False)
-def report_pdf(
-    ctx: Annotated[Context, Depends(person)],
-    start: Annotated[str | None, Query(alias="from")] = None,
-    end: Annotated[str | None, Query(alias="to")] = None,
-    paper: str = "a4",
-) -> Response:
-    visit = visit_for(ctx.journal, start, end)
-    data = render.pdf(visit, paper)
-    name = f"visit-{visit.period.start}-{visit.period.end}.pdf"
-    return Response(
-        data,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
 
 
 @router.post("/report/questions", include_in_schema=False, dependencies=[Depends(check_csrf)])

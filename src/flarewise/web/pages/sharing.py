@@ -1,6 +1,7 @@
 """The person's side of sharing: invite a clinician (a one-time code shown once), see every
-grant (who, scope, since, until, last access) and revoke one at once, and "who looked at my
-data" (the audit log). The library decides; these routes only translate forms."""
+grant (who, scope, since, until, last access) and revoke one at once, read the notes clinicians
+wrote about them (with the texts amendments replaced), and "who looked at my data" (the audit
+log). The library decides; these routes only translate forms."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from fastapi import APIRouter, Depends, Form
 from fastapi.responses import Response
 
 from flarewise.errors import InvalidInput
-from flarewise.sharing import audit, grants, invitations
+from flarewise.sharing import audit, grants, invitations, notes
 from flarewise.sharing.scopes import DESCRIPTIONS
 from flarewise.web import forms
 from flarewise.web.deps import Context, check_csrf, person, redirect, render, wants_json
@@ -27,6 +28,29 @@ def iso(moment: datetime | date | None) -> str | None:
     if isinstance(moment, datetime):
         return moment.replace(microsecond=0).isoformat(sep=" ")
     return moment.isoformat()
+
+
+def note_answer(n: notes.Note, *, can_amend: bool = False) -> dict[str, Any]:
+    """A note as pages show it: today's text and the texts it replaced (the person's sharing
+    page, read-only; the clinician's page, with the amend form on their own notes)."""
+    return {
+        "id": n.id,
+        "clinician": n.clinician,
+        "at": iso(n.at),
+        "text": n.text,
+        "amended": n.amended,
+        "superseded": [
+            {
+                "clinician": v.clinician,
+                "at": iso(v.at),
+                "text": v.text,
+                "amended_by": v.amended_by,
+                "amended_at": iso(v.amended_at),
+            }
+            for v in n.superseded
+        ],
+        "can_amend": can_amend,
+    }
 
 
 def _handle(ctx: Context) -> str:
@@ -65,6 +89,7 @@ def sharing_data(ctx: Context, new: invitations.Invitation | None = None) -> dic
             "until": iso(new.until),
             "expires_at": iso(new.expires_at),
         },
+        "notes": [note_answer(n) for n in notes.notes_about(db, handle)],
         "done": ctx.request.query_params.get("done"),
     }
 

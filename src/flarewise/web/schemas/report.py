@@ -3,7 +3,9 @@ from real answers; tests/test_web_answers.py checks every /api GET route against
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import Field
 
 from flarewise.web.schemas.base import Answer
 
@@ -130,7 +132,24 @@ class ReportPage(Answer):
     plan_note: str
 
 
+class ReportJob(Answer):
+    """A visit report being made as a PDF by a worker: poll until ``status`` is not
+    ``running``, then fetch ``download``."""
+
+    id: str
+    status: Literal["running", "done", "failed"]
+    waiting: bool = Field(description="true while the job waits for a free worker")
+    paper: str = Field(description="a4 or letter")
+    start: str | None = Field(description="the period asked for (none: the default)")
+    end: str | None
+    file: str | None = Field(description="the PDF's name, once done")
+    bytes: int | None = Field(description="the PDF's size, once done")
+    download: str | None = Field(description="where to fetch the PDF, once done")
+    error: str | None = Field(description="a sentence, set when status is failed")
+
+
 __all__ = [
+    "ReportJob",
     "ReportPage",
     "ReportPageAlerts",
     "ReportPageAssessments",

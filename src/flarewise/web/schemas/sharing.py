@@ -49,6 +49,7 @@ class SharingPage(Answer):
     invitations: list[InvitationAnswer]
     scopes: dict[str, str]
     new_invitation: NewInvitation | None
+    notes: list[NoteAnswer] = Field(description="what your clinicians noted about you")
     done: str | None
 
 
@@ -82,10 +83,24 @@ class ClinicPage(Answer):
     accepted: str | None
 
 
-class NoteAnswer(Answer):
+class SupersededAnswer(Answer):
+    """An earlier text of a note, replaced by its author's amendment (kept in the record)."""
+
     clinician: str
     at: str
     text: str
+    amended_by: str
+    amended_at: str
+
+
+class NoteAnswer(Answer):
+    id: int = Field(description="the number to amend it by (its latest version)")
+    clinician: str
+    at: str = Field(description="when this version was written (UTC)")
+    text: str = Field(description="the note as it reads today")
+    amended: bool
+    superseded: list[SupersededAnswer] = Field(description="the texts it replaced, oldest first")
+    can_amend: bool = Field(description="you wrote it and your grant lets you annotate")
 
 
 class OverrideAnswer(Answer):
@@ -139,4 +154,5 @@ __all__ = [
     "OverrideAnswer",
     "PatientAnswer",
     "SharingPage",
+    "SupersededAnswer",
 ]

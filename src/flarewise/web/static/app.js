@@ -242,4 +242,20 @@
         });
     }, 700);
   }
+
+  // A report PDF being made: ask its JSON until it is done, then show the download.
+  var report = document.getElementById("report-job");
+  if (report && report.dataset.status === "running") {
+    var refresh = document.querySelector('meta[http-equiv="refresh"]');
+    if (refresh) { refresh.remove(); }
+    var poll = setInterval(function () {
+      fetch(report.dataset.poll, { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (j) {
+          if (j.status !== "running") { clearInterval(poll); location.reload(); return; }
+          var words = document.getElementById("report-status");
+          if (words && !j.waiting) { words.textContent = "Making the PDF: a year of data can take several seconds."; }
+        });
+    }, 1500);
+  }
 })();
