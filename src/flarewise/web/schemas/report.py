@@ -107,6 +107,12 @@ class ReportPageAssessments(Answer):
     band: str
 
 
+class ReportPageNotHeld(Answer):
+    exposure: str
+    outcome: str
+    why: str
+
+
 class ReportPage(Answer):
     person: str
     details: str
@@ -122,6 +128,9 @@ class ReportPage(Answer):
     questions: Any
     experiments: list[ReportPageExperiments]
     triggers: list[Any]
+    not_held: list[ReportPageNotHeld]
+    links_tested: int
+    triggers_not_listed: int
     labs: list[ReportPageLabs]
     assessments: list[ReportPageAssessments]
     plan: list[Any]
@@ -140,6 +149,7 @@ __all__ = [
     "ReportPageFiqr",
     "ReportPageLabs",
     "ReportPageMedicines",
+    "ReportPageNotHeld",
     "ReportPagePeriod",
     "ReportPageTrends",
     "ReportPageTrendsPoints",
