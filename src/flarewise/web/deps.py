@@ -251,9 +251,13 @@ def redirect(url: str) -> RedirectResponse:
 #: Where uploads and exports are unpacked: never shown to a person.
 _TEMP_PATH = re.compile(re.escape(tempfile.gettempdir().rstrip("/")) + r"/flarewise-[\w.-]+/")
 _PYDANTIC_TAIL = re.compile(r"\s*\[type=[^\]]*\]|\s*For further information visit \S+")
+#: A value echoed back in quotes, cut after 40 characters (a 3,000-character paste is not
+#: something to read twice). An apostrophe inside a word ("dose's") opens or closes nothing.
+_LONG_QUOTE = re.compile(r"((?<![A-Za-z])'|“)([^'”\n]{40})[^'”\n]{2,}('(?![A-Za-z])|”)")
 
 
 def public_message(text: str) -> str:
     """A message as a person may see it: without the server's temporary folders (the file's
     own name is kept) or a validation library's internals."""
-    return _PYDANTIC_TAIL.sub("", _TEMP_PATH.sub("", text)).strip()
+    text = _PYDANTIC_TAIL.sub("", _TEMP_PATH.sub("", text))
+    return _LONG_QUOTE.sub(r"\1\2…\3", text).strip()
