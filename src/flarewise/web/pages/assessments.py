@@ -160,6 +160,7 @@ def _page(
             "sites": [{"id": s, "label": bodymap.LABELS[s]} for s in bodymap.ORDER],
             "front": bodymap.regions("front"),
             "back": bodymap.regions("back"),
+            "outline": bodymap.OUTLINE,
             "score_names": SCORE_NAMES,
             "acr_scales": ACR_SCALES,
             "acr_yes_no": ACR_YES_NO,

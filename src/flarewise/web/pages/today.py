@@ -230,7 +230,11 @@ def today(ctx: Annotated[Context, Depends(person)]) -> Response:
     data["welcome"] = ctx.request.query_params.get("welcome") == "1"
     data["saved"] = ctx.request.query_params.get("saved")
     data["saved_message"] = saved.message(data["saved"] or "")
-    figures = {"front": bodymap.regions("front"), "back": bodymap.regions("back")}
+    figures = {
+        "front": bodymap.regions("front"),
+        "back": bodymap.regions("back"),
+        "outline": bodymap.OUTLINE,
+    }
     return render(ctx, "today.html", data, view=figures)
 
 
