@@ -18,7 +18,7 @@ from lxml import html as lxml_html
 from flarewise.journal import Journal
 
 from .test_words import visible_text
-from .webkit import app_on, client, csrf_of, signed_up
+from .webkit import app_on, client, csrf_of, signed_up, staff
 
 BAD = {
     "empty": "",
@@ -162,21 +162,17 @@ def _refusals(c: Any, app: Any, form: Form, token: str) -> list[tuple[str, str, 
     return out
 
 
-def test_every_form_names_refused_fields_as_the_page_labels_them(app: Any) -> None:
-    c = signed_up(app, "forms", demo_days=200)
-    j = Journal.for_person(app.state.db, "forms", create=False)
+def _crawl(c: Any, app: Any, pages: list[str], seen: set[str]) -> tuple[int, list[str]]:
+    """Every form on ``pages`` not posted yet (by its shape): how many refusals were read and
+    the internal names found in them."""
     token = csrf_of(c, "/account")
-    posted: set[str] = set()
-    problems: list[str] = []
-    refused = 0
-    seen: set[str] = set()
-    for page in _pages(c, j):
+    refused, problems = 0, []
+    for page in pages:
         for form in forms_on(page, c.get(page).text):
             shape = re.sub(r"/[0-9a-f]{32}", "/{id}", form.action)
             if shape in seen:
                 continue
             seen.add(shape)
-            posted.add(shape)
             for name, kind, face, message in _refusals(c, app, form, token):
                 refused += 1
                 assert message, (form.action, name, kind, face)
@@ -184,6 +180,14 @@ def test_every_form_names_refused_fields_as_the_page_labels_them(app: Any) -> No
                     f"{shape} {name} ({kind}, {face}): {p} in {message[:160]!r}"
                     for p in internal_names(message, name)
                 ]
+    return refused, problems
+
+
+def test_every_form_names_refused_fields_as_the_page_labels_them(app: Any) -> None:
+    c = signed_up(app, "forms", demo_days=200)
+    j = Journal.for_person(app.state.db, "forms", create=False)
+    posted: set[str] = set()
+    refused, problems = _crawl(c, app, _pages(c, j), posted)
     anonymous = client(app)
     for page in ("/signin", "/signup"):
         for form in forms_on(page, anonymous.get(page).text):
@@ -219,6 +223,28 @@ def test_every_form_names_refused_fields_as_the_page_labels_them(app: Any) -> No
     assert refused > 200
 
 
+def test_the_clinic_and_admin_forms_name_fields_as_labelled(app: Any) -> None:
+    pat = signed_up(app, "pat", demo_days=20)
+    made = pat.post(
+        "/sharing/invite",
+        data={"scope": "annotate", "until": "2099-12-31", "csrf": csrf_of(pat, "/account")},
+    )
+    code = re.search(r'id="invite-code"[^>]*>([^<]+)<', made.text)
+    assert code, made.text[:300]
+    doctor, _ = staff(app, "drbob", "clinician")
+    accepted = doctor.post(
+        "/clinic/accept", data={"code": code.group(1), "csrf": csrf_of(doctor, "/account")}
+    )
+    assert accepted.status_code == 303, accepted.text[:300]
+    root, _ = staff(app, "root", "admin")
+    posted: set[str] = set()
+    refused, problems = _crawl(doctor, app, ["/clinic", "/clinic/pat"], posted)
+    more, found = _crawl(root, app, ["/admin"], posted)
+    assert not problems + found, "\n".join(problems + found)
+    assert {"/clinic/accept", "/clinic/pat/notes", "/admin/accounts"} <= posted, sorted(posted)
+    assert refused and more
+
+
 def test_the_sentence_uses_the_label_and_the_json_keeps_the_id(app: Any) -> None:
     c = signed_up(app, "labels")
     token = csrf_of(c, "/account")
@@ -232,3 +258,13 @@ def test_the_sentence_uses_the_label_and_the_json_keeps_the_id(app: Any) -> None
     assert "Sit in a chair for 45 minutes: choose a whole number from 0 to 10" in alert_text(
         fiqr.text
     )
+
+
+def test_a_long_value_is_cut_where_it_is_echoed_and_nowhere_else() -> None:
+    from flarewise.web.deps import public_message
+
+    said = public_message(f"'{'x' * 3000}' is not a known food; give the dose's unit")
+    assert said == f"'{'x' * 40}…' is not a known food; give the dose's unit"
+    # short quoted values and apostrophes are kept whole, however far apart
+    rule = "'-5' is not a usable name: use letters, digits, '.', '_', '-' or '@' (up to 100)"
+    assert public_message(rule) == rule

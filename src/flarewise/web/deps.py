@@ -252,8 +252,10 @@ def redirect(url: str) -> RedirectResponse:
 _TEMP_PATH = re.compile(re.escape(tempfile.gettempdir().rstrip("/")) + r"/flarewise-[\w.-]+/")
 _PYDANTIC_TAIL = re.compile(r"\s*\[type=[^\]]*\]|\s*For further information visit \S+")
 #: A value echoed back in quotes, cut after 40 characters (a 3,000-character paste is not
-#: something to read twice). An apostrophe inside a word ("dose's") opens or closes nothing.
-_LONG_QUOTE = re.compile(r"((?<![A-Za-z])'|“)([^'”\n]{40})[^'”\n]{2,}('(?![A-Za-z])|”)")
+#: something to read twice). A quote opens after a space, a bracket or a colon and closes
+#: before a non-letter, so an apostrophe ("dose's") or a quote closing a short value opens
+#: nothing.
+_LONG_QUOTE = re.compile(r"((?:^|(?<=[\s(:]))'|“)([^'”\n]{40})[^'”\n]{2,}('(?!\w)|”)")
 
 
 def public_message(text: str) -> str:

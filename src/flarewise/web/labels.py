@@ -89,6 +89,9 @@ ROUTES: dict[str, Mapping[str, str]] = {
     "/account/delete": {"password": "Your password"},
     "/account/two-factor/confirm": {"code": "Code from the app"},
     "/account/two-factor/disable": {"password": "Your password"},
+    "/clinic/{handle}/overrides": {"rule": "Safety rule", "item": "Item", "note": "Why"},
+    "/clinic/{handle}/notes": {"text": "New note"},
+    "/admin/accounts": {"handle": "Name", "role": "Role"},
     "/labs": {
         "value": "Result",
         "day": "Date of the test",
