@@ -72,7 +72,7 @@ def test_intake_states_are_distinct() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "needle"),
     [
-        ({"amount": -5, "unit": "mg"}, "amount: Input should be greater than 0"),
+        ({"amount": -5, "unit": "mg"}, "amount: must be more than 0"),
         ({"amount": 0, "unit": "mg"}, "amount"),
         ({"amount": 200, "unit": "furlong"}, "unit: 'furlong' is not a dose unit"),
         ({"amount": 200}, "needs a unit"),

@@ -344,9 +344,10 @@ def test_a_hand_edited_address_is_refused_in_words(phone: Any, demo: str) -> Non
         said = phone.locator("main p.error").inner_text()
         assert said == sentence, said
         assert "range:" not in said and "day:" not in said
-    # scripts keep the field's name
+    # scripts keep the field's id beside the sentence
     api = phone.request.get(demo + "/api/timeline?range=abc")
-    assert api.status == 422 and api.json()["error"].startswith("range: "), api.json()
+    assert api.status == 422 and api.json()["error"].startswith("Time range: "), api.json()
+    assert api.json()["field"] == "range"
 
 
 def test_the_fiqr_is_answered_by_taps_not_typing(phone: Any, demo: str) -> None:

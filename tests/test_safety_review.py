@@ -863,7 +863,8 @@ def test_web_plan_check_reads_each_items_dose_in_its_own_unit(tmp_path: Path) ->
     assert "SAF-DOSE-IMPLAUSIBLE" in {w["rule"] for w in r.json()["checked"]["warnings"]}
     for bad in ("nan", "inf", "abc"):
         r = post(c, "/api/plan/check", {"item": ["magnesium"], "dose:magnesium": bad})
-        assert r.status_code == 422 and "dose:magnesium" in r.json()["error"]
+        assert r.status_code == 422 and r.json()["field"] == "dose:magnesium"
+        assert r.json()["error"].startswith("Daily dose of Magnesium: ")
     for bad in ("0", "-3"):
         r = post(c, "/api/plan/check", {"item": ["magnesium"], "dose:magnesium": bad})
         assert next(w["rule"] for w in r.json()["checked"]["warnings"]) == "SAF-DOSE-INVALID"

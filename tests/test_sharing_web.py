@@ -108,7 +108,10 @@ def test_a_person_shares_and_sees_who_looked(app: Any) -> None:
     assert code.group(1) not in alice.get("/sharing").text
     assert alice.get("/api/sharing").json()["invitations"][0]["until"] == "2099-12-31"
     bad = post(alice, "/api/sharing/invite", {"scope": "everything"})
-    assert bad.status_code == 422 and "use one of report, read, annotate" in bad.json()["error"]
+    assert (
+        bad.status_code == 422
+        and "What may they see? Use one of report, read, annotate" in bad.json()["error"]
+    )
     doctor, _ = staff(app, "drbob", "clinician")
     assert post(doctor, "/clinic/accept", {"code": code.group(1)}).status_code == 303
     assert post(doctor, "/clinic/accept", {"code": code.group(1)}).status_code == 422  # once

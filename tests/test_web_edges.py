@@ -57,10 +57,10 @@ def test_today_refuses_a_dose_that_is_not_a_number_and_an_unknown_status(app: An
 @pytest.mark.parametrize(
     ("field", "value", "says"),
     [
-        ("fatigue", "abc", "fatigue: 'abc' is not a number"),
-        ("fatigue", "1.5", "fatigue: choose a whole number from 0 to 3"),
-        ("fatigue", "7", "fatigue: choose a whole number from 0 to 3"),
-        ("fatigue", "nan", "fatigue: 'nan' is not a number"),
+        ("fatigue", "abc", "Fatigue: 'abc' is not a number"),
+        ("fatigue", "1.5", "Fatigue: choose a whole number from 0 to 3"),
+        ("fatigue", "7", "Fatigue: choose a whole number from 0 to 3"),
+        ("fatigue", "nan", "Fatigue: 'nan' is not a number"),
     ],
 )
 def test_acr2016_form_gives_the_page_back_with_the_message(
@@ -82,10 +82,11 @@ def test_fiqr_form_and_api_refuse_bad_answers(app: Any, value: str) -> None:
     # clinical-rules.md B.1: FIQR items are whole numbers 0-10
     c = signed_up(app, "alice")
     r = post(c, "/assessments/fiqr", {"pain": value, "brush_hair": "3", "prevented_goals": "4"})
-    assert r.status_code == 422 and "pain:" in _text(r) and 'action="/assessments/fiqr"' in _text(r)
+    assert r.status_code == 422 and "Pain:" in _text(r) and 'action="/assessments/fiqr"' in _text(r)
     assert 'aria-invalid="true"' in _text(r)
     api = _json(c, "/api/assessments/fiqr", {"pain": value, "brush_hair": 3})
-    assert api.status_code == 422 and api.json()["error"].startswith("pain:")
+    assert api.status_code == 422 and api.json()["error"].startswith("Pain:")
+    assert api.json()["field"] == "pain"  # the id stays, for scripts
     assert c.get("/api/assessments").json()["history"] == []
 
 
@@ -113,14 +114,14 @@ def test_labs_refuse_negative_and_non_finite_values(app: Any) -> None:
 @pytest.mark.parametrize(
     ("fields", "says"),
     [
-        ({"amount": "abc"}, "amount: 'abc' is not a number"),
-        ({"amount": "nan"}, "amount: 'nan' is not a number"),
-        ({"amount": "0"}, "amount: a dose must be more than 0"),
-        ({"amount": "-3"}, "amount: a dose must be more than 0"),
-        ({"start": "9999-12-31"}, "start: 9999-12-31 is more than a year ahead"),
+        ({"amount": "abc"}, "Dose: 'abc' is not a number"),
+        ({"amount": "nan"}, "Dose: 'nan' is not a number"),
+        ({"amount": "0"}, "Dose: a dose must be more than 0"),
+        ({"amount": "-3"}, "Dose: a dose must be more than 0"),
+        ({"start": "9999-12-31"}, "Since: 9999-12-31 is more than a year ahead"),
         ({"start": "0001-01-01"}, "0001-01-01 is before 1900"),  # the page says it in words
-        ({"times_per_day": "inf"}, "times_per_day: 'inf' is not a number"),
-        ({"strength": "120 mg"}, "strength: a strength is only needed"),
+        ({"times_per_day": "inf"}, "Times a day: 'inf' is not a number"),
+        ({"strength": "120 mg"}, "What one tablet, capsule, drop or scoop holds: a strength is"),
     ],
 )
 def test_medicines_form_and_api_refuse_bad_doses_and_dates(
@@ -195,7 +196,7 @@ def test_pregnancy_and_breastfeeding_on_the_account_page(app: Any) -> None:
     assert "Not recorded yet" not in c.get("/account").text
     assert "Record it in your profile" not in c.get("/medicines").text
     bad = post(c, "/account/profile", {"pregnant": "maybe"})
-    assert bad.status_code == 422 and "pregnant: answer yes, no or unknown" in _text(bad)
+    assert bad.status_code == 422 and "Are you pregnant? Answer yes, no or unknown" in _text(bad)
     api = _json(c, "/api/account/profile", {"breastfeeding": True})
     assert api.status_code == 200 and api.json()["breastfeeding"] is True
     assert _json(c, "/api/account/profile", {"breastfeeding": 3}).status_code == 422
@@ -212,10 +213,11 @@ def test_a_dose_change_refuses_bad_doses_on_the_form_and_the_api(app: Any) -> No
     path = f"/medicines/{med['id']}/dose"
     for amount in ("nan", "-30", "abc", "0"):
         r = post(c, path, {"amount": amount, "unit": "mg", "start": "2026-02-01"})
-        assert r.status_code == 422 and "amount:" in _text(r), amount
+        assert r.status_code == 422 and "New dose:" in _text(r), amount
         api = _json(c, "/api" + path, {"amount": amount, "unit": "mg", "start": "2026-02-01"})
-        assert api.status_code == 422 and api.json()["error"].startswith("amount:")
+        assert api.status_code == 422 and api.json()["error"].startswith("New dose:")
+        assert api.json()["field"] == "amount"
     far = _json(c, "/api" + path, {"amount": 60, "unit": "mg", "start": "9999-12-31"})
-    assert far.status_code == 422 and "start:" in far.json()["error"]
+    assert far.status_code == 422 and "From:" in far.json()["error"]
     ok = _json(c, "/api" + path, {"amount": 60, "unit": "mg", "start": "2026-02-01"})
     assert ok.status_code == 200 and [s["amount"] for s in ok.json()["saved"]["steps"]] == [30, 60]

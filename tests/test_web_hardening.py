@@ -58,7 +58,9 @@ def test_today_refuses_days_at_the_ends_of_the_calendar(app: Any, day: str) -> N
     page = c.get(f"/today?day={day}")
     _clean(page, 422, f"{day} is")
     assert "day:" not in _text(page)  # the page says it in words, not by the field's id
-    _clean(c.get(f"/api/today?day={day}"), 422, "day: ")
+    api = c.get(f"/api/today?day={day}")
+    _clean(api, 422, "Day: ")
+    assert api.json()["field"] == "day"  # scripts keep the id
     assert c.get("/api/today?day=2026-01-05").json()["shown"] == "2026-01-05"
 
 
@@ -89,7 +91,7 @@ def test_a_restore_error_names_the_file_not_the_server_folder(app: Any) -> None:
 def test_missing_form_fields_and_wrong_methods_are_sentences(app: Any) -> None:
     c = _lenient(signed_up(app, "alice"))
     # a sign-in form without its fields: FastAPI's own validation, reworded
-    _clean(post(c, "/signin", {}), 422, "handle: is required")
+    _clean(post(c, "/signin", {}), 422, "User name: this is required")
     _clean(c.get("/api/labs/trend"), 404, "")
     r = post(c, "/api/labs", {"value": "1"})  # the API has no such POST route
     _clean(r, 405, "does not take that request")

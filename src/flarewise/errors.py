@@ -25,15 +25,23 @@ class InvalidInput(FlarewiseError, ValueError):
     """A value was refused. ``field`` names where, as a dotted path (``entries[3].amount``).
     ``plain`` is the same refusal as a sentence for a page, without the field's id, when the
     field is not one the person can see (a value in a hand-edited address); scripts and the
-    command line keep the message that names the field."""
+    command line keep the message that names the field. ``label`` is the field's name as its
+    form shows it, when the form builds it (a custom trackable's name, "Daily dose of ...")."""
 
     def __init__(
-        self, field: str, reason: str, *, where: str | None = None, plain: str | None = None
+        self,
+        field: str,
+        reason: str,
+        *,
+        where: str | None = None,
+        plain: str | None = None,
+        label: str | None = None,
     ) -> None:
         self.field = field
         self.reason = reason
         self.where = where
         self.plain = plain
+        self.label = label
         prefix = f"{where}: " if where else ""
         super().__init__(f"{prefix}{field}: {reason}" if field else f"{prefix}{reason}")
 

@@ -69,9 +69,47 @@ _PLAIN = {
 }
 
 
-def _reason(err: Any) -> str:
-    if err.get("type") in _PLAIN:
-        return _PLAIN[err["type"]]
+#: pydantic's bounds and choices said for a person ("Input should be greater than or equal to
+#: 0" reads as a library talking): the wording and the context value each one needs.
+_BOUNDS = {
+    "greater_than_equal": ("must be at least {}", "ge"),
+    "greater_than": ("must be more than {}", "gt"),
+    "less_than_equal": ("must be at most {}", "le"),
+    "less_than": ("must be less than {}", "lt"),
+    "string_too_long": ("must be at most {} characters long", "max_length"),
+    "string_too_short": ("must be at least {} characters long", "min_length"),
+    "too_long": ("may hold at most {} items", "max_length"),
+    "too_short": ("needs at least {} items", "min_length"),
+    "literal_error": ("must be one of {}", "expected"),
+    "enum": ("must be one of {}", "expected"),
+}
+_OTHER = {
+    "missing": "this is required",
+    "bool_parsing": "must be yes or no",
+    "bool_type": "must be yes or no",
+    "date_parsing": "is not a date like 2026-03-01",
+    "date_from_datetime_parsing": "is not a date like 2026-03-01",
+    "datetime_parsing": "is not a date and time like 2026-03-01T08:00",
+    "datetime_from_date_parsing": "is not a date and time like 2026-03-01T08:00",
+    "string_type": "must be text",
+    "extra_forbidden": "is not a field this takes",
+}
+
+
+def plain_reason(err: Any) -> str:
+    """One pydantic error's message as a person would say it."""
+    kind = err.get("type")
+    if kind in _PLAIN:
+        return _PLAIN[kind]
+    if kind in _OTHER:
+        return _OTHER[kind]
+    if kind in _BOUNDS:
+        words, key = _BOUNDS[kind]
+        value = (err.get("ctx") or {}).get(key)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # "at most 10", not "at most 10.0"
+        if value is not None:
+            return words.format(value)
     msg = str(err.get("msg", "invalid value"))
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
@@ -96,7 +134,7 @@ def translate(
         elif isinstance(inner, InvalidInput):
             problems.append((_join(path, inner.field), inner.reason))
         else:
-            problems.append((path, _reason(err)))
+            problems.append((path, plain_reason(err)))
     if not problems:
         return InvalidInput(prefix, str(exc), where=where)
     if len(problems) == 1:

@@ -81,7 +81,8 @@ def visit_report(
         except FlarewiseError:
             experiments.append((p, None))
     trigger_start = max(start, end - timedelta(days=reports.TRIGGER_DAYS - 1))
-    triggers = j.insights(trigger_start, end).triggers if screens and last is not None else ()
+    ins = j.insights(trigger_start, end) if screens and last is not None else None
+    gone = (*ins.explained, *ins.unconfirmed) if ins is not None else ()
     profile = j.profile()
     ctx = j.plan_context(end)
     return reports.assemble(
@@ -98,7 +99,10 @@ def visit_report(
             plan=planning.build_plan(ctx, j.vocabulary),
             medicine_warnings=_medicine_warnings(j, ctx, end),
             experiments=experiments,
-            triggers=tuple(triggers)[: reports.TRIGGERS_SHOWN],
+            triggers=ins.triggers[: reports.TRIGGERS_SHOWN] if ins is not None else (),
+            not_held=gone,
+            links_tested=ins.tests_run if ins is not None else 0,
+            triggers_found=ins.hits_total - len(gone) if ins is not None else 0,
             questions=profile.visit_questions,
             to_discuss=profile.to_discuss,
         ),

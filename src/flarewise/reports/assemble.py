@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from flarewise.analysis.confirm import reversed_after_adjusting
 from flarewise.analysis.trigger_wording import effect_text, notes, when
 from flarewise.domain.entries import Assessment, LabResult
 from flarewise.domain.profile import Profile
@@ -31,6 +32,7 @@ from flarewise.reports.model import (
     FiqrScore,
     LabRow,
     MedicineChange,
+    NotHeldRow,
     Period,
     PlanRow,
     SymptomTrend,
@@ -78,6 +80,13 @@ class ReportInputs:
     medicine_warnings: Sequence[Warning] = ()
     experiments: Sequence[tuple[Protocol, ExperimentResult | None]] = ()
     triggers: Sequence[Trigger] = ()
+    #: The screen's links that did not hold once adjusted (explained by another finding, or
+    #: an adjusted range including no effect or running the other way).
+    not_held: Sequence[Trigger] = ()
+    #: Comparisons the screen tested, and the possible triggers it found in all (``triggers``
+    #: may list fewer); 0 when the screen was not run.
+    links_tested: int = 0
+    triggers_found: int = 0
     questions: str | None = None
     #: Intervention ids the person marked to discuss, in the order marked.
     to_discuss: Sequence[str] = ()
@@ -140,6 +149,9 @@ def assemble(inputs: ReportInputs, vocab: Vocabulary) -> VisitReport:
         questions=(inputs.questions or "").strip() or None,
         experiments=tuple(_experiment(p, r) for p, r in inputs.experiments),
         triggers=tuple(_trigger(t, vocab) for t in inputs.triggers),
+        not_held=tuple(_not_held(t, vocab) for t in inputs.not_held),
+        links_tested=inputs.links_tested,
+        triggers_not_listed=max(0, inputs.triggers_found - len(inputs.triggers)),
         labs=lab_rows,
         assessments=history,
         plan=_plan(inputs.plan, inputs.to_discuss, vocab),
@@ -463,6 +475,22 @@ def _trigger(t: Trigger, vocab: Vocabulary) -> TriggerRow:
         effect=f"{effect}, {when(t)}" + "".join(f" {n}" for n in notes(t)),
         n=t.n,
         q=t.q,
+    )
+
+
+def _not_held(t: Trigger, vocab: Vocabulary) -> NotHeldRow:
+    """The link by name with why it is not a possible trigger, in the words the insights
+    page uses at length (trigger_wording.notes), cut to a few for a compact list."""
+    if t.explained_by:
+        why = f"explained by {', '.join(t.explained_by)}"
+    elif reversed_after_adjusting(t.effect, t.r):
+        why = "ran the other way once adjusted"
+    else:
+        why = "range included no effect once adjusted"
+    return NotHeldRow(
+        exposure=t.exposure_name or _label(t.exposure, vocab),
+        outcome=t.outcome_name or _label(t.outcome, vocab),
+        why=why,
     )
 
 

@@ -143,6 +143,18 @@ class TriggerRow:
 
 
 @dataclass(frozen=True)
+class NotHeldRow:
+    """A link that passed the screening check but did not hold once adjusted. The report
+    lists these by name, apart from the possible triggers, so it never implies that fewer links
+    were tested than were (a clinician may have heard of one from the person)."""
+
+    exposure: str
+    outcome: str
+    #: Why it is not a possible trigger, in a few words ("explained by hours slept").
+    why: str
+
+
+@dataclass(frozen=True)
 class AssessmentRow:
     on: date
     instrument: str
@@ -190,6 +202,12 @@ class VisitReport:
     questions: str | None
     experiments: tuple[ExperimentRow, ...] = ()
     triggers: tuple[TriggerRow, ...] = ()
+    #: Links found by the screen that did not hold after adjusting (named, never dropped).
+    not_held: tuple[NotHeldRow, ...] = ()
+    #: Comparisons the trigger screen tested in all (0: the screen was not run).
+    links_tested: int = 0
+    #: Possible triggers beyond those listed here (the Insights page lists them all).
+    triggers_not_listed: int = 0
     labs: tuple[LabRow, ...] = ()
     assessments: tuple[AssessmentRow, ...] = ()
     plan: tuple[PlanRow, ...] = ()

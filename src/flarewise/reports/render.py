@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
+from flarewise.analysis.insights import MIN_COMPLETENESS, MIN_SCREEN_DAYS
 from flarewise.analysis.trigger_wording import format_q
 from flarewise.errors import InvalidInput
 from flarewise.reports import charts
@@ -170,6 +171,7 @@ def view(report: VisitReport) -> dict[str, Any]:
             }
             for t in report.triggers
         ],
+        **_screen(report),
         "labs": [_lab(r) for r in report.labs],
         "assessments": [
             {
@@ -195,6 +197,55 @@ def view(report: VisitReport) -> dict[str, Any]:
         ],
         "plan_none": NO_OPTIONS_MARKED,
         "notes": list(report.notes),
+    }
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def _screen(report: VisitReport) -> dict[str, Any]:
+    """What the trigger screen did beyond the possible triggers, in words: how many links it
+    tested, the possible triggers not listed here, and, by name, the links it found that did
+    not hold after adjusting, so the report never implies that fewer were tested than were."""
+    gone = report.not_held
+    if report.triggers:
+        none_line = ""
+    elif gone:
+        none_line = "None of the links that passed the screening check held after adjusting."
+    elif report.links_tested:
+        none_line = "No associations passed the false-discovery screen in this period."
+    else:  # the screen did not run: saying "none passed" would claim a test that never ran
+        none_line = (
+            f"Not screened for triggers: the screen needs {MIN_SCREEN_DAYS} days with at least "
+            f"{MIN_COMPLETENESS:.0%} of them logged."
+        )
+    more = report.triggers_not_listed
+    return {
+        "triggers_none": none_line,
+        "triggers_more": (
+            f"{_plural(more, 'more possible trigger')} {'is' if more == 1 else 'are'} listed "
+            "on the Insights page."
+            if more
+            else ""
+        ),
+        "screen_tested": (
+            f"{_plural(report.links_tested, 'possible link')} "
+            f"{'was' if report.links_tested == 1 else 'were'} tested, with a correction for "
+            "testing many at once."
+            if report.links_tested
+            else ""
+        ),
+        "not_held_intro": (
+            f"{_plural(len(gone), 'other link')} passed the screening check but did not hold "
+            "after adjusting for the day of the week, slow changes and the other findings, so "
+            f"{'it is' if len(gone) == 1 else 'they are'} not listed as possible triggers:"
+            if gone
+            else ""
+        ),
+        "not_held": [
+            {"text": f"{x.exposure} and {x.outcome}", "why": x.why} for x in report.not_held
+        ],
     }
 
 

@@ -31,12 +31,20 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
 from flarewise.accounts import AccountDisabled, Accounts, SignInFailed, Throttled
-from flarewise.domain.base import translate
-from flarewise.errors import Conflict, FlarewiseError, InvalidInput, NotFound, StorageError
+from flarewise.domain.base import plain_reason, translate
+from flarewise.errors import (
+    Conflict,
+    FlarewiseError,
+    InvalidInput,
+    InvalidInputs,
+    NotFound,
+    StorageError,
+)
 from flarewise.importers.archive import ArchiveBudget
 from flarewise.jobs import Queue
 from flarewise.journal import open_database
 from flarewise.reports import words
+from flarewise.web import labels
 from flarewise.web.deps import (
     CSRF_COOKIE,
     LOCAL_HOSTS,
@@ -205,15 +213,25 @@ def _error_page(
     )
 
 
-def _field_problems(errors: Any) -> str:
-    """FastAPI's parameter errors as one sentence: each field and what it needs."""
-    parts = []
+def _field_problems(errors: Any) -> InvalidInput:
+    """FastAPI's parameter errors as one refusal: each field and what it needs."""
+    problems = []
     for err in errors:
         loc = [str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path", "form")]
-        name = ".".join(loc) or "request"
-        reason = "is required" if err.get("type") == "missing" else str(err.get("msg", "")).lower()
-        parts.append(f"{name}: {reason}")
-    return "; ".join(parts) or "the request is not complete"
+        reason = plain_reason(err)
+        problems.append((".".join(loc), reason))
+    if not problems:
+        return InvalidInput("", "the request is not complete")
+    return InvalidInputs(problems) if len(problems) > 1 else InvalidInput(*problems[0])
+
+
+def _refused(request: Request, exc: InvalidInput) -> Response:
+    """A refused field: the sentence names it as the form labels it; the JSON answer also
+    carries the field's id under ``field`` for scripts."""
+    message = public_message(labels.sentence(exc, *labels.routes_of(request.scope)))
+    if wants_json(request):
+        return JSONResponse({"error": message, "field": exc.field}, status_code=422)
+    return _error_page(request, 422, "Please check the form", message)
 
 
 def _allowed(request: Request) -> str:
@@ -302,7 +320,7 @@ def _error_handlers(app: FastAPI) -> None:
         if exc.plain and not wants_json(request):
             title = "Please check the " + ("address" if request.method == "GET" else "form")
             return page(request, 422, title, exc.plain)
-        return page(request, 422, "Please check the form", str(exc))
+        return _refused(request, exc)
 
     @app.exception_handler(Conflict)
     async def _conflict(request: Request, exc: Conflict) -> Response:
@@ -326,11 +344,11 @@ def _error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _parameters(request: Request, exc: RequestValidationError) -> Response:
-        return page(request, 422, "Please check the form", _field_problems(exc.errors()))
+        return _refused(request, _field_problems(exc.errors()))
 
     @app.exception_handler(pydantic.ValidationError)
     async def _record(request: Request, exc: pydantic.ValidationError) -> Response:
-        return page(request, 422, "Please check the form", str(translate(exc)))
+        return _refused(request, translate(exc))
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> Response:

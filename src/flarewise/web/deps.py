@@ -251,9 +251,15 @@ def redirect(url: str) -> RedirectResponse:
 #: Where uploads and exports are unpacked: never shown to a person.
 _TEMP_PATH = re.compile(re.escape(tempfile.gettempdir().rstrip("/")) + r"/flarewise-[\w.-]+/")
 _PYDANTIC_TAIL = re.compile(r"\s*\[type=[^\]]*\]|\s*For further information visit \S+")
+#: A value echoed back in quotes, cut after 40 characters (a 3,000-character paste is not
+#: something to read twice). A quote opens after a space, a bracket or a colon and closes
+#: before a non-letter, so an apostrophe ("dose's") or a quote closing a short value opens
+#: nothing.
+_LONG_QUOTE = re.compile(r"((?:^|(?<=[\s(:]))'|“)([^'”\n]{40})[^'”\n]{2,}('(?!\w)|”)")
 
 
 def public_message(text: str) -> str:
     """A message as a person may see it: without the server's temporary folders (the file's
     own name is kept) or a validation library's internals."""
-    return _PYDANTIC_TAIL.sub("", _TEMP_PATH.sub("", text)).strip()
+    text = _PYDANTIC_TAIL.sub("", _TEMP_PATH.sub("", text))
+    return _LONG_QUOTE.sub(r"\1\2…\3", text).strip()

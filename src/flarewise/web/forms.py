@@ -19,19 +19,19 @@ from fastapi import Request
 from flarewise.errors import InvalidInput
 
 
-def number(raw: object, field: str) -> float | None:
+def number(raw: object, field: str, label: str | None = None) -> float | None:
     """A finite number from a form field (a decimal comma is accepted); None when left empty.
     NaN and infinities (``nan``, ``inf``, ``1e999``) are refused: they are not numbers a
-    person means."""
+    person means. ``label`` names a field whose label the page builds (see InvalidInput)."""
     text = "" if raw is None else str(raw).strip()
     if not text:
         return None
     try:
         value = float(text.replace(",", ".") if text.count(",") == 1 else text)
     except ValueError:
-        raise InvalidInput(field, f"{text[:40]!r} is not a number") from None
+        raise InvalidInput(field, f"{text[:40]!r} is not a number", label=label) from None
     if not math.isfinite(value):
-        raise InvalidInput(field, f"{text[:40]!r} is not a number")
+        raise InvalidInput(field, f"{text[:40]!r} is not a number", label=label)
     return value
 
 

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from flarewise.errors import InvalidInput
 from flarewise.journal import Journal
-from flarewise.web import bodymap, forms
+from flarewise.web import bodymap, forms, labels
 from flarewise.web.deps import Context, check_csrf, person, redirect, render, wants_json
 from flarewise.web.schemas import SavedAssessment
 from flarewise.web.schemas.assessments import AssessmentsPage
@@ -91,6 +91,17 @@ FIQR_ANCHORS = (
     ("none, best", "worst"),
 )
 
+# A refused answer is named as the question reads on its form (the two forms share ids such as
+# "fatigue" and "depression" with different questions, so each path has its own labels).
+labels.register(
+    "/assessments/acr2016",
+    {"sites": "Where have you had pain", **dict(ACR_SCALES), **dict(ACR_YES_NO)},
+)
+labels.register(
+    "/assessments/fiqr",
+    {key: text[:1].upper() + text[1:] for _, items in FIQR_DOMAINS for key, text in items},
+)
+
 
 def history(j: Journal) -> list[dict[str, Any]]:
     """Every assessment, newest first, with its change since the previous of its kind."""
@@ -135,7 +146,8 @@ def _page(
         "saved": ctx.request.query_params.get("saved"),
     }
     if error is not None:
-        data["error"] = {"instrument": instrument, "field": error.field, "message": str(error)}
+        message = labels.sentence(error, f"/assessments/{instrument}")
+        data["error"] = {"instrument": instrument, "field": error.field, "message": message}
     values: dict[str, Any] = {}
     if sent is not None:
         values = {k: str(v)[:20] for k in _FIELDS if (v := sent.get(k)) is not None}
@@ -148,6 +160,7 @@ def _page(
             "sites": [{"id": s, "label": bodymap.LABELS[s]} for s in bodymap.ORDER],
             "front": bodymap.regions("front"),
             "back": bodymap.regions("back"),
+            "outline": bodymap.OUTLINE,
             "score_names": SCORE_NAMES,
             "acr_scales": ACR_SCALES,
             "acr_yes_no": ACR_YES_NO,

@@ -114,12 +114,15 @@ async def check(request: Request, ctx: Annotated[Context, Depends(person)]) -> R
     items: list[dict[str, Any]] = []
     for item in form.getlist("item"):
         entry: dict[str, Any] = {"item": str(item)}
-        dose = forms.number(form.get(f"dose:{item}"), f"dose:{item}")
+        label = f"Daily dose of {_name(ctx.journal.vocabulary, str(item))}"  # as the page says
+        dose = forms.number(form.get(f"dose:{item}"), f"dose:{item}", label)
         if dose is not None:
             entry["dose"] = dose
             unit = form.get(f"unit:{item}") or _unit(ctx.journal.vocabulary, str(item))
             if unit is None:
-                raise InvalidInput(f"dose:{item}", "this item has no daily dose to check")
+                raise InvalidInput(
+                    f"dose:{item}", "this item has no daily dose to check", label=label
+                )
             entry["unit"] = str(unit)
         items.append(entry)
     if not items:

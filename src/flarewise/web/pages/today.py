@@ -230,7 +230,11 @@ def today(ctx: Annotated[Context, Depends(person)]) -> Response:
     data["welcome"] = ctx.request.query_params.get("welcome") == "1"
     data["saved"] = ctx.request.query_params.get("saved")
     data["saved_message"] = saved.message(data["saved"] or "")
-    figures = {"front": bodymap.regions("front"), "back": bodymap.regions("back")}
+    figures = {
+        "front": bodymap.regions("front"),
+        "back": bodymap.regions("back"),
+        "outline": bodymap.OUTLINE,
+    }
     return render(ctx, "today.html", data, view=figures)
 
 
@@ -275,12 +279,12 @@ def checkin_entries(j: Journal, form: Any, at: datetime) -> list[EntryBase]:
     if scores or sites:
         made.append(SymptomCheckin(at=at, scores=scores, pain_sites=tuple(sites)))
     for t in j.trackables():
-        value = _score(form, f"t:{t.id}")
+        value = forms.number(form.get(f"t:{t.id}"), f"t:{t.id}", t.name)
         if value is not None:
             try:
                 t.check(value)
             except ValueError as exc:
-                raise InvalidInput(t.name, str(exc)) from None
+                raise InvalidInput(f"t:{t.id}", str(exc), label=t.name) from None
             made.append(CustomValue(at=at, trackable=t.id, value=value))
     for key in form.getlist("dose"):
         made.extend(_intake(form, str(key), at))

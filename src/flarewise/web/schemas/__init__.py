@@ -101,6 +101,10 @@ class ErrorBody(BaseModel):
     """Every refusal under /api/: one sentence saying what was wrong and what to do."""
 
     error: str = Field(description="a sentence a person can act on")
+    field: str | None = Field(
+        default=None,
+        description="for a refused field (422): its id, for scripts (the sentence uses the label)",
+    )
 
 
 #: The refusals any /api/ route may answer with, declared once for the whole document (a

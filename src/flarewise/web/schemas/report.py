@@ -109,6 +109,12 @@ class ReportPageAssessments(Answer):
     band: str
 
 
+class ReportPageNotHeld(Answer):
+    exposure: str
+    outcome: str
+    why: str
+
+
 class ReportPage(Answer):
     person: str
     details: str
@@ -124,6 +130,9 @@ class ReportPage(Answer):
     questions: Any
     experiments: list[ReportPageExperiments]
     triggers: list[Any]
+    not_held: list[ReportPageNotHeld]
+    links_tested: int
+    triggers_not_listed: int
     labs: list[ReportPageLabs]
     assessments: list[ReportPageAssessments]
     plan: list[Any]
@@ -159,6 +168,7 @@ __all__ = [
     "ReportPageFiqr",
     "ReportPageLabs",
     "ReportPageMedicines",
+    "ReportPageNotHeld",
     "ReportPagePeriod",
     "ReportPageTrends",
     "ReportPageTrendsPoints",
