@@ -9,6 +9,7 @@ import typer
 
 from flarewise.cli.app import JsonOpt, app, emit_json, journal, out
 from flarewise.cli.when import parse_day
+from flarewise.domain.doses import regimen_day as planned_day
 from flarewise.domain.experiments import DoseLevel
 from flarewise.errors import InvalidInput
 
@@ -83,6 +84,11 @@ def experiment_new(
     as_json: JsonOpt = False,
 ) -> None:
     """Design an experiment (its length computed from your own baseline) and save it."""
+    if (dose is None) != (unit is None) and not steps:
+        given, missing = ("--dose", "--unit") if dose is not None else ("--unit", "--dose")
+        raise InvalidInput(
+            missing, f"{given} needs {missing} too, e.g. --dose 200 --unit mg (or give neither)"
+        )
     j = journal(ctx)
     level = DoseLevel(amount=dose, unit=unit, days=period) if dose is not None and unit else None
     titration = []
@@ -100,7 +106,7 @@ def experiment_new(
             intervention,
             outcome,
             design=design,
-            start=parse_day(start, j.timezone(), "--start"),
+            start=planned_day(parse_day(start, j.timezone(), "--start"), "--start"),
             period_days=period,
             washout_days=washout,
             meaningful_change=meaningful,
@@ -119,7 +125,8 @@ def experiment_new(
         # the library sizes the trial from a 14-day baseline; only the CLI knows its flag's name
         raise InvalidInput(
             "baseline",
-            f"{exc.reason} (the 14-day baseline). To start now instead, add --without-baseline: "
+            f"{exc.reason.replace('this outcome', outcome)} (the 14-day baseline). "
+            "To start now instead, add --without-baseline: "
             "flarewise then plans "
             "6 blocks after a 14-day run-in",
         ) from None
@@ -183,7 +190,7 @@ def experiment_start(
 ) -> None:
     """Agree to a planned experiment (read `experiment review` first): it starts on --on."""
     j = journal(ctx)
-    day = parse_day(on, j.timezone()) if on else None
+    day = planned_day(parse_day(on, j.timezone(), "--on"), "--on") if on else None
     p = j.start_experiment(experiment_id, day)
     out.print(f"Running from {p.start}: {p.title}.", markup=False)
 
