@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import timedelta
 from typing import Annotated, Any
 
@@ -118,9 +119,20 @@ def delete(
     full = j.find_id(entry_id)
     entry = j.get(full)
     if not yes:
-        typer.confirm(
-            f"Delete {entry.kind} '{j.describe(entry)}' at {entry.at:%Y-%m-%d %H:%M}?", abort=True
-        )
+        question = f"Delete {entry.kind} '{j.describe(entry)}' at {entry.at:%Y-%m-%d %H:%M}?"
+        try:
+            agreed = typer.confirm(question)
+        except typer.Abort:  # the input ended before an answer: a script, not a person
+            if sys.stdin is not None and sys.stdin.isatty():
+                raise
+            raise InvalidInput(
+                "--yes",
+                f"there is no terminal to ask whether to delete {full[:8]}; add --yes to "
+                "delete it without asking",
+            ) from None
+        if not agreed:
+            out.print("Nothing was deleted.")
+            raise typer.Exit(1)
     j.delete(full)
     out.print(f"Deleted {full[:8]}.")
 
