@@ -180,3 +180,13 @@ def test_the_demo_is_served_from_its_own_database_unless_one_is_named(tmp_path: 
     assert served_url(default, demo=False) == f"sqlite:///{tmp_path / 'journal.db'}"
     named = State(load_settings({**env, "FLAREWISE_DATABASE_URL": "sqlite:///x.db"}), True)
     assert served_url(named, demo=True) == "sqlite:///x.db"
+
+
+def test_edit_names_the_fields_an_entry_has(cli1: CliCall) -> None:
+    _, out, _ = cli1("log", "pain", "3", "--json")
+    entry = json.loads(out)["id"]
+    code, _, err = cli1("edit", entry, "--set", "pain=4")
+    assert code == 1 and "--set: this checkin entry has no field 'pain'" in err
+    assert "scores" in err and "Extra inputs" not in err
+    code, out, _ = cli1("edit", entry, "--set", 'scores={"pain": 4}')
+    assert code == 0 and "pain 4" in out

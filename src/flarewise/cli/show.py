@@ -137,6 +137,21 @@ def delete(
     out.print(f"Deleted {full[:8]}.")
 
 
+def _known_fields(entry: Any, updates: dict[str, Any]) -> None:
+    """Refuse a field the entry does not have with the ones it does (pydantic's "extra inputs
+    are not permitted" says neither); a symptom name goes inside ``scores``."""
+    fields = [f for f in type(entry).model_fields if f not in ("kind", "id", "source_key")]
+    for name in updates:
+        if name in fields or name in ("kind", "id"):  # id and kind: the journal says why not
+            continue
+        hint = f"; a score goes in scores, e.g. --set scores='{{\"{name}\": 5}}'"
+        raise InvalidInput(
+            "--set",
+            f"this {entry.kind} entry has no field {name!r}; its fields are: {', '.join(fields)}"
+            + (hint if "scores" in fields else ""),
+        )
+
+
 @app.command("edit")
 def edit(
     ctx: typer.Context,
@@ -163,6 +178,7 @@ def edit(
             updates[field.strip()] = json.loads(raw)
         except json.JSONDecodeError:
             updates[field.strip()] = raw
+    _known_fields(j.get(full), updates)
     entry = j.correct(full, **updates)
     if as_json:
         emit_json(entry.model_dump(mode="json"))
