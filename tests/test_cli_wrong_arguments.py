@@ -6,6 +6,7 @@ never a traceback: the in-process ``run`` lets any other exception through, fail
 from __future__ import annotations
 
 import io
+import itertools
 import json
 from datetime import date
 from pathlib import Path
@@ -190,3 +191,21 @@ def test_edit_names_the_fields_an_entry_has(cli1: CliCall) -> None:
     assert "scores" in err and "Extra inputs" not in err
     code, out, _ = cli1("edit", entry, "--set", 'scores={"pain": 4}')
     assert code == 0 and "pain 4" in out
+
+
+@pytest.mark.parametrize("intervention", ["magnesium", "meditative_movement"])
+def test_the_first_days_of_a_period_say_what_the_period_says_without_a_dose(
+    cli1: CliCall, intervention: str
+) -> None:
+    # found trying `experiment new magnesium --without-baseline` (no --dose): the first days of
+    # every period WITH it said "Without magnesium: do not take it" (a practice alike)
+    code, out, err = cli1("experiment", "new", intervention, "--without-baseline", "--json")
+    assert code == 0, err
+    protocol = json.loads(out)["protocol"]
+    _, out, _ = cli1("experiment", "review", protocol["id"], "--json")
+    phases = [p["what"] for p in json.loads(out)["phases"]]
+    firsts = [(a, b) for a, b in itertools.pairwise(phases) if "(first days" in a]
+    assert len(firsts) == 2 * len(protocol["order"])  # each period starts with its washout
+    for first, rest in firsts:
+        assert first.split(":")[0] == rest.split(":")[0], (first, rest)  # With ... / Without ...
+    assert sum(first.startswith("With ") for first, _ in firsts) == len(protocol["order"])
