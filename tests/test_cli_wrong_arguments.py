@@ -209,3 +209,11 @@ def test_the_first_days_of_a_period_say_what_the_period_says_without_a_dose(
     for first, rest in firsts:
         assert first.split(":")[0] == rest.split(":")[0], (first, rest)  # With ... / Without ...
     assert sum(first.startswith("With ") for first, _ in firsts) == len(protocol["order"])
+
+
+def test_the_intervention_in_help_is_one_the_command_takes(cli1: CliCall) -> None:
+    # `experiment new --help` once offered "yoga", which is refused; it names the id now
+    code, _, err = cli1("experiment", "new", "yoga", "--without-baseline")
+    assert code == 1 and "`flarewise kb list`" in err and "meditative_movement" in err
+    code, _, err = cli1("experiment", "new", "meditative_movement", "--without-baseline")
+    assert code == 0, err

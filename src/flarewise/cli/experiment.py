@@ -32,7 +32,11 @@ def _plain(obj: Any) -> Any:
 def experiment_new(
     ctx: typer.Context,
     intervention: Annotated[
-        str, typer.Argument(help="What to test: magnesium, coq10, ldn, yoga...")
+        str,
+        typer.Argument(
+            help="What to test: a substance (magnesium, coq10, ldn...) or an intervention id "
+            "from `flarewise kb list` (meditative_movement: tai chi, yoga or qigong)."
+        ),
     ],
     outcome: Annotated[
         str, typer.Option(help="The primary outcome, a symptom (chosen before any data).")
@@ -120,6 +124,12 @@ def experiment_new(
             without_baseline=without_baseline,
         )
     except InvalidInput as exc:
+        if exc.field == "intervention":  # the library looked among both; say so
+            raise InvalidInput(
+                "intervention",
+                f"{exc.reason.rstrip('.')}; for a practice or a therapy, give its id from "
+                "`flarewise kb list` (e.g. meditative_movement for tai chi, yoga or qigong)",
+            ) from None
         if exc.field != "baseline" or without_baseline:
             raise
         # the library sizes the trial from a 14-day baseline; only the CLI knows its flag's name
