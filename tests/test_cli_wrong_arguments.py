@@ -217,3 +217,28 @@ def test_the_intervention_in_help_is_one_the_command_takes(cli1: CliCall) -> Non
     assert code == 1 and "`flarewise kb list`" in err and "meditative_movement" in err
     code, _, err = cli1("experiment", "new", "meditative_movement", "--without-baseline")
     assert code == 0, err
+
+
+def test_run_demo_with_an_option_of_the_demo_command_names_the_right_one(tmp_path: Path) -> None:
+    # `./run demo` is `serve --demo`; `./run demo --years 3` once ended in serve's "No such
+    # option: --years". A stand-in venv (this Python, marked installed) keeps pip out of it.
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").symlink_to(sys.executable)
+    stamp = subprocess.run(
+        ["cksum"], stdin=(root / "pyproject.toml").open("rb"), capture_output=True, check=True
+    ).stdout.split()[0]
+    (venv / f".installed-{stamp.decode()}").touch()
+    done = subprocess.run(
+        [str(root / "run"), "demo", "--years", "3"],
+        env={"PATH": "/usr/bin:/bin", "FLAREWISE_VENV": str(venv), "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2 and "No such option" not in done.stderr
+    assert "starts the web app" in done.stderr and "flarewise demo --years 3" in done.stderr
