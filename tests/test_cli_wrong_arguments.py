@@ -242,3 +242,13 @@ def test_run_demo_with_an_option_of_the_demo_command_names_the_right_one(tmp_pat
     )
     assert done.returncode == 2 and "No such option" not in done.stderr
     assert "starts the web app" in done.stderr and "flarewise demo --years 3" in done.stderr
+
+
+def test_a_negative_number_is_explained_not_called_an_unknown_option(cli1: CliCall) -> None:
+    code, _, err = cli1("log", "pain", "-1")
+    assert code == 2 and "-1 looks like a negative number" in err and "never negative" in err
+    code, _, err = cli1("log", "pain", "3", "-x")
+    assert code == 2 and "No such option: -x" in err  # a real unknown option stays Click's
+    cli1("trackable", "add", "temp_dev", "Temperature deviation", "--type", "number")
+    code, out, err = cli1("log", "custom", "temp_dev", "--", "-1.5")  # the way out it names
+    assert code == 0 and "-1.5" in out, err
