@@ -252,3 +252,12 @@ def test_a_negative_number_is_explained_not_called_an_unknown_option(cli1: CliCa
     cli1("trackable", "add", "temp_dev", "Temperature deviation", "--type", "number")
     code, out, err = cli1("log", "custom", "temp_dev", "--", "-1.5")  # the way out it names
     assert code == 0 and "-1.5" in out, err
+
+
+def test_analyze_refuses_an_unknown_outcome(cli1: CliCall) -> None:
+    _, out, _ = cli1("experiment", "new", "magnesium", "--without-baseline", "--json")
+    experiment = json.loads(out)["protocol"]["id"]
+    code, out, err = cli1("experiment", "analyze", experiment, "--outcome", "fatigeu")
+    assert code == 1 and out == "" and "--outcome: 'fatigeu' is not a known symptom" in err
+    code, out, _ = cli1("experiment", "analyze", experiment, "--outcome", "Fatigue")
+    assert code == 0 and "no fatigue scores" in out

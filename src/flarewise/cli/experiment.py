@@ -298,7 +298,10 @@ def experiment_analyze(
     as_json: JsonOpt = False,
 ) -> None:
     """The effect with its uncertainty, or what is missing to answer."""
-    r = journal(ctx).analyze_experiment(experiment_id, outcome=outcome)
+    j = journal(ctx)
+    if outcome is not None:  # a typo is not "no scores logged yet"
+        outcome = j.vocabulary.resolve("symptom", outcome, "--outcome")
+    r = j.analyze_experiment(experiment_id, outcome=outcome)
     if as_json:
         emit_json(asdict(r))
         return
