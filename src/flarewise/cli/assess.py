@@ -252,6 +252,11 @@ def history(
     as_json: JsonOpt = False,
 ) -> None:
     """Past results, oldest first, to see change over time."""
+    if instrument is not None and instrument not in INSTRUMENTS:
+        raise InvalidInput(
+            "instrument",
+            f"{instrument!r} is not an instrument; use one of: {', '.join(INSTRUMENTS)}",
+        )
     found = journal(ctx).assessments(instrument)
     if as_json:
         emit_json([{"id": e.id, "at": e.at.isoformat(), **r.to_json()} for e, r in found])

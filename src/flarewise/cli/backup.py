@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from flarewise.cli.app import app, out, state
+from flarewise.cli.files import output_file, writing
 
 
 @app.command("backup")
@@ -22,6 +23,8 @@ def backup(
     custom format for PostgreSQL (restore with pg_restore; see docs/deploy.md)."""
     from flarewise.journal.server_backup import backup_database
 
-    done = backup_database(state(ctx).settings.database_url, path, overwrite=overwrite)
+    output_file(path, "", "flarewise-backup.db")
+    with writing(path, ""):
+        done = backup_database(state(ctx).settings.database_url, path, overwrite=overwrite)
     out.print(f"Backed up the {done.kind} database to {done.path} ({done.bytes:,} bytes).")
     out.print(f"To restore it: {done.restore_hint}.")

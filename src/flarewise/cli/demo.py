@@ -20,6 +20,23 @@ def _here() -> tzinfo:
     return datetime.now().astimezone().tzinfo or UTC
 
 
+def _ends_by_today(first: date, length: int) -> None:
+    """A diary records what already happened: refuse a demo that would run past today (or
+    past the calendar's end, 9999-12-31) before writing anything."""
+    today = date.today()
+    if first <= today and (today - first).days + 1 >= length:
+        return
+    try:
+        end = str(first + timedelta(days=length - 1))
+    except OverflowError:
+        end = "after the year 9999"
+    raise InvalidInput(
+        "--start",
+        f"the demo would run from {first} to {end}, past today ({today}); choose an earlier "
+        "--start or fewer --days, or --years N for a diary ending today",
+    )
+
+
 @app.command("demo")
 def demo(
     ctx: typer.Context,
@@ -62,6 +79,7 @@ def demo(
         length = DEFAULT_DAYS if days is None else days
     if length < 1:
         raise InvalidInput("--days", "must be 1 or more")
+    _ends_by_today(first, length)
     settings = state(ctx).settings
     db = open_database(settings.database_url)
     j = Journal.for_person(db, person)

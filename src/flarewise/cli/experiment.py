@@ -9,6 +9,7 @@ import typer
 
 from flarewise.cli.app import JsonOpt, app, emit_json, journal, out
 from flarewise.cli.when import parse_day
+from flarewise.domain.doses import regimen_day as planned_day
 from flarewise.domain.experiments import DoseLevel
 from flarewise.errors import InvalidInput
 
@@ -31,7 +32,11 @@ def _plain(obj: Any) -> Any:
 def experiment_new(
     ctx: typer.Context,
     intervention: Annotated[
-        str, typer.Argument(help="What to test: magnesium, coq10, ldn, yoga...")
+        str,
+        typer.Argument(
+            help="What to test: a substance (magnesium, coq10, ldn...) or an intervention id "
+            "from `flarewise kb list` (meditative_movement: tai chi, yoga or qigong)."
+        ),
     ],
     outcome: Annotated[
         str, typer.Option(help="The primary outcome, a symptom (chosen before any data).")
@@ -83,6 +88,11 @@ def experiment_new(
     as_json: JsonOpt = False,
 ) -> None:
     """Design an experiment (its length computed from your own baseline) and save it."""
+    if (dose is None) != (unit is None) and not steps:
+        given, missing = ("--dose", "--unit") if dose is not None else ("--unit", "--dose")
+        raise InvalidInput(
+            missing, f"{given} needs {missing} too, e.g. --dose 200 --unit mg (or give neither)"
+        )
     j = journal(ctx)
     level = DoseLevel(amount=dose, unit=unit, days=period) if dose is not None and unit else None
     titration = []
@@ -100,7 +110,7 @@ def experiment_new(
             intervention,
             outcome,
             design=design,
-            start=parse_day(start, j.timezone(), "--start"),
+            start=planned_day(parse_day(start, j.timezone(), "--start"), "--start"),
             period_days=period,
             washout_days=washout,
             meaningful_change=meaningful,
@@ -114,12 +124,19 @@ def experiment_new(
             without_baseline=without_baseline,
         )
     except InvalidInput as exc:
+        if exc.field == "intervention":  # the library looked among both; say so
+            raise InvalidInput(
+                "intervention",
+                f"{exc.reason.rstrip('.')}; for a practice or a therapy, give its id from "
+                "`flarewise kb list` (e.g. meditative_movement for tai chi, yoga or qigong)",
+            ) from None
         if exc.field != "baseline" or without_baseline:
             raise
         # the library sizes the trial from a 14-day baseline; only the CLI knows its flag's name
         raise InvalidInput(
             "baseline",
-            f"{exc.reason} (the 14-day baseline). To start now instead, add --without-baseline: "
+            f"{exc.reason.replace('this outcome', outcome)} (the 14-day baseline). "
+            "To start now instead, add --without-baseline: "
             "flarewise then plans "
             "6 blocks after a 14-day run-in",
         ) from None
@@ -183,7 +200,7 @@ def experiment_start(
 ) -> None:
     """Agree to a planned experiment (read `experiment review` first): it starts on --on."""
     j = journal(ctx)
-    day = parse_day(on, j.timezone()) if on else None
+    day = planned_day(parse_day(on, j.timezone(), "--on"), "--on") if on else None
     p = j.start_experiment(experiment_id, day)
     out.print(f"Running from {p.start}: {p.title}.", markup=False)
 
@@ -281,7 +298,10 @@ def experiment_analyze(
     as_json: JsonOpt = False,
 ) -> None:
     """The effect with its uncertainty, or what is missing to answer."""
-    r = journal(ctx).analyze_experiment(experiment_id, outcome=outcome)
+    j = journal(ctx)
+    if outcome is not None:  # a typo is not "no scores logged yet"
+        outcome = j.vocabulary.resolve("symptom", outcome, "--outcome")
+    r = j.analyze_experiment(experiment_id, outcome=outcome)
     if as_json:
         emit_json(asdict(r))
         return

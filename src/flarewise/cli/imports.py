@@ -21,6 +21,7 @@ from rich.table import Table
 
 from flarewise import importers
 from flarewise.cli.app import JsonOpt, app, emit_json, journal, out, real_console
+from flarewise.cli.files import output_file, writing
 from flarewise.journal import Journal
 
 KINDS = ("symptom", "measurement", "intake", "custom", "note", "ignore")
@@ -66,9 +67,12 @@ def import_cmd(
     j = journal(ctx)
     table_mapping = importers.read_mapping(mapping) if mapping else None
     if build_map:
+        if save_mapping is not None:  # before the questions, not after them
+            output_file(save_mapping, "--save-mapping", "mapping.json")
         table_mapping = _interactive_mapping(j, path)
         if save_mapping is not None:
-            importers.write_mapping(table_mapping, save_mapping)
+            with writing(save_mapping, "--save-mapping"):
+                importers.write_mapping(table_mapping, save_mapping)
             out.print(f"Saved the mapping to {save_mapping}; reuse it with --mapping.")
     settings = ctx.obj.settings
     budget = importers.ArchiveBudget(

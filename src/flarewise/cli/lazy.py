@@ -62,6 +62,21 @@ class LazyGroup(TyperGroup):
         """Typer suggests close names from the loaded commands only; suggest from all."""
         return _suggesting(super().resolve_command, self, ctx, args)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Click reads ``flarewise log pain -1`` as an unknown option ``-1``; say why."""
+        try:
+            return super().invoke(ctx)
+        except click.exceptions.NoSuchOption as exc:
+            name = exc.option_name
+            if len(name) > 1 and (name[1].isdigit() or name[1:2] == "."):
+                exc.message = (
+                    f"{name} looks like a negative number, which the command line reads as an "
+                    "option, and there is no such option. Scores, doses, minutes and lab values "
+                    f"are never negative; a value of your own trackable can be: put -- before it "
+                    f"(flarewise log custom ID -- {name})."
+                )
+            raise
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list without importing the commands: their help comes from the table."""
         rows = []

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from flarewise.cli.app import JsonOpt, app, emit_json, say, writer
-from flarewise.cli.when import parse_when
+from flarewise.cli.when import parse_day, parse_when
 from flarewise.domain import doses
 from flarewise.domain.body import parse_sites
 from flarewise.domain.entries import (
@@ -261,6 +261,8 @@ def log_sleep(
     def make(j: EntryWriter) -> EntryBase:
         tz = j.timezone()
         day = (at or "today").strip()
+        if day not in ("today", "yesterday"):
+            parse_day(day, tz, "--date")  # a wrong date is --date's, not --wake's
         wake_at = parse_when(
             f"{day} {wake}" if day in ("today", "yesterday") else f"{day}T{wake}", tz, "--wake"
         )

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from flarewise.cli.app import JsonOpt, app, emit_json, journal, out, real_console, state
+from flarewise.cli.files import output_file, writing
 from flarewise.cli.when import parse_day
 from flarewise.domain import Condition, DoseStep, Regimen, Trackable, doses
 from flarewise.domain.profile import POPULATIONS, population_answer, population_prompt
@@ -112,8 +113,10 @@ def export(
         raise InvalidInput("--format", f"{fmt!r} is not a format; use json, csv or fhir")
     j = journal(ctx)
     ext = {"json": "json", "csv": "csv", "fhir": "fhir.json"}[fmt]
-    target = output or Path(f"flarewise-{j.handle}-{datetime.now():%Y-%m-%d}.{ext}")
-    n = getattr(j, writers[fmt])(target)
+    name = f"flarewise-{j.handle}-{datetime.now():%Y-%m-%d}.{ext}"
+    target = output_file(output, "--output", name) if output else Path(name)
+    with writing(target, "--output"):
+        n = getattr(j, writers[fmt])(target)
     what = {
         "json": "entries with profile, medicines, trackables and experiments",
         "csv": "rows",

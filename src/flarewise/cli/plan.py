@@ -226,11 +226,13 @@ def kb_list(
     as_json: JsonOpt = False,
 ) -> None:
     """Every intervention with its evidence grade."""
-    items = [
-        i
-        for i in load_vocabulary().interventions.values()
-        if category is None or i.category == category
-    ]
+    known = load_vocabulary().interventions.values()
+    categories = sorted({i.category for i in known})
+    if category is not None and category not in categories:
+        raise InvalidInput(
+            "--category", f"{category!r} is not a category; use one of: {', '.join(categories)}"
+        )
+    items = [i for i in known if category is None or i.category == category]
     if as_json:
         emit_json(
             [{"id": i.id, "name": i.name, "category": i.category, "grade": i.grade} for i in items]

@@ -9,6 +9,8 @@ from typing import Annotated
 import typer
 
 from flarewise.cli.app import JsonOpt, app, emit_json, journal, out
+from flarewise.cli.files import output_file, writing
+from flarewise.errors import InvalidInput
 
 reminders_app = typer.Typer(
     help="Reminders through your own calendar: a secret feed address, the check-in time.",
@@ -26,11 +28,24 @@ BaseUrl = Annotated[
 ]
 
 
+def _check_base_url(base_url: str) -> None:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base_url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in base_url.strip():
+        raise InvalidInput(
+            "--base-url",
+            f"{base_url!r} is not a web address; give the one your phone opens flarewise at, "
+            "e.g. https://flarewise.example.org or http://192.168.1.20:8765",
+        )
+
+
 @reminders_app.command("feed")
 def reminders_feed(
     ctx: typer.Context, base_url: BaseUrl = "http://127.0.0.1:8765", as_json: JsonOpt = False
 ) -> None:
     """Make a new secret calendar address (any older one stops working) and print it once."""
+    _check_base_url(base_url)  # before the old address is replaced by one no phone can reach
     j = journal(ctx)
     token = j.create_reminder_feed()
     url = f"{base_url.rstrip('/')}/calendar/{token}.ics"
@@ -88,6 +103,8 @@ def reminders_ics(
     to: Annotated[Path, typer.Option("--out", help="Where to write the calendar file.")],
 ) -> None:
     """Write the reminders as a calendar file to import once (no address needed)."""
+    output_file(to, "--out", "reminders.ics")
     data = journal(ctx).reminder_feed()
-    to.write_bytes(data)
+    with writing(to, "--out"):
+        to.write_bytes(data)
     out.print(f"Wrote {to} ({data.count(b'BEGIN:VEVENT')} events).", markup=False)

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from flarewise.cli.app import JsonOpt, app, emit_json, out, state
+from flarewise.cli.files import output_file, writing
 from flarewise.cli.when import parse_day
 from flarewise.errors import InvalidInput
 from flarewise.journal import Journal, open_journal
@@ -65,6 +66,8 @@ def report(
     """Make the visit report for a period: a PDF (or .html) file, or JSON with --json."""
     if ctx.invoked_subcommand is not None:
         return
+    if output is not None:
+        output_file(output, "--output", "visit.pdf")
     with _journal(ctx) as j:
         tz = j.timezone()
         first = parse_day(start, tz, "--from") if start else None
@@ -83,7 +86,8 @@ def report(
         data = render.pdf(visit, paper)
     else:
         raise InvalidInput("--output", f"write a .pdf or .html file, not {target.name!r}")
-    write_file(target, data)
+    with writing(target, "--output"):
+        write_file(target, data)
     out.print(
         f"Wrote the visit report for {visit.period.start} to {visit.period.end} to {target}",
         markup=False,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from flarewise.cli.app import app, out, state
+from flarewise.cli.app import State, app, out, state
 from flarewise.errors import ConfigError
 
 #: How long an idle kept-alive connection stays open. uvicorn's 5 s default races a client (or a
@@ -35,6 +35,14 @@ def prepare_demo(url: str) -> None:
         Accounts(db).set_password(DEMO_PERSON, DEMO_PASSWORD)
     finally:
         db.close()
+
+
+def served_url(st: State, *, demo: bool) -> str:
+    """The database to serve. The demo, with its published password, goes into demo.db beside
+    the default journal, never into it, unless --db or FLAREWISE_DATABASE_URL names one."""
+    if demo and not st.database_chosen:
+        return f"sqlite:///{st.settings.home / 'demo.db'}"
+    return st.settings.database_url
 
 
 def served_hosts(host: str) -> tuple[str, ...]:
@@ -94,7 +102,7 @@ def serve(
     host: Annotated[
         str, typer.Option(help="Address to listen on; other machines can reach it only if set.")
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8765,
     demo: Annotated[
         bool,
         typer.Option(
@@ -126,10 +134,7 @@ def serve(
 
     from flarewise.web import create_app
 
-    settings = state(ctx)
-    url = settings.settings.database_url
-    if demo and not settings.database_chosen:
-        url = f"sqlite:///{settings.settings.home / 'demo.db'}"  # keeps the demo out of yours
+    url = served_url(state(ctx), demo=demo)
     if workers > 1:
         refuse_workers_on_sqlite(url, workers)
     if demo:

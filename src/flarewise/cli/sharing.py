@@ -129,7 +129,7 @@ def share_invite(
     from flarewise.sharing import invitations
 
     j = journal(ctx)
-    ends = parse_day(until, j.timezone(), "until") if until else None
+    ends = parse_day(until, j.timezone(), "--until") if until else None
     new = invitations.invite(j.db, j.handle, scope, ends)
     if as_json:
         emit_json(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import timedelta
 from typing import Annotated, Any
 
@@ -118,11 +119,37 @@ def delete(
     full = j.find_id(entry_id)
     entry = j.get(full)
     if not yes:
-        typer.confirm(
-            f"Delete {entry.kind} '{j.describe(entry)}' at {entry.at:%Y-%m-%d %H:%M}?", abort=True
-        )
+        question = f"Delete {entry.kind} '{j.describe(entry)}' at {entry.at:%Y-%m-%d %H:%M}?"
+        try:
+            agreed = typer.confirm(question)
+        except typer.Abort:  # the input ended before an answer: a script, not a person
+            if sys.stdin is not None and sys.stdin.isatty():
+                raise
+            raise InvalidInput(
+                "--yes",
+                f"there is no terminal to ask whether to delete {full[:8]}; add --yes to "
+                "delete it without asking",
+            ) from None
+        if not agreed:
+            out.print("Nothing was deleted.")
+            raise typer.Exit(1)
     j.delete(full)
     out.print(f"Deleted {full[:8]}.")
+
+
+def _known_fields(entry: Any, updates: dict[str, Any]) -> None:
+    """Refuse a field the entry does not have with the ones it does (pydantic's "extra inputs
+    are not permitted" says neither); a symptom name goes inside ``scores``."""
+    fields = [f for f in type(entry).model_fields if f not in ("kind", "id", "source_key")]
+    for name in updates:
+        if name in fields or name in ("kind", "id"):  # id and kind: the journal says why not
+            continue
+        hint = f"; a score goes in scores, e.g. --set scores='{{\"{name}\": 5}}'"
+        raise InvalidInput(
+            "--set",
+            f"this {entry.kind} entry has no field {name!r}; its fields are: {', '.join(fields)}"
+            + (hint if "scores" in fields else ""),
+        )
 
 
 @app.command("edit")
@@ -151,6 +178,7 @@ def edit(
             updates[field.strip()] = json.loads(raw)
         except json.JSONDecodeError:
             updates[field.strip()] = raw
+    _known_fields(j.get(full), updates)
     entry = j.correct(full, **updates)
     if as_json:
         emit_json(entry.model_dump(mode="json"))

@@ -66,7 +66,7 @@ def phase_words(p: Protocol, d: PlannedDay, name: str) -> str:
         "observe": "Back to leaving the foods out; note how you feel carefully.",
     }
     if d.phase == "washout":
-        if d.dose is not None:
+        if d.dose is not None or d.treated_period:
             return f"With {name}: {do}{took} (first days, not compared while it settles)."
         return f"Without {name}: {dont} (first days, not compared while it wears off)."
     return words.get(d.phase, d.phase)

@@ -22,6 +22,10 @@ class PlannedDay:
     phase_length: int
     dose: DoseLevel | None = None  # what to take that day (its `days` is the step's length)
     food: str | None = None
+    #: the day belongs to a period with the intervention (B), washout days included: without a
+    #: dose (a practice, or a substance whose dose was not given) this is how the first days
+    #: of a B period are told apart from those of an A period
+    treated_period: bool = False
 
     @property
     def dose_text(self) -> str | None:
@@ -46,7 +50,8 @@ def _days(p: Protocol) -> list[PlannedDay]:
         for i in range(n):
             a = EXCLUDED if i < first_excluded else arm
             ph = "washout" if i < first_excluded else phase
-            out.append(PlannedDay(day, ph, a, period, block, i + 1, n, dose, food))
+            treated = arm == TREATED
+            out.append(PlannedDay(day, ph, a, period, block, i + 1, n, dose, food, treated))
             day += timedelta(days=1)
 
     dose = p.dose
@@ -174,6 +179,7 @@ def _off(p: Protocol, d: PlannedDay) -> bool:
         p.substance is not None
         and p.design != "reintroduction"
         and d.dose is None
+        and not d.treated_period
         and d.phase in ("A", "washout")
     )
 
@@ -216,7 +222,9 @@ def today_instruction(p: Protocol, today: date, name: str | None = None) -> str:
     text = f"Today you are in {what}, day {d.day_in_phase} of {d.phase_length}."
     name = name or (p.substance or p.intervention).replace("_", " ")
     taken = p.substance is not None
-    if d.phase in ("B", "stable", "titration") or (d.phase == "washout" and d.dose):
+    if d.phase in ("B", "stable", "titration") or (
+        d.phase == "washout" and (d.dose or d.treated_period)
+    ):
         dose = f" {d.dose_text}." if d.dose else "."
         text += f" Take {name}{dose}" if taken else f" Do {name} today."
     elif d.phase in ("A",) or (d.phase == "washout" and p.design != "reintroduction"):

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from flarewise.domain.base import Record
 from flarewise.domain.entries import (
@@ -105,10 +105,26 @@ def read_mapping(path: Path) -> ColumnMapping:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise TabularError(f"{path}: cannot read the mapping ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise TabularError(
+            f"{path}: not a flarewise column mapping (it is not UTF-8 text); give the JSON "
+            "file --save-mapping wrote"
+        ) from None
     try:
         return ColumnMapping.model_validate_json(text)
-    except ValueError as exc:
-        raise TabularError(f"{path}: not a flarewise column mapping ({exc})") from None
+    except ValidationError as exc:
+        raise TabularError(f"{path}: not a flarewise column mapping ({_first(exc)})") from None
+
+
+def _first(exc: ValidationError) -> str:
+    """The first problem pydantic found, as one line: where, and what (no links to its docs)."""
+    problem = exc.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in problem["loc"])
+    if problem["type"] == "json_invalid":
+        return "not valid JSON" if not where else f"not valid JSON at {where}"
+    if problem["type"] == "model_type" and not where:
+        return "expected a JSON object of column names"
+    return f"{where}: {problem['msg']}" if where else str(problem["msg"])
 
 
 def write_mapping(mapping: ColumnMapping, path: Path) -> None:

@@ -77,7 +77,13 @@ def _sqlite(url: sa.URL, partial: Path) -> None:
     if not database or database == ":memory:" or not Path(database).expanduser().is_file():
         raise StorageError(f"there is no journal file at {database or '(no path)'} to back up")
     source = sqlite3.connect(f"file:{Path(database).expanduser()}?mode=ro", uri=True, timeout=30)
-    copy = sqlite3.connect(partial)
+    try:
+        copy = sqlite3.connect(partial)
+    except sqlite3.Error as exc:
+        source.close()
+        raise StorageError(
+            f"cannot write {partial.with_suffix('')}: {exc}; choose a folder you can write to"
+        ) from None
     try:
         with copy:
             source.backup(copy, pages=4096)  # in steps, so writers wait only a moment each

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLAlchemyError
 
-from flarewise.errors import Conflict, NotFound, SchemaOutOfDate, StorageError
+from flarewise.errors import Conflict, InvalidInput, NotFound, SchemaOutOfDate, StorageError
 from flarewise.storage.basics import HEAD, check_handle, setup_sqlite, utcnow
 from flarewise.storage.tables import persons
 
@@ -241,7 +241,7 @@ class Database:
                 if not sa.inspect(conn).has_table("alembic_version"):
                     return None
                 rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
-        except OperationalError as exc:
+        except DatabaseError as exc:  # also "file is not a database": --db named another file
             raise StorageError(f"cannot open the database at {self.safe_url}: {exc.orig}") from exc
         if len(rows) > 1:
             raise StorageError(f"the database at {self.safe_url} has several schema heads")
@@ -250,14 +250,32 @@ class Database:
     def upgrade(self, revision: str = "head") -> None:
         from alembic import command
 
-        with self.begin() as conn:
+        with self.begin() as conn, self._known_revision(conn, revision):
             command.upgrade(alembic_config(conn), revision)
 
     def downgrade(self, revision: str) -> None:
         from alembic import command
 
-        with self.begin() as conn:
+        with self.begin() as conn, self._known_revision(conn, revision):
             command.downgrade(alembic_config(conn), revision)
+
+    @contextmanager
+    def _known_revision(self, conn: Connection, revision: str) -> Iterator[None]:
+        """A revision alembic cannot find (a typo, or one from a newer flarewise) as a sentence
+        that lists the ones there are, instead of alembic's traceback."""
+        from alembic.script import ScriptDirectory
+        from alembic.util import CommandError
+
+        try:
+            yield
+        except CommandError as exc:
+            script = ScriptDirectory.from_config(alembic_config(conn))
+            known = [r.revision for r in reversed(list(script.walk_revisions()))]
+            raise InvalidInput(
+                "revision",
+                f"cannot move the schema to {revision!r} ({exc}); use head, base or one of: "
+                + ", ".join(known),
+            ) from None
 
     def ensure_schema(self, *, upgrade: bool = True) -> None:
         """Create an empty database's schema; bring an old one up to date when ``upgrade``."""
