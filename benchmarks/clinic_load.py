@@ -65,6 +65,9 @@ MIXED_START: list[datetime] = []
 USED_STEPS: dict[str, int] = {}
 #: Why requests failed: "timeline answered 500", "ReadTimeout"... with counts.
 FAILURES: dict[str, int] = {}
+#: Requests answered per server process (its pid, from X-Flarewise-Worker) in the mixed load:
+#: each client keeps one connection, so an uneven share of connections is an uneven load.
+PER_WORKER: dict[str, int] = {}
 
 
 def _prepare(url: str, people: int, clinicians: int, days: int) -> dict[str, str]:
@@ -202,6 +205,8 @@ class Client:
         else:
             r = await self.http.get("/healthz")
             ok = r.status_code == 200
+        worker = r.headers.get("x-flarewise-worker", "?")
+        PER_WORKER[worker] = PER_WORKER.get(worker, 0) + 1
         return (time.perf_counter() - start) * 1000, ok, r.status_code
 
 
@@ -258,6 +263,7 @@ async def _bounded(
     from flarewise.storage.database import utcnow
 
     MIXED_START.append(utcnow())
+    PER_WORKER.clear()
     mixed = await drive(persons + doctors, seconds, pick)
     await asyncio.gather(*(c.http.aclose() for c in persons + doctors))
     return {**mixed, **cold}, floor
@@ -373,6 +379,8 @@ def main() -> None:
             f"  summaries computed again during the mixed load: {_recomputed(url, MIXED_START[0])}"
         )
         _report(floor, args.floor_seconds, ("floor",))
+        shares = sorted(PER_WORKER.values(), reverse=True)
+        print(f"  requests per server process in the mixed load: {' / '.join(map(str, shares))}")
         if FAILURES:
             print("  failures: " + ", ".join(f"{k}: {n}" for k, n in sorted(FAILURES.items())))
 

@@ -146,7 +146,7 @@ def serve(
         url,
         secure_cookies=not insecure_cookies,
         trusted_hosts=served_hosts(host),
-        settle_memory=True,
+        server_process=True,
     )
     if demo:
         web.state.settings.demo_handle = DEMO_PERSON

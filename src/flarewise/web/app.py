@@ -60,7 +60,7 @@ from flarewise.web.deps import (
 )
 from flarewise.web.hosts import TrustedHosts
 from flarewise.web.limits import BodyLimit, BodyTooLarge
-from flarewise.web.memory import Settler
+from flarewise.web.process import Settler, tune_switch_interval
 from flarewise.web.schemas import ERRORS
 
 log = logging.getLogger("flarewise.web")
@@ -77,15 +77,16 @@ def create_app(
     secure_cookies: bool = True,
     trusted_hosts: tuple[str, ...] = (),
     max_upload_bytes: int | None = None,
-    settle_memory: bool = False,
+    server_process: bool = False,
 ) -> FastAPI:
     """The app on the database at ``url`` (default: the settings' database).
 
     It answers only to ``trusted_hosts`` (default: the FLAREWISE_TRUSTED_HOSTS setting) and
     this machine's own names, so a forged ``Host`` header never reaches a page.
-    ``settle_memory`` (a server process: ``flarewise serve``) keeps what start-up made out of
-    the garbage collector's full passes (see :mod:`flarewise.web.memory`); an app made and
-    dropped, as tests do, must not, or its own objects would never be collected."""
+    ``server_process`` (``flarewise serve``'s processes) keeps what start-up made out of the
+    garbage collector's full passes and shortens the interpreter's switch interval (see
+    :mod:`flarewise.web.process`); an app made and dropped, as tests do, must not: its own
+    objects would never be collected."""
     from flarewise.config import load_settings
 
     settings = load_settings()
@@ -95,14 +96,16 @@ def create_app(
     db = open_database(db_url)
     budget = ArchiveBudget(settings.import_max_unpacked_bytes, settings.import_max_zip_members)
     queue = Queue(db, settings.upload_dir, archive_budget=budget)
-    settler = Settler(enabled=settle_memory)
+    settler = Settler(enabled=server_process)
+    if server_process:
+        tune_switch_interval()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # each server process works the queue; a job another process added (or one a dead
         # worker left) is picked up without waiting for an upload to this process
         queue.start()
-        settler.settle()  # what start-up made lives as long as the process (web/memory.py)
+        settler.settle()  # what start-up made lives as long as the process (web/process.py)
         yield
         queue.stop()
 

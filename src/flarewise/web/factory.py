@@ -33,5 +33,5 @@ def app_from_environment() -> FastAPI:
         options.get("url"),
         secure_cookies=bool(options.get("secure_cookies", True)),
         trusted_hosts=tuple(options.get("trusted_hosts", ())),
-        settle_memory=True,
+        server_process=True,
     )
