@@ -1,0 +1,98 @@
+"""Defects found by the outside review of the clinic side (issue 16), each with the case that
+showed it, on SQLite and PostgreSQL:
+
+- a refused plan override (an unknown rule) left a "plan override" write in the person's log,
+  saying the clinician changed the plan when nothing changed;
+- the override form asked for a rule id the plan's pages never show, with an example that is
+  not a rule; it now offers the rules to choose from;
+- a note pasted with a NUL byte answered "the database cannot be reached" (PostgreSQL refuses
+  NUL) instead of saving the note;
+- a sign-in code typed with a phone's Arabic-Indic digits crashed the sign-in (500).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyotp
+import pytest
+
+from flarewise.sharing import audit, invitations, notes
+from flarewise.twofactor import Check, TwoFactor
+
+from .webkit import app_on, post, signed_up, staff
+
+OWNER = "alice"
+
+
+@pytest.fixture
+def app(db_url: str) -> Any:
+    application = app_on(db_url)
+    yield application
+    application.state.db.close()
+
+
+def _annotating(app: Any, name: str = "drbob") -> Any:
+    client = staff(app, name, "clinician")[0]
+    invitations.accept(app.state.db, name, invitations.invite(app.state.db, OWNER, "annotate").code)
+    return client
+
+
+def _writes(app: Any) -> list[str]:
+    return [r.what for r in audit.who_looked(app.state.db, OWNER) if r.action == "write"]
+
+
+def test_a_refused_override_changes_nothing_and_leaves_no_write_in_the_log(app: Any) -> None:
+    owner = signed_up(app, OWNER)
+    bob = _annotating(app)
+    refused = post(bob, f"/api/clinic/{OWNER}/overrides", {"rule": "NOPE", "item": "magnesium"})
+    assert refused.status_code == 422 and "not a safety rule" in refused.text
+    blank = post(bob, f"/api/clinic/{OWNER}/overrides", {"rule": "SAF-MG-UL", "item": " \x00 "})
+    assert blank.status_code == 422
+    assert _writes(app) == []
+    assert owner.get("/api/plan").status_code == 200
+    done = post(bob, f"/clinic/{OWNER}/overrides", {"rule": "SAF-MG-UL", "item": "magnesium"})
+    assert done.status_code == 303
+    assert _writes(app) == ["plan override"]
+    (override,) = bob.get(f"/api/clinic/{OWNER}").json()["overrides"]
+    assert (override["rule"], override["item"], override["clinician"]) == (
+        "SAF-MG-UL",
+        "magnesium",
+        "drbob",
+    )
+
+
+def test_the_override_form_offers_the_rules_instead_of_asking_for_an_id(app: Any) -> None:
+    signed_up(app, OWNER)
+    page = _annotating(app).get(f"/clinic/{OWNER}").text
+    assert '<select id="rule" name="rule" required>' in page
+    assert '<option value="SAF-MG-UL">' in page
+    assert "SAF-DOSE-UL" not in page  # the old example named no rule
+
+
+def test_a_note_pasted_with_control_characters_is_saved_without_them(app: Any) -> None:
+    signed_up(app, OWNER)
+    bob = _annotating(app)
+    answer = post(bob, f"/clinic/{OWNER}/notes", {"text": "Iron\x00 low;\x07 recheck\tin 3 months"})
+    assert answer.status_code == 303, answer.text
+    (note,) = notes.notes_about(app.state.db, OWNER)
+    assert note.text == "Iron low; recheck\tin 3 months"
+    only_controls = post(bob, f"/api/clinic/{OWNER}/notes", {"text": "\x00\x01"})
+    assert only_controls.status_code == 422 and "write the note first" in only_controls.text
+
+
+def test_a_sign_in_code_in_arabic_indic_digits_is_the_same_code(app: Any) -> None:
+    db = app.state.db
+    signed_up(app, OWNER)
+    pid = db.person_id(OWNER)
+    assert pid is not None
+    factors = TwoFactor(db)
+    secret = factors.start(pid, OWNER).secret
+    totp = pyotp.TOTP(secret)
+    at = 1_800_000_000.0
+    assert factors.confirm(pid, totp.at(at - 60), at=at - 60) is not None
+    arabic = totp.at(at).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    assert factors.check(pid, arabic, at=at) is Check.TOTP
+    assert factors.check(pid, totp.at(at), at=at) is Check.REPLAYED
+    assert factors.check(pid, "١٢٣٤٥", at=at) is Check.WRONG
+    assert factors.check(pid, "²³⁴⁵⁶⁷", at=at) is Check.WRONG  # digits, but not decimal ones
