@@ -17,6 +17,7 @@ from typing import Any
 import pyotp
 import pytest
 
+from flarewise import Journal
 from flarewise.sharing import audit, invitations, notes
 from flarewise.twofactor import Check, TwoFactor
 
@@ -96,3 +97,29 @@ def test_a_sign_in_code_in_arabic_indic_digits_is_the_same_code(app: Any) -> Non
     assert factors.check(pid, totp.at(at), at=at) is Check.REPLAYED
     assert factors.check(pid, "١٢٣٤٥", at=at) is Check.WRONG
     assert factors.check(pid, "²³⁴⁵⁶⁷", at=at) is Check.WRONG  # digits, but not decimal ones
+
+
+def test_two_people_with_the_same_name_are_told_apart_by_their_handles(app: Any) -> None:
+    """The clinic list showed only the profile's name: two "Sam Smith"s were one name twice."""
+    db = app.state.db
+    bob = staff(app, "drbob", "clinician")[0]
+    for handle in ("alice", "alice2"):
+        signed_up(app, handle)
+        Journal.for_person(db, handle).update_profile(display_name="Sam Smith")
+        invitations.accept(db, "drbob", invitations.invite(db, handle, "read").code)
+    page = bob.get("/clinic").text
+    assert '<a href="/clinic/alice">Sam Smith (alice)</a>' in page
+    assert '<a href="/clinic/alice2">Sam Smith (alice2)</a>' in page
+    assert "<h1>Sam Smith (alice2)</h1>" in bob.get("/clinic/alice2").text
+
+
+def test_a_fiqr_change_says_which_way_is_worse(app: Any) -> None:
+    env = app.state.templates.env
+    macro = env.from_string('{% from "_changes.html" import changed %}{{ changed(c) }}')
+    base = {"first_visit": False, "new_red_flags": [], "new_warnings": [], "fiqr_before": 38.0}
+    assert "FIQR 38.0 to 80.0 (+42.0, worse)." in macro.render(
+        c={**base, "fiqr": 80.0, "fiqr_change": 42.0}
+    )
+    assert "FIQR 38.0 to 20.0 (-18.0, better)." in macro.render(
+        c={**base, "fiqr": 20.0, "fiqr_change": -18.0}
+    )
