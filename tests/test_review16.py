@@ -123,3 +123,19 @@ def test_a_fiqr_change_says_which_way_is_worse(app: Any) -> None:
     assert "FIQR 38.0 to 20.0 (-18.0, better)." in macro.render(
         c={**base, "fiqr": 20.0, "fiqr_change": -18.0}
     )
+
+
+def test_who_looked_says_how_in_words_and_keeps_the_route(app: Any) -> None:
+    """The person's log showed only "GET /api/clinic/alice/labs" under "How"."""
+    owner = signed_up(app, OWNER)
+    bob = _annotating(app)
+    assert bob.get(f"/api/clinic/{OWNER}/labs").status_code == 200
+    assert bob.get(f"/clinic/{OWNER}").status_code == 200
+    page = owner.get("/account/audit").text
+    assert (
+        "through the app's data link (API) "
+        f'<small class="muted">GET /api/clinic/{OWNER}/labs</small>' in page
+    )
+    assert f'in the web app <small class="muted">GET /clinic/{OWNER}</small>' in page
+    vias = {r["via"] for r in owner.get("/api/account/audit").json()["rows"]}
+    assert f"GET /api/clinic/{OWNER}/labs" in vias  # the JSON keeps the route as it was
