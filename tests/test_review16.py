@@ -7,21 +7,29 @@ showed it, on SQLite and PostgreSQL:
   not a rule; it now offers the rules to choose from;
 - a note pasted with a NUL byte answered "the database cannot be reached" (PostgreSQL refuses
   NUL) instead of saving the note;
-- a sign-in code typed with a phone's Arabic-Indic digits crashed the sign-in (500).
+- a sign-in code typed with a phone's Arabic-Indic digits crashed the sign-in (500);
+- two people of the same name were one name twice on the clinic list; a FIQR change did not
+  say which way is worse;
+- "who looked at my data" said how only as "GET /api/clinic/alice/labs";
+- a clinician who lost their phone and recovery codes was locked out for good.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pyotp
 import pytest
 
 from flarewise import Journal
-from flarewise.sharing import audit, invitations, notes
+from flarewise.accounts import Accounts
+from flarewise.errors import Conflict
+from flarewise.sharing import admin, audit, invitations, notes
 from flarewise.twofactor import Check, TwoFactor
 
-from .webkit import app_on, post, signed_up, staff
+from .conftest import CliCall
+from .webkit import app_on, client, csrf_of, post, signed_up, staff
 
 OWNER = "alice"
 
@@ -139,3 +147,33 @@ def test_who_looked_says_how_in_words_and_keeps_the_route(app: Any) -> None:
     assert f'in the web app <small class="muted">GET /clinic/{OWNER}</small>' in page
     vias = {r["via"] for r in owner.get("/api/account/audit").json()["rows"]}
     assert f"GET /api/clinic/{OWNER}/labs" in vias  # the JSON keeps the route as it was
+
+
+def test_the_operator_resets_a_lost_second_factor_and_the_clinician_enrols_again(
+    app: Any, cli: CliCall
+) -> None:
+    """A clinician who lost their phone and their recovery codes could never sign in again: a
+    password reset kept two-step sign-in on, and a clinician may not turn it off."""
+    db = app.state.db
+    staff(app, "drbob", "clinician")
+    admin.create(db, None, "office", "admin")
+    with pytest.raises(Conflict, match="only the server's operator"):
+        admin.reset_password(db, "office", "drbob", via="POST /admin/reset", two_factor=True)
+    assert Accounts(db).two_factor_status("drbob").enabled
+    code, out, _ = cli("account", "reset", "drbob", "--two-factor", "--json")
+    assert code == 0, out
+    answer = json.loads(out)
+    assert answer["two_factor_off"] is True
+    assert not Accounts(db).two_factor_status("drbob").enabled
+    c = client(app)
+    signin = c.post(
+        "/signin",
+        data={"handle": "drbob", "password": answer["temporary_password"], "csrf": csrf_of(c)},
+    )
+    assert signin.status_code == 303 and signin.headers["location"].startswith("/account")
+    (row,) = [r for r in audit.who_looked(db, "drbob") if r.action == "write"]
+    assert (row.actor, row.what, row.via) == (
+        "operator",
+        "password and two-step sign-in reset",
+        "flarewise account reset --two-factor",
+    )
