@@ -177,3 +177,16 @@ def test_the_operator_resets_a_lost_second_factor_and_the_clinician_enrols_again
         "password and two-step sign-in reset",
         "flarewise account reset --two-factor",
     )
+
+
+def test_a_nul_byte_in_an_address_is_the_person_s_input_not_a_database_outage(app: Any) -> None:
+    """On PostgreSQL a handle with a NUL byte answered 503 "the database cannot be reached just
+    now": the database refuses NUL in a text, which is the input's fault. It is refused as
+    input (422) or, where SQLite can look it up, as nobody (404)."""
+    signed_up(app, OWNER)
+    bob = _annotating(app)
+    for path in (f"/api/clinic/{OWNER}%00", f"/clinic/{OWNER}%00/labs"):
+        answer = bob.get(path)
+        assert answer.status_code in (404, 422), (path, answer.status_code)
+        assert "cannot be reached" not in answer.text
+    assert bob.get(f"/api/clinic/{OWNER}").status_code == 200
