@@ -11,12 +11,15 @@ showed it, on SQLite and PostgreSQL:
 - two people of the same name were one name twice on the clinic list; a FIQR change did not
   say which way is worse;
 - "who looked at my data" said how only as "GET /api/clinic/alice/labs";
-- a clinician who lost their phone and recovery codes was locked out for good.
+- a clinician who lost their phone and recovery codes was locked out for good;
+- a NUL byte in an address answered "the database cannot be reached" (503);
+- a code whose end date passed before it was accepted made a grant born expired.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pyotp
@@ -24,8 +27,9 @@ import pytest
 
 from flarewise import Journal
 from flarewise.accounts import Accounts
-from flarewise.errors import Conflict
-from flarewise.sharing import admin, audit, invitations, notes
+from flarewise.errors import Conflict, InvalidInput
+from flarewise.sharing import admin, audit, grants, invitations, notes
+from flarewise.storage.database import utcnow
 from flarewise.twofactor import Check, TwoFactor
 
 from .conftest import CliCall
@@ -190,3 +194,21 @@ def test_a_nul_byte_in_an_address_is_the_person_s_input_not_a_database_outage(ap
         assert answer.status_code in (404, 422), (path, answer.status_code)
         assert "cannot be reached" not in answer.text
     assert bob.get(f"/api/clinic/{OWNER}").status_code == 200
+
+
+def test_a_code_whose_end_date_passed_before_it_was_accepted_is_refused_in_words(
+    app: Any,
+) -> None:
+    """A code made "until today" and accepted tomorrow made a grant born expired: the page said
+    the person now shares, the list showed nobody, and a live grant it replaced was gone."""
+    db = app.state.db
+    signed_up(app, OWNER)
+    staff(app, "drbob", "clinician")
+    invitations.accept(db, "drbob", invitations.invite(db, OWNER, "read").code)
+    made = utcnow()
+    late = invitations.invite(db, OWNER, "annotate", until=made.date(), now=made).code
+    tomorrow = made + timedelta(days=1)
+    with pytest.raises(InvalidInput, match="ended on"):
+        invitations.accept(db, "drbob", late, now=tomorrow)
+    (grant,) = grants.grants_of(db, OWNER)
+    assert (grant.scope, grant.status) == ("read", "live")  # the live grant stays
