@@ -13,7 +13,8 @@ showed it, on SQLite and PostgreSQL:
 - "who looked at my data" said how only as "GET /api/clinic/alice/labs";
 - a clinician who lost their phone and recovery codes was locked out for good;
 - a NUL byte in an address answered "the database cannot be reached" (503);
-- a code whose end date passed before it was accepted made a grant born expired.
+- a code whose end date passed before it was accepted made a grant born expired;
+- a clinician's account page asked about pregnancy and check-in reminders.
 """
 
 from __future__ import annotations
@@ -212,3 +213,17 @@ def test_a_code_whose_end_date_passed_before_it_was_accepted_is_refused_in_words
         invitations.accept(db, "drbob", late, now=tomorrow)
     (grant,) = grants.grants_of(db, OWNER)
     assert (grant.scope, grant.status) == ("read", "live")  # the live grant stays
+
+
+def test_a_clinician_s_account_page_asks_nothing_about_their_own_diary(app: Any) -> None:
+    """A clinician's account page asked "Are you pregnant?", offered check-in reminders and
+    counted "your journal holds 0 entries": words for a patient, on a clinician's account."""
+    owner = signed_up(app, OWNER)
+    bob = staff(app, "drbob", "clinician")[0]
+    mine = owner.get("/account").text
+    assert "Pregnancy and breastfeeding" in mine and "Reminders in your calendar" in mine
+    theirs = bob.get("/account").text
+    assert "Signed in as <strong>drbob</strong> (clinician)." in theirs
+    for words in ("Pregnancy and breastfeeding", "Reminders in your calendar", "journal holds"):
+        assert words not in theirs
+    assert "Two-step sign-in" in theirs and "Who looked at my data" in theirs
