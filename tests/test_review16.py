@@ -14,7 +14,8 @@ showed it, on SQLite and PostgreSQL:
 - a clinician who lost their phone and recovery codes was locked out for good;
 - a NUL byte in an address answered "the database cannot be reached" (503);
 - a code whose end date passed before it was accepted made a grant born expired;
-- a clinician's account page asked about pregnancy and check-in reminders.
+- a clinician's account page asked about pregnancy and check-in reminders;
+- a note holding a bidirectional override showed other words than it held.
 """
 
 from __future__ import annotations
@@ -227,3 +228,19 @@ def test_a_clinician_s_account_page_asks_nothing_about_their_own_diary(app: Any)
     for words in ("Pregnancy and breastfeeding", "Reminders in your calendar", "journal holds"):
         assert words not in theirs
     assert "Two-step sign-in" in theirs and "Who looked at my data" in theirs
+
+
+def test_a_note_cannot_show_other_words_than_it_holds(app: Any) -> None:
+    """ "\\u202eevil" was stored and shown as "live": a signed note that reads otherwise than it
+    is. The bidirectional overrides go; right-to-left writing itself stays."""
+    signed_up(app, OWNER)
+    bob = _annotating(app)
+    assert (
+        post(bob, f"/clinic/{OWNER}/notes", {"text": "\u202eevil\u2066 ok\u2069"}).status_code
+        == 303
+    )
+    assert post(bob, f"/clinic/{OWNER}/notes", {"text": "שלום, ferritin 12"}).status_code == 303
+    assert sorted(n.text for n in notes.notes_about(app.state.db, OWNER)) == [
+        "evil ok",
+        "שלום, ferritin 12",
+    ]

@@ -85,8 +85,14 @@ def notes_about(db: Database, owner: str) -> list[Note]:
 
 
 #: C0 control characters but tab, newline and carriage return: invisible, meaningless in a note
-#: (they come from pasting), and PostgreSQL refuses to store NUL at all
-_CONTROLS = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r")
+#: (they come from pasting), and PostgreSQL refuses to store NUL at all. And the bidirectional
+#: overrides and isolates (U+202A-U+202E, U+2066-U+2069): with them a signed note shows other
+#: words than it holds ("\u202eevil" reads "live"); right-to-left text needs none of them
+_CONTROLS = dict.fromkeys(
+    [c for c in range(32) if chr(c) not in "\t\n\r"]
+    + list(range(0x202A, 0x202F))
+    + list(range(0x2066, 0x206A))
+)
 
 
 def _plain(text: str) -> str:
