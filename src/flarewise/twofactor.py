@@ -92,10 +92,20 @@ def _new_code() -> str:
     return f"{raw[:5]}-{raw[5:]}"
 
 
+def _ascii_digits(code: str) -> str | None:
+    """The code's digits as ASCII, or None when it is not six decimal digits. A phone set to
+    Arabic, Persian or Devanagari may type its own digits ("١٢٣٤٥٦"): they mean the same
+    code, and the constant-time comparison below accepts only ASCII."""
+    digits = _normal(code)
+    if len(digits) != 6 or not all(ch.isdecimal() for ch in digits):
+        return None
+    return "".join(str(int(ch)) for ch in digits)
+
+
 def _matching_step(secret: str, code: str, at: float) -> int | None:
     """The time step within the drift whose code is ``code``, or None."""
-    digits = _normal(code)
-    if len(digits) != 6 or not digits.isdigit():
+    digits = _ascii_digits(code)
+    if digits is None:
         return None
     totp = pyotp.TOTP(secret)
     now_step = totp.timecode(at)

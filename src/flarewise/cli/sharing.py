@@ -99,17 +99,28 @@ def account_enable(
 def account_reset(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The account.")],
+    two_factor: Annotated[
+        bool,
+        typer.Option(
+            "--two-factor",
+            help="Also switch off their two-step sign-in (a lost phone and lost recovery "
+            "codes); a clinician or admin sets it up again at the next sign-in.",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Reset a password: a temporary one, shown once, to change at the next sign-in."""
     from flarewise.sharing import admin
 
-    password = admin.reset_password(journal(ctx).db, None, name, via="flarewise account reset")
+    command = "flarewise account reset" + (" --two-factor" if two_factor else "")
+    password = admin.reset_password(journal(ctx).db, None, name, via=command, two_factor=two_factor)
     if as_json:
-        emit_json({"handle": name, "temporary_password": password})
+        emit_json({"handle": name, "temporary_password": password, "two_factor_off": two_factor})
         return
     out.print(f"Temporary password for {name!r} (shown once; their sessions ended):")
     out.print(password, markup=False)
+    if two_factor:
+        out.print("Their two-step sign-in is off; they set it up again after signing in.")
 
 
 @share_app.command("invite")

@@ -97,11 +97,29 @@ def _audit(db: Database, pid: int, actor: str | None, what: str, via: str, now: 
         audit_rows.append(conn, pid, actor_id, record)
 
 
-def reset_password(db: Database, actor: str | None, handle: str, *, via: str) -> str:
-    """A new temporary password for ``handle`` (returned, shown once); their sessions end."""
+def reset_password(
+    db: Database, actor: str | None, handle: str, *, via: str, two_factor: bool = False
+) -> str:
+    """A new temporary password for ``handle`` (returned, shown once); their sessions end.
+
+    With ``two_factor`` their two-step sign-in is switched off too, for someone who lost both
+    their phone and their recovery codes: otherwise a clinician or an administrator, who may
+    not turn it off themselves, could never sign in again. Only the operator's CLI may do this
+    (``actor`` None: whoever runs it already holds the database); an administrator on the web
+    may not, so that a stolen administrator session cannot take over a clinician's account by
+    resetting both of its factors. A clinician or administrator so reset sets up two-step
+    sign-in again before anything else."""
     _check_admin(db, actor)
+    if two_factor and actor is not None:
+        raise Conflict(
+            "only the server's operator can reset two-step sign-in (flarewise account reset)"
+        )
     pid = _pid(db, handle)
     password = temporary_password()
-    Accounts(db).set_password(handle, password, temporary=True)
-    _audit(db, pid, actor, "password reset", via, utcnow())
+    accounts = Accounts(db)
+    accounts.set_password(handle, password, temporary=True)
+    if two_factor:
+        accounts.two_factor.disable(pid)
+    what = "password and two-step sign-in reset" if two_factor else "password reset"
+    _audit(db, pid, actor, what, via, utcnow())
     return password

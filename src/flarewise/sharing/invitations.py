@@ -90,6 +90,13 @@ def accept(db: Database, clinician: str, code: str, *, now: datetime | None = No
         owner_id, scope, until = taken
         if owner_id == clinician_id:
             raise InvalidInput("code", "that code is for your own journal")
+        if until is not None and until < now.date():
+            # a grant born expired would replace a live one and show nobody, after a page
+            # saying the person now shares; the code stays unspent (the block rolls back)
+            raise InvalidInput(
+                "code",
+                f"the sharing this code offered ended on {until}; ask the person for a new one",
+            )
         rows.revoke_between(conn, owner_id, clinician_id, now)
         rows.add_grant(conn, owner_id, clinician_id, scope, until, now)
         owner = rows.handle_of(conn, owner_id)

@@ -15,10 +15,12 @@ from datetime import datetime
 
 from sqlalchemy.engine import Connection
 
-from flarewise.domain.profile import Override
+from flarewise.domain.profile import Override, Profile
 from flarewise.errors import Conflict, InvalidInput, NotFound
+from flarewise.journal.vocabulary_cache import cached_vocabulary
+from flarewise.knowledge import check_profile
 from flarewise.sharing.access import NOTHING_HERE, Shared, open_shared
-from flarewise.storage import Database
+from flarewise.storage import Database, PersonRepository
 from flarewise.storage import notes as note_rows
 from flarewise.storage.database import utcnow
 
@@ -82,8 +84,24 @@ def notes_about(db: Database, owner: str) -> list[Note]:
     return _notes(db, owner_id)
 
 
+#: C0 control characters but tab, newline and carriage return: invisible, meaningless in a note
+#: (they come from pasting), and PostgreSQL refuses to store NUL at all. And the bidirectional
+#: overrides and isolates (U+202A-U+202E, U+2066-U+2069): with them a signed note shows other
+#: words than it holds ("\u202eevil" reads "live"); right-to-left text needs none of them
+_CONTROLS = dict.fromkeys(
+    [c for c in range(32) if chr(c) not in "\t\n\r"]
+    + list(range(0x202A, 0x202F))
+    + list(range(0x2066, 0x206A))
+)
+
+
+def _plain(text: str) -> str:
+    """``text`` without invisible control characters, trimmed."""
+    return text.translate(_CONTROLS).strip()
+
+
 def _cleaned(text: str) -> str:
-    cleaned = text.strip()
+    cleaned = _plain(text)
     if not cleaned:
         raise InvalidInput("text", "write the note first")
     if len(cleaned) > MAX_NOTE:
@@ -177,17 +195,44 @@ def add_override(
     via: str,
     now: datetime | None = None,
 ) -> Override:
-    """Record the clinician's decision to go past ``rule`` for ``item`` in the person's plan."""
+    """Record the clinician's decision to go past ``rule`` for ``item`` in the person's plan.
+
+    The grant check, the checks of the override, the profile's change and the audit row are one
+    transaction: a refused override (an unknown rule, no item) changes nothing and leaves no
+    "plan override" row claiming that the clinician changed the plan."""
     now = now or utcnow()
-    shared = open_shared(
-        db, clinician, owner, "annotate", what="plan override", via=via, action="write", now=now
+    vocabulary = cached_vocabulary()
+    made: list[Override] = []
+
+    def write(conn: Connection, owner_id: int) -> None:
+        if rule not in vocabulary.safety_rules:
+            raise InvalidInput("rule", f"{rule!r} is not a safety rule flarewise knows")
+        named = _plain(item)
+        if not named:
+            raise InvalidInput("item", "name what the override is for, e.g. magnesium")
+        override = Override(
+            rule=rule,
+            item=named,
+            clinician=clinician,
+            on=now.date(),
+            note=_plain(note or "") or None,
+        )
+        repo = PersonRepository(db, owner_id)
+        profile = Profile.model_validate(repo.get_profile(conn))
+        kept = tuple(o for o in profile.overrides if (o.rule, o.item) != (rule, named))
+        changed = check_profile(vocabulary, profile.replace(overrides=(*kept, override)))
+        repo.put_profile(conn, changed.model_dump(mode="json", exclude_none=True))
+        made.append(override)
+
+    open_shared(
+        db,
+        clinician,
+        owner,
+        "annotate",
+        what="plan override",
+        via=via,
+        action="write",
+        now=now,
+        within=write,
     )
-    j = shared.journal
-    if rule not in j.vocabulary.safety_rules:
-        raise InvalidInput("rule", f"{rule!r} is not a safety rule flarewise knows")
-    override = Override(
-        rule=rule, item=item, clinician=clinician, on=now.date(), note=(note or "").strip() or None
-    )
-    kept = tuple(o for o in j.profile().overrides if (o.rule, o.item) != (rule, item))
-    j.update_profile(overrides=(*kept, override))
-    return override
+    return made[0]

@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    DatabaseError,
+    DataError,
+    IntegrityError,
+    OperationalError,
+    SQLAlchemyError,
+)
 
 from flarewise.errors import Conflict, InvalidInput, NotFound, SchemaOutOfDate, StorageError
 from flarewise.storage.basics import HEAD, check_handle, setup_sqlite, utcnow
@@ -23,6 +29,10 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 T = TypeVar("T")
+_REFUSED_VALUE = (
+    "a value holds a character that cannot be stored (an invisible NUL, often from a paste); "
+    "remove it and try again"
+)
 #: Statements that leave what :meth:`Database.remembered` kept (any other forgets it).
 _READS = ("SELECT", "PRAGMA")
 
@@ -206,6 +216,11 @@ class Database:
             ) from exc
         except IntegrityError as exc:
             raise Conflict(f"that would duplicate or break stored records ({exc.orig})") from exc
+        except DataError as exc:
+            # a value the database refuses to store or compare (PostgreSQL: a NUL byte in a
+            # text, typed or pasted or in an address): the input is at fault, the database is
+            # fine, so "cannot be reached, try again in a minute" would send people round
+            raise InvalidInput("", _REFUSED_VALUE, plain=_REFUSED_VALUE) from exc
         except SQLAlchemyError as exc:
             raise StorageError(f"the database at {self.safe_url} failed: {exc}") from exc
 

@@ -108,7 +108,22 @@ def person_page(
     handle: str, ctx: Annotated[Context, Depends(shared("report", "overview"))]
 ) -> Response:
     data = person_data(ctx, handle, ctx.request.query_params.get("done"))
-    return render(ctx, "clinic_person.html", data)
+    rules = _rule_choices(ctx) if data["scope"] == "annotate" else []
+    return render(ctx, "clinic_person.html", data, view={"rules": rules})
+
+
+def _rule_choices(ctx: Context) -> list[tuple[str, str]]:
+    """Every safety rule as (id, what it says, shortened), for the override form: the plan's
+    pages show a warning's words, not its rule id, so a clinician picks from the list instead of
+    typing an id they were never shown."""
+    assert ctx.shared is not None
+    rules = ctx.shared.journal.vocabulary.safety_rules.values()
+    return [(r.id, _short(r.says)) for r in sorted(rules, key=lambda r: r.id)]
+
+
+def _short(says: str, limit: int = 110) -> str:
+    first = says.split(". ")[0].rstrip(".")
+    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
 
 
 def person_data(ctx: Context, handle: str, done: str | None) -> dict[str, Any]:
