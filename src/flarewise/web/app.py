@@ -60,7 +60,7 @@ from flarewise.web.deps import (
 )
 from flarewise.web.hosts import TrustedHosts
 from flarewise.web.limits import BodyLimit, BodyTooLarge
-from flarewise.web.process import Settler, tune_switch_interval
+from flarewise.web.memory import Settler
 from flarewise.web.schemas import ERRORS
 
 log = logging.getLogger("flarewise.web")
@@ -84,9 +84,8 @@ def create_app(
     It answers only to ``trusted_hosts`` (default: the FLAREWISE_TRUSTED_HOSTS setting) and
     this machine's own names, so a forged ``Host`` header never reaches a page.
     ``server_process`` (``flarewise serve``'s processes) keeps what start-up made out of the
-    garbage collector's full passes and shortens the interpreter's switch interval (see
-    :mod:`flarewise.web.process`); an app made and dropped, as tests do, must not: its own
-    objects would never be collected."""
+    garbage collector's full passes (see :mod:`flarewise.web.memory`); an app made and dropped,
+    as tests do, must not: its own objects would never be collected."""
     from flarewise.config import load_settings
 
     settings = load_settings()
@@ -97,15 +96,13 @@ def create_app(
     budget = ArchiveBudget(settings.import_max_unpacked_bytes, settings.import_max_zip_members)
     queue = Queue(db, settings.upload_dir, archive_budget=budget)
     settler = Settler(enabled=server_process)
-    if server_process:
-        tune_switch_interval()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # each server process works the queue; a job another process added (or one a dead
         # worker left) is picked up without waiting for an upload to this process
         queue.start()
-        settler.settle()  # what start-up made lives as long as the process (web/process.py)
+        settler.settle()  # what start-up made lives as long as the process (web/memory.py)
         yield
         queue.stop()
 

@@ -1,6 +1,5 @@
-"""What a long-lived server process sets for itself, so one request does not stall the others.
+"""Keeping the garbage collector's full passes off the requests' critical path.
 
-**The garbage collector's full passes.**
 A full (oldest-generation) collection walks every object the collector tracks. A server process
 holds about 200,000 of them once started (the knowledge base, compiled templates, SQLAlchemy,
 pydantic, numpy and scipy), and a pass over them took 80-200 ms on the benchmark machine, paid
@@ -9,31 +8,15 @@ by whichever request happened to trigger it: the occasional 100-140 ms stalls in
 the collector's sight (:func:`gc.freeze`) once the app has started, and once more after its
 first requests have filled the caches that fill on first use (templates, modules imported on
 first use, the vocabulary). What requests allocate afterwards is collected as before, and the
-many objects that reference counting frees (nearly all) are freed as always.
-
-**The interpreter's switch interval.** A process serves several requests at once in threads
-that share one interpreter lock. A thread that waits for the database gives the lock up and,
-when the answer comes, must get it back from a thread that is computing (a visit report, a
-timeline), which yields it only every switch interval: 5 ms by default, paid again on each of
-the dozen round trips of a check-in, so a cheap request behind an expensive one took tens of
-milliseconds longer. A shorter interval (:data:`SWITCH_INTERVAL_SECONDS`) hands the lock back
-sooner at a small cost in switches."""
+many objects that reference counting frees (nearly all) are freed as always."""
 
 from __future__ import annotations
 
 import gc
-import sys
 import threading
 
 #: Freeze again after this many requests: the caches filled on first use are full by then.
 SETTLE_AFTER_REQUESTS = 200
-#: How often a computing thread offers the interpreter lock to one whose answer has arrived.
-SWITCH_INTERVAL_SECONDS = 0.001
-
-
-def tune_switch_interval() -> None:
-    """Set the interpreter's switch interval for a server process (see the module's notes)."""
-    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
 
 
 class Settler:

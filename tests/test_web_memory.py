@@ -1,12 +1,10 @@
 """A server process keeps what start-up made out of the garbage collector's full passes
-(flarewise.web.process): once at start, once more after its first requests, and shortens the
-interpreter's switch interval. An app a test makes and drops does neither (its objects must
-stay collectable)."""
+(flarewise.web.memory): once at start, once more after its first requests. An app a test makes
+and drops freezes nothing (its objects must stay collectable)."""
 
 from __future__ import annotations
 
 import gc
-import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,21 +21,17 @@ with warnings.catch_warnings():
 
 @pytest.fixture
 def unfrozen() -> Iterator[None]:
-    """Whatever a test freezes is handed back to the collector afterwards, and the switch
-    interval is put back."""
-    interval = sys.getswitchinterval()
+    """Whatever a test freezes is handed back to the collector afterwards."""
     try:
         yield
     finally:
         gc.unfreeze()
-        sys.setswitchinterval(interval)
 
 
 def test_a_server_freezes_start_up_then_again_after_its_first_requests(
     tmp_path: Path, unfrozen: None
 ) -> None:
     app = create_app(f"sqlite:///{tmp_path / 'j.db'}", server_process=True)
-    assert sys.getswitchinterval() == pytest.approx(0.001)
     app.state.settler.after = 5
     with TestClient(app, base_url="http://127.0.0.1") as client:  # runs the lifespan
         assert app.state.settler.settled == 1
@@ -56,9 +50,7 @@ def test_a_server_freezes_start_up_then_again_after_its_first_requests(
 
 def test_an_app_a_test_makes_freezes_nothing(tmp_path: Path, unfrozen: None) -> None:
     gc.unfreeze()
-    interval = sys.getswitchinterval()
     app = create_app(f"sqlite:///{tmp_path / 'j.db'}")
-    assert sys.getswitchinterval() == interval
     with TestClient(app, base_url="http://127.0.0.1") as client:
         assert client.get("/healthz").status_code == 200
     assert app.state.settler.settled == 0 and gc.get_freeze_count() == 0
