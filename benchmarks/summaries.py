@@ -26,8 +26,8 @@ from _pg import on_backends
 from flarewise.demo import years_ending
 from flarewise.domain.summaries import DaySummary, MeasureStats
 from flarewise.journal import Journal, open_database
+from flarewise.storage.params import gc_paused
 from flarewise.storage.raw import fetch_raw
-from flarewise.storage.repository import gc_paused
 
 
 def _before(j: Journal, start: date, end: date) -> list[DaySummary]:
