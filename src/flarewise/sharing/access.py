@@ -18,6 +18,7 @@ from flarewise.accounts import Accounts
 from flarewise.domain.audit import AuditRecord
 from flarewise.errors import NotFound
 from flarewise.journal import Journal
+from flarewise.sharing.calendar import still_shared
 from flarewise.sharing.scopes import allows
 from flarewise.storage import Database
 from flarewise.storage import audit as audit_rows
@@ -65,8 +66,11 @@ def open_shared(
     if owner_id is None or clinician_id is None:
         raise NotFound(NOTHING_HERE)
     with db.begin() as conn:
-        grant = rows.live_grant(conn, owner_id, clinician_id, now.date())
-        if grant is None or not allows(grant.scope, need):
+        found = rows.unrevoked_grant(conn, owner_id, clinician_id)
+        if found is None or not still_shared(found[0].until, found[1], now):
+            raise NotFound(NOTHING_HERE)
+        grant = found[0]
+        if not allows(grant.scope, need):
             raise NotFound(NOTHING_HERE)
         if within is not None:
             within(conn, owner_id)

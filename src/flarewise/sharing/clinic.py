@@ -19,6 +19,7 @@ from flarewise.journal import Journal
 from flarewise.reports import VisitReport
 from flarewise.sharing import changes
 from flarewise.sharing.access import Shared
+from flarewise.sharing.calendar import still_shared
 from flarewise.storage import Database
 from flarewise.storage import audit as audit_rows
 from flarewise.storage import sharing as rows
@@ -63,7 +64,11 @@ def patients(
         clinician_id = db.person_id(clinician)
         if clinician_id is None or Accounts(db).role_of(clinician) != "clinician":
             return []
-        listed = rows.live_grants_of_clinician(conn, clinician_id, now.date())
+        listed = [
+            g
+            for g in rows.unrevoked_grants_of_clinician(conn, clinician_id)
+            if still_shared(g.grant.until, g.profile, now)
+        ]
         owners = [g.owner_id for g in listed]
         audit_rows.append_many(conn, [(owner, clinician_id, record) for owner in owners])
         rows.touch_many(conn, [g.grant.id for g in listed], now)

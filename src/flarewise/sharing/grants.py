@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flarewise.errors import NotFound
+from flarewise.sharing.calendar import local_today
 from flarewise.storage import Database
 from flarewise.storage import sharing as rows
 from flarewise.storage.database import utcnow
@@ -60,9 +61,10 @@ def _pid(db: Database, handle: str) -> int:
 
 def grants_of(db: Database, owner: str, *, now: datetime | None = None) -> list[Grant]:
     """Every grant ``owner`` has made, live, expired or revoked, oldest first."""
-    today = (now or utcnow()).date()
     with db.begin() as conn:
-        return [_grant(r, today) for r in rows.grants_of_owner(conn, _pid(db, owner))]
+        owner_id = _pid(db, owner)
+        today = local_today(rows.profile_of(conn, owner_id), now or utcnow())
+        return [_grant(r, today) for r in rows.grants_of_owner(conn, owner_id)]
 
 
 def revoke(db: Database, owner: str, grant_id: int, *, now: datetime | None = None) -> None:

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 
 from flarewise.accounts import Accounts
 from flarewise.errors import InvalidInput, NotFound
+from flarewise.sharing.calendar import still_shared
 from flarewise.sharing.scopes import check_scope
 from flarewise.storage import Database
 from flarewise.storage import sharing as rows
@@ -61,14 +62,14 @@ def invite(
     """A new one-time code for ``owner``'s journal with ``scope``, optionally until a date."""
     check_scope(scope)
     now = now or utcnow()
-    if until is not None and until < now.date():
-        raise InvalidInput("until", f"{until} has passed; choose today or a later date")
     owner_id = db.person_id(owner)
     if owner_id is None:
         raise NotFound(f"there is no journal named {owner!r}")
     code = secrets.token_urlsafe(32)
     expires = now + timedelta(hours=INVITE_HOURS)
     with db.begin() as conn:
+        if not still_shared(until, rows.profile_of(conn, owner_id), now):
+            raise InvalidInput("until", f"{until} has passed; choose today or a later date")
         rows.add_invitation(conn, owner_id, _digest(code), scope, until, now, expires)
     return Invitation(code, scope, until, expires)
 
@@ -90,7 +91,7 @@ def accept(db: Database, clinician: str, code: str, *, now: datetime | None = No
         owner_id, scope, until = taken
         if owner_id == clinician_id:
             raise InvalidInput("code", "that code is for your own journal")
-        if until is not None and until < now.date():
+        if not still_shared(until, rows.profile_of(conn, owner_id), now):
             # a grant born expired would replace a live one and show nobody, after a page
             # saying the person now shares; the code stays unspent (the block rolls back)
             raise InvalidInput(

@@ -169,16 +169,29 @@ def grants_of_owner(conn: Connection, owner_id: int) -> list[GrantRow]:
     return [_grant(r) for r in conn.execute(query)]
 
 
-def live_grant(conn: Connection, owner_id: int, clinician_id: int, today: date) -> GrantRow | None:
-    """The unrevoked grant of ``owner_id`` to ``clinician_id`` still within its date."""
-    query = _grant_query().where(
-        grants.c.owner_id == owner_id,
-        grants.c.clinician_id == clinician_id,
-        grants.c.revoked_at.is_(None),
-        sa.or_(grants.c.until.is_(None), grants.c.until >= today),
+def unrevoked_grant(
+    conn: Connection, owner_id: int, clinician_id: int
+) -> tuple[GrantRow, dict[str, Any]] | None:
+    """The newest unrevoked grant of ``owner_id`` to ``clinician_id`` (accepting a code revokes
+    the pair's earlier ones) with its owner's profile: whether its date still holds is counted
+    in the owner's calendar (:mod:`flarewise.sharing.calendar`)."""
+    query = (
+        _grant_query()
+        .add_columns(_owner.c.profile)
+        .where(
+            grants.c.owner_id == owner_id,
+            grants.c.clinician_id == clinician_id,
+            grants.c.revoked_at.is_(None),
+        )
+        .order_by(grants.c.created_at.desc())
     )
-    row = conn.execute(query.order_by(grants.c.created_at.desc())).first()
-    return None if row is None else _grant(row)
+    row = conn.execute(query).first()
+    return None if row is None else (_grant(row[:10]), dict(row[10] or {}))
+
+
+def profile_of(conn: Connection, person_id: int) -> dict[str, Any]:
+    row = conn.execute(sa.select(persons.c.profile).where(persons.c.id == person_id)).first()
+    return {} if row is None or row[0] is None else dict(row[0])
 
 
 def touch(conn: Connection, grant_id: int, now: datetime) -> None:
@@ -199,22 +212,19 @@ class ListedGrant:
     profile: dict[str, Any]
 
 
-def live_grants_of_clinician(conn: Connection, clinician_id: int, today: date) -> list[ListedGrant]:
-    """The live grants made to ``clinician_id``, by the owner's handle, in one query."""
+def unrevoked_grants_of_clinician(conn: Connection, clinician_id: int) -> list[ListedGrant]:
+    """The unrevoked grants made to ``clinician_id``, the newest of each owner, by the owner's
+    handle, in one query (their dates are checked in each owner's calendar by the caller)."""
     query = (
         _grant_query()
         .add_columns(_owner.c.id, _owner.c.profile)
-        .where(
-            grants.c.clinician_id == clinician_id,
-            grants.c.revoked_at.is_(None),
-            sa.or_(grants.c.until.is_(None), grants.c.until >= today),
-        )
+        .where(grants.c.clinician_id == clinician_id, grants.c.revoked_at.is_(None))
         .order_by(_owner.c.handle, grants.c.created_at.desc())
     )
     found: dict[int, ListedGrant] = {}
     for row in conn.execute(query):
         owner_id = int(row[10])
-        if owner_id not in found:  # the newest live grant of each owner, as live_grant picks
+        if owner_id not in found:  # the newest of each owner, as unrevoked_grant picks
             found[owner_id] = ListedGrant(_grant(row[:10]), owner_id, dict(row[11] or {}))
     return list(found.values())
 
