@@ -13,11 +13,12 @@ import sqlalchemy as sa
 
 from flarewise import Journal
 from flarewise.accounts import AccountDisabled, Accounts
-from flarewise.errors import InvalidInput, NotFound
+from flarewise.errors import Conflict, InvalidInput, NotFound
 from flarewise.journal import open_database
 from flarewise.sharing import admin, audit, grants, invitations
 from flarewise.sharing.access import NOTHING_HERE, open_shared
 from flarewise.storage import Database
+from flarewise.storage import audit as audit_rows
 from flarewise.storage.database import utcnow
 
 PASSWORD = "correct horse battery"
@@ -180,6 +181,26 @@ def test_only_an_admin_manages_accounts(db: Database) -> None:
         admin.set_disabled(db, "root", "root", True, via="test")
     with pytest.raises(InvalidInput, match="use one of"):
         admin.create(db, "root", "eve", "superuser")
+
+
+def test_the_operator_gives_a_restored_journal_its_owners_account(db: Database) -> None:
+    """Review finding 13: a journal restored (or written by `demo`) before its account could
+    never get one: "the name is taken", and a reset found no account."""
+    Journal.for_person(db, "ann")  # as a restore into the clinic server leaves it
+    admin.create(db, None, "root", "admin")
+    with pytest.raises(Conflict, match="operator can give it one"):
+        admin.create(db, "root", "ann", "person")  # not through an administrator
+    with pytest.raises(InvalidInput, match="--role person"):
+        admin.create(db, None, "ann", "clinician")
+    password = admin.create(db, None, "ann", "person")
+    assert Accounts(db).sign_in("ann", password, "test").handle == "ann"
+    pid = db.person_id("ann")
+    assert pid is not None
+    with db.begin() as conn:
+        logged = [r.what for r in audit_rows.records(conn, pid)]
+    assert logged == ["account created for this journal"]
+    with pytest.raises(Conflict, match="is taken"):
+        admin.create(db, None, "ann", "person")  # once only
 
 
 def test_the_clinic_list_sees_a_new_red_flag_and_reads_the_report_only_after_a_change(

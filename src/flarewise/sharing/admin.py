@@ -57,17 +57,46 @@ def accounts(db: Database, actor: str | None) -> list[Account]:
 
 
 def create(db: Database, actor: str | None, handle: str, role: str) -> str:
-    """A new account with ``role`` and a temporary password (returned, shown once)."""
+    """A new account with ``role`` and a temporary password (returned, shown once).
+
+    A journal can exist before its account: the operator restored a person's backup into the
+    clinic server, or wrote one with ``flarewise demo``. The operator (``actor`` None) then
+    gives that journal its owner's account, a person account, with a row in its audit log; an
+    administrator through the web cannot (they would hold the password of a journal full of
+    someone's data before its owner does)."""
     _check_admin(db, actor)
     if role not in ROLES:
         raise InvalidInput("role", f"use one of {', '.join(ROLES)}, not {role!r}")
     Database.check_handle(handle)
-    if db.person_id(handle) is not None:
-        raise Conflict(f"the name {handle!r} is taken; choose another")
-    db.create_person(handle)
+    pid = db.person_id(handle)
+    if pid is None:
+        db.create_person(handle)
+    else:
+        _existing_journal(db, actor, handle, pid, role)
     password = temporary_password()
     Accounts(db).set_password(handle, password, role=role, temporary=True)
+    if pid is not None:
+        what = "account created for this journal"
+        _audit(db, pid, None, what, "flarewise account create", utcnow())
     return password
+
+
+def _existing_journal(db: Database, actor: str | None, handle: str, pid: int, role: str) -> None:
+    """Refuse an account for an existing journal unless the operator gives it to its owner."""
+    with db.begin() as conn:
+        has_account = rows.account_state(conn, pid) is not None
+    if has_account:
+        raise Conflict(f"the name {handle!r} is taken; choose another")
+    if actor is not None:
+        raise Conflict(
+            f"the name {handle!r} belongs to a journal without an account; the server's "
+            f"operator can give it one with `flarewise account create {handle} --role person`"
+        )
+    if role != "person":
+        raise InvalidInput(
+            "role",
+            f"{handle!r} is a journal already: its account is its owner's, so add --role person",
+        )
 
 
 #: Who the audit log names when the operator's CLI changes an account.
