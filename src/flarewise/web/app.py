@@ -59,6 +59,7 @@ from flarewise.web.deps import (
     wants_json,
 )
 from flarewise.web.hosts import TrustedHosts
+from flarewise.web.json_forms import JsonForms
 from flarewise.web.limits import BodyLimit, BodyTooLarge
 from flarewise.web.memory import Settler
 from flarewise.web.schemas import ERRORS
@@ -140,6 +141,11 @@ def create_app(
     app.state.templates.env.filters["order"] = words.order_words
     app.mount("/static", StaticFiles(directory=str(folder / "static")), name="static")
 
+    from flarewise.web.pages import form_routes, register
+
+    # inside `headers`, so its refusals carry the same headers
+    app.add_middleware(JsonForms, routes=form_routes())
+
     @app.middleware("http")
     async def headers(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
@@ -184,7 +190,6 @@ def create_app(
     # A server pays once at start for what the experiment and insight pages need (numpy,
     # scipy: about a second), rather than the first person to open one of them.
     import flarewise.experiments  # noqa: F401
-    from flarewise.web.pages import register
 
     register(app)
     return app

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, params
+from fastapi.routing import APIRoute
 
 from flarewise.web.pages import (
     account,
@@ -27,28 +28,44 @@ from flarewise.web.pages import (
     twofactor,
 )
 
+#: The pages' modules, in the order their routes are tried.
+PAGES = (
+    account,
+    twofactor,
+    sessions,
+    today,
+    medicines,
+    timeline,
+    labs,
+    assessments,
+    plan,
+    experiments,
+    agreement,
+    reminders,
+    report,
+    report_pdf,
+    data,
+    sharing,
+    clinic,
+    admin,
+    apidocs,
+    offline,
+)
+
 
 def register(app: FastAPI) -> None:
-    for module in (
-        account,
-        twofactor,
-        sessions,
-        today,
-        medicines,
-        timeline,
-        labs,
-        assessments,
-        plan,
-        experiments,
-        agreement,
-        reminders,
-        report,
-        report_pdf,
-        data,
-        sharing,
-        clinic,
-        admin,
-    ):
+    for module in PAGES:
         app.include_router(module.router)
-    app.include_router(apidocs.router)
-    app.include_router(offline.router)
+
+
+def form_routes() -> list[APIRoute]:
+    """The routes whose fields are declared as form fields: :mod:`flarewise.web.json_forms`
+    lets their JSON twins take a JSON body too."""
+    return [
+        route
+        for module in PAGES
+        for route in module.router.routes
+        if isinstance(route, APIRoute)
+        and route.body_field is not None
+        and isinstance(route.body_field.field_info, params.Form)
+    ]
