@@ -5,7 +5,7 @@ log). The library decides; these routes only translate forms."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form
@@ -153,4 +153,32 @@ def audit_rows(ctx: Context, limit: int | None = None) -> list[dict[str, Any]]:
     responses={200: {"model": AuditPage, "description": "the page's data"}},
 )
 def audit_page(ctx: Annotated[Context, Depends(person)]) -> Response:
-    return render(ctx, "audit.html", {"title": "Who looked at my data", "rows": audit_rows(ctx)})
+    found = audit.who_looked(ctx.request.app.state.db, _handle(ctx))
+    zone = ctx.journal.timezone()
+    groups = [
+        {
+            "who": g.record.actor,
+            "action": g.record.action,
+            "what": g.record.what,
+            "via": g.record.via,
+            "at": iso(g.record.at),
+            "first": iso(g.first),
+            "times": g.times,
+            "when": _when(g.first, g.record.at, zone),
+        }
+        for g in audit.grouped(found)
+    ]
+    data = {"title": "Who looked at my data", "rows": audit_rows(ctx), "groups": groups}
+    return render(ctx, "audit.html", data)
+
+
+def _when(first: datetime, last: datetime, zone: tzinfo) -> str:
+    """A moment or a span in the person's own time ("2026-11-26 10:01 to 10:02")."""
+    a, b = (t.replace(tzinfo=UTC).astimezone(zone) for t in (first, last))
+    if f"{a:%Y-%m-%d %H:%M}" == f"{b:%Y-%m-%d %H:%M}":  # within one minute
+        return f"{b:%Y-%m-%d %H:%M}"
+    return (
+        f"{a:%Y-%m-%d %H:%M} to {b:%H:%M}"
+        if a.date() == b.date()
+        else f"{a:%Y-%m-%d %H:%M} to {b:%Y-%m-%d %H:%M}"
+    )

@@ -53,9 +53,16 @@ class SharingPage(Answer):
     done: str | None
 
 
+class AuditGroupAnswer(AuditAnswer):
+    first: str = Field(description="the first of the repeats (at is the last)")
+    times: int = Field(description="how many times, each no more than 30 minutes apart")
+    when: str = Field(description="in words, in the person's time zone")
+
+
 class AuditPage(Answer):
     title: str
-    rows: list[AuditAnswer]
+    rows: list[AuditAnswer] = Field(description="every row of the log, newest first")
+    groups: list[AuditGroupAnswer] = Field(description="the same, repeats folded into one")
 
 
 class ChangesAnswer(Answer):
