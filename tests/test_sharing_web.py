@@ -96,6 +96,11 @@ def test_the_admin_creates_disables_and_resets(app: Any) -> None:
     ]
     assert looked[0] == ("root", "password reset", "POST /api/admin/reset")
     assert ("root", "account disabled", "POST /admin/disable") in looked
+    # the admin's own row offers no button that can only be refused (review finding 19)
+    rows = root.get("/admin").text.split("<tr>")
+    mine = next(r for r in rows if "<td>root</td>" in r)
+    assert "Disable" not in mine and "Reset password" not in mine
+    assert "Disable" in next(r for r in rows if "<td>alice</td>" in r)
 
 
 def test_a_person_shares_and_sees_who_looked(app: Any) -> None:
