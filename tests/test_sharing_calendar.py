@@ -12,6 +12,7 @@ import pytest
 
 from flarewise import Journal
 from flarewise.accounts import Accounts
+from flarewise.domain.profile import Profile
 from flarewise.errors import InvalidInput, NotFound
 from flarewise.journal import open_database
 from flarewise.sharing import admin, clinic, grants, invitations
@@ -52,7 +53,7 @@ def test_the_end_date_is_counted_in_the_persons_zone(db: Database) -> None:
     _person(db, "lin", "Europe/London")
     _share(db, "ana", EARLY)
     _share(db, "lin", EARLY)
-    assert local_today({"timezone": "America/Los_Angeles"}, LATE) == UNTIL
+    assert local_today(Profile(timezone="America/Los_Angeles"), LATE) == UNTIL
 
     # ana: still her 1 December at LATE; lin: his 2 December, so it has ended
     open_shared(db, "drbob", "ana", "read", what="t", via="test", now=LATE)

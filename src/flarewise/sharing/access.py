@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 
 from flarewise.accounts import Accounts
 from flarewise.domain.audit import AuditRecord
+from flarewise.domain.profile import Profile
 from flarewise.errors import NotFound
 from flarewise.journal import Journal
 from flarewise.sharing.calendar import still_shared
@@ -67,7 +68,7 @@ def open_shared(
         raise NotFound(NOTHING_HERE)
     with db.begin() as conn:
         found = rows.unrevoked_grant(conn, owner_id, clinician_id)
-        if found is None or not still_shared(found[0].until, found[1], now):
+        if found is None or not still_shared(found[0].until, Profile.model_validate(found[1]), now):
             raise NotFound(NOTHING_HERE)
         grant = found[0]
         if not allows(grant.scope, need):

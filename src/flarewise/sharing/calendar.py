@@ -8,17 +8,15 @@ machine's), as for every other "today" of their journal (:meth:`Profile.zone`)."
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
 
 from flarewise.domain.profile import Profile
 
 
-def local_today(profile: dict[str, Any] | None, now: datetime) -> date:
+def local_today(profile: Profile, now: datetime) -> date:
     """The date in the person's zone at ``now`` (naive UTC, as the tables keep time)."""
-    zone = Profile.model_validate(profile or {}).zone()
-    return now.replace(tzinfo=UTC).astimezone(zone).date()
+    return now.replace(tzinfo=UTC).astimezone(profile.zone()).date()
 
 
-def still_shared(until: date | None, profile: dict[str, Any] | None, now: datetime) -> bool:
+def still_shared(until: date | None, profile: Profile, now: datetime) -> bool:
     """A grant or code ``until`` a date is live through that date of the person's calendar."""
     return until is None or until >= local_today(profile, now)

@@ -64,11 +64,9 @@ def patients(
         clinician_id = db.person_id(clinician)
         if clinician_id is None or Accounts(db).role_of(clinician) != "clinician":
             return []
-        listed = [
-            g
-            for g in rows.unrevoked_grants_of_clinician(conn, clinician_id)
-            if still_shared(g.grant.until, g.profile, now)
-        ]
+        unrevoked = rows.unrevoked_grants_of_clinician(conn, clinician_id)
+        profiles = {g.owner_id: Profile.model_validate(g.profile) for g in unrevoked}
+        listed = [g for g in unrevoked if still_shared(g.grant.until, profiles[g.owner_id], now)]
         owners = [g.owner_id for g in listed]
         audit_rows.append_many(conn, [(owner, clinician_id, record) for owner in owners])
         rows.touch_many(conn, [g.grant.id for g in listed], now)
@@ -76,7 +74,7 @@ def patients(
         kept = rows.cached_summaries(conn, owners)
     found = []
     for g in listed:
-        profile = Profile.model_validate(g.profile)
+        profile = profiles[g.owner_id]
         fingerprint = _fingerprint(datetime.now(profile.zone()).date(), inputs[g.owner_id])
         cached = kept.get(g.owner_id)
         if cached is not None and cached[0] == fingerprint:

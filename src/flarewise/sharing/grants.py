@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flarewise.domain.profile import Profile
 from flarewise.errors import NotFound
 from flarewise.sharing.calendar import local_today
 from flarewise.storage import Database
@@ -63,7 +64,8 @@ def grants_of(db: Database, owner: str, *, now: datetime | None = None) -> list[
     """Every grant ``owner`` has made, live, expired or revoked, oldest first."""
     with db.begin() as conn:
         owner_id = _pid(db, owner)
-        today = local_today(rows.profile_of(conn, owner_id), now or utcnow())
+        profile = Profile.model_validate(rows.profile_of(conn, owner_id))
+        today = local_today(profile, now or utcnow())
         return [_grant(r, today) for r in rows.grants_of_owner(conn, owner_id)]
 
 

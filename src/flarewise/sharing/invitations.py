@@ -15,7 +15,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from sqlalchemy.engine import Connection
+
 from flarewise.accounts import Accounts
+from flarewise.domain.profile import Profile
 from flarewise.errors import InvalidInput, NotFound
 from flarewise.sharing.calendar import still_shared
 from flarewise.sharing.scopes import check_scope
@@ -47,6 +50,11 @@ class Accepted:
     until: date | None
 
 
+def _profile(conn: Connection, owner_id: int) -> Profile:
+    """The owner's profile: a code's end date is a day of their calendar."""
+    return Profile.model_validate(rows.profile_of(conn, owner_id))
+
+
 def _digest(code: str) -> str:
     return hashlib.sha256(code.strip().encode()).hexdigest()
 
@@ -68,7 +76,7 @@ def invite(
     code = secrets.token_urlsafe(32)
     expires = now + timedelta(hours=INVITE_HOURS)
     with db.begin() as conn:
-        if not still_shared(until, rows.profile_of(conn, owner_id), now):
+        if not still_shared(until, _profile(conn, owner_id), now):
             raise InvalidInput("until", f"{until} has passed; choose today or a later date")
         rows.add_invitation(conn, owner_id, _digest(code), scope, until, now, expires)
     return Invitation(code, scope, until, expires)
@@ -91,7 +99,7 @@ def accept(db: Database, clinician: str, code: str, *, now: datetime | None = No
         owner_id, scope, until = taken
         if owner_id == clinician_id:
             raise InvalidInput("code", "that code is for your own journal")
-        if not still_shared(until, rows.profile_of(conn, owner_id), now):
+        if not still_shared(until, _profile(conn, owner_id), now):
             # a grant born expired would replace a live one and show nobody, after a page
             # saying the person now shares; the code stays unspent (the block rolls back)
             raise InvalidInput(

@@ -52,14 +52,11 @@ class JsonForms:
         return any(route.matches(scope)[0] == Match.FULL for route in self.routes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        headers = dict(scope.get("headers") or ())
-        kind = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-        if (
-            scope["type"] != "http"
-            or scope["method"] not in ("POST", "PUT", "PATCH")
-            or kind != b"application/json"
-            or not self._takes_form(scope)
-        ):
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)  # most requests: no header is read
+            return
+        kind = dict(scope["headers"]).get(b"content-type", b"").split(b";")[0].strip().lower()
+        if kind != b"application/json" or not self._takes_form(scope):
             await self.app(scope, receive, send)
             return
         chunks = []

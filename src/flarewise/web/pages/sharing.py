@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form
 from fastapi.responses import Response
 
+from flarewise.domain.audit import AuditRecord
 from flarewise.errors import InvalidInput
 from flarewise.sharing import audit, grants, invitations, notes
 from flarewise.sharing.scopes import DESCRIPTIONS
@@ -139,10 +140,13 @@ def revoke(ctx: Annotated[Context, Depends(person)], grant: Annotated[str, Form(
 
 
 def audit_rows(ctx: Context, limit: int | None = None) -> list[dict[str, Any]]:
-    found = audit.who_looked(ctx.request.app.state.db, _handle(ctx))
+    return _rows(audit.who_looked(ctx.request.app.state.db, _handle(ctx))[:limit])
+
+
+def _rows(found: list[AuditRecord]) -> list[dict[str, Any]]:
     return [
         {"who": r.actor, "action": r.action, "what": r.what, "via": r.via, "at": iso(r.at)}
-        for r in found[:limit]
+        for r in found
     ]
 
 
@@ -168,7 +172,7 @@ def audit_page(ctx: Annotated[Context, Depends(person)]) -> Response:
         }
         for g in audit.grouped(found)
     ]
-    data = {"title": "Who looked at my data", "rows": audit_rows(ctx), "groups": groups}
+    data = {"title": "Who looked at my data", "rows": _rows(found), "groups": groups}
     return render(ctx, "audit.html", data)
 
 
